@@ -1,0 +1,70 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// Problem is an RFC 9457 problem document, the body of every error answer.
+type Problem struct {
+	Type     string               `json:"type"`
+	Title    string               `json:"title"`
+	Status   int                  `json:"status"`
+	Detail   string               `json:"detail,omitempty"`
+	Instance string               `json:"instance,omitempty"`
+	Problems []geo.FeatureProblem `json:"problems,omitempty"`
+}
+
+// problemTypes maps a status to the problem type URI and title; the URIs are
+// relative references documented in the README.
+var problemTypes = map[int][2]string{
+	http.StatusBadRequest:          {"/problems/bad-request", "Bad request"},
+	http.StatusNotFound:            {"/problems/not-found", "Not found"},
+	http.StatusMethodNotAllowed:    {"/problems/method-not-allowed", "Method not allowed"},
+	http.StatusUnprocessableEntity: {"/problems/invalid-input", "Invalid input"},
+	http.StatusServiceUnavailable:  {"/problems/unavailable", "Service unavailable"},
+	http.StatusInternalServerError: {"/problems/internal", "Internal error"},
+}
+
+// writeProblem answers with a problem document. The body is marshalled
+// before the status is written.
+func writeProblem(c *gin.Context, status int, detail string, problems ...geo.FeatureProblem) {
+	t, ok := problemTypes[status]
+	if !ok {
+		t = [2]string{"about:blank", http.StatusText(status)}
+	}
+	body, err := json.Marshal(Problem{Type: t[0], Title: t[1], Status: status, Detail: detail,
+		Instance: c.Request.URL.Path, Problems: problems})
+	if err != nil {
+		body = []byte(`{"type":"/problems/internal","title":"Internal error","status":500}`)
+		status = http.StatusInternalServerError
+	}
+	c.Data(status, "application/problem+json", body)
+	c.Abort()
+}
+
+// fail maps an error from data or geo to its status, in this one place. Only
+// unexpected errors are logged, once, and the client sees a generic detail.
+func (s *Server) fail(c *gin.Context, err error) {
+	var ie *geo.InputError
+	switch {
+	case errors.As(err, &ie):
+		writeProblem(c, http.StatusUnprocessableEntity, "the input has problems; see problems", ie.Problems...)
+	case errors.Is(err, data.ErrNotFound):
+		writeProblem(c, http.StatusNotFound, err.Error())
+	case errors.Is(err, data.ErrInvalid), errors.Is(err, geo.ErrInvalidInput), errors.Is(err, geo.ErrInvalidGeometry):
+		writeProblem(c, http.StatusBadRequest, err.Error())
+	case errors.Is(err, errNotReady):
+		writeProblem(c, http.StatusServiceUnavailable, "coverage figures are being computed; try again in a moment")
+	default:
+		s.log.ErrorContext(c.Request.Context(), "internal error", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		writeProblem(c, http.StatusInternalServerError, "internal error")
+	}
+}

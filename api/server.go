@@ -1,0 +1,122 @@
+// Package api is Phủ Sóng's HTTP interface: a Gin router over the store and
+// the calculator. Handlers are thin; the figures come from the coverage
+// state that Recompute refreshes.
+package api
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/frontend"
+	"github.com/phusong/phusong/geo"
+)
+
+// Config is what the API needs to know beyond the store.
+type Config struct {
+	// Calc holds the calculator's thresholds and filters.
+	Calc geo.Options
+	// CellSizeM is the side of a population grid cell in metres.
+	CellSizeM float64
+}
+
+// DefaultConfig returns the settings used when none are given.
+func DefaultConfig() Config {
+	return Config{Calc: geo.DefaultOptions(), CellSizeM: geo.DefaultCellSizeM}
+}
+
+// Validate checks the settings.
+func (c Config) Validate() error {
+	if !(c.CellSizeM >= 1 && c.CellSizeM <= 100000) {
+		return fmt.Errorf("cell size %v m: want 1 to 100,000 metres", c.CellSizeM)
+	}
+	return c.Calc.Validate()
+}
+
+// Server serves the API and the embedded frontend.
+type Server struct {
+	cfg    Config
+	store  *data.Store
+	log    *slog.Logger
+	cov    *coverage
+	router *gin.Engine
+}
+
+// New builds the router. Call Recompute before serving figures; until it
+// has run, coverage endpoints answer 503.
+func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, store: store, log: log, cov: &coverage{}}
+	r := gin.New()
+	r.Use(s.accessLog, s.recoverPanic)
+	r.HandleMethodNotAllowed = true
+
+	r.GET("/healthz", s.handleHealth)
+	v1 := r.Group("/api/v1")
+	v1.GET("/layers", s.handleLayers)
+	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
+	v1.GET("/summary", s.handleSummary)
+
+	static := http.FileServer(http.FS(frontend.FS()))
+	r.NoRoute(func(c *gin.Context) {
+		p := c.Request.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/api" || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
+			writeProblem(c, http.StatusNotFound, "no such resource: "+p)
+			return
+		}
+		if _, err := fs.Stat(frontend.FS(), strings.TrimPrefix(p, "/")); p != "/" && err != nil {
+			writeProblem(c, http.StatusNotFound, "no such page: "+p)
+			return
+		}
+		static.ServeHTTP(c.Writer, c.Request)
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+	})
+	s.router = r
+	return s
+}
+
+// Handler returns the HTTP handler of the whole service.
+func (s *Server) Handler() http.Handler { return s.router }
+
+// accessLog writes one line per request: method, path, status, duration.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// recoverPanic turns a panic in a handler into a logged 500 problem, so a
+// bug in one request never takes the service down.
+func (s *Server) recoverPanic(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", v), slog.String("path", c.Request.URL.Path))
+			writeProblem(c, http.StatusInternalServerError, "internal error")
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) handleHealth(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.ErrorContext(ctx, "health check", slog.Any("err", err))
+		writeProblem(c, http.StatusServiceUnavailable, "the database does not answer")
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}

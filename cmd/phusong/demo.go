@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/phusong/phusong/data"
+)
+
+func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("demo remove", flag.ContinueOnError)
+	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("--db %s: %w", *db, err)
+	}
+	store, err := data.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	n, err := store.RemoveDemo(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "removed %d demonstration filings from %s\n", n, *db)
+	return nil
+}

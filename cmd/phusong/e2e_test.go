@@ -1,0 +1,300 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// These tests build the real binary once and drive it as a user would: a
+// process listening on a socket, an SQLite file on disk, ogrinfo as a client.
+
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "phusong-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "phusong")
+	if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building phusong: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// sharedData returns the path of a file in ../shared/data, skipping the test
+// when it is absent (a user's machine) and failing it in CI, where it must be.
+func sharedData(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", "data", rel)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs %s: %v", p, err)
+		}
+		t.Skipf("skipped: reference data %s is absent (it is present in CI)", p)
+	}
+	return p
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// server is a running "phusong serve".
+type server struct {
+	url string
+	cmd *exec.Cmd
+}
+
+func startServer(t *testing.T, db string, extra ...string) *server {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := exec.Command(binPath, append([]string{"serve", "--addr", addr, "--db", db}, extra...)...)
+	logf, err := os.Create(db + ".log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{url: "http://" + addr, cmd: cmd}
+	t.Cleanup(func() { s.stop(t) })
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if res, err := http.Get(s.url + "/healthz"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return s
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(db + ".log")
+	t.Fatalf("server did not become healthy:\n%s", log)
+	return nil
+}
+
+// stop sends SIGTERM and waits for the graceful shutdown.
+func (s *server) stop(t *testing.T) {
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exited with %v after SIGINT", err)
+		}
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		t.Errorf("server did not shut down within 20 s")
+	}
+}
+
+type layerFC struct {
+	Type         string `json:"type"`
+	BoundaryNote string `json:"boundary_note"`
+	Features     []struct {
+		Properties struct {
+			Code              string  `json:"code"`
+			Population        int     `json:"population"`
+			PopulationCovered float64 `json:"population_covered"`
+			Share             float64 `json:"share_covered"`
+			Status            string  `json:"status"`
+			Boundary          string  `json:"boundary"`
+		} `json:"properties"`
+	} `json:"features"`
+}
+
+func (s *server) layer(t *testing.T, layer string) layerFC {
+	t.Helper()
+	res, err := http.Get(s.url + "/api/v1/layers/" + layer + "/communes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/geo+json" {
+		t.Fatalf("layer %s: %d %s", layer, res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	var fc layerFC
+	if err := json.NewDecoder(res.Body).Decode(&fc); err != nil {
+		t.Fatal(err)
+	}
+	return fc
+}
+
+func runCLI(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	out, err := exec.Command(binPath, args...).CombinedOutput()
+	return string(out), err
+}
+
+func TestE2E_DefaultDataServed(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	s := startServer(t, db)
+	for _, layer := range []string{"broadcast", "phone", "broadband", "mobile"} {
+		fc := s.layer(t, layer)
+		pop := 0
+		statuses := map[string]int{}
+		for _, f := range fc.Features {
+			pop += f.Properties.Population
+			statuses[f.Properties.Status]++
+			if f.Properties.Boundary != "approximate" {
+				t.Fatalf("%s: commune %s boundary %q, want approximate", layer, f.Properties.Code, f.Properties.Boundary)
+			}
+		}
+		if len(fc.Features) != 210 || pop != 854131 {
+			t.Fatalf("%s: %d features, %d people; want 210 and 854,131", layer, len(fc.Features), pop)
+		}
+		if len(statuses) < 2 {
+			t.Fatalf("%s: statuses %v, want at least two kinds", layer, statuses)
+		}
+		if !strings.Contains(fc.BoundaryNote, "approximate") {
+			t.Fatalf("%s: no note that the boundaries are approximate", layer)
+		}
+		t.Logf("%s: %v", layer, statuses)
+	}
+	res, err := http.Get(s.url + "/api/v1/layers/nonsense/communes")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 404 || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("unknown layer: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	s.stop(t)
+
+	t.Run("ogrinfo reads the store", func(t *testing.T) {
+		if _, err := exec.LookPath("ogrinfo"); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatal("CI needs ogrinfo (gdal-bin)")
+			}
+			t.Skip("skipped: ogrinfo (Debian package gdal-bin) is not installed")
+		}
+		out, err := exec.Command("ogrinfo", "-ro", "-so", db, "communes").CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo: %v\n%s", err, out)
+		}
+		for _, want := range []string{"Feature Count: 210", `ID["EPSG",4326]`, "Geometry: Multi Polygon"} {
+			if !strings.Contains(string(out), want) {
+				t.Fatalf("ogrinfo does not say %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(string(out), "ERROR") || strings.Contains(string(out), "Warning") {
+			t.Fatalf("ogrinfo complains:\n%s", out)
+		}
+	})
+
+	t.Run("demo remove", func(t *testing.T) {
+		out, err := runCLI(t, "demo", "remove", "--db", db)
+		if err != nil || !strings.Contains(out, "removed") {
+			t.Fatalf("demo remove: %v\n%s", err, out)
+		}
+		s := startServer(t, db)
+		for _, f := range s.layer(t, "mobile").Features {
+			if f.Properties.PopulationCovered != 0 {
+				t.Fatalf("commune %s still covered after the demonstration data went", f.Properties.Code)
+			}
+		}
+	})
+}
+
+func TestE2E_ImportOfficialBoundaries(t *testing.T) {
+	file := sharedData(t, "hoabinh/communes_2019.geojson")
+	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	out, err := runCLI(t, "import", "communes", file, "--db", db)
+	if err != nil || !strings.Contains(out, "210 matched, 0 stored communes without a boundary in the file, 0 codes in the file not in the store") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	s := startServer(t, db)
+	fc := s.layer(t, "mobile")
+	for _, f := range fc.Features {
+		if f.Properties.Boundary != "communes_2019.geojson" {
+			t.Fatalf("commune %s boundary %q after import", f.Properties.Code, f.Properties.Boundary)
+		}
+	}
+	if fc.BoundaryNote != "" {
+		t.Fatalf("the layer still notes approximate boundaries")
+	}
+}
+
+func TestE2E_BrokenImportsChangeNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "phusong.gpkg")
+	// Create and seed the database, then stop so the file is checkpointed.
+	startServer(t, db, "--no-demo").stop(t)
+	sum := func() string {
+		b, err := os.ReadFile(db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%x", sha256.Sum256(b))
+	}
+	before := sum()
+	sq := `{"type":"Polygon","coordinates":[[[105.3,20.8],[105.4,20.8],[105.4,20.9],[105.3,20.8]]]}`
+	cases := []struct{ name, body, want string }{
+		{"not JSON", "{\"type\": \"FeatureCollection\", \"features\": [\n{oops}", "not valid JSON at line 2"},
+		{"not a FeatureCollection", `{"type":"Polygon","coordinates":[]}`, "want a FeatureCollection"},
+		{"missing code", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"x"},"geometry":` + sq + `}]}`, "feature 0: properties.gso_code: missing commune code"},
+		{"duplicate code", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"gso_code":"04807"},"geometry":` + sq + `},{"type":"Feature","properties":{"gso_code":"04807"},"geometry":` + sq + `}]}`, "feature 1: properties.gso_code: duplicate commune code"},
+		{"not a polygon", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"gso_code":"04807"},"geometry":{"type":"Point","coordinates":[105.3,20.8]}}]}`, "feature 0: geometry: is a Point"},
+		{"out of range", `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"gso_code":"04807"},"geometry":{"type":"Polygon","coordinates":[[[105.3,20.8],[105.4,95],[105.4,20.9],[105.3,20.8]]]}}]}`, "feature 0: geometry: polygon 0 ring 0 position 1 (105.4, 95) is out of range"},
+	}
+	for _, c := range cases {
+		for _, mode := range [][]string{nil, {"--new-set"}} {
+			t.Run(c.name+strings.Join(mode, ""), func(t *testing.T) {
+				f := filepath.Join(dir, "broken.geojson")
+				if err := os.WriteFile(f, []byte(c.body), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				out, err := runCLI(t, append([]string{"import", "communes", f, "--db", db}, mode...)...)
+				if err == nil {
+					t.Fatalf("import of a broken file succeeded:\n%s", out)
+				}
+				if !strings.Contains(out, c.want) || !strings.Contains(out, "nothing was changed") {
+					t.Fatalf("message does not say %q and that nothing changed:\n%s", c.want, out)
+				}
+				if after := sum(); after != before {
+					t.Fatalf("database changed: %s → %s", before, after)
+				}
+			})
+		}
+	}
+}
+
+func TestE2E_VietnamCommuneSet(t *testing.T) {
+	file := sharedData(t, "vietnam/communes_2013_pop2019.geojson")
+	db := filepath.Join(t.TempDir(), "vietnam.gpkg")
+	out, err := runCLI(t, "import", "communes", file, "--db", db, "--new-set", "--no-demo",
+		"--code", "commune_id", "--name", "commune_vn", "--district", "district_vn", "--district-code", "district_id", "--type", "")
+	if err != nil || !strings.Contains(out, "11163 communes") {
+		t.Fatalf("import: %v\n%s", err, out)
+	}
+	s := startServer(t, db)
+	fc := s.layer(t, "mobile")
+	if len(fc.Features) != 11163 {
+		t.Fatalf("%d features, want 11,163", len(fc.Features))
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
+)
+
+// serveConfig is the configuration of "phusong serve", filled from flags and
+// the environment.
+type serveConfig struct {
+	Addr string
+	DB   string
+	Demo bool
+	API  api.Config
+}
+
+func (c serveConfig) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", c.Addr)
+	}
+	if c.DB == "" {
+		return errors.New("--db: empty path")
+	}
+	return c.API.Validate()
+}
+
+func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
+	cfg := serveConfig{API: api.DefaultConfig()}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.StringVar(&cfg.Addr, "addr", envOr("PHUSONG_ADDR", "127.0.0.1:8080"), "address to listen on (env PHUSONG_ADDR)")
+	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
+	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg.Demo = !*noDemo
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+
+	store, err := openStore(ctx, cfg.DB, cfg.Demo, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	srv := api.New(cfg.API, store, log)
+	start := time.Now()
+	if err := srv.Recompute(ctx); err != nil {
+		return fmt.Errorf("computing coverage: %w", err)
+	}
+	log.Info("coverage computed", slog.Duration("took", time.Since(start)))
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute, // filings of a national operator are tens of MB
+		WriteTimeout:      5 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()+"/"), slog.String("db", cfg.DB))
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// openStore opens (creating and migrating) the database, and seeds the
+// default data when the file is new.
+func openStore(ctx context.Context, path string, demo bool, log *slog.Logger) (*data.Store, error) {
+	store, err := data.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	seeded, err := store.SeedDefault(ctx, demo)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("seeding %s: %w", path, err)
+	}
+	if seeded {
+		log.Info("new database seeded with Hòa Bình (2019 census, approximate commune shapes)",
+			slog.String("db", path), slog.Bool("demonstration_filings", demo))
+	}
+	return store, nil
+}

@@ -1,0 +1,229 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sort"
+
+	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// Communes returns every commune in code order, with its geometry.
+func (s *Store) Communes(ctx context.Context) ([]geo.Commune, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT code, name, type, district_code, district, population,
+		COALESCE(population_urban, 0), COALESCE(population_rural, 0), COALESCE(lon, 0), COALESCE(lat, 0),
+		COALESCE(area_km2, 0), boundary, geom FROM communes ORDER BY code`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []geo.Commune
+	for rows.Next() {
+		var c geo.Commune
+		var blob []byte
+		if err := rows.Scan(&c.Code, &c.Name, &c.Type, &c.DistrictCode, &c.District, &c.Population,
+			&c.PopulationUrban, &c.PopulationRural, &c.Point[0], &c.Point[1], &c.AreaKm2, &c.Boundary, &blob); err != nil {
+			return nil, err
+		}
+		if blob != nil {
+			if c.Geometry, err = geo.DecodeGPKG(blob); err != nil {
+				return nil, fmt.Errorf("commune %s: %w", c.Code, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// CommuneCount returns the number of communes in the store.
+func (s *Store) CommuneCount(ctx context.Context) (int, error) {
+	var n int
+	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes").Scan(&n)
+	return n, err
+}
+
+// ReplaceCommunes removes every commune and stores cs in their place, all in
+// one transaction: on any error the store keeps the communes it had. Filings
+// are kept; declarations for codes that no longer exist are ignored by the
+// calculator. progress, if not nil, is told how many communes are written.
+func (s *Store) ReplaceCommunes(ctx context.Context, cs []geo.Commune, progress func(done, total int)) error {
+	if len(cs) == 0 {
+		return fmt.Errorf("%w: a commune set needs at least one commune", ErrInvalid)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error { return replaceCommunes(ctx, tx, cs, progress) })
+}
+
+func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress func(done, total int)) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM communes"); err != nil {
+		return err
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO communes (geom, code, name, type, district_code, district,
+		population, population_urban, population_rural, lon, lat, area_km2, boundary)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for i, c := range cs {
+		blob, err := geo.EncodeGPKG(c.Geometry)
+		if err != nil {
+			return fmt.Errorf("commune %s: %w", c.Code, err)
+		}
+		if _, err := stmt.ExecContext(ctx, blob, c.Code, c.Name, c.Type, c.DistrictCode, c.District,
+			c.Population, c.PopulationUrban, c.PopulationRural, c.Point[0], c.Point[1], c.AreaKm2, c.Boundary); err != nil {
+			return fmt.Errorf("commune %s: %w", c.Code, err)
+		}
+		if progress != nil {
+			progress(i+1, len(cs))
+		}
+	}
+	if err := bumpCommunesVersion(ctx, tx); err != nil {
+		return err
+	}
+	return updateExtent(ctx, tx, "communes", communesBound(cs))
+}
+
+// BoundaryReport tells how an import of boundaries matched the stored
+// communes by code.
+type BoundaryReport struct {
+	Matched   int      `json:"matched"`
+	Unmatched []string `json:"unmatched"` // stored communes the file has no boundary for; they keep theirs
+	Extra     []string `json:"extra"`     // codes in the file that match no stored commune; ignored
+}
+
+// UpdateBoundaries replaces the geometry of the stored communes whose code
+// is a key of shapes, marking their boundary as coming from source, in one
+// transaction. Codes that match nothing are reported, not stored.
+func (s *Store) UpdateBoundaries(ctx context.Context, shapes map[string]orb.MultiPolygon, source string, progress func(done, total int)) (BoundaryReport, error) {
+	var rep BoundaryReport
+	if source == "" || source == geo.BoundaryApproximate {
+		return rep, fmt.Errorf("%w: boundary source %q must name the imported file", ErrInvalid, source)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stored := map[string]bool{}
+		rows, err := tx.QueryContext(ctx, "SELECT code FROM communes")
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var code string
+			if err := rows.Scan(&code); err != nil {
+				rows.Close()
+				return err
+			}
+			stored[code] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		codes := make([]string, 0, len(shapes))
+		for code := range shapes {
+			codes = append(codes, code)
+		}
+		sort.Strings(codes)
+		done := 0
+		for _, code := range codes {
+			if !stored[code] {
+				rep.Extra = append(rep.Extra, code)
+				continue
+			}
+			blob, err := geo.EncodeGPKG(shapes[code])
+			if err != nil {
+				return fmt.Errorf("commune %s: %w", code, err)
+			}
+			if _, err := tx.ExecContext(ctx, "UPDATE communes SET geom = ?, boundary = ? WHERE code = ?", blob, source, code); err != nil {
+				return fmt.Errorf("commune %s: %w", code, err)
+			}
+			rep.Matched++
+			delete(stored, code)
+			done++
+			if progress != nil {
+				progress(done, len(codes))
+			}
+		}
+		for code := range stored {
+			rep.Unmatched = append(rep.Unmatched, code)
+		}
+		sort.Strings(rep.Unmatched)
+		if rep.Matched == 0 {
+			return fmt.Errorf("%w: no code in the file matches a stored commune", ErrInvalid)
+		}
+		if err := bumpCommunesVersion(ctx, tx); err != nil {
+			return err
+		}
+		return recomputeExtent(ctx, tx, "communes")
+	})
+	return rep, err
+}
+
+func communesBound(cs []geo.Commune) orb.Bound {
+	var b orb.Bound
+	for i, c := range cs {
+		b = extend(b, i == 0, c.Geometry.Bound())
+	}
+	return b
+}
+
+func extend(b orb.Bound, first bool, o orb.Bound) orb.Bound {
+	if first {
+		return o
+	}
+	return b.Union(o)
+}
+
+// updateExtent records a feature table's bounding box in gpkg_contents, as
+// GIS clients read it to zoom to the layer.
+func updateExtent(ctx context.Context, tx *sql.Tx, table string, b orb.Bound) error {
+	_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
+		last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?`,
+		b.Min[0], b.Min[1], b.Max[0], b.Max[1], table)
+	return err
+}
+
+// recomputeExtent reads every geometry of a feature table to set its extent.
+// table comes from the store's own code, never from a request.
+func recomputeExtent(ctx context.Context, tx *sql.Tx, table string) error {
+	rows, err := tx.QueryContext(ctx, "SELECT geom FROM "+table+" WHERE geom IS NOT NULL")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var b orb.Bound
+	n := 0
+	for rows.Next() {
+		var blob []byte
+		if err := rows.Scan(&blob); err != nil {
+			return err
+		}
+		mp, err := geo.DecodeGPKG(blob)
+		if err != nil || len(mp) == 0 {
+			continue
+		}
+		b = extend(b, n == 0, mp.Bound())
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows.Close()
+	if n == 0 {
+		return nil
+	}
+	return updateExtent(ctx, tx, table, b)
+}
+
+// CommunesVersion changes whenever the commune set or a boundary changes,
+// so that a cached population surface can tell it is stale.
+func (s *Store) CommunesVersion(ctx context.Context) (string, error) {
+	return s.Meta(ctx, "communes_version")
+}
+
+func bumpCommunesVersion(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('communes_version', '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`)
+	return err
+}

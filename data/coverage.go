@@ -1,0 +1,49 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// SaveCoverage stores a result's per-commune figures of every layer and
+// breakdown as the latest run, replacing the previous run, in one
+// transaction.
+func (s *Store) SaveCoverage(ctx context.Context, res *geo.Result, computedAt string) error {
+	method, err := json.Marshal(res.Method)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM coverage_runs"); err != nil {
+			return err
+		}
+		r, err := tx.ExecContext(ctx, "INSERT INTO coverage_runs (computed_at, method) VALUES (?, ?)", computedAt, string(method))
+		if err != nil {
+			return err
+		}
+		run, err := r.LastInsertId()
+		if err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO commune_coverage (run_id, layer, breakdown, commune_code,
+			population, population_covered, share_covered, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, lr := range res.Layers {
+			for _, b := range lr.Breakdowns {
+				for _, f := range b.Communes {
+					if _, err := stmt.ExecContext(ctx, run, string(lr.Layer), b.Key, f.Code, f.Population,
+						f.Covered, f.Share, string(f.Status)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}

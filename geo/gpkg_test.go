@@ -1,0 +1,69 @@
+package geo
+
+import (
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+func TestGPKG_RoundTrip(t *testing.T) {
+	square := orb.Ring{{105, 20}, {106, 20}, {106, 21}, {105, 21}, {105, 20}}
+	hole := orb.Ring{{105.2, 20.2}, {105.2, 20.4}, {105.4, 20.4}, {105.2, 20.2}}
+	cases := []struct {
+		name string
+		mp   orb.MultiPolygon
+	}{
+		{"one square", orb.MultiPolygon{{square}}},
+		{"square with hole", orb.MultiPolygon{{square, hole}}},
+		{"two parts", orb.MultiPolygon{{square}, {hole}}},
+		{"empty", orb.MultiPolygon{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := EncodeGPKG(c.mp)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b[:2]) != "GP" || binary.LittleEndian.Uint32(b[4:8]) != SRID {
+				t.Fatalf("bad header % x", b[:8])
+			}
+			got, err := DecodeGPKG(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !orb.Equal(got, c.mp) && !(len(c.mp) == 0 && len(got) == 0) {
+				t.Fatalf("round trip: got %v, want %v", got, c.mp)
+			}
+		})
+	}
+}
+
+func TestGPKG_Envelope(t *testing.T) {
+	b, err := EncodeGPKG(orb.MultiPolygon{{{{105, 20}, {106, 20}, {106, 21}, {105, 20}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[3] != 0x03 {
+		t.Fatalf("flags = %#x, want 0x03 (LE, XY envelope)", b[3])
+	}
+}
+
+func TestGPKG_DecodeRejects(t *testing.T) {
+	good, _ := EncodeGPKG(orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}})
+	wrongSRS := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(wrongSRS[4:], 3857)
+	for name, b := range map[string][]byte{
+		"empty":     nil,
+		"no magic":  []byte("XXXXXXXXXXXX"),
+		"truncated": good[:20],
+		"wrong srs": wrongSRS,
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := DecodeGPKG(b); !errors.Is(err, ErrInvalidGeometry) {
+				t.Fatalf("err = %v, want ErrInvalidGeometry", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,86 @@
+package geo
+
+import (
+	"errors"
+
+	"github.com/paulmach/orb"
+)
+
+// ErrInvalidGeometry is wrapped by every error about a geometry that cannot
+// be used: wrong type, out-of-range coordinates, unclosed rings.
+var ErrInvalidGeometry = errors.New("invalid geometry")
+
+// Layer names one of the four kinds of infrastructure that Phủ Sóng maps.
+type Layer string
+
+// The four layers. What "covered" means for each is stated in the README's
+// "How coverage is computed" and in the calculator.
+const (
+	Broadcast Layer = "broadcast" // central and local radio and television
+	Phone     Layer = "phone"     // fixed line, or mobile voice (2G or better)
+	Broadband Layer = "broadband" // fixed broadband: FTTH, xDSL, cable, fixed wireless
+	Mobile    Layer = "mobile"    // mobile broadband: 3G, 4G, 5G
+)
+
+// Layers lists the four layers in the order they are presented.
+var Layers = []Layer{Broadcast, Phone, Broadband, Mobile}
+
+// Valid reports whether l is one of the four layers.
+func (l Layer) Valid() bool {
+	for _, k := range Layers {
+		if l == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Commune is one administrative unit (xã, phường or thị trấn) with its
+// census population. Population counts are people at the census; AreaKm2 is
+// the official area in km²; Point is an interior point (lon, lat).
+type Commune struct {
+	Code            string // GSO commune code, e.g. "04807"
+	Name            string // with diacritics, e.g. "Phường Phương Lâm"
+	Type            string // xã, phường or thị trấn
+	DistrictCode    string
+	District        string
+	Population      int
+	PopulationUrban int
+	PopulationRural int
+	Point           orb.Point
+	AreaKm2         float64
+	Geometry        orb.MultiPolygon
+	// Boundary says where Geometry comes from: "approximate" for the shapes
+	// Phủ Sóng computes from Point and AreaKm2, otherwise the imported
+	// source (e.g. a file name).
+	Boundary string
+}
+
+// BoundaryApproximate marks a commune shape computed by ApproximateShapes
+// rather than imported from an official source.
+const BoundaryApproximate = "approximate"
+
+// Footprint is an area a provider declares served by one technology.
+// Geometry is in EPSG:4326; holes are respected.
+type Footprint struct {
+	Provider    string
+	Layer       Layer
+	Technology  string  // e.g. "4G", "FTTH", "DVB-T2", "fixed_line"
+	Programme   string  // broadcast only: "central" or "local"
+	Service     string  // broadcast only: "tv" or "radio"
+	MinDownMbps float64 // 0 when not stated
+	MinUpMbps   float64 // 0 when not stated
+	Geometry    orb.MultiPolygon
+}
+
+// Declaration is a provider's statement that Share (0–1) of a commune's
+// population is served by one technology.
+type Declaration struct {
+	Provider    string
+	Layer       Layer
+	Technology  string
+	Programme   string // broadcast only: "central" or "local"
+	Service     string // broadcast only: "tv" or "radio"
+	CommuneCode string
+	Share       float64
+}
