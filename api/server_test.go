@@ -19,18 +19,31 @@ import (
 // this file: seeding and the first recompute are the slow part.
 var seeded struct {
 	once sync.Once
+	dir  string
 	srv  *Server
 	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if seeded.srv != nil {
+		seeded.srv.store.Close()
+	}
+	if seeded.dir != "" {
+		os.RemoveAll(seeded.dir)
+	}
+	os.Exit(code)
 }
 
 func testServer(t *testing.T) *Server {
 	t.Helper()
 	seeded.once.Do(func() {
-		dir, err := mkdirTemp()
+		dir, err := os.MkdirTemp("", "phusong-api")
 		if err != nil {
 			seeded.err = err
 			return
 		}
+		seeded.dir = dir
 		ctx := context.Background()
 		store, err := data.Open(ctx, filepath.Join(dir, "api.gpkg"))
 		if err != nil {
@@ -143,5 +156,3 @@ func TestLayerCommunes_FiguresAgreeWithSummary(t *testing.T) {
 		t.Fatal("the layer does not state its method")
 	}
 }
-
-func mkdirTemp() (string, error) { return os.MkdirTemp("", "phusong-api") }

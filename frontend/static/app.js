@@ -65,7 +65,10 @@ function drawSummary(layer, s) {
     r.forEach((c, j) => tr.appendChild(el(i === 0 ? "th" : "td", j > 0 ? { class: "num" } : {}, c)));
     return tr;
   }));
-  document.getElementById("method").textContent = `Phương pháp / method: ${JSON.stringify(s.method)}`;
+  const m = s.method;
+  const footer = document.getElementById("method");
+  footer.textContent = `Phương pháp / method: ${m.name}, ô lưới ${m.cell_size_m} m, phủ sóng ≥ ${pct(m.covered_threshold)}, một phần ≥ ${pct(m.partial_threshold)} · tính lúc ${s.computed_at}`;
+  footer.title = Object.values(m.rules || {}).join("\n");
 }
 
 async function show(layer, buttons) {
