@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
@@ -19,6 +20,7 @@ var errNotReady = errors.New("coverage not computed yet")
 // were spread on and the calculator's result. It is never modified once
 // published, so handlers read it without locks.
 type snapshot struct {
+	inputsVersion   string
 	communes        []geo.Commune
 	communesVersion string
 	surface         *geo.Surface
@@ -49,12 +51,16 @@ func (cv *coverage) current() (*snapshot, error) {
 func (s *Server) Recompute(ctx context.Context) error {
 	s.cov.recomputing.Lock()
 	defer s.cov.recomputing.Unlock()
+	inputs, err := s.store.InputsVersion(ctx)
+	if err != nil {
+		return err
+	}
 	version, err := s.store.CommunesVersion(ctx)
 	if err != nil {
 		return err
 	}
 	prev, _ := s.cov.current()
-	next := &snapshot{communesVersion: version}
+	next := &snapshot{inputsVersion: inputs, communesVersion: version}
 	if prev != nil && prev.communesVersion == version {
 		next.communes, next.surface = prev.communes, prev.surface
 	} else {
@@ -80,6 +86,39 @@ func (s *Server) Recompute(ctx context.Context) error {
 	s.cov.snap = next
 	s.cov.mu.Unlock()
 	return nil
+}
+
+// Watch recomputes whenever the store's inputs change, checking every
+// interval until ctx ends, so that an import or a filing made by another
+// process (the command line) reaches the figures without a restart.
+func (s *Server) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		v, err := s.store.InputsVersion(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("checking for changed inputs", slog.Any("err", err))
+			}
+			continue
+		}
+		if snap, err := s.cov.current(); err == nil && snap.inputsVersion == v {
+			continue
+		}
+		start := time.Now()
+		if err := s.Recompute(ctx); err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("recompute after a change", slog.Any("err", err))
+			}
+			continue
+		}
+		s.log.Info("inputs changed: coverage recomputed", slog.Duration("took", time.Since(start)))
+	}
 }
 
 // Snapshot returns the current result and its communes, for the command

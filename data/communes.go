@@ -223,7 +223,23 @@ func (s *Store) CommunesVersion(ctx context.Context) (string, error) {
 }
 
 func bumpCommunesVersion(ctx context.Context, tx *sql.Tx) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES ('communes_version', '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`)
+	return bumpVersion(ctx, tx, "communes_version")
+}
+
+// InputsVersion changes whenever anything the calculator reads changes:
+// communes, boundaries or filings, by this process or another one (the
+// command line writing while the service runs).
+func (s *Store) InputsVersion(ctx context.Context) (string, error) {
+	var v string
+	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(GROUP_CONCAT(key || '=' || value, ';'), '') FROM
+		(SELECT key, value FROM meta WHERE key IN ('communes_version', 'filings_version') ORDER BY key)`).Scan(&v)
+	return v, err
+}
+
+// bumpVersion increments a counter kept in meta, in the caller's
+// transaction. key is one of the store's own names.
+func bumpVersion(ctx context.Context, tx *sql.Tx, key string) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, '1')
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, key)
 	return err
 }

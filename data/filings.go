@@ -67,6 +67,9 @@ func addFilings(ctx context.Context, tx *sql.Tx, fs []Filing) ([]int64, error) {
 		}
 		ids[i] = id
 	}
+	if err := bumpVersion(ctx, tx, "filings_version"); err != nil {
+		return nil, err
+	}
 	return ids, recomputeExtent(ctx, tx, "footprints")
 }
 
@@ -146,6 +149,9 @@ func (s *Store) RemoveDemo(ctx context.Context) (int, error) {
 		}
 		n, err = res.RowsAffected()
 		if err != nil {
+			return err
+		}
+		if err := bumpVersion(ctx, tx, "filings_version"); err != nil {
 			return err
 		}
 		return recomputeExtent(ctx, tx, "footprints")

@@ -207,16 +207,26 @@ func TestE2E_DefaultDataServed(t *testing.T) {
 		}
 	})
 
-	t.Run("demo remove", func(t *testing.T) {
+	t.Run("demo remove while serving", func(t *testing.T) {
+		s := startServer(t, db)
 		out, err := runCLI(t, "demo", "remove", "--db", db)
 		if err != nil || !strings.Contains(out, "removed") {
 			t.Fatalf("demo remove: %v\n%s", err, out)
 		}
-		s := startServer(t, db)
-		for _, f := range s.layer(t, "mobile").Features {
-			if f.Properties.PopulationCovered != 0 {
-				t.Fatalf("commune %s still covered after the demonstration data went", f.Properties.Code)
+		// The running service notices the change and recomputes.
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			covered := 0.0
+			for _, f := range s.layer(t, "mobile").Features {
+				covered += f.Properties.PopulationCovered
 			}
+			if covered == 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%.0f people still covered 15 s after the demonstration data went", covered)
+			}
+			time.Sleep(200 * time.Millisecond)
 		}
 	})
 }

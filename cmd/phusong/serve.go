@@ -75,6 +75,7 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go srv.Watch(ctx, 2*time.Second)
 	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()+"/"), slog.String("db", cfg.DB))
 
 	select {
