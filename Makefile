@@ -19,10 +19,18 @@ test:
 	@unformatted=$$(gofmt -l cmd geo api data frontend); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+	@# The independent GDAL cross-check again, verbose, so its agreement figures show in the log.
+	@out=$$($(GO) test -count=1 -run CrossCheck -v ./geo/ 2>&1); status=$$?; \
+	  echo "$$out" | grep -E '^crosscheck:|^(ok|FAIL)|--- (SKIP|FAIL)|skipped'; exit $$status
 
-## bench: the calculator's benchmarks on the Hòa Bình and Vietnam scenarios
+## bench: the calculator's benchmarks on the Hòa Bình and Vietnam scenarios,
+## each in a process of its own so that its peak memory (MB-peak-RSS) is its own
+BENCHES := NewSurface/HoaBinh Compute_HoaBinh Compute_WhatIf_HoaBinh NewSurface/Vietnam Compute_Vietnam
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 5x ./geo/
+	$(GO) test -c -o bin/geo.test ./geo/
+	@cd geo && for b in $(BENCHES); do \
+	  ../bin/geo.test -test.run '^$$' -test.bench "^Benchmark$$b\$$" -test.benchmem -test.benchtime 5x | grep -E '^Benchmark' || exit 1; \
+	done
 
 clean:
 	rm -rf bin

@@ -1,7 +1,10 @@
 package geo
 
 import (
+	"fmt"
 	"math"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -32,6 +35,7 @@ func BenchmarkNewSurface(b *testing.B) {
 			}
 			b.ReportMetric(float64(s.Stats().Cells), "cells")
 			b.ReportMetric(float64(len(cs)), "communes")
+			reportPeakRSS(b)
 		})
 	}
 }
@@ -49,6 +53,25 @@ func computeBench(b *testing.B, s *Surface, fps []Footprint) {
 	}
 	b.ReportMetric(float64(len(fps)), "footprints")
 	b.ReportMetric(100*res.Layer(Mobile).Breakdown(KindAll).Province.Share, "%covered")
+	reportPeakRSS(b)
+}
+
+// reportPeakRSS reports the process's peak resident memory (Linux VmHWM) in
+// MB. It covers everything the process did so far, loading the inputs
+// included, so "make bench" runs each benchmark in a process of its own.
+func reportPeakRSS(b *testing.B) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb float64
+			if _, err := fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb); err == nil {
+				b.ReportMetric(kb/1024, "MB-peak-RSS")
+			}
+		}
+	}
 }
 
 func BenchmarkCompute_HoaBinh(b *testing.B) {

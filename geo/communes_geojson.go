@@ -55,7 +55,9 @@ type InputError struct {
 	Problems []FeatureProblem
 }
 
-// ErrInvalidInput is wrapped by every InputError.
+// ErrInvalidInput is wrapped by every error about input that cannot be
+// used, other than geometry: an InputError listing a file's problems, and
+// the calculator's bad options, shares, weights or duplicate codes.
 var ErrInvalidInput = errors.New("invalid input")
 
 // maxListedProblems caps how many problems an InputError's message shows;

@@ -130,3 +130,39 @@ func TestCompute_HoaBinh(t *testing.T) {
 		}
 	}
 }
+
+// TestCompute_Vietnam computes the national seed-1 scenario: every person
+// is counted once in the rollups, and the figures are plausible.
+func TestCompute_Vietnam(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the national scenario takes seconds to read; skipped with -short")
+	}
+	cs := loadCommunes(t, vietnamCommunesFile, vietnamCommunes)
+	fps := loadFootprints(t, vietnamMobileFile, vietnamMobile)
+	if len(fps) != 121087 {
+		t.Fatalf("%d footprints, want 121,087", len(fps))
+	}
+	s, err := NewSurface(cs, SurfaceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Compute(fps, nil, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mobile := res.Layer(Mobile)
+	p := mobile.Breakdown(KindAll).Province
+	t.Logf("mobile broadband: %.0f of %d people (%.1f%%), %d of %d communes reached; largest %s",
+		p.Covered, p.Population, 100*p.Share, p.CommunesReached, p.Communes, mobile.Breakdown(KindLargest).Value)
+	if p.Population != s.Total() || p.Communes != len(cs) || p.Share < 0.6 || p.Share >= 0.999 {
+		t.Errorf("implausible province %+v", p)
+	}
+	for _, b := range mobile.Breakdowns {
+		if b.Province.Covered > p.Covered {
+			t.Errorf("%s covers %v, more than all providers", b.Key, b.Province.Covered)
+		}
+	}
+	if ph := res.Layer(Phone).Breakdown(KindAll).Province; ph != p {
+		t.Errorf("phone %+v differs from mobile %+v", ph, p)
+	}
+}

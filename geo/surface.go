@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -80,9 +81,40 @@ type Surface struct {
 	stats      SurfaceStats
 	districts  []district
 	districtOf []int
+	lay        layout
 
-	// bitsets of the grid's size, reused by Compute
+	// bitsets over lay, reused by Compute
 	pool sync.Pool
+}
+
+// layout numbers the cells that can hold people for the bitsets of
+// Compute: in each row, the columns from the first to the last cell of any
+// commune. Across Vietnam that is a third of the grid's bounding box.
+type layout struct {
+	lo, hi []int32 // row r spans columns [lo[r], hi[r])
+	base   []int   // cell (r, c) is bit base[r] + c
+	start  []int   // row r starts at bit start[r]; start[Rows] is the number of bits
+}
+
+func (s *Surface) layOut() {
+	rows := s.grid.Rows
+	l := layout{lo: make([]int32, rows), hi: make([]int32, rows), base: make([]int, rows), start: make([]int, rows+1)}
+	for r := range l.lo {
+		l.lo[r] = math.MaxInt32
+	}
+	for _, r := range s.runs {
+		l.lo[r.row], l.hi[r.row] = min(l.lo[r.row], r.c0), max(l.hi[r.row], r.c1)
+	}
+	n := 0
+	for r := range rows {
+		if l.hi[r] <= l.lo[r] {
+			l.lo[r], l.hi[r] = 0, 0
+		}
+		l.start[r], l.base[r] = n, n-int(l.lo[r])
+		n += int(l.hi[r] - l.lo[r])
+	}
+	l.start[rows] = n
+	s.lay = l
 }
 
 // run is a range of a commune's cells within one row.
@@ -145,6 +177,7 @@ func NewSurface(communes []Commune, opt SurfaceOptions) (*Surface, error) {
 	}
 	if len(communes) == 0 {
 		s.grid = Grid{CellSizeM: cellM}
+		s.lay = layout{start: []int{0}}
 		return s, nil
 	}
 	if s.grid, err = newGrid(ext, cellM); err != nil {
@@ -154,6 +187,7 @@ func NewSurface(communes []Commune, opt SurfaceOptions) (*Surface, error) {
 	if err := s.placeCellless(); err != nil {
 		return nil, err
 	}
+	s.layOut()
 	if err := s.spreadByWeights(opt.Weights); err != nil {
 		return nil, err
 	}
@@ -424,7 +458,7 @@ func (s *Surface) coveredBasis(ci int, b *bitset) int64 {
 	loBit, hiBit := b.lo<<6, b.hi<<6
 	var sum int64
 	for _, r := range s.runs[cc.r0:cc.r1] {
-		i := int(r.row)*s.grid.Cols + int(r.c0)
+		i := s.lay.base[r.row] + int(r.c0)
 		end := i + int(r.c1-r.c0)
 		if end <= loBit || i >= hiBit {
 			continue
@@ -442,12 +476,48 @@ func (s *Surface) coveredBasis(ci int, b *bitset) int64 {
 	return sum
 }
 
+// coveredAll returns coveredBasis of every commune; on large surfaces
+// workers share the communes.
+func (s *Surface) coveredAll(b *bitset) []int64 {
+	out := make([]int64, len(s.cells))
+	if b == nil || b.empty() {
+		return out
+	}
+	nw := workers()
+	if nw == 1 || len(s.runs) < 50000 {
+		for c := range s.cells {
+			out[c] = s.coveredBasis(c, b)
+		}
+		return out
+	}
+	const chunk = 128
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range nw {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(chunk)) - chunk
+				if i >= len(out) {
+					return
+				}
+				for c := i; c < min(i+chunk, len(out)); c++ {
+					out[c] = s.coveredBasis(c, b)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
 // getBits returns a zeroed bitset over the grid, from the pool if it can.
 func (s *Surface) getBits() *bitset {
 	if b, ok := s.pool.Get().(*bitset); ok {
 		return b
 	}
-	return newBitset(s.grid.Rows * s.grid.Cols)
+	return newBitset(s.lay.start[s.grid.Rows])
 }
 
 // putBits returns b to the pool, zeroed.

@@ -150,7 +150,10 @@ func TestNewSurface_CommuneWithoutCell(t *testing.T) {
 
 func TestNewSurface_Weighted(t *testing.T) {
 	u := communeUnits()
-	at := func(x, y, w float64) WeightPoint { p := u.pt(x, y); return WeightPoint{Lon: p[0], Lat: p[1], Weight: w} }
+	at := func(x, y, w float64) WeightPoint {
+		p := u.pt(x, y)
+		return WeightPoint{Lon: p[0], Lat: p[1], Weight: w}
+	}
 	cases := []struct {
 		name    string
 		pop     int
