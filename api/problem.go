@@ -25,12 +25,17 @@ type Problem struct {
 // problemTypes maps a status to the problem type URI and title; the URIs are
 // relative references documented in the README.
 var problemTypes = map[int][2]string{
-	http.StatusBadRequest:          {"/problems/bad-request", "Bad request"},
-	http.StatusNotFound:            {"/problems/not-found", "Not found"},
-	http.StatusMethodNotAllowed:    {"/problems/method-not-allowed", "Method not allowed"},
-	http.StatusUnprocessableEntity: {"/problems/invalid-input", "Invalid input"},
-	http.StatusServiceUnavailable:  {"/problems/unavailable", "Service unavailable"},
-	http.StatusInternalServerError: {"/problems/internal", "Internal error"},
+	http.StatusBadRequest:            {"/problems/bad-request", "Bad request"},
+	http.StatusUnauthorized:          {"/problems/unauthorized", "Unauthorized"},
+	http.StatusForbidden:             {"/problems/forbidden", "Forbidden"},
+	http.StatusNotFound:              {"/problems/not-found", "Not found"},
+	http.StatusConflict:              {"/problems/conflict", "Conflict"},
+	http.StatusRequestEntityTooLarge: {"/problems/too-large", "Request body too large"},
+	http.StatusUnsupportedMediaType:  {"/problems/unsupported-media-type", "Unsupported media type"},
+	http.StatusMethodNotAllowed:      {"/problems/method-not-allowed", "Method not allowed"},
+	http.StatusUnprocessableEntity:   {"/problems/invalid-input", "Invalid input"},
+	http.StatusServiceUnavailable:    {"/problems/unavailable", "Service unavailable"},
+	http.StatusInternalServerError:   {"/problems/internal", "Internal error"},
 }
 
 // writeProblem answers with a problem document. The body is marshalled
@@ -57,6 +62,10 @@ func (s *Server) fail(c *gin.Context, err error) {
 	switch {
 	case errors.As(err, &ie):
 		writeProblem(c, http.StatusUnprocessableEntity, "the input has problems; see problems", ie.Problems...)
+	case errors.Is(err, data.ErrUnauthorized):
+		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
+	case errors.Is(err, data.ErrConflict):
+		writeProblem(c, http.StatusConflict, err.Error())
 	case errors.Is(err, data.ErrNotFound):
 		writeProblem(c, http.StatusNotFound, err.Error())
 	case errors.Is(err, data.ErrInvalid), errors.Is(err, geo.ErrInvalidInput), errors.Is(err, geo.ErrInvalidGeometry):

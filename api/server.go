@@ -64,6 +64,13 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
 	v1.GET("/summary", s.handleSummary)
 
+	admin := v1.Group("", s.authenticate(data.RoleAdmin))
+	admin.GET("/providers", s.handleProviders)
+	admin.POST("/providers", s.handleProviderAdd)
+	admin.POST("/providers/:name/tokens", s.handleProviderToken)
+	admin.DELETE("/providers/:name/tokens", s.handleProviderRevoke)
+	admin.GET("/audit", s.handleAudit)
+
 	static := http.FileServer(http.FS(frontend.FS()))
 	r.NoRoute(func(c *gin.Context) {
 		p := c.Request.URL.Path

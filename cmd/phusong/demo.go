@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/phusong/phusong/data"
 )
@@ -16,8 +15,8 @@ func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("--db %s: %w", *db, err)
+	if err := fileExists(*db); err != nil {
+		return err
 	}
 	store, err := data.Open(ctx, *db)
 	if err != nil {

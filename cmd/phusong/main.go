@@ -29,6 +29,10 @@ Usage:
       Delete every demonstration filing, and nothing else.
   phusong recompute [--db PATH]
       Recompute the coverage figures and print the province's.
+  phusong provider add --layers mobile,phone NAME | list | token NAME | revoke NAME
+      Manage the providers who file coverage, and their bearer tokens.
+  phusong admin token
+      Issue an admin token (manages providers and targets over the API).
 
 Environment: PHUSONG_ADDR (default 127.0.0.1:8080), PHUSONG_DB (default ./phusong.gpkg).
 `
@@ -64,6 +68,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return errors.New("usage: phusong demo remove [--db PATH]")
 		}
 		return cmdDemoRemove(ctx, args[2:], stdout)
+	case "provider":
+		return cmdProvider(ctx, args[1:], stdout)
+	case "admin":
+		if len(args) < 2 || args[1] != "token" {
+			return errors.New("usage: phusong admin token [--db PATH]")
+		}
+		return cmdAdminToken(ctx, args[2:], stdout)
 	case "recompute":
 		return cmdRecompute(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":
@@ -80,4 +91,12 @@ func envOr(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// fileExists says clearly when a database that must exist does not.
+func fileExists(path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return fmt.Errorf("--db %s: no such database (start the service once, or give --db)", path)
+	}
+	return nil
 }

@@ -1,0 +1,299 @@
+package data
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// ErrUnauthorized is returned for a token that is unknown, malformed or
+// revoked. It never says which.
+var ErrUnauthorized = errors.New("unauthorized")
+
+// ErrConflict is returned when a write clashes with what is stored: a
+// provider that exists, a filing already withdrawn, a reused idempotency key.
+var ErrConflict = errors.New("conflict")
+
+// Roles of a token.
+const (
+	RoleProvider = "provider"
+	RoleAdmin    = "admin"
+)
+
+// Provider is a telecom or broadcast provider allowed to file coverage.
+type Provider struct {
+	Name      string      `json:"name"`
+	Layers    []geo.Layer `json:"layers"`
+	CreatedAt string      `json:"created_at"`
+	Tokens    int         `json:"active_tokens"`
+}
+
+// Principal is who a token belongs to.
+type Principal struct {
+	Role     string
+	Provider *Provider // nil for the admin
+}
+
+// String names the principal in the audit log and idempotency records.
+func (p Principal) String() string {
+	if p.Role == RoleAdmin {
+		return "admin"
+	}
+	return "provider:" + p.Provider.Name
+}
+
+var providerName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,62}$`)
+
+// ValidateProviderName checks a provider name: 1–63 lower-case letters,
+// digits, '.', '_' or '-', starting with a letter or digit.
+func ValidateProviderName(name string) error {
+	if !providerName.MatchString(name) {
+		return fmt.Errorf("%w: provider name %q: want 1–63 lower-case letters, digits, '.', '_' or '-'", ErrInvalid, name)
+	}
+	return nil
+}
+
+// tokenPrefix starts every token, so that a leaked one is recognisable.
+const tokenPrefix = "ps_"
+
+// newToken makes a token "ps_<row id>_<secret>" with 256 random bits and
+// the SHA-256 of its secret.
+func newSecret() (secret string, hash []byte, err error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", nil, err
+	}
+	secret = base64.RawURLEncoding.EncodeToString(b)
+	h := sha256.Sum256([]byte(secret))
+	return secret, h[:], nil
+}
+
+// AddProvider creates a provider allowed to file the given layers and
+// returns its first token, which is not stored and cannot be shown again.
+func (s *Store) AddProvider(ctx context.Context, name string, layers []geo.Layer, actor string) (string, error) {
+	if err := ValidateProviderName(name); err != nil {
+		return "", err
+	}
+	if len(layers) == 0 {
+		return "", fmt.Errorf("%w: provider %s needs at least one layer", ErrInvalid, name)
+	}
+	names := make([]string, len(layers))
+	for i, l := range layers {
+		if !l.Valid() {
+			return "", fmt.Errorf("%w: layer %q is not one of broadcast, phone, broadband, mobile", ErrInvalid, l)
+		}
+		names[i] = string(l)
+	}
+	var token string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "INSERT INTO providers (name, layers, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+			name, strings.Join(names, ","), now())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: provider %s exists", ErrConflict, name)
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return err
+		}
+		if token, err = insertToken(ctx, tx, RoleProvider, &id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "provider.add", name, "layers "+strings.Join(names, ","))
+	})
+	return token, err
+}
+
+// NewProviderToken issues a new token for a provider and revokes its
+// earlier ones, so that a lost or leaked token can be replaced at once.
+func (s *Store) NewProviderToken(ctx context.Context, name, actor string) (string, error) {
+	var token string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := providerID(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE provider_id = ? AND revoked_at IS NULL", now(), id); err != nil {
+			return err
+		}
+		if token, err = insertToken(ctx, tx, RoleProvider, &id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "provider.token", name, "new token; earlier tokens revoked")
+	})
+	return token, err
+}
+
+// RevokeProvider revokes every token of a provider; its filings stay.
+func (s *Store) RevokeProvider(ctx context.Context, name, actor string) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		id, err := providerID(ctx, tx, name)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE provider_id = ? AND revoked_at IS NULL", now(), id)
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return audit(ctx, tx, actor, "provider.revoke", name, fmt.Sprintf("%d tokens revoked", n))
+	})
+	return int(n), err
+}
+
+// NewAdminToken issues a token for the admin, who manages providers and
+// targets.
+func (s *Store) NewAdminToken(ctx context.Context, actor string) (string, error) {
+	var token string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if token, err = insertToken(ctx, tx, RoleAdmin, nil); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "admin.token", "", "new admin token")
+	})
+	return token, err
+}
+
+func providerID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, "SELECT id FROM providers WHERE name = ?", name).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("%w: provider %q", ErrNotFound, name)
+	}
+	return id, err
+}
+
+func insertToken(ctx context.Context, tx *sql.Tx, role string, providerID *int64) (string, error) {
+	secret, hash, err := newSecret()
+	if err != nil {
+		return "", err
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO tokens (secret_hash, role, provider_id, created_at) VALUES (?, ?, ?, ?)",
+		hash, role, providerID, now())
+	if err != nil {
+		return "", err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return "", err
+	}
+	return tokenPrefix + strconv.FormatInt(id, 10) + "_" + secret, nil
+}
+
+// Authenticate returns the principal of a bearer token. The secret's hash
+// is compared in constant time; a revoked token fails at once, since every
+// request asks the store.
+func (s *Store) Authenticate(ctx context.Context, token string) (Principal, error) {
+	rest, ok := strings.CutPrefix(token, tokenPrefix)
+	if !ok {
+		return Principal{}, ErrUnauthorized
+	}
+	idText, secret, ok := strings.Cut(rest, "_")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil || len(secret) != 43 {
+		return Principal{}, ErrUnauthorized
+	}
+	var hash []byte
+	var role string
+	var pname, players sql.NullString
+	err = s.r.QueryRowContext(ctx, `SELECT t.secret_hash, t.role, p.name, p.layers FROM tokens t
+		LEFT JOIN providers p ON p.id = t.provider_id WHERE t.id = ? AND t.revoked_at IS NULL`, id).
+		Scan(&hash, &role, &pname, &players)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Principal{}, ErrUnauthorized
+	}
+	if err != nil {
+		return Principal{}, err
+	}
+	got := sha256.Sum256([]byte(secret))
+	if subtle.ConstantTimeCompare(got[:], hash) != 1 {
+		return Principal{}, ErrUnauthorized
+	}
+	p := Principal{Role: role}
+	if role == RoleProvider {
+		p.Provider = &Provider{Name: pname.String, Layers: splitLayers(players.String)}
+	}
+	return p, nil
+}
+
+func splitLayers(s string) []geo.Layer {
+	var out []geo.Layer
+	for _, l := range strings.Split(s, ",") {
+		if l != "" {
+			out = append(out, geo.Layer(l))
+		}
+	}
+	return out
+}
+
+// Providers lists the providers with their number of active tokens.
+func (s *Store) Providers(ctx context.Context) ([]Provider, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT p.name, p.layers, p.created_at,
+		(SELECT COUNT(*) FROM tokens t WHERE t.provider_id = p.id AND t.revoked_at IS NULL)
+		FROM providers p ORDER BY p.name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Provider{}
+	for rows.Next() {
+		var p Provider
+		var layers string
+		if err := rows.Scan(&p.Name, &layers, &p.CreatedAt, &p.Tokens); err != nil {
+			return nil, err
+		}
+		p.Layers = splitLayers(layers)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// AuditEntry is one recorded write.
+type AuditEntry struct {
+	ID     int64  `json:"id"`
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+	Target string `json:"target"`
+	Detail string `json:"detail"`
+}
+
+// audit records a write in the caller's transaction, so that the record
+// and the write stand or fall together.
+func audit(ctx context.Context, tx *sql.Tx, actor, action, target, detail string) error {
+	_, err := tx.ExecContext(ctx, "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
+		now(), actor, action, target, detail)
+	return err
+}
+
+// Audit returns the newest entries of the audit log, at most limit.
+func (s *Store) Audit(ctx context.Context, limit int) ([]AuditEntry, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?", limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []AuditEntry{}
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Target, &e.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
