@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
 )
@@ -22,6 +23,8 @@ var errNotReady = errors.New("coverage not computed yet")
 type snapshot struct {
 	inputsVersion   string
 	communes        []geo.Commune
+	codes           map[string]bool // the communes' codes, for validating declarations
+	extent          orb.Bound       // the communes' bounding box, for validating footprints
 	communesVersion string
 	surface         *geo.Surface
 	result          *geo.Result
@@ -62,10 +65,19 @@ func (s *Server) Recompute(ctx context.Context) error {
 	prev, _ := s.cov.current()
 	next := &snapshot{inputsVersion: inputs, communesVersion: version}
 	if prev != nil && prev.communesVersion == version {
-		next.communes, next.surface = prev.communes, prev.surface
+		next.communes, next.surface, next.codes, next.extent = prev.communes, prev.surface, prev.codes, prev.extent
 	} else {
 		if next.communes, err = s.store.Communes(ctx); err != nil {
 			return err
+		}
+		next.codes = make(map[string]bool, len(next.communes))
+		for i, c := range next.communes {
+			next.codes[c.Code] = true
+			if i == 0 {
+				next.extent = c.Geometry.Bound()
+			} else {
+				next.extent = next.extent.Union(c.Geometry.Bound())
+			}
 		}
 		if next.surface, err = geo.NewSurface(next.communes, geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM}); err != nil {
 			return fmt.Errorf("population surface: %w", err)

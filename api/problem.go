@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
@@ -20,6 +21,9 @@ type Problem struct {
 	Detail   string               `json:"detail,omitempty"`
 	Instance string               `json:"instance,omitempty"`
 	Problems []geo.FeatureProblem `json:"problems,omitempty"`
+	// ProblemsTruncated says that more problems were found than listed
+	// (the cap is geo.DefaultMaxProblems).
+	ProblemsTruncated bool `json:"problems_truncated,omitempty"`
 }
 
 // problemTypes maps a status to the problem type URI and title; the URIs are
@@ -40,13 +44,19 @@ var problemTypes = map[int][2]string{
 
 // writeProblem answers with a problem document. The body is marshalled
 // before the status is written.
-func writeProblem(c *gin.Context, status int, detail string, problems ...geo.FeatureProblem) {
-	t, ok := problemTypes[status]
+func writeProblem(c *gin.Context, status int, detail string) {
+	writeProblemDoc(c, Problem{Status: status, Detail: detail})
+}
+
+// writeProblemDoc completes p's type, title and instance and answers it.
+func writeProblemDoc(c *gin.Context, p Problem) {
+	t, ok := problemTypes[p.Status]
 	if !ok {
-		t = [2]string{"about:blank", http.StatusText(status)}
+		t = [2]string{"about:blank", http.StatusText(p.Status)}
 	}
-	body, err := json.Marshal(Problem{Type: t[0], Title: t[1], Status: status, Detail: detail,
-		Instance: c.Request.URL.Path, Problems: problems})
+	p.Type, p.Title, p.Instance = t[0], t[1], c.Request.URL.Path
+	status := p.Status
+	body, err := json.Marshal(p)
 	if err != nil {
 		body = []byte(`{"type":"/problems/internal","title":"Internal error","status":500}`)
 		status = http.StatusInternalServerError
@@ -61,7 +71,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 	var ie *geo.InputError
 	switch {
 	case errors.As(err, &ie):
-		writeProblem(c, http.StatusUnprocessableEntity, "the input has problems; see problems", ie.Problems...)
+		detail := fmt.Sprintf("the input has %d problem(s), listed in problems; nothing was stored", len(ie.Problems))
+		if ie.Truncated {
+			detail = fmt.Sprintf("the input has more than %d problems; the first %d are listed; nothing was stored", len(ie.Problems), len(ie.Problems))
+		}
+		writeProblemDoc(c, Problem{Status: http.StatusUnprocessableEntity, Detail: detail, Problems: ie.Problems, ProblemsTruncated: ie.Truncated})
 	case errors.Is(err, data.ErrUnauthorized):
 		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
 	case errors.Is(err, data.ErrConflict):

@@ -25,17 +25,25 @@ type Config struct {
 	Calc geo.Options
 	// CellSizeM is the side of a population grid cell in metres.
 	CellSizeM float64
+	// MaxFilingBytes caps a filing's body (413 above it); MaxFilingFeatures
+	// its features.
+	MaxFilingBytes    int64
+	MaxFilingFeatures int
 }
 
 // DefaultConfig returns the settings used when none are given.
 func DefaultConfig() Config {
-	return Config{Calc: geo.DefaultOptions(), CellSizeM: geo.DefaultCellSizeM}
+	return Config{Calc: geo.DefaultOptions(), CellSizeM: geo.DefaultCellSizeM,
+		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures}
 }
 
 // Validate checks the settings.
 func (c Config) Validate() error {
 	if !(c.CellSizeM >= 1 && c.CellSizeM <= 100000) {
 		return fmt.Errorf("cell size %v m: want 1 to 100,000 metres", c.CellSizeM)
+	}
+	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
+		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
 	}
 	return c.Calc.Validate()
 }
@@ -63,6 +71,14 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	v1.GET("/layers", s.handleLayers)
 	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
 	v1.GET("/summary", s.handleSummary)
+
+	provider := v1.Group("", s.authenticate(data.RoleProvider))
+	provider.POST("/filings", s.handleFilingSubmit)
+	anyone := v1.Group("", s.authenticate(data.RoleProvider, data.RoleAdmin))
+	anyone.GET("/filings", s.handleFilings)
+	anyone.GET("/filings/:id", s.handleFiling)
+	anyone.GET("/filings/:id/features", s.handleFilingFeatures)
+	anyone.DELETE("/filings/:id", s.handleFilingWithdraw)
 
 	admin := v1.Group("", s.authenticate(data.RoleAdmin))
 	admin.GET("/providers", s.handleProviders)

@@ -1,8 +1,11 @@
 package data
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,6 +23,9 @@ type Filing struct {
 	WithdrawnAt string    `json:"withdrawn_at,omitempty"`
 	Demo        bool      `json:"demo"`
 	Source      string    `json:"source"`
+	Format      string    `json:"format,omitempty"` // geojson or csv
+	// Report is the validation report kept with the filing (JSON).
+	Report json.RawMessage `json:"report,omitempty"`
 
 	Footprints   []geo.Footprint   `json:"-"`
 	Declarations []geo.Declaration `json:"-"`
@@ -78,8 +84,12 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f Filing) (int64, error) {
 	if submitted == "" {
 		submitted = now()
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO filings (provider, layer, as_of, submitted_at, demo, source)
-		VALUES (?, ?, ?, ?, ?, ?)`, f.Provider, string(f.Layer), f.AsOf, submitted, f.Demo, f.Source)
+	report := string(f.Report)
+	if report == "" {
+		report = "{}"
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO filings (provider, layer, as_of, submitted_at, demo, source, format, report)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.Provider, string(f.Layer), f.AsOf, submitted, f.Demo, f.Source, f.Format, report)
 	if err != nil {
 		return 0, err
 	}
@@ -117,25 +127,150 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f Filing) (int64, error) {
 	return id, nil
 }
 
-// Filings lists every filing, newest first, without its items.
-func (s *Store) Filings(ctx context.Context) ([]Filing, error) {
+// Filings lists filings newest first, without their items: every filing
+// when provider is "", otherwise that provider's own (demonstration data
+// generated under a provider's name is not the provider's).
+func (s *Store) Filings(ctx context.Context, provider string) ([]Filing, error) {
+	return s.queryFilings(ctx, "WHERE ? = '' OR (provider = ? AND demo = 0) ORDER BY id DESC", provider, provider)
+}
+
+// FilingByID returns one filing with its report. With provider set, a
+// filing of anyone else is ErrNotFound, so that its existence is not told.
+func (s *Store) FilingByID(ctx context.Context, id int64, provider string) (Filing, error) {
+	fs, err := s.queryFilings(ctx, "WHERE id = ? AND (? = '' OR (provider = ? AND demo = 0))", id, provider, provider)
+	if err != nil {
+		return Filing{}, err
+	}
+	if len(fs) == 0 {
+		return Filing{}, fmt.Errorf("%w: filing %d", ErrNotFound, id)
+	}
+	return fs[0], nil
+}
+
+// where is one of the store's own clauses, never a request's text.
+func (s *Store) queryFilings(ctx context.Context, where string, args ...any) ([]Filing, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, provider, layer, as_of, submitted_at,
-		COALESCE(withdrawn_at, ''), demo, source FROM filings ORDER BY id DESC`)
+		COALESCE(withdrawn_at, ''), demo, source, format, report FROM filings `+where, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Filing
+	out := []Filing{}
 	for rows.Next() {
 		var f Filing
-		var layer string
-		if err := rows.Scan(&f.ID, &f.Provider, &layer, &f.AsOf, &f.SubmittedAt, &f.WithdrawnAt, &f.Demo, &f.Source); err != nil {
+		var layer, report string
+		if err := rows.Scan(&f.ID, &f.Provider, &layer, &f.AsOf, &f.SubmittedAt, &f.WithdrawnAt, &f.Demo, &f.Source, &f.Format, &report); err != nil {
 			return nil, err
 		}
 		f.Layer = geo.Layer(layer)
+		f.Report = json.RawMessage(report)
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// FilingItems returns a filing's footprints and declarations, in the order
+// they were filed.
+func (s *Store) FilingItems(ctx context.Context, id int64) ([]geo.Footprint, []geo.Declaration, error) {
+	fps, err := queryFootprints(ctx, s.r, `SELECT p.geom, f.provider, f.layer, p.technology, p.programme, p.service,
+		p.min_down_mbps, p.min_up_mbps FROM footprints p JOIN filings f ON f.id = p.filing_id
+		WHERE p.filing_id = ? ORDER BY p.fid`, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	decls, err := queryDeclarations(ctx, s.r, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
+		d.commune_code, d.share FROM declarations d JOIN filings f ON f.id = d.filing_id
+		WHERE d.filing_id = ? ORDER BY d.id`, id)
+	return fps, decls, err
+}
+
+// Submission is the outcome of SubmitFiling: a new filing, or the first
+// answer to an earlier submission with the same idempotency key and body.
+type Submission struct {
+	FilingID int64
+	Replayed bool
+	Status   int    // the stored answer's status, when Replayed and known
+	Response []byte // the stored answer's body, when Replayed and known
+}
+
+// SubmitFiling stores a provider's filing whole, with its audit record and,
+// when key is not "", its idempotency record, all in one transaction. A
+// second submission by the same principal with the same key and the same
+// body stores nothing and returns the first (Replayed); the same key with
+// another body is ErrConflict.
+func (s *Store) SubmitFiling(ctx context.Context, f Filing, principal, key string, bodySHA256 []byte) (Submission, error) {
+	var sub Submission
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if key != "" {
+			var hash []byte
+			var status sql.NullInt64
+			err := tx.QueryRowContext(ctx, `SELECT body_sha256, filing_id, status, response FROM idempotency_keys
+				WHERE principal = ? AND key = ?`, principal, key).Scan(&hash, &sub.FilingID, &status, &sub.Response)
+			switch {
+			case err == nil && bytes.Equal(hash, bodySHA256):
+				sub.Replayed, sub.Status = true, int(status.Int64)
+				return nil
+			case err == nil:
+				return fmt.Errorf("%w: Idempotency-Key %q was used before with another body", ErrConflict, key)
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+		ids, err := addFilings(ctx, tx, []Filing{f})
+		if err != nil {
+			return err
+		}
+		sub.FilingID = ids[0]
+		if key != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (principal, key, body_sha256, filing_id, created_at)
+				VALUES (?, ?, ?, ?, ?)`, principal, key, bodySHA256, sub.FilingID, now()); err != nil {
+				return err
+			}
+		}
+		return audit(ctx, tx, principal, "filing.submit", fmt.Sprintf("filing %d", sub.FilingID),
+			fmt.Sprintf("layer %s, as of %s, %d footprints, %d declarations", f.Layer, f.AsOf, len(f.Footprints), len(f.Declarations)))
+	})
+	return sub, err
+}
+
+// SaveResponse keeps the answer given to a submission with an idempotency
+// key, so that a retry gets the same answer.
+func (s *Store) SaveResponse(ctx context.Context, principal, key string, status int, body []byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE idempotency_keys SET status = ?, response = ? WHERE principal = ? AND key = ?",
+			status, body, principal, key)
+		return err
+	})
+}
+
+// WithdrawFiling marks a filing withdrawn: it stays in history but no
+// longer counts from now on. With provider set, only that provider's own
+// filing can be withdrawn (anyone else's is ErrNotFound); a filing already
+// withdrawn is ErrConflict.
+func (s *Store) WithdrawFiling(ctx context.Context, id int64, provider, actor string) (string, error) {
+	at := now()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var withdrawn sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT withdrawn_at FROM filings WHERE id = ? AND (? = '' OR (provider = ? AND demo = 0))",
+			id, provider, provider).Scan(&withdrawn)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: filing %d", ErrNotFound, id)
+		}
+		if err != nil {
+			return err
+		}
+		if withdrawn.Valid {
+			return fmt.Errorf("%w: filing %d was withdrawn at %s", ErrConflict, id, withdrawn.String)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE filings SET withdrawn_at = ? WHERE id = ?", at, id); err != nil {
+			return err
+		}
+		if err := bumpVersion(ctx, tx, "filings_version"); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "filing.withdraw", fmt.Sprintf("filing %d", id), "")
+	})
+	return at, err
 }
 
 // RemoveDemo deletes every demonstration filing with its footprints and
@@ -179,25 +314,66 @@ WITH items AS (
 )
 SELECT id, technology FROM ranked WHERE rn = 1`
 
+// querier is what both the read pool and a transaction offer, so that the
+// same queries serve the figures and a dry run inside a rolled-back write.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
 // InForce returns the footprints and declarations in force on asOf
 // (YYYY-MM-DD; "" means today): the inputs of the calculator.
 func (s *Store) InForce(ctx context.Context, asOf string) ([]geo.Footprint, []geo.Declaration, error) {
+	return inForce(ctx, s.r, asOf)
+}
+
+// InForceWith returns what would be in force on asOf if f were stored:
+// it stores f in a transaction, reads, and rolls back, so that supersession
+// follows exactly the rules of a real submission and nothing is kept.
+func (s *Store) InForceWith(ctx context.Context, f Filing, asOf string) ([]geo.Footprint, []geo.Declaration, error) {
+	var fps []geo.Footprint
+	var decls []geo.Declaration
+	errRollback := errors.New("dry run")
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := f.Validate(); err != nil {
+			return err
+		}
+		if _, err := insertFiling(ctx, tx, f); err != nil {
+			return err
+		}
+		var err error
+		if fps, decls, err = inForce(ctx, tx, asOf); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if !errors.Is(err, errRollback) {
+		return nil, nil, err
+	}
+	return fps, decls, nil
+}
+
+func inForce(ctx context.Context, q querier, asOf string) ([]geo.Footprint, []geo.Declaration, error) {
 	if asOf == "" {
 		asOf = time.Now().UTC().Format(time.DateOnly)
 	}
-	fps, err := s.queryFootprints(ctx, `SELECT p.geom, f.provider, f.layer, p.technology, p.programme, p.service,
+	fps, err := queryFootprints(ctx, q, `SELECT p.geom, f.provider, f.layer, p.technology, p.programme, p.service,
 		p.min_down_mbps, p.min_up_mbps FROM footprints p JOIN filings f ON f.id = p.filing_id
 		JOIN (`+inForceFilter+`) w ON w.id = p.filing_id AND w.technology = p.technology
 		ORDER BY p.fid`, asOf)
 	if err != nil {
 		return nil, nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
+	decls, err := queryDeclarations(ctx, q, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
 		d.commune_code, d.share FROM declarations d JOIN filings f ON f.id = d.filing_id
 		JOIN (`+inForceFilter+`) w ON w.id = d.filing_id AND w.technology = d.technology
 		ORDER BY d.id`, asOf)
+	return fps, decls, err
+}
+
+func queryDeclarations(ctx context.Context, q querier, query string, args ...any) ([]geo.Declaration, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	defer rows.Close()
 	var decls []geo.Declaration
@@ -205,16 +381,16 @@ func (s *Store) InForce(ctx context.Context, asOf string) ([]geo.Footprint, []ge
 		var d geo.Declaration
 		var layer string
 		if err := rows.Scan(&d.Provider, &layer, &d.Technology, &d.Programme, &d.Service, &d.CommuneCode, &d.Share); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		d.Layer = geo.Layer(layer)
 		decls = append(decls, d)
 	}
-	return fps, decls, rows.Err()
+	return decls, rows.Err()
 }
 
-func (s *Store) queryFootprints(ctx context.Context, query string, args ...any) ([]geo.Footprint, error) {
-	rows, err := s.r.QueryContext(ctx, query, args...)
+func queryFootprints(ctx context.Context, q querier, query string, args ...any) ([]geo.Footprint, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func TestSeedDefault(t *testing.T) {
 			if len(cs) != 210 || total != 854131 {
 				t.Fatalf("%d communes, %d people; want 210 and 854,131", len(cs), total)
 			}
-			fs, err := s.Filings(ctx)
+			fs, err := s.Filings(ctx, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,12 +127,12 @@ func TestRemoveDemo_KeepsOtherFilings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	before, _ := s.Filings(ctx)
+	before, _ := s.Filings(ctx, "")
 	n, err := s.RemoveDemo(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	after, _ := s.Filings(ctx)
+	after, _ := s.Filings(ctx, "")
 	if n != len(before)-1 || len(after) != 1 || after[0].ID != ids[0] {
 		t.Fatalf("removed %d of %d; left %+v; want only filing %d left", n, len(before), after, ids[0])
 	}

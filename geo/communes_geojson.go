@@ -34,51 +34,6 @@ func DefaultCommuneProperties() CommuneProperties {
 		District: "district", Population: "pop_2019"}
 }
 
-// FeatureProblem is one thing wrong with one feature of an input file.
-// Feature is the 0-based index in the features array, or -1 for the file.
-type FeatureProblem struct {
-	Feature int    `json:"feature"`
-	Field   string `json:"field"`
-	Message string `json:"message"`
-}
-
-func (p FeatureProblem) String() string {
-	if p.Feature < 0 {
-		return p.Message
-	}
-	return fmt.Sprintf("feature %d: %s: %s", p.Feature, p.Field, p.Message)
-}
-
-// InputError lists every problem found in an input file. It wraps
-// ErrInvalidInput.
-type InputError struct {
-	Problems []FeatureProblem
-}
-
-// ErrInvalidInput is wrapped by every error about input that cannot be
-// used, other than geometry: an InputError listing a file's problems, and
-// the calculator's bad options, shares, weights or duplicate codes.
-var ErrInvalidInput = errors.New("invalid input")
-
-// maxListedProblems caps how many problems an InputError's message shows;
-// Problems holds them all.
-const maxListedProblems = 20
-
-func (e *InputError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%d problem(s):", len(e.Problems))
-	for i, p := range e.Problems {
-		if i == maxListedProblems {
-			fmt.Fprintf(&b, "\n  … and %d more", len(e.Problems)-i)
-			break
-		}
-		b.WriteString("\n  " + p.String())
-	}
-	return b.String()
-}
-
-func (e *InputError) Unwrap() error { return ErrInvalidInput }
-
 // ReadCommunes reads a GeoJSON FeatureCollection of communes. Each feature
 // needs a code (string or integer, unique in the file) and a Polygon or
 // MultiPolygon geometry with closed rings of at least four positions and
@@ -112,7 +67,7 @@ func ReadCommunes(r io.Reader, props CommuneProperties, needFacts bool, source s
 	}
 	var problems []FeatureProblem
 	add := func(i int, field, format string, args ...any) {
-		problems = append(problems, FeatureProblem{Feature: i, Field: field, Message: fmt.Sprintf(format, args...)})
+		problems = append(problems, FeatureProblem{Feature: i, Field: field, Code: ProblemInvalid, Message: fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]int{}
 	out := make([]Commune, 0, len(fc.Features))

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -306,5 +308,103 @@ func TestE2E_VietnamCommuneSet(t *testing.T) {
 	fc := s.layer(t, "mobile")
 	if len(fc.Features) != 11163 {
 		t.Fatalf("%d features, want 11,163", len(fc.Features))
+	}
+}
+
+// TestE2E_ProviderFilesSeed1 is a provider's day: an admin adds it with the
+// command line while the service runs, it files one operator's footprints
+// of the seed-1 scenario over HTTP, sees the mobile figures change, retries
+// with the same Idempotency-Key, and withdraws.
+func TestE2E_ProviderFilesSeed1(t *testing.T) {
+	scenario := sharedData(t, "scenarios/hoabinh_mobile_seed1.geojson")
+	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	s := startServer(t, db, "--no-demo")
+	out, err := runCLI(t, "provider", "add", "--layers", "mobile", "viettel", "--db", db)
+	if err != nil {
+		t.Fatalf("provider add: %v\n%s", err, out)
+	}
+	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	if !strings.HasPrefix(token, "ps_") {
+		t.Fatalf("no token in:\n%s", out)
+	}
+
+	raw, err := os.ReadFile(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatal(err)
+	}
+	var mine []json.RawMessage
+	for _, f := range fc.Features {
+		if strings.Contains(string(f), `"operator":"viettel"`) {
+			mine = append(mine, f)
+		}
+	}
+	filing, _ := json.Marshal(map[string]any{"type": "FeatureCollection", "layer": "mobile", "as_of": "2026-01-01", "features": mine})
+
+	covered := func() float64 {
+		total := 0.0
+		for _, f := range s.layer(t, "mobile").Features {
+			total += f.Properties.PopulationCovered
+		}
+		return total
+	}
+	send := func(method, path, key string, body []byte) (int, []byte, http.Header) {
+		req, _ := http.NewRequest(method, s.url+path, strings.NewReader(string(body)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/geo+json")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, b, res.Header
+	}
+	type answer struct {
+		ID     int64 `json:"id"`
+		Before struct {
+			Covered float64 `json:"covered"`
+		} `json:"before"`
+		After struct {
+			Covered float64 `json:"covered"`
+			Share   float64 `json:"share"`
+		} `json:"after"`
+	}
+
+	before := covered()
+	status, body, _ := send("POST", "/api/v1/filings", "viettel-2026-01", filing)
+	var a answer
+	json.Unmarshal(body, &a)
+	if status != 201 || a.ID == 0 || a.After.Covered <= before {
+		t.Fatalf("filing %d of viettel's footprints: %d %s", len(mine), status, body)
+	}
+	if got := covered(); math.Abs(got-a.After.Covered) > 210 {
+		t.Fatalf("the layer serves %.0f covered, the answer said %.0f", got, a.After.Covered)
+	}
+	t.Logf("viettel's %d footprints: mobile coverage %.0f → %.0f people (%.1f%%)", len(mine), before, a.After.Covered, 100*a.After.Share)
+
+	status, again, hdr := send("POST", "/api/v1/filings", "viettel-2026-01", filing)
+	if status != 201 || string(again) != string(body) || hdr.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("retry: %d %s", status, again)
+	}
+	_, list, _ := send("GET", "/api/v1/filings", "", nil)
+	if n := strings.Count(string(list), `"provider":"viettel"`); n != 1 {
+		t.Fatalf("%d filings after a retry, want 1: %s", n, list)
+	}
+
+	status, body, _ = send("DELETE", fmt.Sprintf("/api/v1/filings/%d", a.ID), "", nil)
+	if status != 200 {
+		t.Fatalf("withdraw: %d %s", status, body)
+	}
+	if got := covered(); got != before {
+		t.Fatalf("after the withdrawal %.0f covered, before the filing %.0f", got, before)
 	}
 }

@@ -1,0 +1,482 @@
+package geo
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+)
+
+// Submission is a provider's filing once read and validated: one layer, the
+// date the data describes, and its footprints and commune declarations.
+type Submission struct {
+	Layer        Layer
+	AsOf         string // YYYY-MM-DD
+	Features     int    // features (or CSV rows) read
+	Footprints   []Footprint
+	Declarations []Declaration
+}
+
+// FilingRules are what a filing is checked against.
+type FilingRules struct {
+	Provider string
+	// Layers the provider may file; empty means every layer.
+	Layers []Layer
+	// Communes holds the codes of the communes of the store; a declaration
+	// must name one of them.
+	Communes map[string]bool
+	// Extent is the communes' bounding box; every footprint position must
+	// lie within it widened by MarginDeg on each side.
+	Extent    orb.Bound
+	MarginDeg float64
+	// Today is the latest allowed as_of, YYYY-MM-DD.
+	Today string
+	// MaxFeatures caps the features of one filing; MaxProblems the
+	// problems reported (the rest are counted, not listed).
+	MaxFeatures int
+	MaxProblems int
+}
+
+// DefaultMaxFeatures and DefaultMaxProblems are the limits when the rules
+// leave them zero. A national operator's filing of the Vietnam scenario
+// has about 40,000 footprints.
+const (
+	DefaultMaxFeatures = 250000
+	DefaultMaxProblems = 1000
+	DefaultMarginDeg   = 0.5 // about 50 km
+)
+
+// Technologies lists, per layer, the technologies a filing may name, in
+// their canonical spelling; matching ignores case.
+var Technologies = map[Layer][]string{
+	Mobile:    {"2G", "3G", "4G", "5G"},
+	Phone:     {"fixed_line"},
+	Broadband: {"FTTH", "xDSL", "cable", "fixed_wireless"},
+	Broadcast: {"DVB-T2", "DVB-T", "analogue_tv", "FM", "AM", "satellite", "cable", "IPTV"},
+}
+
+// canonicalTechnology returns the canonical spelling of tech in layer l,
+// or "" and the layer that has it when it belongs elsewhere.
+func canonicalTechnology(l Layer, tech string) (string, Layer) {
+	for _, t := range Technologies[l] {
+		if strings.EqualFold(t, tech) {
+			return t, l
+		}
+	}
+	for _, other := range Layers {
+		for _, t := range Technologies[other] {
+			if strings.EqualFold(t, tech) {
+				return "", other
+			}
+		}
+	}
+	return "", ""
+}
+
+// problems collects a filing's problems up to a cap.
+type problems struct {
+	list  []FeatureProblem
+	max   int
+	extra int
+}
+
+func (ps *problems) add(feature int, field, code, format string, args ...any) {
+	ps.addAt(feature, 0, field, code, format, args...)
+}
+
+// addAt adds a problem known to be at a line of the file.
+func (ps *problems) addAt(feature, line int, field, code, format string, args ...any) {
+	if len(ps.list) >= ps.max {
+		ps.extra++
+		return
+	}
+	ps.list = append(ps.list, FeatureProblem{Feature: feature, Line: line, Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ps *problems) err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	return &InputError{Problems: ps.list, Truncated: ps.extra > 0}
+}
+
+func (r *FilingRules) defaults() {
+	if r.MaxFeatures <= 0 {
+		r.MaxFeatures = DefaultMaxFeatures
+	}
+	if r.MaxProblems <= 0 {
+		r.MaxProblems = DefaultMaxProblems
+	}
+	if r.MarginDeg <= 0 {
+		r.MarginDeg = DefaultMarginDeg
+	}
+	if r.Today == "" {
+		r.Today = time.Now().UTC().Format(time.DateOnly)
+	}
+}
+
+// checkHeader validates the layer and as_of of a filing, whatever its format.
+func (r *FilingRules) checkHeader(ps *problems, layer, asOf string, haveLayer, haveAsOf bool) Layer {
+	l := Layer(layer)
+	switch {
+	case !haveLayer || layer == "":
+		ps.add(-1, "layer", ProblemMissingLayer, "the filing names no layer: want one of broadcast, phone, broadband, mobile")
+	case !l.Valid():
+		ps.add(-1, "layer", ProblemUnknownLayer, "layer %q is not one of broadcast, phone, broadband, mobile", layer)
+	case len(r.Layers) > 0 && !containsLayer(r.Layers, l):
+		ps.add(-1, "layer", ProblemLayerNotAllowed, "provider %s may not file layer %s (allowed: %s)", r.Provider, l, layerList(r.Layers))
+	}
+	switch d, err := time.Parse(time.DateOnly, asOf); {
+	case !haveAsOf || asOf == "":
+		ps.add(-1, "as_of", ProblemMissingAsOf, "the filing has no as_of: the date the data describes, YYYY-MM-DD")
+	case err != nil:
+		ps.add(-1, "as_of", ProblemBadAsOf, "as_of %q is not a date YYYY-MM-DD", asOf)
+	case d.Year() < 1990:
+		ps.add(-1, "as_of", ProblemBadAsOf, "as_of %s is before 1990", asOf)
+	case asOf > r.Today:
+		ps.add(-1, "as_of", ProblemFutureAsOf, "as_of %s is in the future (today is %s)", asOf, r.Today)
+	}
+	return l
+}
+
+func containsLayer(ls []Layer, l Layer) bool {
+	for _, x := range ls {
+		if x == l {
+			return true
+		}
+	}
+	return false
+}
+
+func layerList(ls []Layer) string {
+	s := make([]string, len(ls))
+	for i, l := range ls {
+		s[i] = string(l)
+	}
+	return strings.Join(s, ", ")
+}
+
+// ParseFilingGeoJSON reads and validates a filing in GeoJSON: a
+// FeatureCollection with the foreign members "layer" and "as_of", whose
+// features are footprints (Polygon or MultiPolygon geometry, properties
+// technology and, for broadcast, programme and service, optional
+// min_down_mbps and min_up_mbps) or commune declarations (null geometry,
+// properties commune_code, technology, share 0–1). Every problem is found
+// and returned at once in an *InputError; a filing with any problem yields
+// no submission.
+func ParseFilingGeoJSON(raw []byte, r FilingRules) (*Submission, error) {
+	r.defaults()
+	ps := &problems{max: r.MaxProblems}
+	var fc struct {
+		Type     string            `json:"type"`
+		Layer    *string           `json:"layer"`
+		AsOf     *string           `json:"as_of"`
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		p := FeatureProblem{Feature: -1, Code: ProblemJSONSyntax, Message: jsonProblem(raw, err)}
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			p.Line, _ = lineCol(raw, se.Offset)
+		} else {
+			p.Code = ProblemNotCollection
+		}
+		return nil, &InputError{Problems: []FeatureProblem{p}}
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, &InputError{Problems: []FeatureProblem{{Feature: -1, Field: "type", Code: ProblemNotCollection,
+			Message: fmt.Sprintf("the file is a GeoJSON %q, want a FeatureCollection", fc.Type)}}}
+	}
+	layer := r.checkHeader(ps, deref(fc.Layer), deref(fc.AsOf), fc.Layer != nil, fc.AsOf != nil)
+	switch {
+	case len(fc.Features) == 0:
+		ps.add(-1, "features", ProblemNoFeatures, "the filing has no features")
+	case len(fc.Features) > r.MaxFeatures:
+		ps.add(-1, "features", ProblemTooManyFeatures, "the filing has %d features; at most %d are taken in one filing", len(fc.Features), r.MaxFeatures)
+		return nil, ps.err()
+	}
+	sub := &Submission{Layer: layer, AsOf: deref(fc.AsOf), Features: len(fc.Features)}
+	v := validator{rules: &r, ps: ps, layer: layer, seen: map[declKey]int{},
+		extent: orb.Bound{Min: orb.Point{r.Extent.Min[0] - r.MarginDeg, r.Extent.Min[1] - r.MarginDeg},
+			Max: orb.Point{r.Extent.Max[0] + r.MarginDeg, r.Extent.Max[1] + r.MarginDeg}}}
+	for i, rawF := range fc.Features {
+		var f struct {
+			Type       string          `json:"type"`
+			Properties json.RawMessage `json:"properties"`
+			Geometry   json.RawMessage `json:"geometry"`
+		}
+		if err := json.Unmarshal(rawF, &f); err != nil || f.Type != "Feature" {
+			ps.add(i, "type", ProblemNotFeature, "not a GeoJSON Feature object")
+			continue
+		}
+		props := map[string]any{}
+		if len(f.Properties) > 0 && string(f.Properties) != "null" {
+			dec := json.NewDecoder(bytes.NewReader(f.Properties))
+			dec.UseNumber()
+			if err := dec.Decode(&props); err != nil {
+				ps.add(i, "properties", ProblemNotFeature, "properties is not a JSON object")
+				continue
+			}
+		}
+		if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
+			if d, ok := v.declaration(i, -1, props); ok {
+				sub.Declarations = append(sub.Declarations, d)
+			}
+			continue
+		}
+		if fp, ok := v.footprint(i, props, f.Geometry); ok {
+			sub.Footprints = append(sub.Footprints, fp)
+		}
+	}
+	if err := ps.err(); err != nil {
+		return nil, err
+	}
+	for i := range sub.Footprints {
+		sub.Footprints[i].Provider, sub.Footprints[i].Layer = r.Provider, layer
+	}
+	for i := range sub.Declarations {
+		sub.Declarations[i].Provider, sub.Declarations[i].Layer = r.Provider, layer
+	}
+	return sub, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// validator checks features one by one against the rules.
+type validator struct {
+	rules  *FilingRules
+	ps     *problems
+	layer  Layer
+	extent orb.Bound
+	seen   map[declKey]int
+}
+
+type declKey struct{ code, tech, programme, service string }
+
+// item checks the properties every feature has: technology and, for
+// broadcast, programme and service. It returns the canonical values.
+func (v *validator) item(i, line int, props map[string]any) (tech, programme, service string, ok bool) {
+	ok = true
+	bad := func(field, code, format string, args ...any) {
+		v.ps.addAt(i, line, field, code, format, args...)
+		ok = false
+	}
+	raw, _ := props["technology"].(string)
+	raw = strings.TrimSpace(raw)
+	switch canon, other := canonicalTechnology(v.layer, raw); {
+	case raw == "":
+		bad("properties.technology", ProblemMissingTechnology, "missing technology")
+	case canon != "":
+		tech = canon
+	case other != "" && v.layer.Valid():
+		bad("properties.technology", ProblemTechNotAllowed, "technology %q belongs to layer %s, not %s (allowed: %s)",
+			raw, other, v.layer, strings.Join(Technologies[v.layer], ", "))
+	case v.layer.Valid():
+		bad("properties.technology", ProblemUnknownTechnology, "unknown technology %q (allowed in %s: %s)",
+			raw, v.layer, strings.Join(Technologies[v.layer], ", "))
+	}
+	if v.layer == Broadcast {
+		programme, _ = props["programme"].(string)
+		service, _ = props["service"].(string)
+		programme, service = strings.ToLower(strings.TrimSpace(programme)), strings.ToLower(strings.TrimSpace(service))
+		if programme != "central" && programme != "local" {
+			bad("properties.programme", ProblemBadProgramme, "programme %q: want central or local", programme)
+		}
+		if service != "tv" && service != "radio" {
+			bad("properties.service", ProblemBadService, "service %q: want tv or radio", service)
+		}
+	}
+	return tech, programme, service, ok
+}
+
+// number reads an optional numeric property; absent is (0, true).
+func number(props map[string]any, name string) (float64, bool) {
+	switch n := props[name].(type) {
+	case nil:
+		_, present := props[name]
+		return 0, !present
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil && !math.IsInf(f, 0) && !math.IsNaN(f)
+	}
+	return 0, false
+}
+
+func (v *validator) footprint(i int, props map[string]any, rawGeom json.RawMessage) (Footprint, bool) {
+	tech, programme, service, ok := v.item(i, 0, props)
+	fp := Footprint{Technology: tech, Programme: programme, Service: service}
+	for _, sp := range []struct {
+		name string
+		dst  *float64
+	}{{"min_down_mbps", &fp.MinDownMbps}, {"min_up_mbps", &fp.MinUpMbps}} {
+		f, good := number(props, sp.name)
+		if !good || f < 0 || f > 1e6 {
+			v.ps.add(i, "properties."+sp.name, ProblemBadSpeed, "%s must be a number of Mbit/s from 0 to 1,000,000", sp.name)
+			ok = false
+		}
+		*sp.dst = f
+	}
+	g, err := geojson.UnmarshalGeometry(rawGeom)
+	if err != nil {
+		v.ps.add(i, "geometry", ProblemBadGeometry, "not a GeoJSON geometry: %v", err)
+		return fp, false
+	}
+	switch t := g.Geometry().(type) {
+	case orb.Polygon:
+		fp.Geometry = orb.MultiPolygon{t}
+	case orb.MultiPolygon:
+		fp.Geometry = t
+	default:
+		v.ps.add(i, "geometry", ProblemGeometryType, "a footprint is a Polygon or MultiPolygon, not a %s (a declaration has geometry null)", g.Type)
+		return fp, false
+	}
+	return fp, v.area(i, fp.Geometry) && ok
+}
+
+// area checks a footprint's rings: enough positions, closed, coordinates
+// in range and near the province, no ring crossing itself.
+func (v *validator) area(i int, mp orb.MultiPolygon) bool {
+	if len(mp) == 0 {
+		v.ps.add(i, "geometry", ProblemTooFewPositions, "the geometry has no polygon")
+		return false
+	}
+	for pi, p := range mp {
+		if len(p) == 0 {
+			v.ps.add(i, "geometry", ProblemTooFewPositions, "polygon %d has no ring", pi)
+			return false
+		}
+		for ri, r := range p {
+			where := fmt.Sprintf("geometry.coordinates[%d][%d]", pi, ri)
+			if len(mp) == 1 {
+				where = fmt.Sprintf("geometry.coordinates[%d]", ri)
+			}
+			if len(r) < 4 {
+				v.ps.add(i, where, ProblemTooFewPositions, "ring has %d positions; a closed ring needs at least 4", len(r))
+				return false
+			}
+			if r[0] != r[len(r)-1] {
+				v.ps.add(i, where, ProblemUnclosedRing, "ring is not closed: its first position %v differs from its last %v", r[0], r[len(r)-1])
+				return false
+			}
+			for k, pt := range r {
+				if !(pt[0] >= -180 && pt[0] <= 180 && pt[1] >= -90 && pt[1] <= 90) {
+					v.ps.add(i, fmt.Sprintf("%s[%d]", where, k), ProblemOutOfRange,
+						"position (%g, %g) is out of range: want longitude −180…180, latitude −90…90", pt[0], pt[1])
+					return false
+				}
+			}
+			for k, pt := range r {
+				if !v.extent.IsEmpty() && !v.extent.Contains(pt) {
+					v.ps.add(i, fmt.Sprintf("%s[%d]", where, k), ProblemFarFromProvince,
+						"position (%g, %g) is more than %g° outside the communes' extent %v–%v: is it in this province, as longitude then latitude?",
+						pt[0], pt[1], v.rules.MarginDeg, v.rules.Extent.Min, v.rules.Extent.Max)
+					return false
+				}
+			}
+			if a, b, ok := selfIntersection(r); ok {
+				v.ps.add(i, where, ProblemSelfIntersection, "ring crosses itself: edge %d and edge %d intersect", a, b)
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func (v *validator) declaration(i, line int, props map[string]any) (Declaration, bool) {
+	tech, programme, service, ok := v.item(i, line, props)
+	d := Declaration{Technology: tech, Programme: programme, Service: service}
+	bad := func(field, code, format string, args ...any) {
+		v.ps.addAt(i, line, field, code, format, args...)
+		ok = false
+	}
+	switch code := props["commune_code"].(type) {
+	case string:
+		d.CommuneCode = strings.TrimSpace(code)
+	case json.Number:
+		d.CommuneCode = code.String()
+	}
+	switch {
+	case d.CommuneCode == "":
+		bad("properties.commune_code", ProblemMissingCommune, "a declaration (geometry null) needs commune_code")
+	case !v.rules.Communes[d.CommuneCode]:
+		bad("properties.commune_code", ProblemUnknownCommune, "commune code %q is not a commune of this province", d.CommuneCode)
+	}
+	share, good := number(props, "share")
+	if _, present := props["share"]; !present || !good || share < 0 || share > 1 {
+		bad("properties.share", ProblemBadShare, "share must be a number from 0 to 1 (the share of the commune's population served)")
+	}
+	d.Share = share
+	if ok {
+		k := declKey{d.CommuneCode, tech, programme, service}
+		if first, dup := v.seen[k]; dup {
+			bad("properties.commune_code", ProblemDuplicate, "commune %s, technology %s is declared twice (also feature %d)", d.CommuneCode, tech, first)
+		} else {
+			v.seen[k] = i
+		}
+	}
+	return d, ok
+}
+
+// selfIntersection reports two non-adjacent edges of a closed ring that
+// touch or cross, by a sweep over the edges sorted by their west end.
+func selfIntersection(r orb.Ring) (int, int, bool) {
+	n := len(r) - 1 // edges
+	if n < 3 {
+		return 0, 0, false
+	}
+	order := make([]int, n)
+	for k := range order {
+		order[k] = k
+	}
+	minX := func(k int) float64 { return math.Min(r[k][0], r[k+1][0]) }
+	maxX := func(k int) float64 { return math.Max(r[k][0], r[k+1][0]) }
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(minX(a), minX(b)) })
+	for x, a := range order {
+		for _, b := range order[x+1:] {
+			if minX(b) > maxX(a) {
+				break
+			}
+			lo, hi := min(a, b), max(a, b)
+			if hi-lo == 1 || (lo == 0 && hi == n-1) {
+				continue // neighbours share a vertex
+			}
+			if segmentsTouch(r[a], r[a+1], r[b], r[b+1]) {
+				return lo, hi, true
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+func orient(a, b, c orb.Point) float64 {
+	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
+}
+
+func onSegment(a, b, p orb.Point) bool {
+	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
+		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
+}
+
+// segmentsTouch reports whether segments pq and rs share a point.
+func segmentsTouch(p, q, r, s orb.Point) bool {
+	d1, d2 := orient(r, s, p), orient(r, s, q)
+	d3, d4 := orient(p, q, r), orient(p, q, s)
+	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+		return true
+	}
+	return (d1 == 0 && onSegment(r, s, p)) || (d2 == 0 && onSegment(r, s, q)) ||
+		(d3 == 0 && onSegment(p, q, r)) || (d4 == 0 && onSegment(p, q, s))
+}
