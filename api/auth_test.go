@@ -28,7 +28,10 @@ func writableServer(t *testing.T) (*Server, *data.Store, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	s := New(DefaultConfig(), store, slog.New(slog.NewTextHandler(&logs, nil)))
+	cfg := DefaultConfig()
+	// Tests send many writes at once; the rate-limit test sets its own.
+	cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+	s := New(cfg, store, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err := s.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}

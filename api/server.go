@@ -29,12 +29,21 @@ type Config struct {
 	// its features.
 	MaxFilingBytes    int64
 	MaxFilingFeatures int
+	// WritesPerToken and WritesPerAddress limit the requests that write or
+	// compute (every non-GET request under /api/).
+	WritesPerToken   RateLimit
+	WritesPerAddress RateLimit
+	// CORSOrigin, when set, is the one origin allowed to call the API from
+	// a browser; CORS is off otherwise.
+	CORSOrigin string
 }
 
 // DefaultConfig returns the settings used when none are given.
 func DefaultConfig() Config {
 	return Config{Calc: geo.DefaultOptions(), CellSizeM: geo.DefaultCellSizeM,
-		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures}
+		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures,
+		WritesPerToken:   RateLimit{PerSecond: 2, Burst: 30},
+		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60}}
 }
 
 // Validate checks the settings.
@@ -50,20 +59,24 @@ func (c Config) Validate() error {
 
 // Server serves the API and the embedded frontend.
 type Server struct {
-	cfg    Config
-	store  *data.Store
-	log    *slog.Logger
-	cov    *coverage
-	router *gin.Engine
+	cfg        Config
+	csp        string
+	perToken   *rateLimiter
+	perAddress *rateLimiter
+	store      *data.Store
+	log        *slog.Logger
+	cov        *coverage
+	router     *gin.Engine
 }
 
 // New builds the router. Call Recompute before serving figures; until it
 // has run, coverage endpoints answer 503.
 func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: store, log: log, cov: &coverage{}}
+	s := &Server{cfg: cfg, store: store, log: log, cov: &coverage{}, csp: contentSecurityPolicy,
+		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress)}
 	r := gin.New()
-	r.Use(s.accessLog, s.recoverPanic)
+	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits, s.rateLimitWrites)
 	r.HandleMethodNotAllowed = true
 
 	r.GET("/healthz", s.handleHealth)

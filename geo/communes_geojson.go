@@ -50,6 +50,9 @@ func ReadCommunes(r io.Reader, props CommuneProperties, needFacts bool, source s
 	if err != nil {
 		return nil, nil, err
 	}
+	if ie := checkUTF8(raw); ie != nil {
+		return nil, nil, ie
+	}
 	var fc struct {
 		Type     string            `json:"type"`
 		Features []json.RawMessage `json:"features"`

@@ -174,6 +174,9 @@ func layerList(ls []Layer) string {
 // no submission.
 func ParseFilingGeoJSON(raw []byte, r FilingRules) (*Submission, error) {
 	r.defaults()
+	if ie := checkUTF8(raw); ie != nil {
+		return nil, ie
+	}
 	ps := &problems{max: r.MaxProblems}
 	var fc struct {
 		Type     string            `json:"type"`

@@ -22,6 +22,9 @@ var csvColumns = []string{"commune_code", "technology", "share", "programme", "s
 // (0-based, as Feature) and its line in the file.
 func ParseFilingCSV(raw []byte, layer, asOf string, r FilingRules) (*Submission, error) {
 	r.defaults()
+	if ie := checkUTF8(raw); ie != nil {
+		return nil, ie
+	}
 	ps := &problems{max: r.MaxProblems}
 	l := r.checkHeader(ps, layer, asOf, layer != "", asOf != "")
 	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))))
@@ -51,7 +54,10 @@ func ParseFilingCSV(raw []byte, layer, asOf string, r FilingRules) (*Submission,
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
+		line := 0
+		if err == nil && len(rec) > 0 {
+			line, _ = cr.FieldPos(0)
+		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {

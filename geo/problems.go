@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // FeatureProblem is one thing wrong with one feature of an input file.
@@ -66,8 +67,9 @@ func (e *InputError) Unwrap() error { return ErrInvalidInput }
 
 // Problem codes: what is wrong, for programs; the message says it for people.
 const (
-	ProblemInvalid           = "invalid"     // a commune file's problem
-	ProblemJSONSyntax        = "json_syntax" // not JSON; line and column given
+	ProblemInvalid           = "invalid"      // a commune file's problem
+	ProblemJSONSyntax        = "json_syntax"  // not JSON; line and column given
+	ProblemInvalidUTF8       = "invalid_utf8" // the file is not UTF-8 text
 	ProblemNotCollection     = "not_feature_collection"
 	ProblemNoFeatures        = "no_features"            // the collection is empty
 	ProblemTooManyFeatures   = "too_many_features"      // over the feature limit
@@ -98,3 +100,23 @@ const (
 	ProblemCSVHeader         = "csv_header" // a CSV without the required columns
 	ProblemCSVRow            = "csv_row"    // a row that is not CSV or has the wrong number of fields
 )
+
+// checkUTF8 returns a problem naming the line of the first byte that is
+// not UTF-8, or nil. Files are read as UTF-8 so that names with
+// diacritics survive; anything else would be stored garbled.
+func checkUTF8(raw []byte) *InputError {
+	if utf8.Valid(raw) {
+		return nil
+	}
+	bad := 0
+	for bad < len(raw) {
+		r, size := utf8.DecodeRune(raw[bad:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		bad += size
+	}
+	line, col := lineCol(raw, int64(bad))
+	return &InputError{Problems: []FeatureProblem{{Feature: -1, Line: line, Code: ProblemInvalidUTF8,
+		Message: fmt.Sprintf("the file is not UTF-8 text: byte %d (line %d, column %d) is not UTF-8; save it as UTF-8", bad, line, col)}}}
+}

@@ -33,6 +33,10 @@ Usage:
       Manage the providers who file coverage, and their bearer tokens.
   phusong admin token
       Issue an admin token (manages providers and targets over the API).
+  phusong backup FILE [--db PATH]
+      Write a consistent copy of the database, also while the service runs.
+  phusong restore FILE [--db PATH]
+      Check a copy (integrity, schema) and put it in place; stop the service first.
 
 Environment: PHUSONG_ADDR (default 127.0.0.1:8080), PHUSONG_DB (default ./phusong.gpkg).
 `
@@ -75,6 +79,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 			return errors.New("usage: phusong admin token [--db PATH]")
 		}
 		return cmdAdminToken(ctx, args[2:], stdout)
+	case "backup":
+		return cmdBackup(ctx, args[1:], stdout)
+	case "restore":
+		return cmdRestore(ctx, args[1:], stdout)
 	case "recompute":
 		return cmdRecompute(ctx, args[1:], stdout, log)
 	case "help", "-h", "--help":

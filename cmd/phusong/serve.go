@@ -21,9 +21,15 @@ type serveConfig struct {
 	DB   string
 	Demo bool
 	API  api.Config
+	// ReadHeaderTimeout bounds how long a client may take to send its
+	// headers (slow-header attacks); the other timeouts follow from it.
+	ReadHeaderTimeout time.Duration
 }
 
 func (c serveConfig) Validate() error {
+	if c.ReadHeaderTimeout < 100*time.Millisecond || c.ReadHeaderTimeout > time.Minute {
+		return fmt.Errorf("--read-header-timeout %s: want 100ms to 1m", c.ReadHeaderTimeout)
+	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr %q: want HOST:PORT, e.g. 127.0.0.1:8080", c.Addr)
 	}
@@ -40,14 +46,23 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
 	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
+	fs.StringVar(&cfg.API.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (CORS is off without it)")
+	fs.Float64Var(&cfg.API.WritesPerToken.PerSecond, "write-rate", cfg.API.WritesPerToken.PerSecond, "writes per second allowed per token (0: no limit); per address it is 2.5 times that")
+	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Demo = !*noDemo
+	cfg.API.WritesPerAddress.PerSecond = 2.5 * cfg.API.WritesPerToken.PerSecond
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
 
+	unlock, err := data.Lock(cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	store, err := openStore(ctx, cfg.DB, cfg.Demo, log)
 	if err != nil {
 		return err
@@ -67,11 +82,11 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		ReadTimeout:       5 * time.Minute, // filings of a national operator are tens of MB
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    1 << 20, // larger headers get a plain 431 from net/http; over 32 KiB the API answers a problem
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

@@ -1,0 +1,153 @@
+package data
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// TestBackup_DuringWrites backs up while a writer keeps filing: every
+// filing acknowledged before the backup began is in the copy, whole.
+func TestBackup_DuringWrites(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTemp(t)
+	if _, err := s.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var acked []int64
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			f := Filing{Provider: "p", Layer: geo.Mobile, AsOf: "2025-01-01", Footprints: []geo.Footprint{
+				{Technology: "4G", Geometry: square(105+float64(i%50)*0.01, 20.5, 0.01)},
+				{Technology: "4G", Geometry: square(105.5, 20.5+float64(i%50)*0.01, 0.01)}}}
+			ids, err := s.AddFilings(ctx, []Filing{f})
+			if err != nil {
+				done <- err
+				return
+			}
+			mu.Lock()
+			acked = append(acked, ids[0])
+			mu.Unlock()
+		}
+	}()
+	for {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 20 {
+			break
+		}
+	}
+	mu.Lock()
+	before := append([]int64(nil), acked...)
+	mu.Unlock()
+	copyPath := filepath.Join(dir, "copy.gpkg")
+	if err := s.Backup(ctx, copyPath); err != nil {
+		t.Fatal(err)
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, copyPath); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("a backup over an existing file: %v", err)
+	}
+
+	info, err := CheckCopy(ctx, copyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restored := filepath.Join(dir, "restored.gpkg")
+	if _, err := Restore(ctx, copyPath, restored); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	for _, id := range before {
+		fps, _, err := r.FilingItems(ctx, id)
+		if err != nil || len(fps) != 2 {
+			t.Fatalf("filing %d, acknowledged before the backup: %d footprints (%v)", id, len(fps), err)
+		}
+	}
+	t.Logf("%d filings acknowledged before the backup, %d in the copy", len(before), info.Filings)
+}
+
+func TestRestore_Refuses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	dest := filepath.Join(dir, "live.gpkg")
+	s, err := Open(ctx, dest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	good := filepath.Join(dir, "good.gpkg")
+	if err := s.Backup(ctx, good); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	sum := func() [32]byte {
+		b, _ := os.ReadFile(dest)
+		return sha256.Sum256(b)
+	}
+	before := sum()
+
+	garbage := filepath.Join(dir, "garbage.gpkg")
+	os.WriteFile(garbage, []byte("this is not a database at all, just text that is long enough"), 0o644)
+	plain := filepath.Join(dir, "plain.sqlite")
+	db, _ := sql.Open("sqlite3", plain)
+	db.Exec("CREATE TABLE t (x)")
+	db.Close()
+	truncated := filepath.Join(dir, "truncated.gpkg")
+	b, _ := os.ReadFile(good)
+	os.WriteFile(truncated, b[:len(b)/2], 0o644)
+
+	for name, src := range map[string]string{"garbage": garbage, "plain SQLite": plain, "truncated copy": truncated, "missing": filepath.Join(dir, "nope")} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Restore(ctx, src, dest); err == nil {
+				t.Fatal("restored")
+			}
+			if sum() != before {
+				t.Fatal("the live store changed")
+			}
+		})
+	}
+	t.Run("while the service holds the lock", func(t *testing.T) {
+		unlock, err := Lock(dest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unlock()
+		if _, err := Restore(ctx, good, dest); !errors.Is(err, ErrLocked) {
+			t.Fatalf("err %v, want ErrLocked", err)
+		}
+	})
+	t.Run("a good copy", func(t *testing.T) {
+		info, err := Restore(ctx, good, dest)
+		if err != nil || info.Communes != 210 {
+			t.Fatalf("%+v %v", info, err)
+		}
+	})
+}
