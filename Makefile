@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build test vet bench clean
+.PHONY: run build test vet bench clean crashtest loadtest fuzz
 
 ## run: build and serve on $(ADDR) from $(DB), seeding Hòa Bình on first start
 run: build
@@ -30,6 +30,23 @@ bench:
 	$(GO) test -c -o bin/geo.test ./geo/
 	@cd geo && for b in $(BENCHES); do \
 	  ../bin/geo.test -test.run '^$$' -test.bench "^Benchmark$$b\$$" -test.benchmem -test.benchtime 5x | grep -E '^Benchmark' || exit 1; \
+	done
+
+## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
+crashtest:
+	PHUSONG_CRASH_ROUNDS=$${PHUSONG_CRASH_ROUNDS:-25} $(GO) test -count=1 -run 'TestCrash' -v ./cmd/phusong/ | grep -E 'crash_test|^(---|ok|FAIL)'
+
+## loadtest: 200 readers and 4 writers for 30 s against the real binary
+loadtest:
+	PHUSONG_LOAD_SECONDS=$${PHUSONG_LOAD_SECONDS:-30} $(GO) test -count=1 -run 'TestLoad' -v ./cmd/phusong/ | grep -E 'loadtest:|^(---|ok|FAIL)'
+
+## fuzz: each fuzz target for FUZZTIME (default 60s)
+FUZZTIME ?= 60s
+FUZZ_TARGETS := geo:FuzzParseFilingGeoJSON geo:FuzzParseFilingCSV geo:FuzzReadCommunes
+fuzz:
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
+	  echo "== $$name ($(FUZZTIME))"; \
+	  $(GO) test ./$$pkg/ -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) 2>&1 | tail -3 || exit 1; \
 	done
 
 clean:

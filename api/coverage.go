@@ -29,6 +29,7 @@ type snapshot struct {
 	surface         *geo.Surface
 	result          *geo.Result
 	computedAt      string
+	bodies          bodyCache // responses rendered from this snapshot
 }
 
 // coverage holds the current snapshot. Recomputes are serialised; readers

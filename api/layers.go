@@ -53,8 +53,8 @@ func layerParam(c *gin.Context) (geo.Layer, bool) {
 // boundaryNote is said with every commune geometry that is approximate.
 const boundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."
 
-// handleLayerCommunes answers the layer as GeoJSON, one feature per commune
-// with the union-of-providers figures in its properties.
+// handleLayerCommunes answers the layer as GeoJSON, rendered once per
+// recompute and served with an ETag and gzip.
 func (s *Server) handleLayerCommunes(c *gin.Context) {
 	layer, ok := layerParam(c)
 	if !ok {
@@ -65,7 +65,15 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	bd := snap.result.Layer(layer).Breakdown("all")
+	s.serveCached(c, snap, "layer:"+string(layer), "application/geo+json", func() ([]byte, error) {
+		return renderLayer(snap, layer)
+	})
+}
+
+// renderLayer is the layer's GeoJSON: one feature per commune with the
+// union-of-providers figures in its properties.
+func renderLayer(snap *snapshot, layer geo.Layer) ([]byte, error) {
+	bd := snap.result.Layer(layer).Breakdown(geo.KindAll)
 	fc := geojson.NewFeatureCollection()
 	approximate := 0
 	for i, cm := range snap.communes {
@@ -98,12 +106,7 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		fc.ExtraMembers["boundary_note"] = boundaryNote
 		fc.ExtraMembers["approximate_boundaries"] = approximate
 	}
-	body, err := json.Marshal(fc)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Data(http.StatusOK, "application/geo+json", body)
+	return json.Marshal(fc)
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

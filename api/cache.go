@@ -1,0 +1,94 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+)
+
+// cachedBody is one response rendered once per snapshot: the body, its
+// gzip form and an ETag. The figures change only on recompute, so a body
+// rendered for one request serves every later one until then.
+type cachedBody struct {
+	once sync.Once
+	raw  []byte
+	gz   []byte
+	etag string
+	err  error
+}
+
+// bodyCache holds the rendered responses of one snapshot, by key.
+type bodyCache struct {
+	mu     sync.Mutex
+	bodies map[string]*cachedBody
+}
+
+func (bc *bodyCache) get(key string, render func() ([]byte, error)) *cachedBody {
+	bc.mu.Lock()
+	if bc.bodies == nil {
+		bc.bodies = map[string]*cachedBody{}
+	}
+	cb, ok := bc.bodies[key]
+	if !ok {
+		cb = &cachedBody{}
+		bc.bodies[key] = cb
+	}
+	bc.mu.Unlock()
+	cb.once.Do(func() {
+		if cb.raw, cb.err = render(); cb.err != nil {
+			return
+		}
+		sum := sha256.Sum256(cb.raw)
+		cb.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(cb.raw)
+		zw.Close()
+		cb.gz = buf.Bytes()
+	})
+	return cb
+}
+
+// serveCached answers with the snapshot's rendering of key: 304 when the
+// client's If-None-Match holds the ETag, gzip when the client accepts it.
+func (s *Server) serveCached(c *gin.Context, snap *snapshot, key, contentType string, render func() ([]byte, error)) {
+	cb := snap.bodies.get(key, render)
+	if cb.err != nil {
+		s.fail(c, cb.err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("ETag", cb.etag)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
+	for _, tag := range strings.Split(c.GetHeader("If-None-Match"), ",") {
+		if t := strings.TrimSpace(tag); t == cb.etag || t == "W/"+cb.etag || t == "*" {
+			c.Status(http.StatusNotModified)
+			c.Writer.WriteHeaderNow()
+			return
+		}
+	}
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, contentType, cb.gz)
+		return
+	}
+	c.Data(http.StatusOK, contentType, cb.raw)
+}
+
+// acceptsGzip reads Accept-Encoding, honouring "gzip;q=0".
+func acceptsGzip(header string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
+}
