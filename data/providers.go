@@ -121,11 +121,8 @@ func (s *Store) AddProvider(ctx context.Context, name string, layers []geo.Layer
 func (s *Store) NewProviderToken(ctx context.Context, name, actor string) (string, error) {
 	var token string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := providerID(ctx, tx, name)
+		id, _, err := revokeTokens(ctx, tx, name)
 		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE provider_id = ? AND revoked_at IS NULL", now(), id); err != nil {
 			return err
 		}
 		if token, err = insertToken(ctx, tx, RoleProvider, &id); err != nil {
@@ -140,15 +137,10 @@ func (s *Store) NewProviderToken(ctx context.Context, name, actor string) (strin
 func (s *Store) RevokeProvider(ctx context.Context, name, actor string) (int, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		id, err := providerID(ctx, tx, name)
-		if err != nil {
+		var err error
+		if _, n, err = revokeTokens(ctx, tx, name); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE provider_id = ? AND revoked_at IS NULL", now(), id)
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
 		return audit(ctx, tx, actor, "provider.revoke", name, fmt.Sprintf("%d tokens revoked", n))
 	})
 	return int(n), err
@@ -166,6 +158,21 @@ func (s *Store) NewAdminToken(ctx context.Context, actor string) (string, error)
 		return audit(ctx, tx, actor, "admin.token", "", "new admin token")
 	})
 	return token, err
+}
+
+// revokeTokens revokes every active token of the named provider, returning
+// its id and how many tokens went.
+func revokeTokens(ctx context.Context, tx *sql.Tx, name string) (int64, int64, error) {
+	id, err := providerID(ctx, tx, name)
+	if err != nil {
+		return 0, 0, err
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE provider_id = ? AND revoked_at IS NULL", now(), id)
+	if err != nil {
+		return 0, 0, err
+	}
+	n, err := res.RowsAffected()
+	return id, n, err
 }
 
 func providerID(ctx context.Context, tx *sql.Tx, name string) (int64, error) {
