@@ -47,6 +47,7 @@ type Server struct {
 	log    *slog.Logger
 	cov    *coverage
 	router *gin.Engine
+	dated  datedFigures // figures of past days, for OGC datetime and exports
 }
 
 // New builds the router. Call Recompute before serving figures; until it
