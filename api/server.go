@@ -64,6 +64,7 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	v1.GET("/layers", s.handleLayers)
 	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
 	v1.GET("/summary", s.handleSummary)
+	s.routesExport(v1)
 	s.routesOpenAPI(r)
 	s.routesOGC(r)
 

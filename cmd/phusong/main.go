@@ -29,6 +29,9 @@ Usage:
       Delete every demonstration filing, and nothing else.
   phusong recompute [--db PATH]
       Recompute the coverage figures and print the province's.
+  phusong export --layer L --format gpkg|geojson|csv|kml [--as-of YYYY-MM-DD] [-o FILE] [--db PATH]
+      Write a layer's figures per commune to a file (default: standard output),
+      with the date, the method and the source of the data.
 
 Environment: PHUSONG_ADDR (default 127.0.0.1:8080), PHUSONG_DB (default ./phusong.gpkg).
 `
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return cmdDemoRemove(ctx, args[2:], stdout)
 	case "recompute":
 		return cmdRecompute(ctx, args[1:], stdout, log)
+	case "export":
+		return cmdExport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
