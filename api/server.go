@@ -67,6 +67,7 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	s.routesExport(v1)
 	s.routesOpenAPI(r)
 	s.routesOGC(r)
+	s.routesTiles(r)
 
 	static := http.FileServer(http.FS(frontend.FS()))
 	r.NoRoute(func(c *gin.Context) {
