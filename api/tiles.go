@@ -149,7 +149,7 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 	}
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) && len(tile) > 0 {
 		var buf bytes.Buffer
-		gz := gzip.NewWriter(&buf)
+		gz, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level never fails
 		if _, err := gz.Write(tile); err != nil {
 			ts.s.fail(c, err)
 			return

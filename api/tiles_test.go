@@ -1,15 +1,24 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
 )
 
 // hoaBinhTile is the tile over Hòa Bình city, in the seed's communes.
@@ -135,5 +144,86 @@ func TestTiles_Errors(t *testing.T) {
 				t.Fatalf("%d %s %s, want %d", rec.Code, rec.Header().Get("Content-Type"), rec.Body, c.status)
 			}
 		})
+	}
+}
+
+// With every commune of Vietnam and a declared share for each (all figures
+// different, the worst case for a tile's size), the busiest tiles at zoom 6
+// (every zoom-6 tile over the country) and zoom 12 (the centres of Hà Nội
+// and Hồ Chí Minh City and their neighbours) stay under 500 KB.
+func TestTiles_VietnamUnder500KB(t *testing.T) {
+	file := sharedData(t, "vietnam/communes_2013_pop2019.geojson")
+	ctx := context.Background()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	communes, _, err := geo.ReadCommunes(f, geo.CommuneProperties{Code: "commune_id", Name: "commune_vn",
+		DistrictCode: "district_id", District: "district_vn", Population: "pop_2019"}, true, "communes_2013_pop2019.geojson")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "vietnam.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.ReplaceCommunes(ctx, communes, nil); err != nil {
+		t.Fatal(err)
+	}
+	decls := make([]geo.Declaration, len(communes))
+	for i, c := range communes {
+		decls[i] = geo.Declaration{CommuneCode: c.Code, Technology: "4G", Share: float64((i*7919)%10000) / 10000}
+	}
+	if _, err := store.AddFilings(ctx, []data.Filing{{Provider: "test", Layer: geo.Mobile, AsOf: "2020-01-01", Declarations: decls}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := New(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := srv.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var tiles []maptile.Tile
+	lo, hi := maptile.At(orb.Point{102.1, 23.4}, 6), maptile.At(orb.Point{109.5, 8.5}, 6)
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			tiles = append(tiles, maptile.New(x, y, 6))
+		}
+	}
+	for _, centre := range []orb.Point{{105.85, 21.02}, {106.70, 10.78}} {
+		c := maptile.At(centre, 12)
+		for dx := -1; dx <= 1; dx++ {
+			for dy := -1; dy <= 1; dy++ {
+				tiles = append(tiles, maptile.New(uint32(int(c.X)+dx), uint32(int(c.Y)+dy), 12))
+			}
+		}
+	}
+	largest := map[maptile.Zoom]int{}
+	for _, tile := range tiles {
+		start := time.Now()
+		rec := get(t, srv, "GET", tileURL("mobile", tile))
+		took := time.Since(start)
+		if rec.Code != 200 {
+			t.Fatalf("%v: %d %s", tile, rec.Code, rec.Body)
+		}
+		n := rec.Body.Len()
+		if n >= 500_000 {
+			t.Fatalf("tile %d/%d/%d is %d bytes, want under 500 KB", tile.Z, tile.X, tile.Y, n)
+		}
+		if n > largest[tile.Z] {
+			largest[tile.Z] = n
+			layers, err := mvt.Unmarshal(rec.Body.Bytes())
+			features := 0
+			if err == nil && len(layers) == 1 {
+				features = len(layers[0].Features)
+			}
+			req := httptest.NewRequest("GET", tileURL("mobile", tile), nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			gz := httptest.NewRecorder()
+			start = time.Now()
+			srv.Handler().ServeHTTP(gz, req)
+			t.Logf("tile %d/%d/%d: %d features, %d bytes (%d gzipped); %v, then %v with gzip",
+				tile.Z, tile.X, tile.Y, features, n, gz.Body.Len(), took.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		}
 	}
 }

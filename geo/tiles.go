@@ -9,7 +9,6 @@ import (
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
-	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/simplify"
 )
 
@@ -236,9 +235,4 @@ func ringArea(r orb.Ring) float64 {
 		a += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
 	}
 	return a / 2
-}
-
-// TileBounds returns the EPSG:4326 extent of tile z/x/y.
-func TileBounds(z, x, y uint32) orb.Bound {
-	return maptile.New(x, y, maptile.Zoom(z)).Bound()
 }
