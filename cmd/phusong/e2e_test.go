@@ -307,4 +307,5 @@ func TestE2E_VietnamCommuneSet(t *testing.T) {
 	if len(fc.Features) != 11163 {
 		t.Fatalf("%d features, want 11,163", len(fc.Features))
 	}
+	checkVietnamTiles(t, s)
 }
