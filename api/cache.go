@@ -81,14 +81,3 @@ func (s *Server) serveCached(c *gin.Context, snap *snapshot, key, contentType st
 	}
 	c.Data(http.StatusOK, contentType, cb.raw)
 }
-
-// acceptsGzip reads Accept-Encoding, honouring "gzip;q=0".
-func acceptsGzip(header string) bool {
-	for _, part := range strings.Split(header, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") {
-			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
-		}
-	}
-	return false
-}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/geo"
 )
@@ -51,62 +50,29 @@ func layerParam(c *gin.Context) (geo.Layer, bool) {
 }
 
 // boundaryNote is said with every commune geometry that is approximate.
-const boundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."
+const boundaryNote = geo.BoundaryNote
 
-// handleLayerCommunes answers the layer as GeoJSON, rendered once per
-// recompute and served with an ETag and gzip.
+// handleLayerCommunes answers the layer as GeoJSON, one feature per commune
+// with the union-of-providers figures in its properties: the same table
+// that OGC API – Features, the tiles and the exports present. It is
+// rendered once per recompute and served with an ETag and gzip.
 func (s *Server) handleLayerCommunes(c *gin.Context) {
 	layer, ok := layerParam(c)
 	if !ok {
 		return
 	}
-	snap, err := s.cov.current()
+	figs, err := s.figuresOn(c.Request.Context(), "")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.serveCached(c, snap, "layer:"+string(layer), "application/geo+json", func() ([]byte, error) {
-		return renderLayer(snap, layer)
+	s.serveCached(c, figs.snap, "layer:"+string(layer), "application/geo+json", func() ([]byte, error) {
+		t, err := figs.table(layer)
+		if err != nil {
+			return nil, err
+		}
+		return json.Marshal(t.FeatureCollection())
 	})
-}
-
-// renderLayer is the layer's GeoJSON: one feature per commune with the
-// union-of-providers figures in its properties.
-func renderLayer(snap *snapshot, layer geo.Layer) ([]byte, error) {
-	bd := snap.result.Layer(layer).Breakdown(geo.KindAll)
-	fc := geojson.NewFeatureCollection()
-	approximate := 0
-	for i, cm := range snap.communes {
-		fig := bd.Communes[i]
-		f := geojson.NewFeature(cm.Geometry)
-		f.ID = cm.Code
-		f.Properties = geojson.Properties{
-			"code":               cm.Code,
-			"name":               cm.Name,
-			"type":               cm.Type,
-			"district_code":      cm.DistrictCode,
-			"district":           cm.District,
-			"population":         cm.Population,
-			"population_covered": math.Round(fig.Covered),
-			"share_covered":      round4(fig.Share),
-			"status":             fig.Status,
-			"boundary":           cm.Boundary,
-		}
-		if cm.Boundary == geo.BoundaryApproximate {
-			approximate++
-		}
-		fc.Append(f)
-	}
-	fc.ExtraMembers = geojson.Properties{
-		"layer":       layer,
-		"computed_at": snap.computedAt,
-		"method":      snap.result.Method,
-	}
-	if approximate > 0 {
-		fc.ExtraMembers["boundary_note"] = boundaryNote
-		fc.ExtraMembers["approximate_boundaries"] = approximate
-	}
-	return json.Marshal(fc)
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

@@ -67,6 +67,7 @@ type Server struct {
 	log        *slog.Logger
 	cov        *coverage
 	router     *gin.Engine
+	dated      datedFigures // figures of past days, for OGC datetime and exports
 }
 
 // New builds the router. Call Recompute before serving figures; until it
@@ -84,6 +85,10 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	v1.GET("/layers", s.handleLayers)
 	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
 	v1.GET("/summary", s.handleSummary)
+	s.routesExport(v1)
+	s.routesOpenAPI(r)
+	s.routesOGC(r)
+	s.routesTiles(r)
 
 	provider := v1.Group("", s.authenticate(data.RoleProvider))
 	provider.POST("/filings", s.handleFilingSubmit)

@@ -164,11 +164,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			if m.version == 1 {
-				// The header fields that make the file a GeoPackage.
-				if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", gpkgVersion)); err != nil {
+				if err := writeGeoPackageHeader(ctx, tx); err != nil {
 					return err
 				}
 			}
@@ -184,6 +180,17 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// writeGeoPackageHeader sets the SQLite header fields that make the file a
+// GeoPackage; the store's first migration and every exported GeoPackage
+// start with it.
+func writeGeoPackageHeader(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", applicationID)); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", gpkgVersion))
+	return err
 }
 
 // inTx runs fn in a write transaction, committed when fn returns nil and

@@ -456,30 +456,10 @@ func selfIntersection(r orb.Ring) (int, int, bool) {
 			if hi-lo == 1 || (lo == 0 && hi == n-1) {
 				continue // neighbours share a vertex
 			}
-			if segmentsTouch(r[a], r[a+1], r[b], r[b+1]) {
+			if segmentsMeet(r[a], r[a+1], r[b], r[b+1]) {
 				return lo, hi, true
 			}
 		}
 	}
 	return 0, 0, false
-}
-
-func orient(a, b, c orb.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
-}
-
-func onSegment(a, b, p orb.Point) bool {
-	return math.Min(a[0], b[0]) <= p[0] && p[0] <= math.Max(a[0], b[0]) &&
-		math.Min(a[1], b[1]) <= p[1] && p[1] <= math.Max(a[1], b[1])
-}
-
-// segmentsTouch reports whether segments pq and rs share a point.
-func segmentsTouch(p, q, r, s orb.Point) bool {
-	d1, d2 := orient(r, s, p), orient(r, s, q)
-	d3, d4 := orient(p, q, r), orient(p, q, s)
-	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
-		return true
-	}
-	return (d1 == 0 && onSegment(r, s, p)) || (d2 == 0 && onSegment(r, s, q)) ||
-		(d3 == 0 && onSegment(p, q, r)) || (d4 == 0 && onSegment(p, q, s))
 }

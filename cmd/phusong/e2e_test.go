@@ -309,6 +309,7 @@ func TestE2E_VietnamCommuneSet(t *testing.T) {
 	if len(fc.Features) != 11163 {
 		t.Fatalf("%d features, want 11,163", len(fc.Features))
 	}
+	checkVietnamTiles(t, s)
 }
 
 // TestE2E_ProviderFilesSeed1 is a provider's day: an admin adds it with the

@@ -37,6 +37,9 @@ Usage:
       Write a consistent copy of the database, also while the service runs.
   phusong restore FILE [--db PATH]
       Check a copy (integrity, schema) and put it in place; stop the service first.
+  phusong export --layer L --format gpkg|geojson|csv|kml [--as-of YYYY-MM-DD] [-o FILE] [--db PATH]
+      Write a layer's figures per commune to a file (default: standard output),
+      with the date, the method and the source of the data.
 
 Environment: PHUSONG_ADDR (default 127.0.0.1:8080), PHUSONG_DB (default ./phusong.gpkg).
 `
@@ -85,6 +88,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return cmdRestore(ctx, args[1:], stdout)
 	case "recompute":
 		return cmdRecompute(ctx, args[1:], stdout, log)
+	case "export":
+		return cmdExport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

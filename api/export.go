@@ -1,0 +1,115 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// ExportTypes maps each export format, which is also the file's extension,
+// to its media type.
+var ExportTypes = map[string]string{
+	"gpkg":    "application/geopackage+sqlite3",
+	"geojson": "application/geo+json",
+	"csv":     "text/csv; charset=utf-8",
+	"kml":     "application/vnd.google-earth.kml+xml",
+}
+
+// Export writes a layer's figures per commune as of day (YYYY-MM-DD, ""
+// for the current figures) to w in format (a key of ExportTypes), and
+// returns the day the figures are of. The figures are the API's: the same
+// snapshot, or the same Compute on the filings in force on day, through the
+// same table. Every file says its date, method and source. A bad layer,
+// format or day is an error wrapping data.ErrInvalid.
+func (s *Server) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error) {
+	if !layer.Valid() {
+		return "", fmt.Errorf("%w: layer %s: want broadcast, phone, broadband or mobile", data.ErrInvalid, quote(string(layer)))
+	}
+	if _, ok := ExportTypes[format]; !ok {
+		return "", fmt.Errorf("%w: format %s: want gpkg, geojson, csv or kml", data.ErrInvalid, quote(format))
+	}
+	if day != "" {
+		var err error
+		if day, err = parseDay(day); err != nil {
+			return "", err
+		}
+	}
+	figs, err := s.figuresOn(ctx, day)
+	if err != nil {
+		return "", err
+	}
+	t, err := figs.table(layer)
+	if err != nil {
+		return "", err
+	}
+	if err := s.describeSource(ctx, t); err != nil {
+		return "", err
+	}
+	switch format {
+	case "geojson":
+		err = t.WriteGeoJSON(w)
+	case "csv":
+		err = t.WriteCSV(w)
+	case "kml":
+		err = t.WriteKML(w)
+	case "gpkg":
+		err = writeGeoPackage(ctx, w, t)
+	}
+	return t.AsOf, err
+}
+
+// writeGeoPackage writes the table as a GeoPackage in a temporary folder,
+// since SQLite writes files, and copies it to w.
+func writeGeoPackage(ctx context.Context, w io.Writer, t *geo.Table) error {
+	dir, err := os.MkdirTemp("", "phusong-export")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, string(t.Layer)+".gpkg")
+	if err := data.WriteGeoPackage(ctx, path, t); err != nil {
+		return err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(w, f)
+	return err
+}
+
+// routesExport registers the export of a layer as a file.
+func (s *Server) routesExport(v1 gin.IRouter) {
+	v1.GET("/export/:file", s.handleExport)
+}
+
+// handleExport answers /export/{layer}.{format}[?as_of=YYYY-MM-DD] with
+// the file, named phusong-{layer}-{day}.{format}.
+func (s *Server) handleExport(c *gin.Context) {
+	name, format, _ := strings.Cut(c.Param("file"), ".")
+	layer := geo.Layer(name)
+	if _, ok := ExportTypes[format]; !ok || !layer.Valid() {
+		writeProblem(c, http.StatusNotFound, "no export "+quote(c.Param("file"))+
+			": want {layer}.{format}, layer broadcast, phone, broadband or mobile, format gpkg, geojson, csv or kml")
+		return
+	}
+	var buf bytes.Buffer
+	day, err := s.Export(c.Request.Context(), &buf, layer, format, c.Query("as_of"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="phusong-%s-%s.%s"`, layer, day, format))
+	c.Data(http.StatusOK, ExportTypes[format], buf.Bytes())
+}

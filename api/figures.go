@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// figures is the calculator's result for one day: the communes, the result
+// computed from the filings in force that day, and when it ran. The figures
+// of today are the current snapshot's; those of another day come from the
+// same surface and the same Compute, on the filings in force that day.
+type figures struct {
+	asOf       string // YYYY-MM-DD
+	computedAt string // RFC 3339
+	communes   []geo.Commune
+	result     *geo.Result
+	snap       *snapshot // the snapshot whose surface computed them
+}
+
+// table joins the communes with the union-of-providers figures of a layer.
+func (f *figures) table(layer geo.Layer) (*geo.Table, error) {
+	lr := f.result.Layer(layer)
+	if lr == nil {
+		return nil, fmt.Errorf("%w: layer %q", data.ErrNotFound, layer)
+	}
+	t, err := geo.NewTable(layer, f.communes, lr.Breakdown(geo.KindAll).Communes)
+	if err != nil {
+		return nil, err
+	}
+	t.AsOf, t.ComputedAt, t.Method = f.asOf, f.computedAt, f.result.Method
+	return t, nil
+}
+
+// maxDatedFigures bounds the days whose figures are kept: a GIS client
+// paging through one day asks for it many times, and a few days cover the
+// comparisons people make. One day of Vietnam's 11,163 communes, every
+// breakdown included, holds some tens of MB.
+const maxDatedFigures = 4
+
+// datedFigures keeps the figures of past days computed for the current
+// snapshot. It is emptied when the snapshot changes, since new filings or
+// communes change the past figures too. The zero value is ready to use.
+type datedFigures struct {
+	mu    sync.Mutex // held while computing, so one day is computed once
+	snap  *snapshot
+	byDay map[string]*figures
+	order []string // days, oldest first, to drop when full
+}
+
+// parseDay checks a date YYYY-MM-DD, or an RFC 3339 date-time whose UTC
+// day is taken, and returns the day.
+func parseDay(s string) (string, error) {
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
+		return d.Format(time.DateOnly), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Format(time.DateOnly), nil
+	}
+	return "", fmt.Errorf("%w: date %s: want YYYY-MM-DD (or an RFC 3339 date-time)", data.ErrInvalid, quote(s))
+}
+
+// figuresOn returns the figures as of day (YYYY-MM-DD; "" for the current
+// figures): the current snapshot's when day is the day it was computed,
+// otherwise computed on the snapshot's surface from the filings in force
+// on day, and kept for the next request.
+func (s *Server) figuresOn(ctx context.Context, day string) (*figures, error) {
+	snap, err := s.cov.current()
+	if err != nil {
+		return nil, err
+	}
+	// The snapshot took the filings in force on the UTC day it was
+	// computed: the date part of its RFC 3339 time.
+	day0, _, _ := strings.Cut(snap.computedAt, "T")
+	today := &figures{asOf: day0, computedAt: snap.computedAt,
+		communes: snap.communes, result: snap.result, snap: snap}
+	if day == "" || day == today.asOf {
+		return today, nil
+	}
+	df := &s.dated
+	df.mu.Lock()
+	defer df.mu.Unlock()
+	if df.snap != snap {
+		df.snap, df.byDay, df.order = snap, map[string]*figures{}, nil
+	}
+	if f, ok := df.byDay[day]; ok {
+		return f, nil
+	}
+	fps, decls, err := s.store.InForce(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	res, err := snap.surface.Compute(fps, decls, s.cfg.Calc)
+	if err != nil {
+		return nil, err
+	}
+	f := &figures{asOf: day, computedAt: time.Now().UTC().Format(time.RFC3339),
+		communes: snap.communes, result: res, snap: snap}
+	if len(df.order) == maxDatedFigures {
+		delete(df.byDay, df.order[0])
+		df.order = df.order[1:]
+	}
+	df.byDay[day] = f
+	df.order = append(df.order, day)
+	return f, nil
+}
+
+// contains reports whether list holds s.
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func toStrings(ls []geo.Layer) []string {
+	out := make([]string, len(ls))
+	for i, l := range ls {
+		out[i] = string(l)
+	}
+	return out
+}
+
+// sourceLayers are the filing layers a layer's figures draw on: phone
+// counts mobile signal too (see the calculator's rules).
+var sourceLayers = map[geo.Layer][]geo.Layer{geo.Phone: {geo.Phone, geo.Mobile}}
+
+// describeSource fills t.Source: where the communes come from and which
+// filings gave the figures, marking demonstration data as such.
+func (s *Server) describeSource(ctx context.Context, t *geo.Table) error {
+	filings, err := s.store.FilingsInForce(ctx, t.AsOf)
+	if err != nil {
+		return err
+	}
+	layers := sourceLayers[t.Layer]
+	if layers == nil {
+		layers = []geo.Layer{t.Layer}
+	}
+	boundaries := map[string]int{}
+	for _, r := range t.Rows {
+		boundaries[r.Boundary]++
+	}
+	var bs []string
+	for b, n := range boundaries {
+		if b == geo.BoundaryApproximate {
+			b = "approximate shapes computed by Phủ Sóng from interior points and areas"
+		}
+		bs = append(bs, fmt.Sprintf("%s (%d)", b, n))
+	}
+	sort.Strings(bs)
+	// One entry per provider and layer, listing its filings in force, and
+	// each distinct filing source once.
+	type key struct {
+		provider string
+		layer    geo.Layer
+	}
+	var keys []key
+	byKey := map[key][]string{}
+	var sources []string
+	demo := false
+	for _, f := range filings {
+		if !contains(toStrings(layers), string(f.Layer)) {
+			continue
+		}
+		k := key{f.Provider, f.Layer}
+		if _, ok := byKey[k]; !ok {
+			keys = append(keys, k)
+		}
+		byKey[k] = append(byKey[k], fmt.Sprintf("%d (as of %s)", f.ID, f.AsOf))
+		if f.Source != "" && !contains(sources, f.Source) {
+			sources = append(sources, f.Source)
+		}
+		demo = demo || f.Demo
+	}
+	var fs []string
+	for _, k := range keys {
+		fs = append(fs, fmt.Sprintf("%s %s: filings %s", k.provider, k.layer, strings.Join(byKey[k], ", ")))
+	}
+	src := fmt.Sprintf("%d communes with their census population; boundaries: %s. Filings in force on %s: ",
+		len(t.Rows), strings.Join(bs, ", "), t.AsOf)
+	if len(fs) == 0 {
+		src += "none."
+	} else {
+		src += strings.Join(fs, "; ") + "."
+	}
+	if len(sources) > 0 {
+		src += " Filing sources: " + strings.Join(sources, "; ") + "."
+	}
+	if demo {
+		src += " Includes demonstration filings generated by Phủ Sóng: not real coverage."
+	}
+	t.Source = src
+	return nil
+}

@@ -1,0 +1,72 @@
+package api
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// Figures of a past day are recomputed when the inputs change (a filing
+// dated before that day changes them too), and only a few days are kept.
+func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
+	ctx := context.Background()
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "dated.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	s := New(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := s.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	covered := func(day string) float64 {
+		t.Helper()
+		f, err := s.figuresOn(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tb, err := f.table(geo.Mobile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.asOf != day {
+			t.Fatalf("figures of %s say they are of %s", day, f.asOf)
+		}
+		return tb.Rows[0].Covered
+	}
+	if c := covered("2010-01-01"); c != 0 {
+		t.Fatalf("no filing yet, %v covered", c)
+	}
+	f, _ := s.figuresOn(ctx, "")
+	code := f.communes[0].Code
+	if _, err := store.AddFilings(ctx, []data.Filing{{Provider: "vnpt", Layer: geo.Mobile, AsOf: "2005-01-01",
+		Declarations: []geo.Declaration{{CommuneCode: code, Technology: "4G", Share: 1}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if c := covered("2010-01-01"); c != 0 {
+		t.Fatalf("before the recompute the snapshot's figures stand, got %v", c)
+	}
+	if err := s.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := covered("2010-01-01"); c != float64(f.communes[0].Population) {
+		t.Fatalf("after the recompute commune %s has %v covered, want all %d", code, c, f.communes[0].Population)
+	}
+	if c := covered("2004-12-31"); c != 0 {
+		t.Fatalf("the day before the filing, %v covered", c)
+	}
+	for _, day := range []string{"2011-01-01", "2012-01-01", "2013-01-01", "2014-01-01", "2015-01-01"} {
+		covered(day)
+	}
+	if n := len(s.dated.byDay); n != maxDatedFigures || len(s.dated.order) != n {
+		t.Fatalf("%d days kept (%d in order), want %d", n, len(s.dated.order), maxDatedFigures)
+	}
+}

@@ -1,0 +1,156 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// sqlTypes maps the kinds of geo.ColumnTypes to SQLite column types.
+var sqlTypes = map[string]string{"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
+
+// WriteGeoPackage writes a layer's figures into a new GeoPackage 1.3 file
+// at path: a feature table named after the layer (EPSG:4326, MULTIPOLYGON)
+// with one row per commune and the columns of geo.Columns, and an
+// attributes table "export_info" (key, value) with the layer, the date,
+// the method and the source, which the feature table's description repeats.
+// The file is written in one transaction with a rollback journal, so that
+// it is a single file that GDAL and QGIS open. It refuses to overwrite an
+// existing file: callers write to a new path and rename.
+func WriteGeoPackage(ctx context.Context, path string, t *geo.Table) (err error) {
+	if !t.Layer.Valid() {
+		return fmt.Errorf("%w: layer %q", ErrInvalid, t.Layer)
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%w: %s already exists", ErrInvalid, path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	q := url.Values{}
+	q.Set("_journal_mode", "DELETE")
+	q.Set("_foreign_keys", "on")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite3", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return err
+	}
+	db.SetMaxOpenConns(1)
+	defer func() {
+		if cerr := db.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(path)
+		}
+	}()
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 || ms[0].version != 1 {
+		return errors.New("the GeoPackage core migration is missing")
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := writeGeoPackageHeader(ctx, tx); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, ms[0].sql); err != nil {
+		return fmt.Errorf("GeoPackage core tables: %w", err)
+	}
+	if err := writeFeatureTable(ctx, tx, t); err != nil {
+		return err
+	}
+	if err := writeExportInfo(ctx, tx, t); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeFeatureTable creates and fills the layer's feature table. Its name
+// is a valid layer and its columns are geo.Columns: both come from the
+// program, never from a request.
+func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
+	table := string(t.Layer)
+	cols := make([]string, 0, len(geo.Columns)+2)
+	cols = append(cols, "fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom MULTIPOLYGON")
+	for _, c := range geo.Columns {
+		cols = append(cols, c+" "+sqlTypes[geo.ColumnTypes[c]])
+	}
+	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
+		return err
+	}
+	b := t.Bound()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description,
+		min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?)`,
+		table, fmt.Sprintf("%s coverage %s", table, t.AsOf), t.Description(),
+		b.Min[0], b.Min[1], b.Max[0], b.Max[1], geo.SRID); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', ?, 0, 0)",
+		table, geo.SRID); err != nil {
+		return err
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(geo.Columns)+1), ", ")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" (geom, "+strings.Join(geo.Columns, ", ")+") VALUES ("+marks+")")
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	args := make([]any, 0, len(geo.Columns)+1)
+	for _, r := range t.Rows {
+		blob, err := geo.EncodeGPKG(r.Geometry)
+		if err != nil {
+			return fmt.Errorf("commune %s: %w", r.Code, err)
+		}
+		args = append(args[:0], blob)
+		args = append(args, r.Values()...)
+		if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("commune %s: %w", r.Code, err)
+		}
+	}
+	return nil
+}
+
+// writeExportInfo stores what the figures are as an attributes table, which
+// QGIS and ogrinfo list beside the layer.
+func writeExportInfo(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
+	method, err := json.Marshal(t.Method)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE export_info (
+		fid INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
+		VALUES ('export_info', 'attributes', 'export_info', 'What the figures of this file are: layer, date, method, source')`); err != nil {
+		return err
+	}
+	info := [][2]string{
+		{"layer", string(t.Layer)},
+		{"as_of", t.AsOf},
+		{"computed_at", t.ComputedAt},
+		{"method", string(method)},
+		{"source", t.Source},
+	}
+	if t.Approximate() > 0 {
+		info = append(info, [2]string{"boundary_note", geo.BoundaryNote})
+	}
+	for _, kv := range info {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO export_info (key, value) VALUES (?, ?)", kv[0], kv[1]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

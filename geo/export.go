@@ -1,0 +1,113 @@
+package geo
+
+import (
+	"bufio"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/paulmach/orb/geojson"
+)
+
+// Feature returns row i as a GeoJSON feature whose id is the commune code
+// and whose properties are the row's Columns.
+func (t *Table) Feature(i int) *geojson.Feature {
+	r := t.Rows[i]
+	f := geojson.NewFeature(r.Geometry)
+	f.ID = r.Code
+	f.Properties = r.Properties()
+	return f
+}
+
+// FeatureCollection returns every row as a GeoJSON feature collection
+// (RFC 7946, EPSG:4326) with the table's metadata as foreign members:
+// layer, as_of, computed_at, method, source (when known) and, when any shape is
+// approximate, boundary_note and approximate_boundaries.
+func (t *Table) FeatureCollection() *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for i := range t.Rows {
+		fc.Append(t.Feature(i))
+	}
+	fc.ExtraMembers = geojson.Properties{
+		"layer":       t.Layer,
+		"as_of":       t.AsOf,
+		"computed_at": t.ComputedAt,
+		"method":      t.Method,
+	}
+	if t.Source != "" {
+		fc.ExtraMembers["source"] = t.Source
+	}
+	if n := t.Approximate(); n > 0 {
+		fc.ExtraMembers["boundary_note"] = BoundaryNote
+		fc.ExtraMembers["approximate_boundaries"] = n
+	}
+	return fc
+}
+
+// WriteGeoJSON writes the table as one GeoJSON FeatureCollection (see
+// FeatureCollection).
+func (t *Table) WriteGeoJSON(w io.Writer) error {
+	b, err := json.Marshal(t.FeatureCollection())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// CSVColumns are the columns of WriteCSV: the row's Columns, then the
+// metadata that every row repeats so that each row stands on its own.
+var CSVColumns = append(append([]string{}, Columns...), "layer", "as_of", "computed_at", "method", "cell_size_m", "source")
+
+// WriteCSV writes the table as CSV for spreadsheets: UTF-8 with a byte
+// order mark (so that Excel reads Vietnamese names right), a header row of
+// CSVColumns, then one row per commune with no geometry. Codes are written
+// as they are ("04807"); a spreadsheet keeps their leading zero when the
+// column is imported as text. The layer, date, method and source repeat on
+// every row rather than sitting in extra rows, so that the file stays one
+// row per commune for every tool.
+func (t *Table) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	if _, err := bw.WriteString("\uFEFF"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(bw)
+	if err := cw.Write(CSVColumns); err != nil {
+		return err
+	}
+	meta := []string{string(t.Layer), t.AsOf, t.ComputedAt, t.Method.Name,
+		strconv.FormatFloat(t.Method.CellSizeM, 'f', -1, 64), t.Source}
+	rec := make([]string, 0, len(CSVColumns))
+	for _, r := range t.Rows {
+		rec = rec[:0]
+		for _, v := range r.Values() {
+			rec = append(rec, formatValue(v))
+		}
+		rec = append(rec, meta...)
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// formatValue writes a Row value as text: numbers in the shortest form
+// that reads back exactly, never in exponent notation.
+func formatValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
+}

@@ -1,0 +1,191 @@
+package geo
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// twoCommunes is a small table: a square commune with a square hole, and an
+// approximate triangle.
+func twoCommunes(t *testing.T) *Table {
+	t.Helper()
+	communes := []Commune{
+		{Code: "04807", Name: "Phường Phương Lâm", Type: "phường", DistrictCode: "148", District: "Thành phố Hòa Bình",
+			Population: 1000, Boundary: "official.geojson", Geometry: orb.MultiPolygon{{
+				{{105.30, 20.80}, {105.40, 20.80}, {105.40, 20.90}, {105.30, 20.90}, {105.30, 20.80}},
+				{{105.34, 20.84}, {105.34, 20.86}, {105.36, 20.86}, {105.36, 20.84}, {105.34, 20.84}},
+			}}},
+		{Code: "04810", Name: "Xã Hợp Thịnh", Type: "xã", DistrictCode: "151", District: "Kỳ Sơn",
+			Population: 2345, Boundary: BoundaryApproximate, Geometry: orb.MultiPolygon{{
+				{{105.40, 20.80}, {105.50, 20.80}, {105.45, 20.90}, {105.40, 20.80}},
+			}}},
+	}
+	figs := []CommuneFigure{
+		{Code: "04807", Population: 1000, Covered: 999.6, Share: 0.99964, Status: StatusCovered},
+		{Code: "04810", Population: 2345, Covered: 1172.5, Share: 0.5000001, Status: StatusPartial},
+	}
+	tb, err := NewTable(Mobile, communes, figs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.AsOf, tb.ComputedAt, tb.Source = "2026-01-01", "2026-01-02T03:04:05Z", "two test communes"
+	tb.Method = Method{Name: MethodName, CellSizeM: 100, CoveredThreshold: 0.95, PartialThreshold: 0.5}
+	return tb
+}
+
+func TestNewTable_RoundsAsTheAPI(t *testing.T) {
+	tb := twoCommunes(t)
+	r := tb.Rows[0]
+	if r.Covered != 1000 || r.Share != 0.9996 || r.Status != StatusCovered {
+		t.Fatalf("row 0 = %+v", r)
+	}
+	if tb.Rows[1].Covered != 1173 || tb.Rows[1].Share != 0.5 {
+		t.Fatalf("row 1 = %+v", tb.Rows[1])
+	}
+	if tb.Approximate() != 1 {
+		t.Fatalf("approximate = %d, want 1", tb.Approximate())
+	}
+	if b := tb.Bound(); b.Min != (orb.Point{105.30, 20.80}) || b.Max != (orb.Point{105.50, 20.90}) {
+		t.Fatalf("bound %v", b)
+	}
+	if len(Columns) != len(r.Values()) || len(Columns) != len(ColumnTypes) {
+		t.Fatalf("%d columns, %d values, %d types", len(Columns), len(r.Values()), len(ColumnTypes))
+	}
+}
+
+func TestNewTable_Mismatch(t *testing.T) {
+	cases := []struct {
+		name     string
+		communes []Commune
+		figs     []CommuneFigure
+	}{
+		{"lengths", []Commune{{Code: "1"}}, nil},
+		{"codes", []Commune{{Code: "1"}}, []CommuneFigure{{Code: "2"}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if _, err := NewTable(Mobile, c.communes, c.figs); !errors.Is(err, ErrInvalidInput) {
+				t.Fatalf("err = %v, want ErrInvalidInput", err)
+			}
+		})
+	}
+}
+
+func TestTable_WriteGeoJSON(t *testing.T) {
+	var buf bytes.Buffer
+	if err := twoCommunes(t).WriteGeoJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Type     string `json:"type"`
+		AsOf     string `json:"as_of"`
+		Source   string `json:"source"`
+		Note     string `json:"boundary_note"`
+		Method   Method `json:"method"`
+		Features []struct {
+			ID         string         `json:"id"`
+			Properties map[string]any `json:"properties"`
+			Geometry   struct {
+				Type string `json:"type"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &fc); err != nil {
+		t.Fatal(err)
+	}
+	if fc.Type != "FeatureCollection" || fc.AsOf != "2026-01-01" || fc.Source == "" || fc.Note == "" || fc.Method.Name != MethodName {
+		t.Fatalf("collection metadata: %+v", fc)
+	}
+	if len(fc.Features) != 2 || fc.Features[0].ID != "04807" || fc.Features[0].Geometry.Type != "MultiPolygon" {
+		t.Fatalf("features: %+v", fc.Features)
+	}
+	if p := fc.Features[1].Properties; p["population_covered"] != 1173.0 || p["status"] != "partial" || p["code"] != "04810" {
+		t.Fatalf("properties: %v", p)
+	}
+}
+
+func TestTable_WriteCSV(t *testing.T) {
+	var buf bytes.Buffer
+	if err := twoCommunes(t).WriteCSV(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\xEF\xBB\xBF")) {
+		t.Fatal("no UTF-8 byte order mark")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 || strings.Join(recs[0], ",") != strings.Join(CSVColumns, ",") {
+		t.Fatalf("header %v, %d records", recs[0], len(recs))
+	}
+	want := []string{"04807", "Phường Phương Lâm", "phường", "148", "Thành phố Hòa Bình", "1000", "1000", "0.9996",
+		"covered", "official.geojson", "mobile", "2026-01-01", "2026-01-02T03:04:05Z", MethodName, "100", "two test communes"}
+	if strings.Join(recs[1], "|") != strings.Join(want, "|") {
+		t.Fatalf("row 1\n got %q\nwant %q", recs[1], want)
+	}
+}
+
+func TestTable_WriteKML(t *testing.T) {
+	var buf bytes.Buffer
+	if err := twoCommunes(t).WriteKML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Document struct {
+			Name         string `xml:"name"`
+			ExtendedData struct {
+				Data []struct {
+					Name  string `xml:"name,attr"`
+					Value string `xml:"value"`
+				} `xml:"Data"`
+			} `xml:"ExtendedData"`
+			Placemarks []struct {
+				Name     string `xml:"name"`
+				StyleURL string `xml:"styleUrl"`
+				Data     []struct {
+					Name  string `xml:"name,attr"`
+					Value string `xml:"value"`
+				} `xml:"ExtendedData>Data"`
+				Polygons []struct {
+					Outer string   `xml:"outerBoundaryIs>LinearRing>coordinates"`
+					Inner []string `xml:"innerBoundaryIs>LinearRing>coordinates"`
+				} `xml:"MultiGeometry>Polygon"`
+			} `xml:"Placemark"`
+		} `xml:"Document"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("KML does not parse: %v\n%s", err, buf.String())
+	}
+	meta := map[string]string{}
+	for _, d := range doc.Document.ExtendedData.Data {
+		meta[d.Name] = d.Value
+	}
+	for _, k := range []string{"layer", "as_of", "computed_at", "method", "source", "boundary_note"} {
+		if meta[k] == "" {
+			t.Fatalf("document metadata lacks %s: %v", k, meta)
+		}
+	}
+	pms := doc.Document.Placemarks
+	if len(pms) != 2 || pms[0].Name != "Phường Phương Lâm" || pms[0].StyleURL != "#covered" {
+		t.Fatalf("placemarks %+v", pms)
+	}
+	if len(pms[0].Polygons) != 1 || len(pms[0].Polygons[0].Inner) != 1 ||
+		!strings.HasPrefix(pms[0].Polygons[0].Outer, "105.3,20.8 105.4,20.8") {
+		t.Fatalf("geometry %+v", pms[0].Polygons)
+	}
+	got := map[string]string{}
+	for _, d := range pms[1].Data {
+		got[d.Name] = d.Value
+	}
+	if got["code"] != "04810" || got["population_covered"] != "1173" || got["share_covered"] != "0.5" {
+		t.Fatalf("placemark data %v", got)
+	}
+}

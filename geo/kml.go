@@ -1,0 +1,87 @@
+package geo
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+
+	geom "github.com/twpayne/go-geom"
+	kmlgeom "github.com/twpayne/go-geom/encoding/kml"
+	"github.com/twpayne/go-kml/v3"
+)
+
+// statusColours are the fills of the three statuses, the web page's
+// colour-blind-safe scale, 70% opaque so the base map shows through.
+var statusColours = map[Status]color.NRGBA{
+	StatusCovered: {0x2a, 0x78, 0x8e, 0xb3},
+	StatusPartial: {0x7a, 0xd1, 0x51, 0xb3},
+	StatusNone:    {0xfd, 0xe7, 0x25, 0xb3},
+}
+
+// WriteKML writes the table as a KML 2.2 document for Google Earth and
+// similar viewers: one Placemark per commune, named by the commune, styled
+// by its status, with every column in its ExtendedData, and the layer, date,
+// method and source in the document's own ExtendedData. The geometry goes
+// through go-geom's KML encoder.
+func (t *Table) WriteKML(w io.Writer) error {
+	method, err := json.Marshal(t.Method)
+	if err != nil {
+		return err
+	}
+	doc := kml.Document(
+		kml.Name(fmt.Sprintf("Phủ Sóng — %s — %s", t.Layer, t.AsOf)),
+		kml.Description(t.Description()),
+		kml.Open(true),
+	)
+	for _, s := range []Status{StatusCovered, StatusPartial, StatusNone} {
+		doc.Append(kml.SharedStyle(string(s),
+			kml.LineStyle(kml.Color(color.NRGBA{0x44, 0x44, 0x44, 0xff}), kml.Width(0.5)),
+			kml.PolyStyle(kml.Color(statusColours[s]))))
+	}
+	meta := kml.ExtendedData(
+		kml.Data("layer", kml.Value(string(t.Layer))),
+		kml.Data("as_of", kml.Value(t.AsOf)),
+		kml.Data("computed_at", kml.Value(t.ComputedAt)),
+		kml.Data("method", kml.Value(string(method))),
+		kml.Data("source", kml.Value(t.Source)),
+	)
+	if t.Approximate() > 0 {
+		meta.Append(kml.Data("boundary_note", kml.Value(BoundaryNote)))
+	}
+	doc.Append(meta)
+	for _, r := range t.Rows {
+		data := kml.ExtendedData()
+		for i, v := range r.Values() {
+			data.Append(kml.Data(Columns[i], kml.Value(formatValue(v))))
+		}
+		pm := kml.Placemark(
+			kml.Name(r.Name),
+			kml.Description(fmt.Sprintf("%s · %s — %s/%d (%.2f%%) %s", r.Code, r.District,
+				formatValue(r.Covered), r.Population, 100*r.Share, r.Status)),
+			kml.StyleURL("#"+string(r.Status)),
+			data,
+		)
+		if len(r.Geometry) > 0 {
+			g := geom.NewMultiPolygon(geom.XY)
+			if _, err := g.SetCoords(toGeomCoords(r.Geometry)); err != nil {
+				return fmt.Errorf("%w: commune %s: %v", ErrInvalidGeometry, r.Code, err)
+			}
+			pm.Append(kmlgeom.EncodeMultiPolygon(g))
+		}
+		doc.Append(pm)
+	}
+	return kml.KML(doc).Write(w)
+}
+
+// Description is the one paragraph that tells a reader of an exported file
+// what the figures are.
+func (t *Table) Description() string {
+	s := fmt.Sprintf("Coverage layer %q: people covered per commune, from the filings in force on %s, computed %s by method %s (%g m cells; covered ≥ %g%%, partial ≥ %g%%). Source: %s",
+		t.Layer, t.AsOf, t.ComputedAt, t.Method.Name, t.Method.CellSizeM,
+		100*t.Method.CoveredThreshold, 100*t.Method.PartialThreshold, t.Source)
+	if t.Approximate() > 0 {
+		s += " " + BoundaryNote
+	}
+	return s
+}

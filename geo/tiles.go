@@ -1,0 +1,238 @@
+package geo
+
+import (
+	"fmt"
+	"math"
+	"sync"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/simplify"
+)
+
+// Vector tile parameters: the zooms served, the tile's integer extent and
+// the margin kept around it so that polygon edges do not show at tile seams.
+const (
+	MaxTileZoom = 16
+	TileExtent  = mvt.DefaultExtent // 4096 units a side
+	tileBuffer  = 64                // units beyond each side of the tile
+	// simplifyUnits is the Douglas–Peucker tolerance in tile units: half
+	// a unit is below what a rounded vertex can show.
+	simplifyUnits = 4.0
+	// minAreaUnits drops, at a zoom, the polygons smaller than this many
+	// square tile units (1/256 of a screen pixel at 512 px tiles): a
+	// commune that small cannot be seen, and cutting it keeps low-zoom
+	// tiles of a whole country small.
+	minAreaUnits = 16.0
+)
+
+// TileSet cuts Mapbox Vector Tiles (MVT 2.1) from a fixed set of shapes:
+// the communes. It projects them to Web Mercator once, simplifies them for
+// a zoom the first time that zoom is asked for, and then cuts each tile
+// from those, so that a tile is cheap. Shapes are in EPSG:4326; latitudes
+// beyond ±85.0511° are clamped to the Web Mercator square. A TileSet is
+// safe for concurrent use.
+type TileSet struct {
+	world  []orb.MultiPolygon // x, y in [0, 1]: the world square at zoom 0, y pointing south
+	bounds []orb.Bound
+	zooms  [MaxTileZoom + 1]zoomShapes
+}
+
+// zoomShapes holds the shapes simplified for one zoom, computed once.
+type zoomShapes struct {
+	once   sync.Once
+	shapes []orb.MultiPolygon
+	bounds []orb.Bound
+}
+
+// NewTileSet projects shapes to Web Mercator. Shape i is feature i of every
+// tile it shows in.
+func NewTileSet(shapes []orb.MultiPolygon) *TileSet {
+	ts := &TileSet{world: make([]orb.MultiPolygon, len(shapes)), bounds: make([]orb.Bound, len(shapes))}
+	for i, mp := range shapes {
+		w := make(orb.MultiPolygon, 0, len(mp))
+		for _, p := range mp {
+			wp := make(orb.Polygon, 0, len(p))
+			for _, r := range p {
+				wr := make(orb.Ring, len(r))
+				for k, pt := range r {
+					wr[k] = worldPoint(pt)
+				}
+				wp = append(wp, wr)
+			}
+			w = append(w, wp)
+		}
+		ts.world[i] = w
+		ts.bounds[i] = w.Bound()
+	}
+	return ts
+}
+
+// Len returns the number of shapes.
+func (ts *TileSet) Len() int { return len(ts.world) }
+
+// worldPoint projects lon/lat to the Web Mercator world square [0, 1]².
+func worldPoint(p orb.Point) orb.Point {
+	const maxLat = 85.0511287798066
+	lat := math.Max(-maxLat, math.Min(maxLat, p[1])) * math.Pi / 180
+	x := (p[0] + 180) / 360
+	y := (1 - math.Log(math.Tan(lat)+1/math.Cos(lat))/math.Pi) / 2
+	return orb.Point{x, y}
+}
+
+// TileRange reports whether z/x/y names a tile this set serves: zoom 0 to
+// MaxTileZoom, x and y within the zoom's 2^z columns and rows.
+func TileRange(z, x, y uint32) bool {
+	return z <= MaxTileZoom && x < 1<<z && y < 1<<z
+}
+
+// shapesAt returns the shapes simplified for zoom z.
+func (ts *TileSet) shapesAt(z uint32) *zoomShapes {
+	zs := &ts.zooms[z]
+	zs.once.Do(func() {
+		scale := float64(uint64(1)<<z) * TileExtent // world units to tile units
+		dp := simplify.DouglasPeucker(simplifyUnits / scale)
+		minArea := minAreaUnits / (scale * scale)
+		zs.shapes = make([]orb.MultiPolygon, len(ts.world))
+		zs.bounds = make([]orb.Bound, len(ts.world))
+		for i, mp := range ts.world {
+			out := make(orb.MultiPolygon, 0, len(mp))
+			for _, p := range mp {
+				sp := simplifyPolygon(p, dp, minArea)
+				if sp != nil {
+					out = append(out, sp)
+				}
+			}
+			zs.shapes[i] = out
+			if len(out) > 0 {
+				zs.bounds[i] = out.Bound()
+			}
+		}
+	})
+	return zs
+}
+
+// simplifyPolygon simplifies every ring, dropping the holes that vanish;
+// it returns nil when the outer ring vanishes or is smaller than minArea.
+func simplifyPolygon(p orb.Polygon, dp *simplify.DouglasPeuckerSimplifier, minArea float64) orb.Polygon {
+	out := make(orb.Polygon, 0, len(p))
+	for j, r := range p {
+		sr := dp.Ring(r.Clone())
+		if len(sr) < 4 || math.Abs(ringArea(sr)) < minArea {
+			if j == 0 {
+				return nil
+			}
+			continue
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+// Tile returns tile z/x/y as an uncompressed MVT with one layer named name
+// holding every shape that shows in the tile, clipped to the tile and a
+// small margin, with integer coordinates of a 4096-unit extent and exterior
+// rings wound as the specification requires. props(i) gives shape i's
+// attributes (strings, ints, float64s), and id(i) its feature id, if it has
+// one. A tile with no shape is a valid MVT of no layer (zero bytes). It
+// fails when z/x/y is out of TileRange.
+func (ts *TileSet) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), props func(i int) map[string]any) ([]byte, error) {
+	if !TileRange(z, x, y) {
+		return nil, fmt.Errorf("%w: tile %d/%d/%d is out of range (zoom 0 to %d)", ErrInvalidInput, z, x, y, MaxTileZoom)
+	}
+	zs := ts.shapesAt(z)
+	scale := float64(uint64(1) << z)
+	// The tile, with its margin, in world units.
+	margin := tileBuffer / float64(TileExtent)
+	world := orb.Bound{
+		Min: orb.Point{(float64(x) - margin) / scale, (float64(y) - margin) / scale},
+		Max: orb.Point{(float64(x) + 1 + margin) / scale, (float64(y) + 1 + margin) / scale},
+	}
+	box := orb.Bound{Min: orb.Point{-tileBuffer, -tileBuffer}, Max: orb.Point{TileExtent + tileBuffer, TileExtent + tileBuffer}}
+	layer := &mvt.Layer{Name: name, Version: 2, Extent: TileExtent}
+	for i, mp := range zs.shapes {
+		if len(mp) == 0 || !zs.bounds[i].Intersects(world) {
+			continue
+		}
+		tmp := make(orb.MultiPolygon, 0, len(mp))
+		for _, p := range mp {
+			if !p.Bound().Intersects(world) {
+				continue
+			}
+			tp := make(orb.Polygon, len(p))
+			for j, r := range p {
+				tr := make(orb.Ring, len(r))
+				for k, pt := range r {
+					tr[k] = orb.Point{(pt[0]*scale - float64(x)) * TileExtent, (pt[1]*scale - float64(y)) * TileExtent}
+				}
+				tp[j] = tr
+			}
+			tmp = append(tmp, tp)
+		}
+		g := tileGeometry(clip.MultiPolygon(box, tmp))
+		if len(g) == 0 {
+			continue
+		}
+		f := geojson.NewFeature(g)
+		if v, ok := id(i); ok {
+			f.ID = v
+		}
+		f.Properties = props(i)
+		layer.Features = append(layer.Features, f)
+	}
+	if len(layer.Features) == 0 {
+		return []byte{}, nil
+	}
+	return mvt.Marshal(mvt.Layers{layer})
+}
+
+// tileGeometry rounds a clipped multipolygon to integer tile units, drops
+// repeated vertices and rings that collapse, and winds rings as MVT wants
+// them: exterior rings with a positive area by the shoelace formula in tile
+// coordinates (clockwise on screen, y pointing down), holes negative.
+func tileGeometry(mp orb.MultiPolygon) orb.MultiPolygon {
+	out := make(orb.MultiPolygon, 0, len(mp))
+	for _, p := range mp {
+		var tp orb.Polygon
+		for j, r := range p {
+			rr := make(orb.Ring, 0, len(r))
+			for _, pt := range r {
+				q := orb.Point{math.Round(pt[0]), math.Round(pt[1])}
+				if n := len(rr); n > 0 && rr[n-1] == q {
+					continue
+				}
+				rr = append(rr, q)
+			}
+			if len(rr) > 1 && rr[0] != rr[len(rr)-1] {
+				rr = append(rr, rr[0])
+			}
+			a := ringArea(rr)
+			if len(rr) < 4 || a == 0 {
+				if j == 0 {
+					break
+				}
+				continue
+			}
+			if (j == 0) != (a > 0) {
+				rr.Reverse()
+			}
+			tp = append(tp, rr)
+		}
+		if len(tp) > 0 {
+			out = append(out, tp)
+		}
+	}
+	return out
+}
+
+// ringArea is the signed shoelace area of a closed ring: positive when
+// the ring turns counter-clockwise with y pointing up.
+func ringArea(r orb.Ring) float64 {
+	a := 0.0
+	for i := 1; i < len(r); i++ {
+		a += r[i-1][0]*r[i][1] - r[i][0]*r[i-1][1]
+	}
+	return a / 2
+}
