@@ -42,7 +42,7 @@ loadtest:
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 FUZZTIME ?= 60s
-FUZZ_TARGETS := geo:FuzzParseFilingGeoJSON geo:FuzzParseFilingCSV geo:FuzzReadCommunes
+FUZZ_TARGETS := geo:FuzzParseFilingGeoJSON geo:FuzzParseFilingCSV geo:FuzzReadCommunes api:FuzzQueryParams
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
 	  echo "== $$name ($(FUZZTIME))"; \
