@@ -54,7 +54,8 @@ func layerParam(c *gin.Context) (geo.Layer, bool) {
 const boundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."
 
 // handleLayerCommunes answers the layer as GeoJSON, one feature per commune
-// with the union-of-providers figures in its properties.
+// with the union-of-providers figures in its properties; with
+// ?as_of=YYYY-MM-DD, as things stood then.
 func (s *Server) handleLayerCommunes(c *gin.Context) {
 	layer, ok := layerParam(c)
 	if !ok {
@@ -65,11 +66,15 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	bd := snap.result.Layer(layer).Breakdown("all")
+	asOf, ok := asOfParam(c, snap)
+	if !ok {
+		return
+	}
+	figs, dataAsOf := snap.figuresAt(asOf)
 	fc := geojson.NewFeatureCollection()
 	approximate := 0
 	for i, cm := range snap.communes {
-		fig := bd.Communes[i]
+		fig := figs[layer][i]
 		f := geojson.NewFeature(cm.Geometry)
 		f.ID = cm.Code
 		f.Properties = geojson.Properties{
@@ -83,16 +88,20 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 			"share_covered":      round4(fig.Share),
 			"status":             fig.Status,
 			"boundary":           cm.Boundary,
+			"remote":             snap.plan.remote[i],
 		}
 		if cm.Boundary == geo.BoundaryApproximate {
 			approximate++
 		}
 		fc.Append(f)
 	}
-	fc.ExtraMembers = geojson.Properties{
+	fc.ExtraMembers = geojson.Properties(withDate(gin.H{
 		"layer":       layer,
 		"computed_at": snap.computedAt,
 		"method":      snap.result.Method,
+	}, asOf, dataAsOf, geo.FilterAll, snap))
+	if snap.plan.remoteSet.Source == geo.RemoteApproximate {
+		fc.ExtraMembers["remote_note"] = geo.RemoteNote
 	}
 	if approximate > 0 {
 		fc.ExtraMembers["boundary_note"] = boundaryNote

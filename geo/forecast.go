@@ -49,10 +49,15 @@ type Forecast struct {
 
 const daysPerYear = 365.2425
 
+// MetForecast is the forecast of a target met already.
+func MetForecast() Forecast { return Forecast{Outcome: OutcomeMet, Note: "met", NoteVI: "đã đạt"} }
+
 // TrendForecast fits the recent trend of points (in date order, dates
 // YYYY-MM-DD) and says when it reaches goal (a share, 0–1), starting from
-// the latest value: latest date + (goal − latest value) ÷ slope. A latest
-// value at or above goal is OutcomeMet. Points with bad dates are skipped.
+// the latest value: latest date + (goal − latest value) ÷ slope, the
+// latest date itself when that value is at the goal already (whether a
+// target is met is its own rule: call it only for one that is not). Points
+// with bad dates are skipped.
 func TrendForecast(points []TrendPoint, goal float64) Forecast {
 	type pt struct {
 		t time.Time
@@ -65,9 +70,6 @@ func TrendForecast(points []TrendPoint, goal float64) Forecast {
 		}
 	}
 	f := Forecast{Outcome: OutcomeNotPace, Note: "not at the current pace", NoteVI: "chưa đạt được với tốc độ hiện tại"}
-	if len(ps) > 0 && ps[len(ps)-1].v >= goal-1e-12 {
-		return Forecast{Outcome: OutcomeMet, Note: "met", NoteVI: "đã đạt"}
-	}
 	if len(ps) < 2 {
 		f.Note += " (fewer than 2 snapshots to draw a trend from)"
 		return f
@@ -96,7 +98,7 @@ func TrendForecast(points []TrendPoint, goal float64) Forecast {
 	if !(f.SlopePerYear > 1e-9) {
 		return f
 	}
-	years := (goal - last.v) / f.SlopePerYear
+	years := max(0, (goal-last.v)/f.SlopePerYear)
 	if years > ForecastHorizonYears || math.IsNaN(years) {
 		f.Note += " (more than 50 years at this pace)"
 		return f

@@ -19,7 +19,7 @@ func TestTrendForecast(t *testing.T) {
 		{"old point outside the window", append([]TrendPoint{{"2010-01-01", 0}}, linear...), 0.9, OutcomeForecast, "2024-12-31", 3},
 		// With few recent points, the latest three are fitted whatever their age.
 		{"sparse history", []TrendPoint{{"2001-01-01", 0.5}, {"2002-01-01", 0.6}, {"2003-01-01", 0.7}}, 0.9, OutcomeForecast, "2004-12-31", 3},
-		{"met already", linear, 0.7, OutcomeMet, "", 0},
+		{"at the goal on the latest date", linear, 0.7, OutcomeForecast, "2023-01-01", 3},
 		{"flat", []TrendPoint{{"2021-01-01", 0.5}, {"2022-01-01", 0.5}, {"2023-01-01", 0.5}}, 0.9, OutcomeNotPace, "", 3},
 		{"falling", []TrendPoint{{"2021-01-01", 0.7}, {"2022-01-01", 0.6}}, 0.9, OutcomeNotPace, "", 2},
 		{"one point", []TrendPoint{{"2023-01-01", 0.5}}, 0.9, OutcomeNotPace, "", 0},
@@ -35,5 +35,8 @@ func TestTrendForecast(t *testing.T) {
 				t.Fatalf("%+v, want %s %q from %d points", f, c.outcome, c.date, c.fitted)
 			}
 		})
+	}
+	if f := MetForecast(); f.Outcome != OutcomeMet || f.Note == "" || f.NoteVI == "" {
+		t.Fatalf("%+v", f)
 	}
 }

@@ -128,7 +128,8 @@ type TargetValue struct {
 	Met bool `json:"met"`
 	// GapPeople is, for a population target, the people still to cover to
 	// meet it (whole people, rounded up); for a communes target, the people
-	// not covered in the communes of the smallest set that would meet it.
+	// not covered in the communes of the smallest set that would meet it
+	// (rounded to whole people).
 	GapPeople float64 `json:"gap_people"`
 	// GapCommunes is the number of communes in the smallest set whose full
 	// coverage would meet the target (see Target.Plan); 0 when met.
@@ -195,7 +196,7 @@ func (t Target) Evaluate(figs []CommuneFigure, remote []bool) TargetValue {
 	p := t.Plan(figs, remote, nil)
 	v.GapCommunes = len(p.Communes)
 	if t.Measure == MeasureCommunes {
-		v.GapPeople = p.PeopleAdded
+		v.GapPeople = math.Round(p.PeopleAdded)
 	} else {
 		v.GapPeople = math.Ceil(t.shortfall(num, den) - 1e-6)
 	}
