@@ -116,7 +116,7 @@ func TestAuth_Rules(t *testing.T) {
 			`{"name":"x","layers":["tv"]}`:             400,
 			`{"name":"x","layers":[]}`:                 400,
 			`{"name":"x","layers":["phone"],"role":1}`: 400,
-			`not json`:                                 400,
+			`not json`: 400,
 		} {
 			if rec := do(t, s, "POST", "/api/v1/providers", admin, body); rec.Code != want {
 				t.Fatalf("%s: %d, want %d: %s", body, rec.Code, want, rec.Body)
