@@ -179,12 +179,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 		writeProblem(c, http.StatusBadRequest, "breakdown "+quote(c.Query("breakdown"))+": want provider or technology")
 		return
 	}
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, ok := asOfParam(c, snap)
+	snap, asOf, ok := s.currentAsOf(c)
 	if !ok {
 		return
 	}

@@ -88,18 +88,13 @@ func gapTarget(c *gin.Context, snap *snapshot, layer geo.Layer) (*geo.Target, bo
 // layer's target. ?district=, ?remote=true|false and ?as_of= narrow it,
 // ?target=ID picks the target and ?limit=N shortens the list.
 func (s *Server) handleGaps(c *gin.Context) {
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
+	snap, asOf, ok := s.currentAsOf(c)
+	if !ok {
 		return
 	}
 	layer := geo.Layer(c.Query("layer"))
 	if !layer.Valid() {
 		writeProblem(c, http.StatusBadRequest, "layer "+quote(string(layer))+": want broadcast, phone, broadband or mobile")
-		return
-	}
-	asOf, ok := asOfParam(c, snap)
-	if !ok {
 		return
 	}
 	filter, ok := remoteParam(c)
@@ -116,6 +111,7 @@ func (s *Server) handleGaps(c *gin.Context) {
 	}
 	limit := len(snap.communes)
 	if v := c.Query("limit"); v != "" {
+		var err error
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 10000 {
 			writeProblem(c, http.StatusBadRequest, "limit "+quote(v)+": want a whole number from 1 to 10000")
 			return

@@ -323,6 +323,18 @@ func (s *Server) resultAt(ctx context.Context, snap *snapshot, asOf string) (*ge
 	return res, day, err
 }
 
+// currentAsOf returns the current snapshot and the date of ?as_of ("" for
+// now). When ok is false it has answered the problem itself.
+func (s *Server) currentAsOf(c *gin.Context) (snap *snapshot, asOf string, ok bool) {
+	snap, err := s.cov.current()
+	if err != nil {
+		s.fail(c, err)
+		return nil, "", false
+	}
+	asOf, ok = asOfParam(c, snap)
+	return snap, asOf, ok
+}
+
 // asOfParam reads ?as_of=YYYY-MM-DD; "" means now. A date after the
 // snapshot's day is refused: what is filed for the future is not in force.
 // It answers 400 itself when the date is bad.

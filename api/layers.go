@@ -61,12 +61,7 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 	if !ok {
 		return
 	}
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, ok := asOfParam(c, snap)
+	snap, asOf, ok := s.currentAsOf(c)
 	if !ok {
 		return
 	}

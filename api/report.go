@@ -104,12 +104,7 @@ func (s *Server) handleReport(c *gin.Context) {
 		writeProblem(c, http.StatusBadRequest, "format "+quote(format)+": want html or csv")
 		return
 	}
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, ok := asOfParam(c, snap)
+	snap, asOf, ok := s.currentAsOf(c)
 	if !ok {
 		return
 	}

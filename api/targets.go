@@ -91,12 +91,7 @@ func (snap *snapshot) answerTarget(tr targetTrack, asOf string) targetAnswer {
 // ones too), each with its value now or ?as_of=YYYY-MM-DD, whether it is
 // met, its gap, history and forecast.
 func (s *Server) handleTargets(c *gin.Context) {
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, ok := asOfParam(c, snap)
+	snap, asOf, ok := s.currentAsOf(c)
 	if !ok {
 		return
 	}
@@ -123,12 +118,13 @@ func (s *Server) handleTargets(c *gin.Context) {
 // targetParam reads the :id path parameter; it answers 404 itself when
 // there is no such target in the snapshot.
 func targetParam(c *gin.Context, snap *snapshot) (targetTrack, bool) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err == nil {
-		for _, tr := range snap.plan.targets {
-			if tr.target.ID == id {
-				return tr, true
-			}
+	id, ok := targetID(c)
+	if !ok {
+		return targetTrack{}, false
+	}
+	for _, tr := range snap.plan.targets {
+		if tr.target.ID == id {
+			return tr, true
 		}
 	}
 	writeProblem(c, http.StatusNotFound, "no target "+quote(c.Param("id")))
@@ -137,12 +133,7 @@ func targetParam(c *gin.Context, snap *snapshot) (targetTrack, bool) {
 
 // handleTarget answers one target, retired or not, like handleTargets.
 func (s *Server) handleTarget(c *gin.Context) {
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	asOf, ok := asOfParam(c, snap)
+	snap, asOf, ok := s.currentAsOf(c)
 	if !ok {
 		return
 	}
@@ -245,10 +236,20 @@ func (s *Server) handleTargetAdd(c *gin.Context) {
 	s.answerTargetWrite(c, http.StatusCreated, t)
 }
 
-func (s *Server) handleTargetChange(c *gin.Context) {
+// targetID reads the :id path parameter of a write; it answers 404 itself
+// when it is not a number (the store says whether the target exists).
+func targetID(c *gin.Context) (int64, bool) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
 		writeProblem(c, http.StatusNotFound, "no target "+quote(c.Param("id")))
+		return 0, false
+	}
+	return id, true
+}
+
+func (s *Server) handleTargetChange(c *gin.Context) {
+	id, ok := targetID(c)
+	if !ok {
 		return
 	}
 	var patch targetPatch
@@ -268,9 +269,8 @@ func (s *Server) handleTargetChange(c *gin.Context) {
 }
 
 func (s *Server) handleTargetRetire(c *gin.Context) {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil {
-		writeProblem(c, http.StatusNotFound, "no target "+quote(c.Param("id")))
+	id, ok := targetID(c)
+	if !ok {
 		return
 	}
 	t, err := s.store.RetireTarget(c.Request.Context(), id, principal(c).String())

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -136,18 +135,9 @@ func (r *whatIfRequest) Validate() error {
 		if err := pg.check(where); err != nil {
 			return err
 		}
-		g, err := geojson.UnmarshalGeometry(pg.Geometry)
-		if err != nil {
-			return fmt.Errorf("%w: %s: geometry: want a GeoJSON Polygon or MultiPolygon", data.ErrInvalid, where)
-		}
-		var mp orb.MultiPolygon
-		switch v := g.Geometry().(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{v}
-		case orb.MultiPolygon:
-			mp = v
-		default:
-			return fmt.Errorf("%w: %s: geometry is a %s: want a Polygon or MultiPolygon", data.ErrInvalid, where, g.Type)
+		mp, msg := geo.ReadPolygonal(pg.Geometry)
+		if msg != "" {
+			return fmt.Errorf("%w: %s: geometry %s", data.ErrInvalid, where, msg)
 		}
 		vertices := 0
 		for _, p := range mp {
@@ -157,9 +147,6 @@ func (r *whatIfRequest) Validate() error {
 		}
 		if vertices > maxWhatIfVertices {
 			return fmt.Errorf("%w: %s: %d vertices: at most %d", data.ErrInvalid, where, vertices, maxWhatIfVertices)
-		}
-		if msg := geo.CheckPolygonal(mp); msg != "" {
-			return fmt.Errorf("%w: %s: geometry %s", data.ErrInvalid, where, msg)
 		}
 		r.footprints = append(r.footprints, pg.footprint(mp))
 	}

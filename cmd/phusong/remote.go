@@ -21,15 +21,9 @@ func cmdImportRemote(ctx context.Context, args []string, stdout io.Writer) error
 	fs := flag.NewFlagSet("import remote", flag.ContinueOnError)
 	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
 	column := fs.String("column", "code", "CSV column holding the GSO commune code")
-	var file string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	file, err := parseWithFile(fs, args)
+	if err != nil {
 		return err
-	}
-	if file == "" && fs.NArg() > 0 {
-		file = fs.Arg(0)
 	}
 	if file == "" {
 		return errors.New("usage: phusong import remote FILE.csv [--db PATH] [--column code]")
