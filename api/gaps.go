@@ -122,7 +122,8 @@ func (s *Server) handleGaps(c *gin.Context) {
 	}
 	figs, dataAsOf := snap.figuresAt(asOf)
 	gaps := geo.RankGaps(figs[layer], keep)
-	out := gin.H{"layer": layer, "computed_at": snap.computedAt, "rules": gapRules, "target": nil, "plan": nil}
+	out := gin.H{"layer": layer, "computed_at": snap.computedAt, "rules": gapRules, "target": nil, "plan": nil,
+		"remote_set": snap.plan.remoteInfo()}
 	inPlan := map[string]bool{}
 	if target != nil {
 		p := target.Plan(figs[layer], snap.plan.remote, keep)
