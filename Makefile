@@ -24,13 +24,16 @@ test:
 	  echo "$$out" | grep -E '^crosscheck:|^(ok|FAIL)|--- (SKIP|FAIL)|skipped'; exit $$status
 
 ## bench: the calculator's benchmarks on the Hòa Bình and Vietnam scenarios,
-## each in a process of its own so that its peak memory (MB-peak-RSS) is its own
+## each in a process of its own so that its peak memory (MB-peak-RSS) is its own,
+## then the what-if endpoint's
 BENCHES := NewSurface/HoaBinh Compute_HoaBinh Compute_WhatIf_HoaBinh NewSurface/Vietnam Compute_Vietnam
 bench:
 	$(GO) test -c -o bin/geo.test ./geo/
 	@cd geo && for b in $(BENCHES); do \
 	  ../bin/geo.test -test.run '^$$' -test.bench "^Benchmark$$b\$$" -test.benchmem -test.benchtime 5x | grep -E '^Benchmark' || exit 1; \
 	done
+	@# A what-if through the router on the default data: p50 and p95 in ms (goal: p95 ≤ 50 ms).
+	$(GO) test -run '^$$' -bench '^BenchmarkWhatIf$$' -benchtime 200x ./api/ | grep -E '^Benchmark'
 
 ## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
 crashtest:

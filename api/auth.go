@@ -60,8 +60,11 @@ const maxJSONBody = 64 << 10
 
 // bindJSON decodes a small JSON body strictly (unknown fields are an
 // error) and answers 400 itself when it cannot.
-func bindJSON(c *gin.Context, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, maxJSONBody))
+func bindJSON(c *gin.Context, v any) bool { return bindJSONLimit(c, v, maxJSONBody) }
+
+// bindJSONLimit is bindJSON for a body of at most limit bytes.
+func bindJSONLimit(c *gin.Context, v any, limit int64) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeProblem(c, http.StatusBadRequest, "the body is not the JSON this route takes: "+err.Error())

@@ -29,7 +29,14 @@ type snapshot struct {
 	surface         *geo.Surface
 	result          *geo.Result
 	computedAt      string
-	bodies          bodyCache // responses rendered from this snapshot
+	bodies          *bodyCache // responses rendered from this snapshot
+	// day is the UTC date that was today: filings dated later are not in
+	// force, and footprints and declarations are those in force on it (the
+	// base of a what-if).
+	day          string
+	footprints   []geo.Footprint
+	declarations []geo.Declaration
+	plan         *planning // targets, remote communes and the dated history; see history.go
 }
 
 // coverage holds the current snapshot. Recomputes are serialised; readers
@@ -50,8 +57,11 @@ func (cv *coverage) current() (*snapshot, error) {
 }
 
 // Recompute reads the communes and the filings in force today, computes
-// every layer's figures, stores them, and publishes them to the handlers.
-// The population surface is rebuilt only when the communes changed.
+// every layer's figures, stores them, brings the dated history and the
+// targets' values up to date (history.go), and publishes it all to the
+// handlers. The population surface is rebuilt only when the communes
+// changed, the figures only when the communes, the filings or the day did,
+// and a past date only when what was in force on it changed.
 func (s *Server) Recompute(ctx context.Context) error {
 	s.cov.recomputing.Lock()
 	defer s.cov.recomputing.Unlock()
@@ -64,7 +74,18 @@ func (s *Server) Recompute(ctx context.Context) error {
 		return err
 	}
 	prev, _ := s.cov.current()
-	next := &snapshot{inputsVersion: inputs, communesVersion: version}
+	day := today()
+	if prev != nil && prev.inputsVersion == inputs && prev.communesVersion == version && prev.day == day {
+		// Only targets or remote communes can have changed.
+		next := *prev
+		next.bodies = &bodyCache{} // the layers carry the remote flags
+		if next.plan, err = s.buildPlanning(ctx, &next, prev); err != nil {
+			return fmt.Errorf("targets and history: %w", err)
+		}
+		s.publish(&next)
+		return nil
+	}
+	next := &snapshot{inputsVersion: inputs, communesVersion: version, day: day, bodies: &bodyCache{}}
 	if prev != nil && prev.communesVersion == version {
 		next.communes, next.surface, next.codes, next.extent = prev.communes, prev.surface, prev.codes, prev.extent
 	} else {
@@ -84,10 +105,11 @@ func (s *Server) Recompute(ctx context.Context) error {
 			return fmt.Errorf("population surface: %w", err)
 		}
 	}
-	fps, decls, err := s.store.InForce(ctx, "")
+	fps, decls, err := s.store.InForce(ctx, day)
 	if err != nil {
 		return err
 	}
+	next.footprints, next.declarations = fps, decls
 	if next.result, err = next.surface.Compute(fps, decls, s.cfg.Calc); err != nil {
 		return err
 	}
@@ -95,15 +117,23 @@ func (s *Server) Recompute(ctx context.Context) error {
 	if err := s.store.SaveCoverage(ctx, next.result, next.computedAt); err != nil {
 		return fmt.Errorf("storing coverage: %w", err)
 	}
-	s.cov.mu.Lock()
-	s.cov.snap = next
-	s.cov.mu.Unlock()
+	if next.plan, err = s.buildPlanning(ctx, next, prev); err != nil {
+		return fmt.Errorf("targets and history: %w", err)
+	}
+	s.publish(next)
 	return nil
 }
 
-// Watch recomputes whenever the store's inputs change, checking every
-// interval until ctx ends, so that an import or a filing made by another
-// process (the command line) reaches the figures without a restart.
+func (s *Server) publish(next *snapshot) {
+	s.cov.mu.Lock()
+	s.cov.snap = next
+	s.cov.mu.Unlock()
+}
+
+// Watch recomputes whenever the store's inputs, targets or remote communes
+// change, or the day does, checking every interval until ctx ends, so that
+// an import or a filing made by another process (the command line) reaches
+// the figures without a restart.
 func (s *Server) Watch(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -113,14 +143,14 @@ func (s *Server) Watch(ctx context.Context, interval time.Duration) {
 			return
 		case <-t.C:
 		}
-		v, err := s.store.InputsVersion(ctx)
+		stale, err := s.stale(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("checking for changed inputs", slog.Any("err", err))
 			}
 			continue
 		}
-		if snap, err := s.cov.current(); err == nil && snap.inputsVersion == v {
+		if !stale {
 			continue
 		}
 		start := time.Now()
@@ -155,27 +185,42 @@ var summaryBreakdowns = map[string][]string{
 // handleSummary answers the province and district figures of one layer
 // (or the province figures of every layer when no layer is named), with the
 // method, and with ?breakdown=provider|technology the same per provider or
-// technology.
+// technology; ?as_of=YYYY-MM-DD as things stood then, ?remote=true|false
+// summed over the remote communes or the others only.
 func (s *Server) handleSummary(c *gin.Context) {
 	kinds, ok := summaryBreakdowns[c.Query("breakdown")]
 	if !ok {
 		writeProblem(c, http.StatusBadRequest, "breakdown "+quote(c.Query("breakdown"))+": want provider or technology")
 		return
 	}
-	snap, err := s.cov.current()
+	snap, asOf, ok := s.currentAsOf(c)
+	if !ok {
+		return
+	}
+	filter, ok := remoteParam(c)
+	if !ok {
+		return
+	}
+	res, dataAsOf, err := s.resultAt(c.Request.Context(), snap, asOf)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	rollups := func(b *geo.Breakdown) ([]geo.Rollup, geo.Rollup) {
+		if filter == geo.FilterAll {
+			return b.Districts, b.Province
+		}
+		return snap.surface.Rollups(b.Communes, snap.plan.keeps(filter), s.cfg.Calc)
+	}
 	name := c.Query("layer")
 	if name == "" {
-		out := gin.H{"computed_at": snap.computedAt, "method": snap.result.Method}
+		out := gin.H{"computed_at": snap.computedAt, "method": res.Method}
 		layers := map[geo.Layer]geo.Rollup{}
 		for _, l := range geo.Layers {
-			layers[l] = snap.result.Layer(l).Breakdown(geo.KindAll).Province
+			_, layers[l] = rollups(res.Layer(l).Breakdown(geo.KindAll))
 		}
 		out["layers"] = layers
-		c.JSON(http.StatusOK, out)
+		c.JSON(http.StatusOK, withDate(out, asOf, dataAsOf, filter, snap))
 		return
 	}
 	layer := geo.Layer(name)
@@ -183,14 +228,14 @@ func (s *Server) handleSummary(c *gin.Context) {
 		writeProblem(c, http.StatusBadRequest, "layer "+quote(name)+": want broadcast, phone, broadband or mobile")
 		return
 	}
-	lr := snap.result.Layer(layer)
-	all := lr.Breakdown(geo.KindAll)
+	lr := res.Layer(layer)
+	districts, province := rollups(lr.Breakdown(geo.KindAll))
 	out := gin.H{
 		"layer":       layer,
 		"computed_at": snap.computedAt,
-		"method":      snap.result.Method,
-		"province":    all.Province,
-		"districts":   all.Districts,
+		"method":      res.Method,
+		"province":    province,
+		"districts":   districts,
 	}
 	if len(kinds) > 0 {
 		type item struct {
@@ -204,11 +249,17 @@ func (s *Server) handleSummary(c *gin.Context) {
 		for _, b := range lr.Breakdowns {
 			for _, k := range kinds {
 				if b.Kind == k {
-					items = append(items, item{b.Key, b.Kind, b.Value, b.Province, b.Districts})
+					districts, province := rollups(&b)
+					items = append(items, item{b.Key, b.Kind, b.Value, province, districts})
 				}
 			}
 		}
 		out["breakdowns"] = items
 	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, withDate(out, asOf, dataAsOf, filter, snap))
+}
+
+// remoteAt says whether commune i of the snapshot is remote.
+func (snap *snapshot) remoteAt(i int) bool {
+	return snap.plan != nil && i < len(snap.plan.remote) && snap.plan.remote[i]
 }

@@ -35,6 +35,9 @@ func (f *figures) table(layer geo.Layer) (*geo.Table, error) {
 		return nil, err
 	}
 	t.AsOf, t.ComputedAt, t.Method = f.asOf, f.computedAt, f.result.Method
+	for i := range t.Rows {
+		t.Rows[i].Remote = f.snap.remoteAt(i)
+	}
 	return t, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/geo"
 )
@@ -53,26 +54,75 @@ func layerParam(c *gin.Context) (geo.Layer, bool) {
 const boundaryNote = geo.BoundaryNote
 
 // handleLayerCommunes answers the layer as GeoJSON, one feature per commune
-// with the union-of-providers figures in its properties: the same table
-// that OGC API – Features, the tiles and the exports present. It is
-// rendered once per recompute and served with an ETag and gzip.
+// with the union-of-providers figures in its properties; with
+// ?as_of=YYYY-MM-DD, as things stood then. The current layer is rendered
+// once per recompute and served with an ETag and gzip.
 func (s *Server) handleLayerCommunes(c *gin.Context) {
 	layer, ok := layerParam(c)
 	if !ok {
 		return
 	}
-	figs, err := s.figuresOn(c.Request.Context(), "")
+	snap, asOf, ok := s.currentAsOf(c)
+	if !ok {
+		return
+	}
+	render := func() ([]byte, error) { return renderLayer(snap, layer, asOf) }
+	if asOf == "" {
+		s.serveCached(c, snap, "layer:"+string(layer), "application/geo+json", render)
+		return
+	}
+	body, err := render()
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	s.serveCached(c, figs.snap, "layer:"+string(layer), "application/geo+json", func() ([]byte, error) {
-		t, err := figs.table(layer)
-		if err != nil {
-			return nil, err
+	c.Data(http.StatusOK, "application/geo+json", body)
+}
+
+// renderLayer is the layer's GeoJSON as of a date ("" for now).
+func renderLayer(snap *snapshot, layer geo.Layer, asOf string) ([]byte, error) {
+	figs, dataAsOf := snap.figuresAt(asOf)
+	fc := geojson.NewFeatureCollection()
+	approximate := 0
+	for i, cm := range snap.communes {
+		fig := figs[layer][i]
+		f := geojson.NewFeature(cm.Geometry)
+		f.ID = cm.Code
+		f.Properties = geojson.Properties{
+			"code":               cm.Code,
+			"name":               cm.Name,
+			"type":               cm.Type,
+			"district_code":      cm.DistrictCode,
+			"district":           cm.District,
+			"population":         cm.Population,
+			"population_covered": math.Round(fig.Covered),
+			"share_covered":      round4(fig.Share),
+			"status":             fig.Status,
+			"boundary":           cm.Boundary,
+			"remote":             snap.plan.remote[i],
 		}
-		return json.Marshal(t.FeatureCollection())
-	})
+		if cm.Boundary == geo.BoundaryApproximate {
+			approximate++
+		}
+		fc.Append(f)
+	}
+	day := asOf
+	if day == "" {
+		day = snap.day
+	}
+	fc.ExtraMembers = geojson.Properties(withDate(gin.H{
+		"layer":       layer,
+		"computed_at": snap.computedAt,
+		"method":      snap.result.Method,
+	}, day, dataAsOf, geo.FilterAll, snap))
+	if snap.plan.remoteSet.Source == geo.RemoteApproximate {
+		fc.ExtraMembers["remote_note"] = geo.RemoteNote
+	}
+	if approximate > 0 {
+		fc.ExtraMembers["boundary_note"] = boundaryNote
+		fc.ExtraMembers["approximate_boundaries"] = approximate
+	}
+	return json.Marshal(fc)
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

@@ -231,10 +231,12 @@ type ogcFeatureCollection struct {
 }
 
 // feature builds commune i of the collection with the chosen properties.
-func feature(col ogcCollection, cm geo.Commune, figs []geo.CommuneFigure, i int, props []string) ogcFeature {
+func feature(col ogcCollection, cm geo.Commune, figs []geo.CommuneFigure, i int, remote bool, props []string) ogcFeature {
 	var all map[string]any
 	if col.Layer != "" {
-		all = geo.NewRow(cm, figs[i]).Properties()
+		r := geo.NewRow(cm, figs[i])
+		r.Remote = remote
+		all = r.Properties()
 	} else {
 		all = map[string]any{"code": cm.Code, "name": cm.Name, "type": cm.Type, "district_code": cm.DistrictCode,
 			"district": cm.District, "population": cm.Population, "population_urban": cm.PopulationUrban,
@@ -301,7 +303,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
 		Collection: col, Columns: iq.props}
 	for _, i := range page {
-		fc.Features = append(fc.Features, feature(col, f.communes[i], figs, i, iq.props))
+		fc.Features = append(fc.Features, feature(col, f.communes[i], figs, i, f.snap.remoteAt(i), iq.props))
 	}
 	if col.Layer != "" {
 		fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.asOf, f.computedAt, &f.result.Method
@@ -360,7 +362,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		if cm.Code != id {
 			continue
 		}
-		ft := feature(col, cm, layerFigures(col, f), i, iq.props)
+		ft := feature(col, cm, layerFigures(col, f), i, f.snap.remoteAt(i), iq.props)
 		base := baseURL(c.Request)
 		path := "/ogc/collections/" + col.ID + "/items/" + url.PathEscape(id)
 		ft.Links = append(selfAndAlternate(base, path, html, mediaGeoJSON),

@@ -104,6 +104,7 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	admin.POST("/providers/:name/tokens", s.handleProviderToken)
 	admin.DELETE("/providers/:name/tokens", s.handleProviderRevoke)
 	admin.GET("/audit", s.handleAudit)
+	s.routesPlanning(v1, admin)
 
 	static := http.FileServer(http.FS(frontend.FS()))
 	r.NoRoute(func(c *gin.Context) {

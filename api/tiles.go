@@ -130,7 +130,9 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		cols = tileFiguresColumns
 	}
 	props := func(i int) map[string]any {
-		all := geo.NewRow(snap.communes[i], figs[i]).Properties()
+		r := geo.NewRow(snap.communes[i], figs[i])
+		r.Remote = snap.remoteAt(i)
+		all := r.Properties()
 		all["population_covered"] = int64(all["population_covered"].(float64))
 		p := make(map[string]any, len(cols))
 		for _, k := range cols {
@@ -188,7 +190,7 @@ type vectorLayer struct {
 }
 
 // tileFieldTypes name the column kinds as TileJSON does.
-var tileFieldTypes = map[string]string{"string": "String", "integer": "Number", "number": "Number"}
+var tileFieldTypes = map[string]string{"string": "String", "integer": "Number", "number": "Number", "boolean": "Boolean"}
 
 // handleTileJSON answers /tiles/{layer}.json: where the tiles are, their
 // zooms, extent and fields, for MapLibre, QGIS and other clients.

@@ -45,7 +45,7 @@ func TestTiles_TileCarriesTheFigures(t *testing.T) {
 	for _, c := range []struct {
 		z    maptile.Zoom
 		cols int
-	}{{6, len(tileFiguresColumns)}, {10, 10}, {16, 10}} {
+	}{{6, len(tileFiguresColumns)}, {10, len(geo.Columns)}, {16, len(geo.Columns)}} {
 		rec := get(t, s, "GET", tileURL("mobile", hoaBinhTile(c.z)))
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/vnd.mapbox-vector-tile" || rec.Header().Get("ETag") == "" {
 			t.Fatalf("z%d: %d %v", c.z, rec.Code, rec.Header())

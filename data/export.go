@@ -14,7 +14,7 @@ import (
 )
 
 // sqlTypes maps the kinds of geo.ColumnTypes to SQLite column types.
-var sqlTypes = map[string]string{"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
+var sqlTypes = map[string]string{"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN"}
 
 // WriteGeoPackage writes a layer's figures into a new GeoPackage 1.3 file
 // at path: a feature table named after the layer (EPSG:4326, MULTIPOLYGON)

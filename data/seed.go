@@ -93,8 +93,9 @@ func DemoFilings(communes []geo.Commune) []Filing {
 	return out
 }
 
-// SeedDefault fills a new store with the default data: Hòa Bình's communes
-// and, with demo, the demonstration filings. It does nothing, and returns
+// SeedDefault fills a new store with the default data: Hòa Bình's communes,
+// an approximate set of remote communes (geo.DefaultRemote) and, with demo,
+// the demonstration filings. It does nothing, and returns
 // false, on a store that was seeded before or already holds communes, so a
 // deployer's data is never touched.
 func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
@@ -112,6 +113,9 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 	// next start seeds again, never a half-seeded one.
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := replaceCommunes(ctx, tx, communes, nil); err != nil {
+			return err
+		}
+		if _, err := setRemote(ctx, tx, geo.DefaultRemote(communes), geo.RemoteApproximate); err != nil {
 			return err
 		}
 		if demo {

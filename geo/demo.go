@@ -26,9 +26,6 @@ type DemoFiling struct {
 	Declarations []Declaration
 }
 
-// Demonstration circles have this many vertices.
-const demoCircleVertices = 32
-
 // Mobile site radius bounds (m).
 const (
 	demoMinSiteM = 1000.0
@@ -456,17 +453,9 @@ func (g *demoGen) offset(p orb.Point, dist, angle float64) orb.Point {
 	}
 }
 
-// demoCircle is a closed counter-clockwise 32-vertex polygon of the given
-// radius (m) about centre, in EPSG:4326.
+// demoCircle is Circle as a MultiPolygon.
 func demoCircle(centre orb.Point, radius float64) orb.MultiPolygon {
-	kx := metresPerDegLon * math.Cos(centre.Lat()*math.Pi/180)
-	ring := make(orb.Ring, 0, demoCircleVertices+1)
-	for k := range demoCircleVertices {
-		t := 2 * math.Pi * float64(k) / demoCircleVertices
-		ring = append(ring, orb.Point{centre.Lon() + radius*math.Cos(t)/kx, centre.Lat() + radius*math.Sin(t)/metresPerDegLat})
-	}
-	ring = append(ring, ring[0])
-	return orb.MultiPolygon{{ring}}
+	return orb.MultiPolygon{Circle(centre, radius)}
 }
 
 // demoDistance is the distance in metres between two nearby points.

@@ -153,8 +153,8 @@ func checkCircle(t *testing.T, name string, mp orb.MultiPolygon) {
 		}
 	}
 	checkShape(t, name, mp, centroid(mp))
-	if n := len(mp[0][0]); n != demoCircleVertices+1 {
-		t.Errorf("%s: circle of %d points, want %d", name, n, demoCircleVertices+1)
+	if n := len(mp[0][0]); n != CircleVertices+1 {
+		t.Errorf("%s: circle of %d points, want %d", name, n, CircleVertices+1)
 	}
 }
 

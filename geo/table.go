@@ -37,20 +37,21 @@ type Row struct {
 	Share        float64 // 0–1, rounded to 4 decimals
 	Status       Status
 	Boundary     string // "approximate" or the imported source
+	Remote       bool   // a remote (vùng sâu, vùng xa) commune; set by the caller, who knows the set
 	Geometry     orb.MultiPolygon
 }
 
 // Columns names a Row's attributes in the order of Row.Values; the names are
 // the property names of every output.
 var Columns = []string{"code", "name", "type", "district_code", "district",
-	"population", "population_covered", "share_covered", "status", "boundary"}
+	"population", "population_covered", "share_covered", "status", "boundary", "remote"}
 
 // ColumnTypes gives each of Columns its kind: "string", "integer" or
-// "number", for outputs that declare a schema (GeoPackage, KML, TileJSON).
+// "number" or "boolean", for outputs that declare a schema (GeoPackage, KML, TileJSON).
 var ColumnTypes = map[string]string{
 	"code": "string", "name": "string", "type": "string", "district_code": "string", "district": "string",
 	"population": "integer", "population_covered": "integer", "share_covered": "number",
-	"status": "string", "boundary": "string",
+	"status": "string", "boundary": "string", "remote": "boolean",
 }
 
 // Values returns the row's attributes in the order of Columns: strings,
@@ -58,7 +59,7 @@ var ColumnTypes = map[string]string{
 // and the share.
 func (r Row) Values() []any {
 	return []any{r.Code, r.Name, r.Type, r.DistrictCode, r.District,
-		r.Population, r.Covered, r.Share, string(r.Status), r.Boundary}
+		r.Population, r.Covered, r.Share, string(r.Status), r.Boundary, r.Remote}
 }
 
 // Properties returns the row's attributes by column name.

@@ -26,16 +26,9 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	fs.StringVar(&props.DistrictCode, "district-code", props.DistrictCode, "property holding the district code")
 	fs.StringVar(&props.Type, "type", props.Type, "property holding the commune type (xã, phường, thị trấn)")
 	fs.StringVar(&props.Population, "population", props.Population, "property holding the census population")
-	// Accept the file before or after the options.
-	var file string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	file, err := parseWithFile(fs, args)
+	if err != nil {
 		return err
-	}
-	if file == "" && fs.NArg() > 0 {
-		file = fs.Arg(0)
 	}
 	if file == "" {
 		return fmt.Errorf("usage: phusong import communes FILE.geojson [options]")
@@ -90,6 +83,22 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 		fmt.Fprintf(stdout, "  ignored codes: %s\n", listSome(rep.Extra))
 	}
 	return nil
+}
+
+// parseWithFile parses the options of a command that takes one file,
+// accepted before or after the options; the file is "" when none is given.
+func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
+	var file string
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		file, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if file == "" && fs.NArg() > 0 {
+		file = fs.Arg(0)
+	}
+	return file, nil
 }
 
 func listSome(codes []string) string {

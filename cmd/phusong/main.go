@@ -25,6 +25,9 @@ Usage:
       [--district P] [--district-code P] [--type P] [--population P] [--no-demo]
       Update commune boundaries matched by code, or with --new-set replace the
       whole commune set (e.g. every commune of Vietnam).
+  phusong import remote FILE.csv [--db PATH] [--column code]
+      Mark exactly the communes listed (by GSO code) as remote (vùng sâu, vùng
+      xa), replacing the default approximation.
   phusong demo remove [--db PATH]
       Delete every demonstration filing, and nothing else.
   phusong recompute [--db PATH]
@@ -66,10 +69,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	case "serve":
 		return cmdServe(ctx, args[1:], log)
 	case "import":
-		if len(args) < 2 || args[1] != "communes" {
-			return errors.New(`usage: phusong import communes FILE.geojson [options]`)
+		switch {
+		case len(args) >= 2 && args[1] == "communes":
+			return cmdImportCommunes(ctx, args[2:], stdout)
+		case len(args) >= 2 && args[1] == "remote":
+			return cmdImportRemote(ctx, args[2:], stdout)
 		}
-		return cmdImportCommunes(ctx, args[2:], stdout)
+		return errors.New(`usage: phusong import communes FILE.geojson [options] | phusong import remote FILE.csv [options]`)
 	case "demo":
 		if len(args) < 2 || args[1] != "remove" {
 			return errors.New("usage: phusong demo remove [--db PATH]")

@@ -1,0 +1,121 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// RemoteSet is the communes marked remote (vùng sâu, vùng xa) and where
+// the set comes from.
+type RemoteSet struct {
+	Codes []string `json:"codes"` // in code order
+	// Source is geo.RemoteApproximate for the default approximation, the
+	// name of an imported file, or "" when the set was never set.
+	Source string `json:"source"`
+}
+
+// Remote returns the remote communes and the source of the set.
+func (s *Store) Remote(ctx context.Context) (RemoteSet, error) {
+	set := RemoteSet{Codes: []string{}}
+	rows, err := s.r.QueryContext(ctx, "SELECT code FROM communes WHERE remote = 1 ORDER BY code")
+	if err != nil {
+		return set, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return set, err
+		}
+		set.Codes = append(set.Codes, code)
+	}
+	if err := rows.Err(); err != nil {
+		return set, err
+	}
+	set.Source, err = s.Meta(ctx, "remote_source")
+	return set, err
+}
+
+// RemoteReport tells how an imported list of remote communes matched the
+// stored communes.
+type RemoteReport struct {
+	Remote int      `json:"remote"` // communes now marked remote
+	Extra  []string `json:"extra"`  // codes of the list that match no stored commune; ignored
+}
+
+// ReplaceRemote makes exactly the listed communes remote, records source
+// (e.g. the file's name) as the set's source, and audits it, in one
+// transaction. Codes that match no stored commune are reported and
+// ignored; a list of which none matches is ErrInvalid and changes nothing.
+func (s *Store) ReplaceRemote(ctx context.Context, codes []string, source, actor string) (RemoteReport, error) {
+	var rep RemoteReport
+	if strings.TrimSpace(source) == "" {
+		return rep, fmt.Errorf("%w: the remote set needs a source", ErrInvalid)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if rep, err = setRemote(ctx, tx, codes, source); err != nil {
+			return err
+		}
+		if rep.Remote == 0 {
+			return fmt.Errorf("%w: no code of the list matches a stored commune", ErrInvalid)
+		}
+		return audit(ctx, tx, actor, "remote.replace", source, fmt.Sprintf("%d communes remote, %d codes ignored", rep.Remote, len(rep.Extra)))
+	})
+	return rep, err
+}
+
+// setRemote marks exactly codes remote, in the caller's transaction.
+func setRemote(ctx context.Context, tx *sql.Tx, codes []string, source string) (RemoteReport, error) {
+	rep := RemoteReport{Extra: []string{}}
+	if _, err := tx.ExecContext(ctx, "UPDATE communes SET remote = 0 WHERE remote = 1"); err != nil {
+		return rep, err
+	}
+	stmt, err := tx.PrepareContext(ctx, "UPDATE communes SET remote = 1 WHERE code = ?")
+	if err != nil {
+		return rep, err
+	}
+	defer stmt.Close()
+	seen := map[string]bool{}
+	for _, code := range codes {
+		if seen[code] {
+			continue
+		}
+		seen[code] = true
+		res, err := stmt.ExecContext(ctx, code)
+		if err != nil {
+			return rep, err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			rep.Extra = append(rep.Extra, code)
+			continue
+		}
+		rep.Remote++
+	}
+	slices.Sort(rep.Extra)
+	if err := setMeta(ctx, tx, "remote_source", source); err != nil {
+		return rep, err
+	}
+	return rep, bumpVersion(ctx, tx, "remote_version")
+}
+
+// SetRemote marks one commune remote or not, and audits it. The set keeps
+// its source. An unknown code is ErrNotFound.
+func (s *Store) SetRemote(ctx context.Context, code string, remote bool, actor string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE communes SET remote = ? WHERE code = ?", remote, code)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("%w: commune %q", ErrNotFound, code)
+		}
+		if err := bumpVersion(ctx, tx, "remote_version"); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "commune.remote", code, fmt.Sprintf("remote = %t", remote))
+	})
+}

@@ -1,0 +1,59 @@
+package geo
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+func TestSurface_Rollups(t *testing.T) {
+	u := communeUnits()
+	// As TestCompute_Rollups: 01 (1,000 people, all covered) and 02 (500,
+	// 60%) in district 001, 03 (200, none) in 002; keep 01 and 03.
+	cs := []Commune{
+		commune("01", 1000, u.rect(0, 0, 10, 10)),
+		commune("02", 500, u.rect(10, 0, 20, 10)),
+		commune("03", 200, u.rect(20, 0, 30, 10)),
+	}
+	cs[2].DistrictCode, cs[2].District = "002", "Huyện Hai"
+	s := mustSurface(t, cs, SurfaceOptions{})
+	g := gridUnits(s)
+	res := mustCompute(t, s, []Footprint{footprint("a", Mobile, "4G", orb.Polygon{g.rect(-1, -1, 16, 11)})}, nil, DefaultOptions())
+	b := breakdownOf(t, res, Mobile, KindAll)
+
+	districts, province := s.Rollups(b.Communes, nil, DefaultOptions())
+	if !reflect.DeepEqual(districts, b.Districts) || province != b.Province {
+		t.Fatalf("keeping every commune: %+v %+v, want the breakdown's", districts, province)
+	}
+	districts, province = s.Rollups(b.Communes, func(i int) bool { return i != 1 }, DefaultOptions())
+	want := []Rollup{
+		{Code: "001", Name: "Huyện Một", Population: 1000, Covered: 1000, Share: 1, Communes: 1, CommunesCovered: 1, CommunesReached: 1, ShareReached: 1},
+		{Code: "002", Name: "Huyện Hai", Population: 200, Communes: 1, CommunesNone: 1},
+	}
+	wantProvince := Rollup{Population: 1200, Covered: 1000, Share: 1000.0 / 1200, Communes: 2, CommunesCovered: 1, CommunesNone: 1,
+		CommunesReached: 1, ShareReached: 0.5}
+	if !reflect.DeepEqual(districts, want) || province != wantProvince {
+		t.Fatalf("01 and 03:\n got %+v %+v\nwant %+v %+v", districts, province, want, wantProvince)
+	}
+	districts, _ = s.Rollups(b.Communes, func(i int) bool { return i == 2 }, DefaultOptions())
+	if len(districts) != 1 || districts[0].Code != "002" {
+		t.Fatalf("a district with no commune kept is listed: %+v", districts)
+	}
+}
+
+func TestCircle(t *testing.T) {
+	c := orb.Point{105.3, 20.8}
+	p := Circle(c, 3000)
+	if len(p) != 1 || len(p[0]) != CircleVertices+1 || p[0][0] != p[0][len(p[0])-1] {
+		t.Fatalf("circle %v", p)
+	}
+	for _, v := range p[0] {
+		if d := demoDistance(c, v); d < 2999 || d > 3001 {
+			t.Fatalf("vertex %v is %.1f m from the centre", v, d)
+		}
+	}
+	if msg := CheckPolygonal(orb.MultiPolygon{p}); msg != "" {
+		t.Fatal(msg)
+	}
+}
