@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build test vet bench clean crashtest loadtest fuzz
+.PHONY: run build test vet bench bench-smoke clean crashtest loadtest fuzz
 
 ## run: build and serve on $(ADDR) from $(DB), seeding Hòa Bình on first start
 run: build
@@ -23,17 +23,15 @@ test:
 	@out=$$($(GO) test -count=1 -run CrossCheck -v ./geo/ 2>&1); status=$$?; \
 	  echo "$$out" | grep -E '^crosscheck:|^(ok|FAIL)|--- (SKIP|FAIL)|skipped'; exit $$status
 
-## bench: the calculator's benchmarks on the Hòa Bình and Vietnam scenarios,
-## each in a process of its own so that its peak memory (MB-peak-RSS) is its own,
-## then the what-if endpoint's
-BENCHES := NewSurface/HoaBinh Compute_HoaBinh Compute_WhatIf_HoaBinh NewSurface/Vietnam Compute_Vietnam
+## bench: the Go benchmarks (calculator, what-if) and the service end to end
+## (HTTP with hey, ingest, start-up); figures go to BENCHMARKS.md
 bench:
-	$(GO) test -c -o bin/geo.test ./geo/
-	@cd geo && for b in $(BENCHES); do \
-	  ../bin/geo.test -test.run '^$$' -test.bench "^Benchmark$$b\$$" -test.benchmem -test.benchtime 5x | grep -E '^Benchmark' || exit 1; \
-	done
-	@# A what-if through the router on the default data: p50 and p95 in ms (goal: p95 ≤ 50 ms).
-	$(GO) test -run '^$$' -bench '^BenchmarkWhatIf$$' -benchtime 200x ./api/ | grep -E '^Benchmark'
+	bash bench/go.sh
+	bash bench/http.sh
+
+## bench-smoke: every Go benchmark once, so that none rots (CI runs it)
+bench-smoke:
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./... | grep -E '^(Benchmark|ok|FAIL|PASS)'
 
 ## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
 crashtest:

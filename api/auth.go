@@ -3,6 +3,8 @@ package api
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -59,14 +61,27 @@ func principal(c *gin.Context) data.Principal {
 const maxJSONBody = 64 << 10
 
 // bindJSON decodes a small JSON body strictly (unknown fields are an
-// error) and answers 400 itself when it cannot.
+// error, and so is anything after the value) and answers 400 itself when
+// it cannot, 413 when the body is too large.
 func bindJSON(c *gin.Context, v any) bool { return bindJSONLimit(c, v, maxJSONBody) }
 
 // bindJSONLimit is bindJSON for a body of at most limit bytes.
 func bindJSONLimit(c *gin.Context, v any, limit int64) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	err := dec.Decode(v)
+	if err == nil {
+		// Anything but white space after the value is an error too.
+		if _, next := dec.Token(); next != io.EOF {
+			err = errors.New("data after the JSON value")
+		}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", limit))
+		return false
+	case err != nil:
 		writeProblem(c, http.StatusBadRequest, "the body is not the JSON this route takes: "+err.Error())
 		return false
 	}
@@ -84,11 +99,11 @@ func (r providerRequest) Validate() error {
 		return err
 	}
 	if len(r.Layers) == 0 {
-		return errors.Join(data.ErrInvalid, errors.New("layers: name at least one of broadcast, phone, broadband, mobile"))
+		return fmt.Errorf("%w: %s", data.ErrInvalid, "layers: name at least one of broadcast, phone, broadband, mobile")
 	}
 	for _, l := range r.Layers {
 		if !l.Valid() {
-			return errors.Join(data.ErrInvalid, errors.New("layers: "+quote(string(l))+" is not one of broadcast, phone, broadband, mobile"))
+			return fmt.Errorf("%w: %s", data.ErrInvalid, "layers: "+quote(string(l)+" is not one of broadcast, phone, broadband, mobile"))
 		}
 	}
 	return nil

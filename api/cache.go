@@ -29,6 +29,12 @@ type bodyCache struct {
 	bodies map[string]*cachedBody
 }
 
+// maxCachedBodies bounds the responses kept per snapshot: tiles of every
+// zoom up to tileCacheZoom are many, and a client asking for empty tiles
+// all over the world must not fill the memory. Past it, bodies are rendered
+// for each request.
+const maxCachedBodies = 4096
+
 func (bc *bodyCache) get(key string, render func() ([]byte, error)) *cachedBody {
 	bc.mu.Lock()
 	if bc.bodies == nil {
@@ -37,7 +43,9 @@ func (bc *bodyCache) get(key string, render func() ([]byte, error)) *cachedBody 
 	cb, ok := bc.bodies[key]
 	if !ok {
 		cb = &cachedBody{}
-		bc.bodies[key] = cb
+		if len(bc.bodies) < maxCachedBodies {
+			bc.bodies[key] = cb
+		}
 	}
 	bc.mu.Unlock()
 	cb.once.Do(func() {

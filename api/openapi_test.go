@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"io"
 	"log/slog"
 	"net/http"
@@ -36,6 +37,26 @@ func init() {
 	openapi3filter.RegisterBodyDecoder("application/vnd.google-earth.kml+xml", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.mapbox-vector-tile", openapi3filter.FileBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/geopackage+sqlite3", openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("text/csv", csvBodyDecoder)
+}
+
+// csvBodyDecoder checks that a CSV body parses and returns it as a string.
+// Unlike kin-openapi's own, it lets records differ in width: the report's
+// CSV holds three tables of different widths one under the other.
+func csvBodyDecoder(body io.Reader, _ http.Header, _ *openapi3.SchemaRef, _ openapi3filter.EncodingFn) (any, error) {
+	r := csv.NewReader(body)
+	r.FieldsPerRecord = -1
+	var sb strings.Builder
+	for {
+		record, err := r.Read()
+		if err == io.EOF {
+			return sb.String(), nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		sb.WriteString(strings.Join(record, ",") + "\n")
+	}
 }
 
 func loadOpenAPI(t *testing.T) (*openapi3.T, routers.Router) {
@@ -92,12 +113,16 @@ func TestOpenAPI_DocumentsEveryRoute(t *testing.T) {
 	}
 }
 
-// openAPIWriteCase is one request to a route that needs a token, run in
-// order on a store of its own (filing 1 is the first stored).
+// openAPIWriteCase is one request to a route that needs a token, or that
+// writes or computes, run in order on a store of its own (filing 1 is the
+// first stored, target 5 the first added after the four seeded ones).
 type openAPIWriteCase struct {
 	method, target, role, contentType, key, body string
 	status                                       int
-	limited                                      bool // sent to a server whose rate limit is spent after one write
+	// server is "" for the writable server, "limited" for one on the same
+	// store whose rate limit is spent after one write per token, or
+	// "computing" for one whose figures are not computed yet.
+	server string
 }
 
 const openAPIFiling = `{"type":"FeatureCollection","layer":"mobile","as_of":"2025-06-30","features":[
@@ -105,49 +130,101 @@ const openAPIFiling = `{"type":"FeatureCollection","layer":"mobile","as_of":"202
  {"type":"Feature","properties":{"commune_code":"04882","technology":"3G","share":0.5},"geometry":null}]}`
 
 var openAPIWriteCases = []openAPIWriteCase{
-	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 200, false},
-	{"POST", "/api/v1/filings", "provider", "application/geo+json", "k1", openAPIFiling, 201, false},
-	{"POST", "/api/v1/filings", "provider", "application/geo+json", "k1", strings.Replace(openAPIFiling, "2025-06-30", "2025-07-01", 1), 409, false},
-	{"POST", "/api/v1/filings?layer=phone&as_of=2025-01-01", "provider", "text/csv", "", "commune_code,technology,share\n04882,fixed_line,0.5\n", 201, false},
-	{"POST", "/api/v1/filings?dry_run=maybe", "provider", "application/geo+json", "", openAPIFiling, 400, false},
-	{"POST", "/api/v1/filings", "", "application/geo+json", "", openAPIFiling, 401, false},
-	{"POST", "/api/v1/filings", "admin", "application/geo+json", "", openAPIFiling, 403, false},
-	{"POST", "/api/v1/filings", "provider", "application/geo+json", "", `{"pad":"` + strings.Repeat("x", 65<<20) + `"}`, 413, false},
-	{"POST", "/api/v1/filings", "provider", "text/plain", "", openAPIFiling, 415, false},
-	{"POST", "/api/v1/filings", "provider", "application/geo+json", "", `{"type":"FeatureCollection","features":[]}`, 422, false},
-	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 200, true},
-	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 429, true},
-	{"GET", "/api/v1/filings", "provider", "", "", "", 200, false},
-	{"GET", "/api/v1/filings", "", "", "", "", 401, false},
-	{"GET", "/api/v1/filings/1", "provider", "", "", "", 200, false},
-	{"GET", "/api/v1/filings/1", "", "", "", "", 401, false},
-	{"GET", "/api/v1/filings/999", "admin", "", "", "", 404, false},
-	{"GET", "/api/v1/filings/1/features", "provider", "", "", "", 200, false},
-	{"GET", "/api/v1/filings/1/features", "", "", "", "", 401, false},
-	{"GET", "/api/v1/filings/x/features", "provider", "", "", "", 404, false},
-	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 200, false},
-	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 409, false},
-	{"DELETE", "/api/v1/filings/999", "provider", "", "", "", 404, false},
-	{"DELETE", "/api/v1/filings/1", "", "", "", "", 401, false},
-	{"GET", "/api/v1/providers", "admin", "", "", "", 200, false},
-	{"GET", "/api/v1/providers", "", "", "", "", 401, false},
-	{"GET", "/api/v1/providers", "provider", "", "", "", 403, false},
-	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"vnpt","layers":["phone","broadband"]}`, 201, false},
-	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"vnpt","layers":["phone"]}`, 409, false},
-	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"Bad Name","layers":["phone"]}`, 400, false},
-	{"POST", "/api/v1/providers", "", "application/json", "", `{"name":"x","layers":["phone"]}`, 401, false},
-	{"POST", "/api/v1/providers", "provider", "application/json", "", `{"name":"x","layers":["phone"]}`, 403, false},
-	{"POST", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 201, false},
-	{"POST", "/api/v1/providers/nobody/tokens", "admin", "", "", "", 404, false},
-	{"POST", "/api/v1/providers/vnpt/tokens", "", "", "", "", 401, false},
-	{"DELETE", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 200, false},
-	{"DELETE", "/api/v1/providers/nobody/tokens", "admin", "", "", "", 404, false},
-	{"DELETE", "/api/v1/providers/vnpt/tokens", "", "", "", "", 401, false},
-	{"GET", "/api/v1/audit?limit=5", "admin", "", "", "", 200, false},
-	{"GET", "/api/v1/audit?limit=0", "admin", "", "", "", 400, false},
-	{"GET", "/api/v1/audit", "", "", "", "", 401, false},
-	{"GET", "/api/v1/audit", "provider", "", "", "", 403, false},
+	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 200, ""},
+	{"POST", "/api/v1/filings", "provider", "application/geo+json", "k1", openAPIFiling, 201, ""},
+	{"POST", "/api/v1/filings", "provider", "application/geo+json", "k1", strings.Replace(openAPIFiling, "2025-06-30", "2025-07-01", 1), 409, ""},
+	{"POST", "/api/v1/filings?layer=phone&as_of=2025-01-01", "provider", "text/csv", "", "commune_code,technology,share\n04882,fixed_line,0.5\n", 201, ""},
+	{"POST", "/api/v1/filings?dry_run=maybe", "provider", "application/geo+json", "", openAPIFiling, 400, ""},
+	{"POST", "/api/v1/filings", "", "application/geo+json", "", openAPIFiling, 401, ""},
+	{"POST", "/api/v1/filings", "admin", "application/geo+json", "", openAPIFiling, 403, ""},
+	{"POST", "/api/v1/filings", "provider", "application/geo+json", "", `{"pad":"` + strings.Repeat("x", 65<<20) + `"}`, 413, ""},
+	{"POST", "/api/v1/filings", "provider", "text/plain", "", openAPIFiling, 415, ""},
+	{"POST", "/api/v1/filings", "provider", "application/geo+json", "", `{"type":"FeatureCollection","features":[]}`, 422, ""},
+	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 200, "limited"},
+	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 429, "limited"},
+	{"GET", "/api/v1/filings", "provider", "", "", "", 200, ""},
+	{"GET", "/api/v1/filings", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/filings/1", "provider", "", "", "", 200, ""},
+	{"GET", "/api/v1/filings/1", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/filings/999", "admin", "", "", "", 404, ""},
+	{"GET", "/api/v1/filings/1/features", "provider", "", "", "", 200, ""},
+	{"GET", "/api/v1/filings/1/features", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/filings/x/features", "provider", "", "", "", 404, ""},
+	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 200, ""},
+	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 409, ""},
+	{"DELETE", "/api/v1/filings/999", "provider", "", "", "", 404, ""},
+	{"DELETE", "/api/v1/filings/1", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/providers", "admin", "", "", "", 200, ""},
+	{"GET", "/api/v1/providers", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/providers", "provider", "", "", "", 403, ""},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"vnpt","layers":["phone","broadband"]}`, 201, ""},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"vnpt","layers":["phone"]}`, 409, ""},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"Bad Name","layers":["phone"]}`, 400, ""},
+	{"POST", "/api/v1/providers", "", "application/json", "", `{"name":"x","layers":["phone"]}`, 401, ""},
+	{"POST", "/api/v1/providers", "provider", "application/json", "", `{"name":"x","layers":["phone"]}`, 403, ""},
+	{"POST", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 201, ""},
+	{"POST", "/api/v1/providers/nobody/tokens", "admin", "", "", "", 404, ""},
+	{"POST", "/api/v1/providers/vnpt/tokens", "", "", "", "", 401, ""},
+	{"DELETE", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 200, ""},
+	{"DELETE", "/api/v1/providers/nobody/tokens", "admin", "", "", "", 404, ""},
+	{"DELETE", "/api/v1/providers/vnpt/tokens", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/audit?limit=5", "admin", "", "", "", 200, ""},
+	{"GET", "/api/v1/audit?limit=0", "admin", "", "", "", 400, ""},
+	{"GET", "/api/v1/audit", "", "", "", "", 401, ""},
+	{"GET", "/api/v1/audit", "provider", "", "", "", 403, ""},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 201, ""},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", strings.Replace(openAPITarget, `"measure":"communes"`, `"measure":"population"`, 1), 400, ""},
+	{"POST", "/api/v1/targets", "", "application/json", "", openAPITarget, 401, ""},
+	{"POST", "/api/v1/targets", "provider", "application/json", "", openAPITarget, 403, ""},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPIHugeJSON, 413, ""},
+	{"PATCH", "/api/v1/targets/5", "admin", "application/json", "", `{"value":0.8,"deadline":"2028-12-31","source":""}`, 200, ""},
+	{"PATCH", "/api/v1/targets/5", "admin", "application/json", "", `{}`, 400, ""},
+	{"PATCH", "/api/v1/targets/999", "admin", "application/json", "", `{"value":0.8}`, 404, ""},
+	{"PATCH", "/api/v1/targets/5", "", "application/json", "", `{"value":0.8}`, 401, ""},
+	{"PATCH", "/api/v1/targets/5", "provider", "application/json", "", `{"value":0.8}`, 403, ""},
+	{"PATCH", "/api/v1/targets/5", "admin", "application/json", "", openAPIHugeJSON, 413, ""},
+	{"GET", "/api/v1/targets/5", "", "", "", "", 200, ""},
+	{"DELETE", "/api/v1/targets/5", "admin", "", "", "", 200, ""},
+	{"DELETE", "/api/v1/targets/5", "admin", "", "", "", 409, ""},
+	{"PATCH", "/api/v1/targets/5", "admin", "application/json", "", `{"value":0.7}`, 409, ""},
+	{"DELETE", "/api/v1/targets/999", "admin", "", "", "", 404, ""},
+	{"DELETE", "/api/v1/targets/x", "admin", "", "", "", 404, ""},
+	{"DELETE", "/api/v1/targets/5", "", "", "", "", 401, ""},
+	{"DELETE", "/api/v1/targets/5", "provider", "", "", "", 403, ""},
+	{"GET", "/api/v1/targets?retired=true", "", "", "", "", 200, ""},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":true}`, 200, ""},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{}`, 400, ""},
+	{"PUT", "/api/v1/remote-communes/00000", "admin", "application/json", "", `{"remote":false}`, 404, ""},
+	{"PUT", "/api/v1/remote-communes/04882", "", "application/json", "", `{"remote":false}`, 401, ""},
+	{"PUT", "/api/v1/remote-communes/04882", "provider", "application/json", "", `{"remote":false}`, 403, ""},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", openAPIHugeJSON, 413, ""},
+	{"GET", "/api/v1/gaps?layer=phone&remote=true&target=3", "", "", "", "", 200, ""},
+	{"GET", "/api/v1/report?format=csv", "", "", "", "", 200, ""},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 200, ""},
+	{"POST", "/api/v1/whatif", "", "application/json", "", `{"sites":[{"lon":105.3,"lat":20.8,"radius_m":5,"technology":"4G"}]}`, 400, ""},
+	{"POST", "/api/v1/whatif", "", "application/json", "", `{"sites":[]}`, 400, ""},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIHugeJSON, 413, ""},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 503, "computing"},
+	{"POST", "/api/v1/whatif", "admin", "application/json", "", openAPIWhatIf, 200, "limited"},
+	{"POST", "/api/v1/whatif", "admin", "application/json", "", openAPIWhatIf, 429, "limited"},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 429, "limited"},
+	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.9}`, 429, "limited"},
+	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 429, "limited"},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":false}`, 429, "limited"},
 }
+
+// openAPITarget is a target for the write cases; openAPIWhatIf a what-if
+// with a site and a polygon; openAPIHugeJSON a body over every JSON
+// route's limit of 1 MiB.
+const (
+	openAPITarget = `{"layer":"broadband","measure":"communes","value":0.9,"threshold":0.5,"deadline":"2027-12-31",
+ "filter":"remote","title_vi":"Băng rộng cố định đến 90% số xã vùng sâu, vùng xa","title_en":"Fixed broadband in 90% of remote communes","source":"test"}`
+	openAPIWhatIf = `{"sites":[{"lon":105.3,"lat":20.8,"radius_m":2000,"technology":"4G"}],
+ "polygons":[{"geometry":{"type":"Polygon","coordinates":[[[105.28,20.78],[105.38,20.78],[105.38,20.88],[105.28,20.78]]]},
+  "layer":"broadband","technology":"FTTH","provider":"vnpt"}]}`
+)
+
+var openAPIHugeJSON = `{"pad":"` + strings.Repeat("x", 1<<20) + `"}`
 
 // openAPICase is one request and the status it must get.
 type openAPICase struct {
@@ -163,13 +240,45 @@ var openAPICases = []openAPICase{
 	{"ready", "/api/openapi.json", nil, 200},
 	{"ready", "/api/v1/layers", nil, 200},
 	{"ready", "/api/v1/layers/mobile/communes", nil, 200},
+	{"ready", "/api/v1/layers/broadband/communes?as_of=2020-01-01", nil, 200},
+	{"ready", "/api/v1/layers/phone/communes?as_of=2010-01-01", nil, 200},
+	{"ready", "/api/v1/layers/mobile/communes?as_of=2020-02-30", nil, 400},
 	{"ready", "/api/v1/layers/radio/communes", nil, 404},
 	{"computing", "/api/v1/layers/mobile/communes", nil, 503},
 	{"ready", "/api/v1/summary", nil, 200},
 	{"ready", "/api/v1/summary?layer=broadcast&breakdown=provider", nil, 200},
 	{"ready", "/api/v1/summary?layer=mobile&breakdown=technology", nil, 200},
+	{"ready", "/api/v1/summary?as_of=2022-01-01&remote=true", nil, 200},
+	{"ready", "/api/v1/summary?layer=phone&breakdown=provider&remote=false&as_of=2024-06-30", nil, 200},
 	{"ready", "/api/v1/summary?layer=tv", nil, 400},
+	{"ready", "/api/v1/summary?remote=yes", nil, 400},
+	{"ready", "/api/v1/summary?as_of=2999-01-01", nil, 400},
 	{"computing", "/api/v1/summary", nil, 503},
+	{"ready", "/api/v1/targets", nil, 200},
+	{"ready", "/api/v1/targets?as_of=2020-06-30&retired=false", nil, 200},
+	{"ready", "/api/v1/targets?retired=yes", nil, 400},
+	{"ready", "/api/v1/targets?as_of=30/06/2020", nil, 400},
+	{"computing", "/api/v1/targets", nil, 503},
+	{"ready", "/api/v1/targets/1", nil, 200},
+	{"ready", "/api/v1/targets/4?as_of=2010-01-01", nil, 200},
+	{"ready", "/api/v1/targets/1?as_of=2999-01-01", nil, 400},
+	{"ready", "/api/v1/targets/99", nil, 404},
+	{"ready", "/api/v1/targets/one", nil, 404},
+	{"computing", "/api/v1/targets/1", nil, 503},
+	{"ready", "/api/v1/remote-communes", nil, 200},
+	{"computing", "/api/v1/remote-communes", nil, 503},
+	{"ready", "/api/v1/gaps?layer=mobile", nil, 200},
+	{"ready", "/api/v1/gaps?layer=broadband&district=huy%E1%BB%87n%20%C4%91%C3%A0%20b%E1%BA%AFc&remote=false&as_of=2024-06-30&limit=3", nil, 200},
+	{"ready", "/api/v1/gaps", nil, 400},
+	{"ready", "/api/v1/gaps?layer=phone&target=1", nil, 400},
+	{"ready", "/api/v1/gaps?layer=mobile&district=nowhere", nil, 400},
+	{"ready", "/api/v1/gaps?layer=mobile&limit=0", nil, 400},
+	{"computing", "/api/v1/gaps?layer=mobile", nil, 503},
+	{"ready", "/api/v1/report", nil, 200},
+	{"ready", "/api/v1/report?format=csv&as_of=2023-06-30", nil, 200},
+	{"ready", "/api/v1/report?format=pdf", nil, 400},
+	{"ready", "/api/v1/report?as_of=2023-06-31", nil, 400},
+	{"computing", "/api/v1/report", nil, 503},
 	{"ready", "/api/v1/export/mobile.geojson", nil, 200},
 	{"ready", "/api/v1/export/mobile.csv?as_of=2020-01-01", nil, 200},
 	{"ready", "/api/v1/export/broadband.kml", nil, 200},
@@ -307,10 +416,7 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 			if c.key != "" {
 				req.Header.Set("Idempotency-Key", c.key)
 			}
-			srv := writable
-			if c.limited {
-				srv = limited
-			}
+			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"]}[c.server]
 			check(t, srv, req, c.status)
 		})
 	}

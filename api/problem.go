@@ -29,17 +29,19 @@ type Problem struct {
 // problemTypes maps a status to the problem type URI and title; the URIs are
 // relative references documented in the README.
 var problemTypes = map[int][2]string{
-	http.StatusBadRequest:            {"/problems/bad-request", "Bad request"},
-	http.StatusUnauthorized:          {"/problems/unauthorized", "Unauthorized"},
-	http.StatusForbidden:             {"/problems/forbidden", "Forbidden"},
-	http.StatusNotFound:              {"/problems/not-found", "Not found"},
-	http.StatusConflict:              {"/problems/conflict", "Conflict"},
-	http.StatusRequestEntityTooLarge: {"/problems/too-large", "Request body too large"},
-	http.StatusUnsupportedMediaType:  {"/problems/unsupported-media-type", "Unsupported media type"},
-	http.StatusMethodNotAllowed:      {"/problems/method-not-allowed", "Method not allowed"},
-	http.StatusUnprocessableEntity:   {"/problems/invalid-input", "Invalid input"},
-	http.StatusServiceUnavailable:    {"/problems/unavailable", "Service unavailable"},
-	http.StatusInternalServerError:   {"/problems/internal", "Internal error"},
+	http.StatusBadRequest:                  {"/problems/bad-request", "Bad request"},
+	http.StatusUnauthorized:                {"/problems/unauthorized", "Unauthorized"},
+	http.StatusForbidden:                   {"/problems/forbidden", "Forbidden"},
+	http.StatusNotFound:                    {"/problems/not-found", "Not found"},
+	http.StatusConflict:                    {"/problems/conflict", "Conflict"},
+	http.StatusRequestEntityTooLarge:       {"/problems/too-large", "Request body too large"},
+	http.StatusUnsupportedMediaType:        {"/problems/unsupported-media-type", "Unsupported media type"},
+	http.StatusTooManyRequests:             {"/problems/too-many-requests", "Too many requests"},
+	http.StatusRequestHeaderFieldsTooLarge: {"/problems/headers-too-large", "Request headers too large"},
+	http.StatusMethodNotAllowed:            {"/problems/method-not-allowed", "Method not allowed"},
+	http.StatusUnprocessableEntity:         {"/problems/invalid-input", "Invalid input"},
+	http.StatusServiceUnavailable:          {"/problems/unavailable", "Service unavailable"},
+	http.StatusInternalServerError:         {"/problems/internal", "Internal error"},
 }
 
 // writeProblem answers with a problem document. The body is marshalled

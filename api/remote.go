@@ -1,7 +1,7 @@
 package api
 
 import (
-	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -48,7 +48,7 @@ type remoteRequest struct {
 // Validate checks that the request says which.
 func (r remoteRequest) Validate() error {
 	if r.Remote == nil {
-		return errors.Join(data.ErrInvalid, errors.New(`remote: want true or false, e.g. {"remote": true}`))
+		return fmt.Errorf("%w: %s", data.ErrInvalid, `remote: want true or false, e.g. {"remote": true}`)
 	}
 	return nil
 }

@@ -2,7 +2,7 @@ package api
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -184,7 +184,7 @@ type targetPatch struct {
 // checked whole before it is stored.
 func (p targetPatch) Validate() error {
 	if p == (targetPatch{}) {
-		return errors.Join(data.ErrInvalid, errors.New("the body changes nothing: name at least one field of the target"))
+		return fmt.Errorf("%w: %s", data.ErrInvalid, "the body changes nothing: name at least one field of the target")
 	}
 	return nil
 }

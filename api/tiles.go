@@ -112,18 +112,6 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		ts.s.fail(c, err)
 		return
 	}
-	// The tile changes only with the snapshot: one weak ETag (gzipped or
-	// not) per snapshot lets a map revalidate without a new tile.
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s|%s|%s", snap.computedAt, snap.inputsVersion, snap.communesVersion)
-	etag := fmt.Sprintf(`W/"%x"`, h.Sum64())
-	c.Header("ETag", etag)
-	c.Header("Cache-Control", "no-cache")
-	c.Header("Vary", "Accept-Encoding")
-	if c.GetHeader("If-None-Match") == etag {
-		c.Status(http.StatusNotModified)
-		return
-	}
 	figs := snap.result.Layer(layer).Breakdown(geo.KindAll).Communes
 	cols := geo.Columns
 	if z < tileDetailZoom {
@@ -144,7 +132,27 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		n, err := strconv.ParseUint(snap.communes[i].Code, 10, 64)
 		return n, err == nil
 	}
-	tile, err := ts.tileSet(snap).Tile(z, x, y, string(layer), id, props)
+	render := func() ([]byte, error) { return ts.tileSet(snap).Tile(z, x, y, string(layer), id, props) }
+	if z <= tileCacheZoom {
+		// Low-zoom tiles hold many communes and are asked for by every
+		// viewer: cut once per recompute, then served from memory.
+		ts.s.serveCached(c, snap, fmt.Sprintf("tile:%s/%d/%d/%d", layer, z, x, y), "application/vnd.mapbox-vector-tile", render)
+		return
+	}
+	// A high-zoom tile is small and quick to cut. It changes only with the
+	// snapshot: one weak ETag (gzipped or not) per snapshot lets a map
+	// revalidate without a new tile.
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s|%s|%s", snap.computedAt, snap.inputsVersion, snap.communesVersion)
+	etag := fmt.Sprintf(`W/"%x"`, h.Sum64())
+	c.Header("ETag", etag)
+	c.Header("Cache-Control", "no-cache")
+	c.Header("Vary", "Accept-Encoding")
+	if c.GetHeader("If-None-Match") == etag {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	tile, err := render()
 	if err != nil {
 		ts.s.fail(c, err)
 		return
@@ -165,6 +173,11 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 	}
 	c.Data(http.StatusOK, "application/vnd.mapbox-vector-tile", tile)
 }
+
+// tileCacheZoom is the highest zoom whose tiles are kept in memory per
+// snapshot; above it a tile covers few communes and is cut in about a
+// millisecond.
+const tileCacheZoom = 10
 
 // tileJSON is a TileJSON 3.0.0 document.
 type tileJSON struct {
