@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/geojson"
@@ -54,7 +55,10 @@ func layerParam(c *gin.Context) (geo.Layer, bool) {
 const boundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."
 
 // handleLayerCommunes answers the layer as GeoJSON, one feature per commune
-// with the union-of-providers figures in its properties.
+// with the figures in its properties: those of the union of all providers,
+// or with ?breakdown=KEY those of one breakdown of the layer (a key of
+// GET /api/v1/summary?breakdown=…: "provider:viettel", "technology:4G",
+// "largest", "multi", "programme:local").
 func (s *Server) handleLayerCommunes(c *gin.Context) {
 	layer, ok := layerParam(c)
 	if !ok {
@@ -65,7 +69,10 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	bd := snap.result.Layer(layer).Breakdown("all")
+	bd, ok := breakdownParam(c, snap.result.Layer(layer))
+	if !ok {
+		return
+	}
 	fc := geojson.NewFeatureCollection()
 	approximate := 0
 	for i, cm := range snap.communes {
@@ -93,6 +100,10 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		"layer":       layer,
 		"computed_at": snap.computedAt,
 		"method":      snap.result.Method,
+		"breakdown":   bd.Key,
+	}
+	if bd.Value != "" {
+		fc.ExtraMembers["breakdown_value"] = bd.Value
 	}
 	if approximate > 0 {
 		fc.ExtraMembers["boundary_note"] = boundaryNote
@@ -104,6 +115,32 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "application/geo+json", body)
+}
+
+// maxBreakdownKey bounds ?breakdown=; keys are a kind and a provider or
+// technology name.
+const maxBreakdownKey = 200
+
+// breakdownParam reads ?breakdown= (default "all") and finds it among the
+// layer's breakdowns; it answers 400 itself when the key is not one of them.
+func breakdownParam(c *gin.Context, lr *geo.LayerResult) (*geo.Breakdown, bool) {
+	key := c.DefaultQuery("breakdown", geo.KindAll)
+	var bd *geo.Breakdown
+	if len(key) <= maxBreakdownKey {
+		bd = lr.Breakdown(key)
+	}
+	if bd == nil {
+		keys := make([]string, 0, len(lr.Breakdowns))
+		for _, b := range lr.Breakdowns {
+			keys = append(keys, b.Key)
+		}
+		if len(key) > maxBreakdownKey {
+			key = key[:maxBreakdownKey] + "…"
+		}
+		writeProblem(c, http.StatusBadRequest, "breakdown "+quote(key)+" is not one of layer "+string(lr.Layer)+"'s: "+strings.Join(keys, ", "))
+		return nil, false
+	}
+	return bd, true
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

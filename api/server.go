@@ -6,7 +6,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -29,6 +28,10 @@ type Config struct {
 	// its features.
 	MaxFilingBytes    int64
 	MaxFilingFeatures int
+	// BasemapURL is an optional MapLibre style URL that the web page draws
+	// under the communes; empty means no basemap, so that no request leaves
+	// the machine.
+	BasemapURL string
 }
 
 // DefaultConfig returns the settings used when none are given.
@@ -45,6 +48,9 @@ func (c Config) Validate() error {
 	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
 		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
 	}
+	if err := validateBasemapURL(c.BasemapURL); err != nil {
+		return err
+	}
 	return c.Calc.Validate()
 }
 
@@ -54,6 +60,7 @@ type Server struct {
 	store  *data.Store
 	log    *slog.Logger
 	cov    *coverage
+	static *staticFiles
 	router *gin.Engine
 }
 
@@ -61,7 +68,10 @@ type Server struct {
 // has run, coverage endpoints answer 503.
 func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
-	s := &Server{cfg: cfg, store: store, log: log, cov: &coverage{}}
+	s := &Server{cfg: cfg, store: store, log: log, cov: &coverage{}, static: newStaticFiles(frontend.FS(), frontend.Unbuilt)}
+	if frontend.Built() {
+		s.static.index = frontend.Index
+	}
 	r := gin.New()
 	r.Use(s.accessLog, s.recoverPanic)
 	r.HandleMethodNotAllowed = true
@@ -71,6 +81,8 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	v1.GET("/layers", s.handleLayers)
 	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
 	v1.GET("/summary", s.handleSummary)
+	v1.GET("/communes/:code", s.handleCommune)
+	v1.GET("/config", s.handleConfig)
 
 	provider := v1.Group("", s.authenticate(data.RoleProvider))
 	provider.POST("/filings", s.handleFilingSubmit)
@@ -87,18 +99,13 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	admin.DELETE("/providers/:name/tokens", s.handleProviderRevoke)
 	admin.GET("/audit", s.handleAudit)
 
-	static := http.FileServer(http.FS(frontend.FS()))
 	r.NoRoute(func(c *gin.Context) {
 		p := c.Request.URL.Path
 		if strings.HasPrefix(p, "/api/") || p == "/api" || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
 			writeProblem(c, http.StatusNotFound, "no such resource: "+p)
 			return
 		}
-		if _, err := fs.Stat(frontend.FS(), strings.TrimPrefix(p, "/")); p != "/" && err != nil {
-			writeProblem(c, http.StatusNotFound, "no such page: "+p)
-			return
-		}
-		static.ServeHTTP(c.Writer, c.Request)
+		s.serveStatic(c)
 	})
 	r.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)

@@ -40,6 +40,8 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
 	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
+	fs.StringVar(&cfg.API.BasemapURL, "basemap-url", envOr("PHUSONG_BASEMAP_URL", ""),
+		"MapLibre style URL drawn under the communes on the web page; none by default, so no request leaves the machine (env PHUSONG_BASEMAP_URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
