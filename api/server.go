@@ -72,6 +72,9 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	if frontend.Built() {
 		s.static.index = frontend.Index
 	}
+	// Read and gzip the application now, in the background, so that the
+	// first page load does not wait for it.
+	go s.static.load()
 	r := gin.New()
 	r.Use(s.accessLog, s.recoverPanic)
 	r.HandleMethodNotAllowed = true

@@ -29,6 +29,7 @@ import { parseState, writeState, type State, type Tab } from "./state";
 import { renderDistricts, renderSummary } from "./summary";
 import { UploadPage } from "./upload";
 
+performance.mark("phusong:start");
 const state: State = parseState(location.hash);
 
 // Data, fetched once and kept until an accepted filing changes it.
@@ -66,6 +67,7 @@ function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; techn
 // Start every request at once: the communes of the first layer are the
 // critical path to the first frame.
 const firstCommunes = loadCommunes(state.layer, state.by);
+firstCommunes.then(() => performance.mark("phusong:communes"), () => undefined);
 const configP = fetchJSON<PageConfig>("/api/v1/config").catch(() => ({ basemap_url: "" }));
 const infoP = fetchJSON<{ layers: LayerInfo[] }>("/api/v1/layers").then((r) => r.layers);
 const summaryP = fetchJSON<SummaryAll>("/api/v1/summary");

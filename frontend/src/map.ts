@@ -10,6 +10,7 @@ import {
   Map as MapLibreMap,
   NavigationControl,
   ScaleControl,
+  prewarm,
   setWorkerUrl,
   type ExpressionSpecification,
   type GeoJSONSource,
@@ -24,6 +25,9 @@ import { fillColour, type Thresholds } from "./scale";
 import type { View } from "./state";
 
 setWorkerUrl(workerUrl);
+// Start the worker (it loads its own 0.5 MB module) while the page fetches
+// its figures, not after the map is made.
+prewarm();
 
 /** The background of the map without a basemap: a quiet grey-blue, lighter than every class colour. */
 const BACKGROUND = "#e8ecf0";
@@ -83,7 +87,17 @@ export class MapView {
     this.map.addControl(new NavigationControl({ showCompass: false }), "top-right");
     this.map.addControl(new ScaleControl({ unit: "metric" }), "bottom-right");
     this.labels = new CommuneLabels(this.map, opt.labelLayer);
-    this.ready = new Promise((resolve) => this.map.once("load", () => resolve()));
+    // Sources and layers go in as soon as the style is parsed, not at "load"
+    // (after the first, empty frame), so the worker tiles the communes while
+    // WebGL starts up.
+    this.ready = new Promise((resolve) => {
+      const go = () => {
+        performance.mark("phusong:style-load");
+        resolve();
+      };
+      if (this.map.isStyleLoaded()) go();
+      else this.map.once("style.load", go);
+    });
     this.ready.then(() => this.addLayers());
     this.map.on("moveend", (e) => {
       // The view goes into the URL once the user has moved the map; until
@@ -202,12 +216,14 @@ export class MapView {
     await this.ready;
     this.map.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
     (this.map.getSource("communes") as GeoJSONSource).setData(fc);
+    performance.mark("phusong:set-data");
     this.bounds = bboxOf(fc);
     if (!this.fitted && this.bounds) {
       this.fitted = true;
       this.fitProvince(false);
     }
     if (this.firstCommuneFrame === null) this.watchFirstFrame();
+    this.map.once("sourcedata", () => performance.mark("phusong:sourcedata"));
     if (this.selected) this.map.setFeatureState({ source: "communes", id: this.selected }, { selected: true });
   }
 

@@ -348,6 +348,7 @@ export class UploadPage {
   private problemsTable(problems: FilingProblem[]): HTMLElement {
     const csv = this.file?.csv ?? false;
     const drawn = new Set(this.features().map((f) => f.index));
+    const withLines = problems.some((p) => p.line && p.line > 0);
     const rows = problems.map((p) => {
       let where: Node | string = p.feature < 0 ? t("upload.wholeFile") : `#${p.feature}`;
       if (p.feature >= 0 && drawn.has(p.feature)) {
@@ -360,9 +361,15 @@ export class UploadPage {
         "tr",
         { "data-feature": p.feature, "data-code": p.code },
         h("td", {}, where),
-        h("td", { class: "num" }, p.line ? fmtInt(p.line) : "—"),
-        h("td", {}, h("code", {}, p.field || "—")),
-        h("td", {}, explanation ? h("strong", {}, explanation) : null, explanation ? h("br") : null, h("span", { class: "server-msg" }, p.message), " ", h("code", { class: "muted" }, p.code)),
+        withLines ? h("td", { class: "num" }, p.line && p.line > 0 ? fmtInt(p.line) : "—") : null,
+        h(
+          "td",
+          {},
+          explanation ? h("strong", { class: "problem-title" }, explanation) : null,
+          p.field ? h("code", { class: "problem-field" }, p.field) : null,
+          h("span", { class: "server-msg" }, p.message),
+          h("code", { class: "problem-code" }, p.code),
+        ),
       );
     });
     return h(
@@ -376,8 +383,7 @@ export class UploadPage {
           "tr",
           {},
           h("th", { scope: "col" }, csv ? t("upload.row") : t("upload.feature")),
-          h("th", { scope: "col", class: "num" }, t("upload.line")),
-          h("th", { scope: "col" }, t("upload.field")),
+          withLines ? h("th", { scope: "col", class: "num" }, t("upload.line")) : null,
           h("th", { scope: "col" }, t("upload.problem")),
         ),
       ),
