@@ -334,6 +334,27 @@ describe("map application", () => {
     await page.close();
   });
 
+  test("a CSV upload asks for its layer and date and reports problems by row", async () => {
+    const { body } = await api("/api/v1/layers/broadband/communes");
+    const [a, b] = [body.features[10].properties.code, body.features[11].properties.code];
+    const csv = `commune_code,technology,share\n${a},FTTH,0.35\n99999,FTTH,0.5\n${b},FTTH,1.7\n`;
+    const filingsBefore = await api("/api/v1/filings", { headers: auth });
+    const page = await newPage();
+    await openMap(page, "#tab=upload");
+    await page.fill("#upload-token", token);
+    await page.setInputFiles("#upload-file", { name: "ftth.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.selectOption("#upload-layer", "broadband");
+    await page.fill("#upload-asof", "2025-06-30");
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-problems").waitFor();
+    const rows = await page.$$eval("#upload-problems tbody tr", (trs) => trs.map((tr) => `${tr.dataset.feature}:${tr.dataset.code}`));
+    assert.deepEqual(rows.sort(), ["1:unknown_commune", "2:bad_share"]);
+    assert.equal(await page.locator("#upload-problems thead th").first().textContent(), "Dòng CSV");
+    const filingsAfter = await api("/api/v1/filings", { headers: auth });
+    assert.equal(filingsAfter.body.filings.length, filingsBefore.body.filings.length, "no filing was stored");
+    await page.close();
+  });
+
   test("a good upload shows a dry run, then changes the figures", async () => {
     const { body } = await api("/api/v1/layers/mobile/communes");
     // The commune with the most people not covered, covered whole by one footprint over its bounding box.
