@@ -332,6 +332,8 @@ async function selectCommune(code: string | null, fly: boolean): Promise<void> {
     renderCardNow();
     cardEl.removeAttribute("aria-busy");
     if (fly) cardEl.focus({ preventScroll: window.innerWidth > 760 });
+    // On a phone the card is below the map: bring its top into view.
+    else if (window.innerWidth <= 760) cardEl.scrollIntoView({ behavior: "smooth", block: "nearest" });
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) return void selectCommune(null, false);
     showError(e);
