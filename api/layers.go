@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb/geojson"
@@ -54,9 +55,12 @@ func layerParam(c *gin.Context) (geo.Layer, bool) {
 const boundaryNote = geo.BoundaryNote
 
 // handleLayerCommunes answers the layer as GeoJSON, one feature per commune
-// with the union-of-providers figures in its properties; with
-// ?as_of=YYYY-MM-DD, as things stood then. The current layer is rendered
-// once per recompute and served with an ETag and gzip.
+// with the figures in its properties: those of the union of all providers,
+// or with ?breakdown=KEY those of one breakdown of the layer (a key of
+// GET /api/v1/summary?breakdown=…: "provider:viettel", "technology:4G",
+// "largest", "multi", "programme:local"); with ?as_of=YYYY-MM-DD, as things
+// stood then. The current figures are rendered once per recompute and
+// served with an ETag and gzip.
 func (s *Server) handleLayerCommunes(c *gin.Context) {
 	layer, ok := layerParam(c)
 	if !ok {
@@ -66,9 +70,29 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 	if !ok {
 		return
 	}
-	render := func() ([]byte, error) { return renderLayer(snap, layer, asOf) }
+	dated, dataAsOf := snap.figuresAt(asOf)
+	figs, key := dated[layer], geo.KindAll
+	var bd *geo.Breakdown
+	if c.DefaultQuery("breakdown", geo.KindAll) != geo.KindAll {
+		// One breakdown: of the current result, or of the one computed for
+		// the day asked.
+		res := snap.result
+		if asOf != "" {
+			f, err := s.figuresOn(c.Request.Context(), asOf)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			res = f.result
+		}
+		if bd, ok = breakdownParam(c, res.Layer(layer)); !ok {
+			return
+		}
+		figs, key = bd.Communes, bd.Key
+	}
+	render := func() ([]byte, error) { return renderLayer(snap, layer, asOf, dataAsOf, figs, bd) }
 	if asOf == "" {
-		s.serveCached(c, snap, "layer:"+string(layer), "application/geo+json", render)
+		s.serveCached(c, snap, "layer:"+string(layer)+":"+key, "application/geo+json", render)
 		return
 	}
 	body, err := render()
@@ -79,13 +103,14 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 	c.Data(http.StatusOK, "application/geo+json", body)
 }
 
-// renderLayer is the layer's GeoJSON as of a date ("" for now).
-func renderLayer(snap *snapshot, layer geo.Layer, asOf string) ([]byte, error) {
-	figs, dataAsOf := snap.figuresAt(asOf)
+// renderLayer is the layer's GeoJSON with the figures figs (communes in
+// the snapshot's order) of breakdown bd (nil for all providers), as of a
+// date ("" for now).
+func renderLayer(snap *snapshot, layer geo.Layer, asOf, dataAsOf string, figs []geo.CommuneFigure, bd *geo.Breakdown) ([]byte, error) {
 	fc := geojson.NewFeatureCollection()
 	approximate := 0
 	for i, cm := range snap.communes {
-		fig := figs[layer][i]
+		fig := figs[i]
 		f := geojson.NewFeature(cm.Geometry)
 		f.ID = cm.Code
 		f.Properties = geojson.Properties{
@@ -99,7 +124,7 @@ func renderLayer(snap *snapshot, layer geo.Layer, asOf string) ([]byte, error) {
 			"share_covered":      round4(fig.Share),
 			"status":             fig.Status,
 			"boundary":           cm.Boundary,
-			"remote":             snap.plan.remote[i],
+			"remote":             snap.remoteAt(i),
 		}
 		if cm.Boundary == geo.BoundaryApproximate {
 			approximate++
@@ -110,12 +135,20 @@ func renderLayer(snap *snapshot, layer geo.Layer, asOf string) ([]byte, error) {
 	if day == "" {
 		day = snap.day
 	}
-	fc.ExtraMembers = geojson.Properties(withDate(gin.H{
+	members := gin.H{
 		"layer":       layer,
 		"computed_at": snap.computedAt,
 		"method":      snap.result.Method,
-	}, day, dataAsOf, geo.FilterAll, snap))
-	if snap.plan.remoteSet.Source == geo.RemoteApproximate {
+		"breakdown":   geo.KindAll,
+	}
+	if bd != nil {
+		members["breakdown"] = bd.Key
+		if bd.Value != "" {
+			members["breakdown_value"] = bd.Value
+		}
+	}
+	fc.ExtraMembers = geojson.Properties(withDate(members, day, dataAsOf, geo.FilterAll, snap))
+	if snap.plan != nil && snap.plan.remoteSet.Source == geo.RemoteApproximate {
 		fc.ExtraMembers["remote_note"] = geo.RemoteNote
 	}
 	if approximate > 0 {
@@ -123,6 +156,32 @@ func renderLayer(snap *snapshot, layer geo.Layer, asOf string) ([]byte, error) {
 		fc.ExtraMembers["approximate_boundaries"] = approximate
 	}
 	return json.Marshal(fc)
+}
+
+// maxBreakdownKey bounds ?breakdown=; keys are a kind and a provider or
+// technology name.
+const maxBreakdownKey = 200
+
+// breakdownParam reads ?breakdown= (default "all") and finds it among the
+// layer's breakdowns; it answers 400 itself when the key is not one of them.
+func breakdownParam(c *gin.Context, lr *geo.LayerResult) (*geo.Breakdown, bool) {
+	key := c.DefaultQuery("breakdown", geo.KindAll)
+	var bd *geo.Breakdown
+	if len(key) <= maxBreakdownKey {
+		bd = lr.Breakdown(key)
+	}
+	if bd == nil {
+		keys := make([]string, 0, len(lr.Breakdowns))
+		for _, b := range lr.Breakdowns {
+			keys = append(keys, b.Key)
+		}
+		if len(key) > maxBreakdownKey {
+			key = key[:maxBreakdownKey] + "…"
+		}
+		writeProblem(c, http.StatusBadRequest, "breakdown "+quote(key)+" is not one of layer "+string(lr.Layer)+"'s: "+strings.Join(keys, ", "))
+		return nil, false
+	}
+	return bd, true
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,18 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
 	"font-src 'self'; connect-src 'self'; worker-src 'self' blob:; child-src blob:; object-src 'none'; " +
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// withBasemap adds the origin of a configured basemap style to the places
+// the page may fetch from and draw images of; nothing else is opened.
+func withBasemap(csp, basemapURL string) string {
+	u, err := url.Parse(basemapURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return csp
+	}
+	origin := u.Scheme + "://" + u.Host
+	csp = strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+origin, 1)
+	return strings.Replace(csp, "img-src 'self'", "img-src 'self' "+origin, 1)
+}
 
 // securityHeaders sets the headers every answer carries, and CORS headers
 // only for a configured origin.

@@ -6,7 +6,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -36,6 +35,10 @@ type Config struct {
 	// CORSOrigin, when set, is the one origin allowed to call the API from
 	// a browser; CORS is off otherwise.
 	CORSOrigin string
+	// BasemapURL is an optional MapLibre style URL that the web page draws
+	// under the communes; empty means no basemap, so that no request leaves
+	// the machine.
+	BasemapURL string
 }
 
 // DefaultConfig returns the settings used when none are given.
@@ -54,6 +57,9 @@ func (c Config) Validate() error {
 	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
 		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
 	}
+	if err := validateBasemapURL(c.BasemapURL); err != nil {
+		return err
+	}
 	return c.Calc.Validate()
 }
 
@@ -66,6 +72,7 @@ type Server struct {
 	store      *data.Store
 	log        *slog.Logger
 	cov        *coverage
+	static     *staticFiles
 	router     *gin.Engine
 	dated      datedFigures // figures of past days, for OGC datetime and exports
 }
@@ -75,7 +82,17 @@ type Server struct {
 func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, store: store, log: log, cov: &coverage{}, csp: contentSecurityPolicy,
-		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress)}
+		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress),
+		static: newStaticFiles(frontend.FS(), frontend.Unbuilt)}
+	if cfg.BasemapURL != "" {
+		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)
+	}
+	if frontend.Built() {
+		s.static.index = frontend.Index
+	}
+	// Read and gzip the application now, in the background, so that the
+	// first page load does not wait for it.
+	go s.static.load()
 	r := gin.New()
 	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits, s.rateLimitWrites)
 	r.HandleMethodNotAllowed = true
@@ -89,6 +106,8 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	s.routesOpenAPI(r)
 	s.routesOGC(r)
 	s.routesTiles(r)
+	v1.GET("/communes/:code", s.handleCommune)
+	v1.GET("/config", s.handleConfig)
 
 	provider := v1.Group("", s.authenticate(data.RoleProvider))
 	provider.POST("/filings", s.handleFilingSubmit)
@@ -106,18 +125,13 @@ func New(cfg Config, store *data.Store, log *slog.Logger) *Server {
 	admin.GET("/audit", s.handleAudit)
 	s.routesPlanning(v1, admin)
 
-	static := http.FileServer(http.FS(frontend.FS()))
 	r.NoRoute(func(c *gin.Context) {
 		p := c.Request.URL.Path
 		if strings.HasPrefix(p, "/api/") || p == "/api" || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
 			writeProblem(c, http.StatusNotFound, "no such resource: "+p)
 			return
 		}
-		if _, err := fs.Stat(frontend.FS(), strings.TrimPrefix(p, "/")); p != "/" && err != nil {
-			writeProblem(c, http.StatusNotFound, "no such page: "+p)
-			return
-		}
-		static.ServeHTTP(c.Writer, c.Request)
+		s.serveStatic(c)
 	})
 	r.NoMethod(func(c *gin.Context) {
 		writeProblem(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)

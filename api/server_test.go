@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
 )
 
 // seeded is one server on a seeded store, shared by the read-only tests of
@@ -91,7 +93,8 @@ func TestRoutes_StatusAndContentType(t *testing.T) {
 		{"GET", "/api/v1/summary?layer=mobile&breakdown=colour", 400, "application/problem+json"},
 		{"GET", "/api/v1/summary?layer=tv", 400, "application/problem+json"},
 		{"GET", "/", 200, "text/html"},
-		{"GET", "/app.js", 200, "text/javascript"},
+		{"GET", "/api/v1/config", 200, "application/json"},
+		{"GET", "/api/v1/communes/04882", 200, "application/json"},
 		{"GET", "/../../etc/passwd", 404, "application/problem+json"},
 		{"GET", "/missing.png", 404, "application/problem+json"},
 	}
@@ -154,5 +157,104 @@ func TestLayerCommunes_FiguresAgreeWithSummary(t *testing.T) {
 	}
 	if len(fc.Method) == 0 {
 		t.Fatal("the layer does not state its method")
+	}
+}
+
+func TestLayerCommunes_Breakdown(t *testing.T) {
+	s := testServer(t)
+	type fc struct {
+		Breakdown      string `json:"breakdown"`
+		BreakdownValue string `json:"breakdown_value"`
+		Features       []struct {
+			Properties struct {
+				Code              string  `json:"code"`
+				PopulationCovered float64 `json:"population_covered"`
+				Share             float64 `json:"share_covered"`
+			} `json:"properties"`
+		} `json:"features"`
+	}
+	read := func(target string) fc {
+		t.Helper()
+		rec := get(t, s, "GET", target)
+		var out fc
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &out) != nil {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+		}
+		return out
+	}
+	all := read("/api/v1/layers/mobile/communes")
+	if all.Breakdown != "all" {
+		t.Fatalf("breakdown %q, want all", all.Breakdown)
+	}
+	snap, _ := s.cov.current()
+	lr := snap.result.Layer("mobile")
+	for _, key := range []string{"provider:viettel", "technology:4G", "largest", "multi"} {
+		t.Run(key, func(t *testing.T) {
+			want := lr.Breakdown(key)
+			if want == nil {
+				t.Fatalf("the demonstration data has no breakdown %s", key)
+			}
+			got := read("/api/v1/layers/mobile/communes?breakdown=" + key)
+			if got.Breakdown != key || got.BreakdownValue != want.Value || len(got.Features) != len(want.Communes) {
+				t.Fatalf("breakdown %q value %q, %d features", got.Breakdown, got.BreakdownValue, len(got.Features))
+			}
+			differs := false
+			for i, f := range got.Features {
+				w := want.Communes[i]
+				if f.Properties.Code != w.Code || f.Properties.PopulationCovered != math.Round(w.Covered) || f.Properties.Share != round4(w.Share) {
+					t.Fatalf("commune %s: %+v, calculator %+v", w.Code, f.Properties, w)
+				}
+				differs = differs || f.Properties.PopulationCovered != all.Features[i].Properties.PopulationCovered
+			}
+			if !differs && key != "largest" {
+				t.Fatalf("%s equals the union of all providers in every commune", key)
+			}
+		})
+	}
+	for _, bad := range []string{"provider:nobody", "programme:local", "colour", strings.Repeat("x", 300)} {
+		t.Run("bad "+bad[:min(len(bad), 20)], func(t *testing.T) {
+			rec := get(t, s, "GET", "/api/v1/layers/mobile/communes?breakdown="+bad)
+			if rec.Code != 400 || rec.Header().Get("Content-Type") != "application/problem+json" ||
+				!strings.Contains(rec.Body.String(), "provider:viettel") {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		})
+	}
+}
+
+func TestCommune_Card(t *testing.T) {
+	s := testServer(t)
+	snap, _ := s.cov.current()
+	cm := snap.communes[7]
+	rec := get(t, s, "GET", "/api/v1/communes/"+cm.Code)
+	var card communeCard
+	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &card) != nil {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if card.Code != cm.Code || card.Name != cm.Name || card.District != cm.District || card.Population != cm.Population ||
+		card.Boundary != "approximate" || card.BoundaryNote == "" || len(card.Layers) != 4 {
+		t.Fatalf("card %+v", card)
+	}
+	for i, l := range card.Layers {
+		lr := snap.result.Layer(l.Layer)
+		if l.Layer != geo.Layers[i] || l.PopulationCovered != math.Round(lr.Breakdown("all").Communes[7].Covered) {
+			t.Fatalf("layer %d: %+v", i, l)
+		}
+		if len(l.Breakdowns) != len(lr.Breakdowns)-1 {
+			t.Fatalf("%s: %d breakdowns, want %d", l.Layer, len(l.Breakdowns), len(lr.Breakdowns)-1)
+		}
+		for _, b := range l.Breakdowns {
+			if want := lr.Breakdown(b.Key).Communes[7]; b.ShareCovered != round4(want.Share) || b.Status != want.Status {
+				t.Fatalf("%s %s: %+v, calculator %+v", l.Layer, b.Key, b, want)
+			}
+		}
+	}
+	for target, status := range map[string]int{
+		"/api/v1/communes/99999":                      404,
+		"/api/v1/communes/" + strings.Repeat("0", 40): 400,
+	} {
+		if rec := get(t, s, "GET", target); rec.Code != status || rec.Header().Get("Content-Type") != "application/problem+json" {
+			t.Fatalf("%s: %d %s", target, rec.Code, rec.Body)
+		}
 	}
 }

@@ -83,19 +83,6 @@ func parseTile(c *gin.Context) (z, x, y uint32, ok bool) {
 	return z, x, y, true
 }
 
-// acceptsGzip reports whether the Accept-Encoding header allows gzip.
-func acceptsGzip(h string) bool {
-	for _, part := range strings.Split(h, ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.TrimSpace(name) != "gzip" {
-			continue
-		}
-		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
-		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
-	}
-	return false
-}
-
 // handleTile answers a Mapbox Vector Tile of a layer: one feature per
 // commune with its figures, the same as the layer's GeoJSON.
 func (ts *tileServer) handleTile(c *gin.Context) {

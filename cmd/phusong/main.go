@@ -18,7 +18,7 @@ import (
 const usage = `Phủ Sóng — infrastructure coverage maps for a province.
 
 Usage:
-  phusong serve [--addr HOST:PORT] [--db PATH] [--no-demo] [--cell-size M]
+  phusong serve [--addr HOST:PORT] [--db PATH] [--no-demo] [--cell-size M] [--basemap-url URL]
       Run the service. Creates and seeds the database on first start
       (Hòa Bình, 2019 census, with demonstration filings unless --no-demo).
   phusong import communes FILE.geojson [--db PATH] [--new-set] [--code P] [--name P]

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/phusong/phusong/frontend"
+)
+
+// TestE2E_Browser runs the map application's browser tests
+// (frontend/e2e/app.test.mjs: playwright-core driving Debian's Chromium)
+// against the real binary, started on a free port with a temporary
+// database and a provider that may file every layer. It needs node, the
+// browser and a built frontend (make test builds it): where one is missing
+// it skips with a message, and in CI it fails.
+func TestE2E_Browser(t *testing.T) {
+	frontendDir, err := filepath.Abs(filepath.Join("..", "..", "frontend"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chromiumPath := envOr("PHUSONG_CHROMIUM", "/usr/bin/chromium")
+	_, nodeErr := exec.LookPath("node")
+	_, chromiumErr := os.Stat(chromiumPath)
+	_, playwrightErr := os.Stat(filepath.Join(frontendDir, "node_modules", "playwright-core"))
+	for _, n := range []struct {
+		missing bool
+		what    string
+	}{
+		{nodeErr != nil, "node (Node.js 20 or later)"},
+		{chromiumErr != nil, chromiumPath + " (Debian package chromium)"},
+		{playwrightErr != nil, "frontend/node_modules (run `make test`, which runs npm ci)"},
+		{!frontend.Built(), "the built frontend (run `make test`, which builds it)"},
+	} {
+		if n.missing {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("CI needs %s for the browser tests", n.what)
+			}
+			t.Skipf("skipped: the browser tests need %s", n.what)
+		}
+	}
+
+	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	s := startServer(t, db)
+	out, err := runCLI(t, "provider", "add", "--layers", "mobile,phone,broadband,broadcast", "e2e-telecom", "--db", db)
+	if err != nil {
+		t.Fatalf("provider add: %v\n%s", err, out)
+	}
+	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	if !strings.HasPrefix(token, "ps_") {
+		t.Fatalf("no token in:\n%s", out)
+	}
+
+	cmd := exec.Command("node", "--test", "--test-reporter=spec", filepath.Join(frontendDir, "e2e", "app.test.mjs"))
+	cmd.Dir = frontendDir
+	cmd.Env = append(os.Environ(),
+		"PHUSONG_URL="+s.url,
+		"PHUSONG_TOKEN="+token,
+		"PHUSONG_CHROMIUM="+chromiumPath,
+		"PHUSONG_ARTIFACTS="+filepath.Join(frontendDir, "test-results"),
+	)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stdout)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		t.Log(line)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("browser tests failed (%v); screenshots in frontend/test-results/", err)
+	}
+}

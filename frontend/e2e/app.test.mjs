@@ -1,0 +1,512 @@
+// Browser tests of the map application: Debian's Chromium driven by
+// playwright-core against the real binary, which cmd/phusong's
+// TestE2E_Browser builds, starts on a free port with a temporary database
+// and a provider token, then runs this file with
+//
+//   PHUSONG_URL        the service, e.g. http://127.0.0.1:40123
+//   PHUSONG_TOKEN      a token of a provider that may file every layer
+//   PHUSONG_CHROMIUM   the browser (default /usr/bin/chromium)
+//   PHUSONG_ARTIFACTS  where screenshots go (default frontend/test-results)
+//
+// What is drawn is checked on the canvas (its pixels, or MapLibre's rendered
+// features), not only in the DOM. Any request to a host other than the
+// service fails the run.
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const base = process.env.PHUSONG_URL;
+const token = process.env.PHUSONG_TOKEN;
+if (!base || !token) throw new Error("PHUSONG_URL and PHUSONG_TOKEN must be set: run these tests through `make test` (cmd/phusong TestE2E_Browser)");
+const artifacts = process.env.PHUSONG_ARTIFACTS || fileURLToPath(new URL("../test-results/", import.meta.url));
+mkdirSync(artifacts, { recursive: true });
+
+// The policy the page needs (README, "The web application"): nothing
+// inline, nothing from another host, MapLibre's worker from the service
+// itself. The test adds it to the page's answer when the service does not
+// send a policy of its own.
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+// The choropleth's classes (frontend/src/scale.ts), over the map's background at the fill's opacity.
+const PALETTE = ["#fde725", "#a0da39", "#4ac16d", "#1fa187", "#365c8d"].map(hex);
+const BACKGROUND = hex("#e8ecf0");
+const OPACITY = 0.92;
+const LAYERS = ["mobile", "broadband", "phone", "broadcast"];
+
+function hex(s) {
+  return [1, 3, 5].map((i) => parseInt(s.slice(i, i + 2), 16));
+}
+
+function expectedColour(p) {
+  const cls = p.status === "covered" ? 4 : p.status === "partial" ? (p.share_covered >= 0.75 ? 3 : 2) : p.share_covered >= 0.25 ? 1 : 0;
+  return PALETTE[cls].map((c, i) => Math.round(c * OPACITY + BACKGROUND[i] * (1 - OPACITY)));
+}
+
+function near(a, b, tolerance = 8) {
+  return a.every((v, i) => Math.abs(v - b[i]) <= tolerance);
+}
+
+/** A number as the page shows it: "854.131" or "94,0%" (vi), "854,131" or "94.0%" (en). */
+function parseShown(text, lang) {
+  let s = text.replace(/[%\s\u00a0]/g, "").replace("−", "-");
+  s = lang === "vi" ? s.replace(/\./g, "").replace(",", ".") : s.replace(/,/g, "");
+  return Number(s);
+}
+
+async function api(path, init = {}) {
+  const res = await fetch(base + path, init);
+  const body = await res.json();
+  return { status: res.status, body };
+}
+
+const auth = { Authorization: `Bearer ${token}` };
+
+let context;
+let profile;
+const external = [];
+const pageErrors = [];
+
+async function newPage(viewport = { width: 1440, height: 900 }) {
+  const page = await context.newPage();
+  await page.setViewportSize(viewport);
+  page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function openMap(page, hash = "") {
+  await page.goto(`${base}/${hash}`);
+  await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true", null, { timeout: 20000 });
+}
+
+/** Waits until the map draws the layer's figures (MapLibre's rendered features), by commune. */
+async function waitRendered(page, layer, by = "all") {
+  const q = by === "all" ? "" : `?breakdown=${encodeURIComponent(by)}`;
+  const { body } = await api(`/api/v1/layers/${layer}/communes${q}`);
+  const want = new Map(body.features.map((f) => [f.properties.code, f.properties]));
+  await page.waitForFunction(
+    (expected) => {
+      const drawn = window.__phusong.renderedCommunes();
+      return drawn.length > 0 && drawn.every((p) => expected[p.code] === undefined || expected[p.code] === p.share_covered);
+    },
+    Object.fromEntries([...want].map(([k, v]) => [k, v.share_covered])),
+    { timeout: 15000 },
+  );
+  return want;
+}
+
+before(async () => {
+  profile = mkdtempSync(join(tmpdir(), "phusong-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.PHUSONG_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      // Nothing but the service resolves, so a stray request cannot leave the machine even if the test missed it.
+      "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ],
+    viewport: { width: 1440, height: 900 },
+  });
+  context.on("request", (r) => {
+    const u = new URL(r.url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base) external.push(r.url());
+  });
+});
+
+after(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+describe("map application", () => {
+  test("the map draws the communes, fast and small", async () => {
+    const page = await newPage();
+    const transferred = { js: 0, css: 0, files: [] };
+    page.on("requestfinished", async (req) => {
+      const type = req.resourceType();
+      const path = new URL(req.url()).pathname;
+      const kind = type === "stylesheet" || path.endsWith(".css") ? "css" : type === "script" || /\.m?js$/.test(path) ? "js" : null;
+      if (!kind) return;
+      // The body as sent (gzip), from Content-Length: Chromium reports no sizes for a worker's script.
+      const res = await req.response();
+      const body = Number((await res?.headerValue("content-length")) ?? 0);
+      const sizes = await req.sizes();
+      transferred[kind] += body + sizes.responseHeadersSize;
+      transferred.files.push(`${path} ${body} B${(await res?.headerValue("content-encoding")) === "gzip" ? " gzip" : ""}`);
+    });
+    await openMap(page);
+    const firstFrame = await page.evaluate(() => window.__phusong.firstCommuneFrame());
+    await page.waitForLoadState("networkidle");
+    const want = await waitRendered(page, "mobile");
+
+    const drawn = await page.evaluate(() => window.__phusong.renderedCommunes());
+    const codes = new Set(drawn.map((p) => p.code));
+    assert.ok(codes.size >= want.size * 0.9, `${codes.size} of ${want.size} communes rendered`);
+
+    // The canvas has each commune's class colour at its label point.
+    const sample = [...want.values()].filter((_, i) => i % 7 === 0);
+    const points = await page.evaluate((cs) => cs.map((c) => window.__phusong.labelPoint(c)), sample.map((p) => p.code));
+    const pixels = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), points);
+    let matched = 0;
+    sample.forEach((p, i) => {
+      if (near(pixels[i], expectedColour(p))) matched++;
+    });
+    assert.ok(matched >= sample.length * 0.9, `${matched} of ${sample.length} sampled communes have their class colour: ${JSON.stringify(pixels.slice(0, 5))}`);
+
+    const kb = (n) => (n / 1024).toFixed(1);
+    console.log(`measure: first frame with commune polygons ${firstFrame.toFixed(0)} ms after navigation (goal ≤ 2000 ms)`);
+    console.log(`measure: JavaScript ${kb(transferred.js)} KB + CSS ${kb(transferred.css)} KB = ${kb(transferred.js + transferred.css)} KB transferred, gzip (goal ≤ 600 KB): ${transferred.files.join(", ")}`);
+    assert.ok(firstFrame > 0 && firstFrame <= 4000, `first frame after ${firstFrame} ms`);
+    assert.ok(transferred.js + transferred.css <= 600 * 1024, `${transferred.js + transferred.css} bytes of JS and CSS`);
+    assert.ok(transferred.files.some((f) => f.includes("worker")), `the worker script is counted: ${transferred.files}`);
+    await page.screenshot({ path: join(artifacts, "desktop.png") });
+    await page.close();
+  });
+
+  test("switching layer changes the colours", async () => {
+    const page = await newPage();
+    await openMap(page);
+    const mobile = await waitRendered(page, "mobile");
+    const { body } = await api("/api/v1/layers/broadband/communes");
+    const broadband = new Map(body.features.map((f) => [f.properties.code, f.properties]));
+    const changed = [...mobile.values()]
+      .filter((p) => !near(expectedColour(p), expectedColour(broadband.get(p.code)), 20))
+      .slice(0, 12);
+    assert.ok(changed.length >= 5, "the demonstration data has communes of different classes on the two layers");
+    const points = await page.evaluate((cs) => cs.map((c) => window.__phusong.labelPoint(c)), changed.map((p) => p.code));
+    const beforePx = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), points);
+
+    await page.click("label[for=layer-broadband]");
+    await waitRendered(page, "broadband");
+    assert.match(page.url(), /layer=broadband/);
+    const afterPx = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), points);
+    changed.forEach((p, i) => {
+      assert.ok(near(beforePx[i], expectedColour(p)), `${p.code} before: ${beforePx[i]} vs ${expectedColour(p)}`);
+      assert.ok(near(afterPx[i], expectedColour(broadband.get(p.code))), `${p.code} after: ${afterPx[i]} vs ${expectedColour(broadband.get(p.code))}`);
+    });
+    assert.equal(await page.locator("#layer-broadband").isChecked(), true);
+    await page.close();
+  });
+
+  test("a provider or technology colours the map by its own figures", async () => {
+    const page = await newPage();
+    await openMap(page);
+    await waitRendered(page, "mobile");
+    await page.selectOption("#provider-select", "provider:viettel");
+    await waitRendered(page, "mobile", "provider:viettel");
+    assert.match(page.url(), /by=provider:viettel/);
+    assert.equal(await page.locator("#technology-select").inputValue(), "all");
+    await assert.doesNotReject(page.locator("#selection-line").waitFor({ state: "visible" }));
+    await page.selectOption("#technology-select", "technology:5G");
+    await waitRendered(page, "mobile", "technology:5G");
+    assert.equal(await page.locator("#provider-select").inputValue(), "all");
+    await page.close();
+  });
+
+  test("clicking a commune shows a card whose numbers equal the API's", async () => {
+    const page = await newPage();
+    await openMap(page);
+    const mobile = await waitRendered(page, "mobile");
+    // A populous commune whose label point is on the bare canvas (not under the legend or a control).
+    const candidates = [...mobile.values()].sort((a, b) => b.population - a.population).slice(0, 40);
+    let target = null;
+    let at = null;
+    for (const p of candidates) {
+      const xy = await page.evaluate((code) => {
+        const ll = window.__phusong.labelPoint(code);
+        const [x, y] = window.__phusong.project(ll);
+        const r = document.getElementById("map").getBoundingClientRect();
+        const el = document.elementFromPoint(r.left + x, r.top + y);
+        return el && el.tagName === "CANVAS" ? [r.left + x, r.top + y] : null;
+      }, p.code);
+      if (xy) {
+        target = p;
+        at = xy;
+        break;
+      }
+    }
+    assert.ok(target, "a commune to click");
+    await page.mouse.click(at[0], at[1]);
+    await page.locator("#card-title").waitFor();
+    await page.waitForFunction(() => !document.getElementById("card").hasAttribute("aria-busy"));
+    assert.equal(await page.locator("#card-title").textContent(), target.name);
+    assert.equal(await page.locator("#card-title").getAttribute("data-code"), target.code);
+    assert.match(page.url(), new RegExp(`commune=${target.code}`));
+    assert.equal(parseShown(await page.locator('#card [data-field="population"]').textContent(), "vi"), target.population);
+    for (const layer of LAYERS) {
+      const { body } = await api(`/api/v1/layers/${layer}/communes`);
+      const p = body.features.find((f) => f.properties.code === target.code).properties;
+      const row = page.locator(`#card tr[data-layer="${layer}"]`);
+      assert.equal(parseShown(await row.locator('[data-field="population_covered"]').textContent(), "vi"), p.population_covered, `${layer} people covered`);
+      const share = parseShown(await row.locator('[data-field="share_covered"]').textContent(), "vi");
+      assert.ok(Math.abs(share - 100 * p.share_covered) <= 0.05 + 1e-9, `${layer} share ${share}% vs ${p.share_covered}`);
+      assert.equal(await row.locator(".status").getAttribute("class"), `status status-${p.status}`);
+    }
+    assert.match(await page.locator("#card .note").textContent(), /gần đúng/);
+    // The selection is drawn: the selected outline layer has the commune.
+    const selected = await page.evaluate(
+      (code) => window.__phusong.map.getFeatureState({ source: "communes", id: code }).selected === true,
+      target.code,
+    );
+    assert.ok(selected);
+    await page.click(".card-close");
+    assert.equal(await page.locator("#card").isHidden(), true);
+    await page.close();
+  });
+
+  test("a link reproduces the view: layer, commune and map position", async () => {
+    const { body } = await api("/api/v1/layers/phone/communes");
+    const c = body.features[17].properties;
+    const page = await newPage();
+    await openMap(page, `#layer=phone&commune=${c.code}&map=10.50/20.8000/105.3000`);
+    await waitRendered(page, "phone");
+    assert.equal(await page.locator("#layer-phone").isChecked(), true);
+    await page.locator("#card-title").waitFor();
+    assert.equal(await page.locator("#card-title").textContent(), c.name);
+    const view = await page.evaluate(() => {
+      const m = window.__phusong.map;
+      return { zoom: m.getZoom(), lat: m.getCenter().lat, lon: m.getCenter().lng };
+    });
+    assert.ok(Math.abs(view.zoom - 10.5) < 0.01 && Math.abs(view.lat - 20.8) < 1e-3 && Math.abs(view.lon - 105.3) < 1e-3, JSON.stringify(view));
+    // Names show at this zoom, in the page's own font.
+    const labels = await page.locator(".commune-label:not(.off)").count();
+    assert.ok(labels > 3, `${labels} commune names shown`);
+    await page.close();
+  });
+
+  test("a broken upload shows its problems and changes nothing", async () => {
+    const before = await api("/api/v1/summary");
+    const filingsBefore = await api("/api/v1/filings", { headers: auth });
+    const { body } = await api("/api/v1/layers/mobile/communes");
+    const real = body.features[3].properties.code;
+    const square = (x, y, d) => [[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]];
+    const broken = {
+      type: "FeatureCollection",
+      layer: "mobile",
+      as_of: "2025-06-30",
+      features: [
+        { type: "Feature", properties: { technology: "4G" }, geometry: { type: "Polygon", coordinates: [[[105.3, 20.8], [105.35, 20.8], [105.35, 20.85], [105.31, 20.86]]] } },
+        { type: "Feature", properties: { commune_code: "99999", technology: "4G", share: 0.5 }, geometry: null },
+        { type: "Feature", properties: { technology: "4G" }, geometry: { type: "Polygon", coordinates: square(105.1, 20.6, 0.05) } },
+        { type: "Feature", properties: { commune_code: real, technology: "4G", share: 1.5 }, geometry: null },
+      ],
+    };
+    const page = await newPage();
+    await openMap(page, "#tab=upload");
+    await page.fill("#upload-token", token);
+    await page.setInputFiles("#upload-file", { name: "broken.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(broken)) });
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-problems").waitFor();
+    const rows = await page.$$eval("#upload-problems tbody tr", (trs) => trs.map((tr) => [Number(tr.dataset.feature), tr.dataset.code]));
+    const got = new Set(rows.map(([f, c]) => `${f}:${c}`));
+    for (const want of ["0:unclosed_ring", "1:unknown_commune", "3:bad_share"]) assert.ok(got.has(want), `${want} in ${[...got]}`);
+    assert.ok(!rows.some(([f]) => f === 2), "the good feature has no problem");
+    assert.equal(await page.locator("#upload-submit").isDisabled(), true);
+    // The file's features are on the map, the ones with problems marked.
+    await page.waitForFunction(() => window.__phusong.map.queryRenderedFeatures({ layers: ["upload-line"] }).length > 0);
+    const drawn = await page.evaluate(() =>
+      window.__phusong.map.queryRenderedFeatures({ layers: ["upload-line"] }).map((f) => [f.properties.index, f.properties.problem]),
+    );
+    const problemOf = new Map(drawn);
+    assert.equal(problemOf.get(3), true, `feature 3 (a declaration) drawn as its commune, with a problem: ${JSON.stringify(drawn)}`);
+    assert.equal(problemOf.get(2), false, "feature 2 drawn without a problem");
+    await page.screenshot({ path: join(artifacts, "upload-problems.png") });
+
+    const after = await api("/api/v1/summary");
+    assert.deepEqual(after.body.layers, before.body.layers, "the figures did not change");
+    const filingsAfter = await api("/api/v1/filings", { headers: auth });
+    assert.equal(filingsAfter.body.filings.length, filingsBefore.body.filings.length, "no filing was stored");
+    // The token stays in the session, never in the URL.
+    assert.ok(!page.url().includes(token));
+    assert.equal(await page.evaluate(() => sessionStorage.getItem("phusong.token")), token);
+    await page.close();
+  });
+
+  test("a CSV upload asks for its layer and date and reports problems by row", async () => {
+    const { body } = await api("/api/v1/layers/broadband/communes");
+    const [a, b] = [body.features[10].properties.code, body.features[11].properties.code];
+    const csv = `commune_code,technology,share\n${a},FTTH,0.35\n99999,FTTH,0.5\n${b},FTTH,1.7\n`;
+    const filingsBefore = await api("/api/v1/filings", { headers: auth });
+    const page = await newPage();
+    await openMap(page, "#tab=upload");
+    await page.fill("#upload-token", token);
+    await page.setInputFiles("#upload-file", { name: "ftth.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.selectOption("#upload-layer", "broadband");
+    await page.fill("#upload-asof", "2025-06-30");
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-problems").waitFor();
+    const rows = await page.$$eval("#upload-problems tbody tr", (trs) => trs.map((tr) => `${tr.dataset.feature}:${tr.dataset.code}`));
+    assert.deepEqual(rows.sort(), ["1:unknown_commune", "2:bad_share"]);
+    assert.equal(await page.locator("#upload-problems thead th").first().textContent(), "Dòng CSV");
+    const filingsAfter = await api("/api/v1/filings", { headers: auth });
+    assert.equal(filingsAfter.body.filings.length, filingsBefore.body.filings.length, "no filing was stored");
+    await page.close();
+  });
+
+  test("a good upload shows a dry run, then changes the figures", async () => {
+    const { body } = await api("/api/v1/layers/mobile/communes");
+    // The commune with the most people not covered, covered whole by one footprint over its bounding box.
+    const worst = body.features.sort((a, b) => b.properties.population - b.properties.population_covered - (a.properties.population - a.properties.population_covered))[0];
+    const xs = [];
+    const ys = [];
+    JSON.stringify(worst.geometry.coordinates).replace(/\[(-?[\d.]+),(-?[\d.]+)\]/g, (_, x, y) => {
+      xs.push(Number(x));
+      ys.push(Number(y));
+      return "";
+    });
+    const [x0, x1, y0, y1] = [Math.min(...xs) - 0.005, Math.max(...xs) + 0.005, Math.min(...ys) - 0.005, Math.max(...ys) + 0.005];
+    const filing = {
+      type: "FeatureCollection",
+      layer: "mobile",
+      as_of: "2025-06-30",
+      features: [{ type: "Feature", properties: { technology: "4G" }, geometry: { type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } }],
+    };
+    const raw = JSON.stringify(filing);
+    const dry = await api("/api/v1/filings?dry_run=true", { method: "POST", headers: { ...auth, "Content-Type": "application/geo+json" }, body: raw });
+    assert.equal(dry.status, 200);
+    assert.ok(dry.body.after.covered > dry.body.before.covered);
+
+    const page = await newPage();
+    await openMap(page, "#tab=upload");
+    await page.fill("#upload-token", token);
+    await page.setInputFiles("#upload-file", { name: "coverage.geojson", mimeType: "application/geo+json", buffer: Buffer.from(raw) });
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-valid").waitFor();
+    const cell = async (field, col) => parseShown(await page.locator(`#upload-figures tr[data-field="${field}"] td`).nth(col).textContent(), "vi");
+    assert.equal(await cell("covered", 0), Math.round(dry.body.before.covered));
+    assert.equal(await cell("covered", 1), Math.round(dry.body.after.covered));
+    assert.equal(await page.locator("#upload-submit").isEnabled(), true);
+    await page.screenshot({ path: join(artifacts, "upload-dry-run.png") });
+
+    await page.click("#upload-submit");
+    await page.locator("#upload-accepted").waitFor();
+    const now = await api("/api/v1/summary");
+    assert.ok(Math.abs(now.body.layers.mobile.covered - dry.body.after.covered) < 1, "the stored filing gives the dry run's figures");
+    // The page shows the new figures: the summary panel and the map.
+    await page.click("#tab-map");
+    const shown = parseShown(await page.locator('#summary tr[data-layer="mobile"] [data-field="population"] .big').textContent(), "vi");
+    assert.ok(Math.abs(shown - 100 * now.body.layers.mobile.share) <= 0.05 + 1e-9, `summary shows ${shown}%, the API ${now.body.layers.mobile.share}`);
+    const fraction = await page.locator('#summary tr[data-layer="mobile"] [data-field="population"] .fraction').textContent();
+    assert.equal(parseShown(fraction.split("/")[0], "vi"), Math.round(now.body.layers.mobile.covered));
+    await waitRendered(page, "mobile");
+    const drawn = await page.evaluate((code) => window.__phusong.renderedCommunes().find((p) => p.code === code), worst.properties.code);
+    assert.equal(drawn.status, "covered", `${worst.properties.code} is drawn as covered`);
+    await page.close();
+  });
+
+  test("the language switch works and is remembered", async () => {
+    const page = await newPage();
+    await openMap(page);
+    assert.equal(await page.locator("#tab-map").textContent(), "Bản đồ");
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "vi");
+    await page.click('.lang button[data-lang="en"]');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
+    assert.equal(await page.locator("#tab-map").textContent(), "Map");
+    assert.equal(await page.locator("#tab-upload").textContent(), "Upload");
+    assert.match(await page.locator(".legend-title").textContent(), /Share of the population covered/);
+    const { body } = await api("/api/v1/summary");
+    const fraction = await page.locator('#summary tr[data-layer="mobile"] [data-field="population"] .fraction').textContent();
+    assert.match(fraction, / people$/);
+    assert.equal(parseShown(fraction.split("/")[1].replace("people", ""), "en"), body.layers.mobile.population);
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true");
+    assert.equal(await page.locator("#tab-map").textContent(), "Map", "English is remembered");
+    await page.click('.lang button[data-lang="vi"]');
+    assert.equal(await page.locator("#tab-map").textContent(), "Bản đồ");
+    assert.match(await page.locator("label[for=provider-select]").textContent(), /Nhà cung cấp/);
+    await page.close();
+  });
+
+  test("every control is labelled and reachable by keyboard", async () => {
+    const page = await newPage();
+    await openMap(page);
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("button, input, select, [role=tab]")]
+        .filter((el) => el.offsetParent !== null || el.classList.contains("visually-hidden"))
+        .filter((el) => {
+          const name = el.getAttribute("aria-label") || (el.labels && [...el.labels].map((l) => l.textContent).join("")) || el.textContent;
+          return !name || !name.trim();
+        })
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabelled, []);
+    // Arrow keys on the layer radios change the layer.
+    await page.focus("#layer-mobile");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => window.__phusong.state().layer !== "mobile");
+    // Tabs: arrow keys move between pages.
+    await page.focus("#tab-map");
+    await page.keyboard.press("ArrowRight");
+    assert.equal(await page.evaluate(() => window.__phusong.state().tab), "upload");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "tab-upload");
+    // Tab reaches the map canvas, whose keys pan and zoom it.
+    await page.focus("#tab-map");
+    await page.keyboard.press("Enter");
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = await page.evaluate(() => document.activeElement?.classList.contains("maplibregl-canvas"));
+    }
+    assert.ok(reached, "the map canvas is reachable with Tab");
+    const zoom = await page.evaluate(() => window.__phusong.map.getZoom());
+    await page.keyboard.press("Equal");
+    await page.waitForFunction((z) => window.__phusong.map.getZoom() > z + 0.5, zoom);
+    await page.close();
+  });
+
+  test("the page runs under a strict Content-Security-Policy", async () => {
+    const page = await newPage();
+    await page.route(`${base}/`, async (route) => {
+      const res = await route.fetch();
+      const headers = res.headers();
+      if (!headers["content-security-policy"]) headers["content-security-policy"] = CSP;
+      await route.fulfill({ response: res, headers });
+    });
+    await page.addInitScript(() => {
+      window.__violations = [];
+      document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    });
+    await openMap(page);
+    await waitRendered(page, "mobile");
+    await page.click("label[for=layer-phone]");
+    await waitRendered(page, "phone");
+    await page.selectOption("#commune-select", { index: 5 });
+    await page.locator("#card-title").waitFor();
+    assert.deepEqual(await page.evaluate(() => window.__violations), []);
+    await page.close();
+  });
+
+  test("the layout works on a 390 px phone", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await openMap(page);
+    await waitRendered(page, "mobile");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+    const mapBox = await page.locator("#map").boundingBox();
+    assert.ok(mapBox.width >= 380 && mapBox.height >= 300, `map ${JSON.stringify(mapBox)}`);
+    await page.screenshot({ path: join(artifacts, "phone.png"), fullPage: true });
+    await page.selectOption("#commune-select", { index: 3 });
+    await page.locator("#card-title").waitFor();
+    const cardBox = await page.locator("#card").boundingBox();
+    assert.ok(cardBox.x >= 0 && cardBox.x + cardBox.width <= 391, `card ${JSON.stringify(cardBox)}`);
+    await page.locator("#card").screenshot({ path: join(artifacts, "phone-card.png") });
+    await page.close();
+  });
+
+  test("no request went to another host, and no script error", () => {
+    assert.deepEqual(external, [], "requests to hosts other than the service");
+    assert.deepEqual(pageErrors, []);
+  });
+});

@@ -1,0 +1,89 @@
+// The commune card: a commune's figures on the four layers, the providers
+// and technologies present, and a note when its shape is approximate. The
+// numbers are the service's (GET /api/v1/communes/{code}), formatted only.
+import { LAYERS, type CommuneCard, type LayerId, type LayerInfo, type Status } from "./api";
+import { h, replace } from "./dom";
+import { fmtInt, fmtPct, lang, providerName, t, techName } from "./i18n";
+
+export function layerTitle(info: LayerInfo[], id: LayerId): string {
+  const l = info.find((x) => x.id === id);
+  if (!l) return id;
+  return lang() === "en" ? l.title_en : l.title_vi;
+}
+
+export function statusChip(s: Status): HTMLElement {
+  return h("span", { class: `status status-${s}` }, t(`status.${s}`));
+}
+
+/** Renders the card of a commune into el; current is the layer shown on the map. */
+export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[], current: LayerId, onClose: () => void): void {
+  const close = h("button", { type: "button", class: "card-close", "aria-label": t("card.close"), title: t("card.close") }, "×");
+  close.addEventListener("click", onClose);
+  const byLayer = new Map(card.layers.map((l) => [l.layer, l]));
+
+  const rows = LAYERS.map((id) => {
+    const l = byLayer.get(id);
+    if (!l) return null;
+    return h(
+      "tr",
+      { "data-layer": id, class: id === current ? "current" : undefined },
+      h("th", { scope: "row" }, layerTitle(info, id)),
+      h("td", { class: "num", "data-field": "population_covered" }, fmtInt(l.population_covered)),
+      h("td", { class: "num", "data-field": "share_covered" }, fmtPct(l.share_covered)),
+      h("td", { "data-field": "status" }, statusChip(l.status)),
+    );
+  });
+
+  const presence = (id: LayerId) => {
+    const l = byLayer.get(id);
+    if (!l) return null;
+    const present = (kind: string) =>
+      l.breakdowns
+        .filter((b) => b.kind === kind && b.population_covered > 0)
+        .sort((a, b) => b.share_covered - a.share_covered)
+        .map((b) => h("li", { class: "chip", "data-key": b.key }, h("span", {}, kind === "provider" ? providerName(b.value ?? b.key) : techName(b.value ?? b.key)), " ", h("span", { class: "chip-num" }, fmtPct(b.share_covered, 0))));
+    const providers = present("provider");
+    const techs = present("technology");
+    return h(
+      "div",
+      { class: "presence-layer", "data-layer": id },
+      h("h4", {}, layerTitle(info, id)),
+      h(
+        "dl",
+        {},
+        h("dt", {}, t("card.providers")),
+        h("dd", {}, providers.length ? h("ul", { class: "chips" }, ...providers) : h("span", { class: "muted" }, t("card.nothing"))),
+        h("dt", {}, t("card.technologies")),
+        h("dd", {}, techs.length ? h("ul", { class: "chips" }, ...techs) : h("span", { class: "muted" }, t("card.nothing"))),
+      ),
+    );
+  };
+
+  replace(
+    el,
+    h(
+      "header",
+      { class: "card-head" },
+      h("div", {}, h("h2", { id: "card-title", "data-code": card.code }, card.name), h("p", { class: "card-sub" }, card.district, " · ", t("card.code", { code: card.code }))),
+      close,
+    ),
+    h("p", { class: "card-pop" }, h("span", { class: "muted" }, t("card.population"), ": "), h("strong", { "data-field": "population" }, fmtInt(card.population)), " ", t("card.people")),
+    h(
+      "table",
+      { class: "card-table" },
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", { scope: "col" }, t("card.layer")), h("th", { scope: "col", class: "num" }, t("card.covered")), h("th", { scope: "col", class: "num" }, t("card.share")), h("th", { scope: "col" }, t("card.status"))),
+      ),
+      h("tbody", {}, ...rows),
+    ),
+    h("section", { class: "presence" }, h("h3", {}, t("card.presence")), presence(current)),
+    h("details", { class: "presence" }, h("summary", {}, t("card.otherLayers")), ...LAYERS.filter((id) => id !== current).map(presence)),
+    // The history of the commune's share goes here once the service answers
+    // figures as of past dates (issue 5's ?as_of=); until then the slot stays hidden.
+    h("section", { class: "card-history", "data-slot": "history", hidden: true }, h("h3", {}, t("card.history"))),
+    card.boundary === "approximate" ? h("p", { class: "note", role: "note" }, t("card.approximate")) : null,
+  );
+  el.setAttribute("aria-labelledby", "card-title");
+}

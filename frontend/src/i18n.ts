@@ -1,0 +1,383 @@
+// Vietnamese first, English by a switch remembered in localStorage. Every
+// string the page shows is here; numbers are formatted by the language's
+// conventions (854.131 and 94,0% in Vietnamese; 854,131 and 94.0% in
+// English).
+
+export type Lang = "vi" | "en";
+
+const vi = {
+  "app.tagline": "Bản đồ phủ sóng hạ tầng theo xã, phường, thị trấn",
+  "app.skip": "Bỏ qua, đến nội dung chính",
+  "app.loading": "Đang tải số liệu…",
+  "app.error": "Không tải được số liệu từ máy chủ: {detail}",
+  "lang.label": "Ngôn ngữ",
+  "tabs.label": "Các trang",
+  "tab.map": "Bản đồ",
+  "tab.targets": "Mục tiêu",
+  "tab.gaps": "Vùng chưa phủ",
+  "tab.whatif": "Giả định",
+  "tab.upload": "Nộp dữ liệu",
+  "future.note": "Phần này sẽ hiển thị khi dịch vụ cung cấp dữ liệu. Xem số liệu gốc:",
+  "layers.legend": "Lớp bản đồ",
+  "filters.provider": "Nhà cung cấp",
+  "filters.technology": "Công nghệ",
+  "filters.allProviders": "Tất cả nhà cung cấp",
+  "filters.allTechnologies": "Tất cả công nghệ",
+  "filters.largest": "Nhà cung cấp lớn nhất ({name})",
+  "filters.multi": "Từ hai nhà cung cấp trở lên",
+  "filters.hint": "Chọn một nhà cung cấp hoặc một công nghệ; bản đồ tô màu theo lựa chọn đó.",
+  "filters.none": "Lớp này chưa có dữ liệu theo nhà cung cấp",
+  "commune.find": "Tìm xã",
+  "commune.choose": "— Chọn xã, phường, thị trấn —",
+  "summary.title": "Tổng hợp toàn tỉnh",
+  "summary.layer": "Lớp",
+  "summary.population": "Dân số được phủ sóng",
+  "summary.communes": "Xã đạt (≥ {threshold})",
+  "summary.people": "{n} / {d} người",
+  "summary.communesOf": "{n} / {d} xã",
+  "summary.byDistrict": "Theo huyện — {layer}",
+  "summary.district": "Huyện, thành phố",
+  "summary.selection": "Đang tô màu: {what} — {share} dân số ({n} / {d} người)",
+  "legend.title": "Tỷ lệ dân số được phủ sóng",
+  "legend.covered": "Đạt: từ {threshold}",
+  "legend.partial": "Một phần: từ {threshold}",
+  "legend.none": "Chưa phủ: dưới {threshold}",
+  "legend.noPeople": "Không có dân cư",
+  "note.approximate": "Ranh giới xã trên bản đồ là hình gần đúng do Phủ Sóng tính từ điểm trung tâm và diện tích xã, không phải ranh giới chính thức.",
+  "method.line": "Phương pháp {name}, ô lưới {cell} m · Số liệu tính lúc {at}",
+  "map.label": "Bản đồ các xã tô màu theo tỷ lệ dân số được phủ sóng",
+  "status.covered": "Đạt",
+  "status.partial": "Một phần",
+  "status.none": "Chưa phủ",
+  "card.close": "Đóng thẻ xã",
+  "card.code": "Mã xã {code}",
+  "card.population": "Dân số",
+  "card.people": "người",
+  "card.layer": "Lớp",
+  "card.covered": "Người được phủ",
+  "card.share": "Tỷ lệ",
+  "card.status": "Tình trạng",
+  "card.presence": "Nhà cung cấp và công nghệ có mặt",
+  "card.otherLayers": "Các lớp khác",
+  "card.providers": "Nhà cung cấp",
+  "card.technologies": "Công nghệ",
+  "card.nothing": "Chưa có",
+  "card.history": "Diễn biến tỷ lệ phủ sóng",
+  "card.approximate": "Ranh giới của xã này là hình gần đúng, không phải ranh giới chính thức.",
+  "card.loading": "Đang tải thẻ xã…",
+  "upload.title": "Nộp dữ liệu phủ sóng",
+  "upload.intro": "Dành cho nhà cung cấp dịch vụ: kiểm tra tệp trước (chạy thử, không lưu gì), xem số liệu trước và sau, rồi nộp chính thức.",
+  "upload.token": "Mã truy cập (token)",
+  "upload.tokenHelp": "Chỉ lưu trong phiên làm việc này của trình duyệt, không đưa vào địa chỉ trang.",
+  "upload.tokenShow": "Hiện",
+  "upload.tokenHide": "Ẩn",
+  "upload.tokenForget": "Xoá mã",
+  "upload.file": "Tệp dữ liệu",
+  "upload.drop": "Kéo thả tệp GeoJSON hoặc CSV vào đây, hoặc bấm để chọn tệp",
+  "upload.chosen": "Đã chọn: {name} ({size})",
+  "upload.csvLayer": "Lớp của tệp CSV",
+  "upload.csvAsOf": "Số liệu tính đến ngày",
+  "upload.dryRun": "Kiểm tra (chạy thử)",
+  "upload.submit": "Nộp chính thức",
+  "upload.submitHint": "Nút nộp chỉ bật khi lần chạy thử gần nhất của đúng tệp này không có lỗi.",
+  "upload.needToken": "Hãy nhập mã truy cập.",
+  "upload.needFile": "Hãy chọn một tệp.",
+  "upload.checking": "Đang kiểm tra…",
+  "upload.submitting": "Đang nộp…",
+  "upload.okDry": "Tệp hợp lệ. Chưa có gì được lưu: đây là số liệu nếu tệp được nộp.",
+  "upload.okSubmit": "Đã nộp: hồ sơ số {id}. Bản đồ và số liệu đã được cập nhật.",
+  "upload.pending": "Đã lưu hồ sơ; số liệu sẽ được tính lại trong giây lát.",
+  "upload.rejected": "Tệp bị từ chối: {n} lỗi. Không có gì được lưu.",
+  "upload.truncated": "Còn nhiều lỗi hơn danh sách này.",
+  "upload.failed": "Không nộp được ({status}): {detail}",
+  "upload.report": "{features} đối tượng: {footprints} vùng phủ, {declarations} khai báo theo xã · Công nghệ: {technologies}",
+  "upload.figures": "Toàn tỉnh, lớp {layer}",
+  "upload.before": "Trước",
+  "upload.after": "Sau",
+  "upload.change": "Thay đổi",
+  "upload.rowPeople": "Dân số được phủ sóng",
+  "upload.rowShare": "Tỷ lệ dân số",
+  "upload.rowCommunes": "Xã đạt",
+  "upload.problems": "Các lỗi",
+  "upload.feature": "Đối tượng",
+  "upload.row": "Dòng CSV",
+  "upload.line": "Dòng",
+  "upload.problem": "Lỗi",
+  "upload.wholeFile": "cả tệp",
+  "upload.showOnMap": "Xem trên bản đồ",
+  "upload.legendFeatures": "Vùng phủ trong tệp",
+  "upload.legendProblems": "Đối tượng có lỗi",
+  "upload.notReadable": "Không đọc được tệp: {detail}",
+} as const;
+
+export type Key = keyof typeof vi;
+
+const en: Record<Key, string> = {
+  "app.tagline": "Infrastructure coverage by commune",
+  "app.skip": "Skip to the main content",
+  "app.loading": "Loading the figures…",
+  "app.error": "The figures could not be loaded from the server: {detail}",
+  "lang.label": "Language",
+  "tabs.label": "Pages",
+  "tab.map": "Map",
+  "tab.targets": "Targets",
+  "tab.gaps": "Gaps",
+  "tab.whatif": "What-if",
+  "tab.upload": "Upload",
+  "future.note": "This part shows once the service provides its data. The raw figures:",
+  "layers.legend": "Map layer",
+  "filters.provider": "Provider",
+  "filters.technology": "Technology",
+  "filters.allProviders": "All providers",
+  "filters.allTechnologies": "All technologies",
+  "filters.largest": "Largest provider ({name})",
+  "filters.multi": "Two or more providers",
+  "filters.hint": "Choose one provider or one technology; the map is coloured by that choice.",
+  "filters.none": "This layer has no figures by provider yet",
+  "commune.find": "Find a commune",
+  "commune.choose": "— Choose a commune —",
+  "summary.title": "Province summary",
+  "summary.layer": "Layer",
+  "summary.population": "Population covered",
+  "summary.communes": "Communes reached (≥ {threshold})",
+  "summary.people": "{n} / {d} people",
+  "summary.communesOf": "{n} / {d} communes",
+  "summary.byDistrict": "By district — {layer}",
+  "summary.district": "District",
+  "summary.selection": "Colouring: {what} — {share} of the population ({n} / {d} people)",
+  "legend.title": "Share of the population covered",
+  "legend.covered": "Covered: {threshold} or more",
+  "legend.partial": "Partial: {threshold} or more",
+  "legend.none": "Not covered: under {threshold}",
+  "legend.noPeople": "No inhabitants",
+  "note.approximate": "Commune shapes on this map are approximations computed by Phủ Sóng from each commune's centre and area, not official boundaries.",
+  "method.line": "Method {name}, {cell} m grid · Computed at {at}",
+  "map.label": "Map of the communes coloured by the share of the population covered",
+  "status.covered": "Covered",
+  "status.partial": "Partial",
+  "status.none": "Not covered",
+  "card.close": "Close the commune card",
+  "card.code": "Commune code {code}",
+  "card.population": "Population",
+  "card.people": "people",
+  "card.layer": "Layer",
+  "card.covered": "People covered",
+  "card.share": "Share",
+  "card.status": "Status",
+  "card.presence": "Providers and technologies present",
+  "card.otherLayers": "Other layers",
+  "card.providers": "Providers",
+  "card.technologies": "Technologies",
+  "card.nothing": "None yet",
+  "card.history": "Share covered over time",
+  "card.approximate": "This commune's shape is an approximation, not its official boundary.",
+  "card.loading": "Loading the commune card…",
+  "upload.title": "Upload coverage",
+  "upload.intro": "For service providers: check a file first (a dry run stores nothing), see the figures before and after, then submit.",
+  "upload.token": "Access token",
+  "upload.tokenHelp": "Kept only for this browser session, never put in the page address.",
+  "upload.tokenShow": "Show",
+  "upload.tokenHide": "Hide",
+  "upload.tokenForget": "Forget token",
+  "upload.file": "Data file",
+  "upload.drop": "Drop a GeoJSON or CSV file here, or click to choose one",
+  "upload.chosen": "Chosen: {name} ({size})",
+  "upload.csvLayer": "Layer of the CSV file",
+  "upload.csvAsOf": "Figures as of",
+  "upload.dryRun": "Check (dry run)",
+  "upload.submit": "Submit",
+  "upload.submitHint": "Submit is enabled once the latest dry run of this very file found no problem.",
+  "upload.needToken": "Enter your access token.",
+  "upload.needFile": "Choose a file.",
+  "upload.checking": "Checking…",
+  "upload.submitting": "Submitting…",
+  "upload.okDry": "The file is valid. Nothing was stored: these are the figures if it is submitted.",
+  "upload.okSubmit": "Submitted: filing no. {id}. The map and the figures are up to date.",
+  "upload.pending": "The filing is stored; the figures are recomputed in a moment.",
+  "upload.rejected": "The file was rejected: {n} problem(s). Nothing was stored.",
+  "upload.truncated": "There are more problems than listed.",
+  "upload.failed": "Could not submit ({status}): {detail}",
+  "upload.report": "{features} features: {footprints} footprints, {declarations} commune declarations · Technologies: {technologies}",
+  "upload.figures": "Province, {layer} layer",
+  "upload.before": "Before",
+  "upload.after": "After",
+  "upload.change": "Change",
+  "upload.rowPeople": "People covered",
+  "upload.rowShare": "Share of the population",
+  "upload.rowCommunes": "Communes reached",
+  "upload.problems": "Problems",
+  "upload.feature": "Feature",
+  "upload.row": "CSV row",
+  "upload.line": "Line",
+  "upload.problem": "Problem",
+  "upload.wholeFile": "whole file",
+  "upload.showOnMap": "Show on the map",
+  "upload.legendFeatures": "Footprints in the file",
+  "upload.legendProblems": "Features with problems",
+  "upload.notReadable": "The file could not be read: {detail}",
+};
+
+/** Explanations of the filing problem codes (README, "Errors"), shown beside the service's own message. */
+const problemCodes: Record<string, [string, string]> = {
+  json_syntax: ["Không phải JSON hợp lệ", "Not valid JSON"],
+  not_feature_collection: ["Không phải một GeoJSON FeatureCollection", "Not a GeoJSON FeatureCollection"],
+  no_features: ["Tệp không có đối tượng nào", "The file has no features"],
+  too_many_features: ["Quá nhiều đối tượng", "Too many features"],
+  missing_layer: ["Thiếu lớp (layer)", "The layer is missing"],
+  unknown_layer: ["Lớp không hợp lệ", "Unknown layer"],
+  layer_not_allowed: ["Nhà cung cấp không được nộp lớp này", "This provider may not file this layer"],
+  missing_as_of: ["Thiếu ngày số liệu (as_of)", "The date (as_of) is missing"],
+  bad_as_of: ["Ngày không đúng dạng YYYY-MM-DD", "The date is not YYYY-MM-DD"],
+  future_as_of: ["Ngày số liệu ở tương lai", "The date is in the future"],
+  not_feature: ["Phần tử không phải Feature", "The element is not a Feature"],
+  missing_technology: ["Thiếu công nghệ", "The technology is missing"],
+  unknown_technology: ["Công nghệ không hợp lệ", "Unknown technology"],
+  technology_not_allowed: ["Công nghệ thuộc lớp khác", "The technology belongs to another layer"],
+  bad_programme: ["Chương trình phải là central hoặc local", "The programme must be central or local"],
+  bad_service: ["Dịch vụ phải là tv hoặc radio", "The service must be tv or radio"],
+  bad_speed: ["Tốc độ không hợp lệ", "Invalid speed"],
+  bad_geometry: ["Hình học không hợp lệ", "Invalid geometry"],
+  geometry_type: ["Hình học phải là Polygon hoặc MultiPolygon", "The geometry must be a Polygon or MultiPolygon"],
+  too_few_positions: ["Vòng có ít hơn 4 điểm", "A ring with fewer than 4 positions"],
+  unclosed_ring: ["Vòng không khép kín", "A ring is not closed"],
+  self_intersection: ["Đường biên tự cắt nhau", "A ring crosses itself"],
+  coordinate_out_of_range: ["Toạ độ ngoài phạm vi", "A coordinate is out of range"],
+  far_from_province: ["Ở quá xa tỉnh (có thể đã đảo kinh độ và vĩ độ)", "Far from the province (latitude and longitude swapped?)"],
+  missing_commune_code: ["Thiếu mã xã", "The commune code is missing"],
+  unknown_commune: ["Mã xã không có trong tỉnh", "No commune with this code in the province"],
+  bad_share: ["Tỷ lệ phải từ 0 đến 1", "The share must be from 0 to 1"],
+  duplicate_declaration: ["Khai báo trùng xã và công nghệ", "The same commune and technology twice"],
+  csv_header: ["Thiếu cột bắt buộc trong CSV", "A required CSV column is missing"],
+  csv_row: ["Dòng CSV không hợp lệ", "An invalid CSV row"],
+};
+
+const STORAGE_KEY = "phusong.lang";
+
+let current: Lang = readStoredLang();
+
+function readStoredLang(): Lang {
+  try {
+    return localStorage.getItem(STORAGE_KEY) === "en" ? "en" : "vi";
+  } catch {
+    return "vi";
+  }
+}
+
+export function lang(): Lang {
+  return current;
+}
+
+/** Switches the language, remembers it, and updates <html lang>. */
+export function setLang(l: Lang): void {
+  current = l;
+  try {
+    localStorage.setItem(STORAGE_KEY, l);
+  } catch {
+    // Private browsing may refuse storage; the switch still works for this page.
+  }
+  document.documentElement.lang = l;
+}
+
+/** The string of key in the current language, with {name} placeholders filled. */
+export function t(key: Key, params: Record<string, string | number> = {}): string {
+  const s: string = current === "en" ? en[key] : vi[key];
+  return s.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+}
+
+/** The explanation of a filing problem code, or "" for an unknown code. */
+export function problemText(code: string): string {
+  const p = problemCodes[code];
+  return p ? p[current === "en" ? 1 : 0] : "";
+}
+
+const locales: Record<Lang, string> = { vi: "vi-VN", en: "en-GB" };
+
+/** A whole number: 854.131 (vi), 854,131 (en). */
+export function fmtInt(n: number): string {
+  return new Intl.NumberFormat(locales[current], { maximumFractionDigits: 0 }).format(Math.round(n));
+}
+
+/** A share 0–1 as a percentage with one decimal: 94,0% (vi), 94.0% (en). */
+export function fmtPct(share: number, digits = 1): string {
+  return new Intl.NumberFormat(locales[current], {
+    style: "percent",
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(share);
+}
+
+/** A change in percentage points with its sign: +1,2 điểm % / +1.2 pts. */
+export function fmtPoints(delta: number): string {
+  const v = new Intl.NumberFormat(locales[current], {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+    signDisplay: "exceptZero",
+  }).format(delta * 100);
+  return current === "en" ? `${v} pts` : `${v} điểm %`;
+}
+
+/** A signed whole number: +1.234 / −56. */
+export function fmtSigned(n: number): string {
+  return new Intl.NumberFormat(locales[current], { maximumFractionDigits: 0, signDisplay: "exceptZero" }).format(Math.round(n));
+}
+
+/** A date and time of the service (RFC 3339) in local time. */
+export function fmtDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(locales[current], { dateStyle: "medium", timeStyle: "short" }).format(d);
+}
+
+/** A file size: 12,3 kB. */
+export function fmtBytes(n: number): string {
+  if (n < 1024) return `${fmtInt(n)} B`;
+  const kb = n / 1024;
+  const f = new Intl.NumberFormat(locales[current], { maximumFractionDigits: 1 });
+  return kb < 1024 ? `${f.format(kb)} kB` : `${f.format(kb / 1024)} MB`;
+}
+
+/** Applies the language to every element marked data-i18n (text) or data-i18n-aria (aria-label). */
+export function translateDocument(root: ParentNode = document): void {
+  root.querySelectorAll<HTMLElement>("[data-i18n]").forEach((el) => {
+    el.textContent = t(el.dataset.i18n as Key);
+  });
+  root.querySelectorAll<HTMLElement>("[data-i18n-aria]").forEach((el) => {
+    el.setAttribute("aria-label", t(el.dataset.i18nAria as Key));
+  });
+}
+
+/** How technologies are named to officials; an unknown one is shown as filed. */
+const techNames: Record<string, [string, string]> = {
+  FTTH: ["Cáp quang (FTTH)", "Fibre (FTTH)"],
+  cable: ["Cáp truyền hình", "Cable"],
+  fixed_wireless: ["Vô tuyến cố định", "Fixed wireless"],
+  fixed_line: ["Điện thoại cố định", "Fixed line"],
+  analogue_tv: ["Truyền hình tương tự", "Analogue TV"],
+  FM: ["Phát thanh FM", "FM radio"],
+  AM: ["Phát thanh AM", "AM radio"],
+  satellite: ["Vệ tinh", "Satellite"],
+  "DVB-T2": ["Truyền hình số DVB-T2", "DVB-T2 digital TV"],
+  "DVB-T": ["Truyền hình số DVB-T", "DVB-T digital TV"],
+};
+
+export function techName(v: string): string {
+  const n = techNames[v];
+  return n ? n[current === "en" ? 1 : 0] : v;
+}
+
+/** Providers' own spellings; an unknown provider is shown by its name in the service. */
+const providerNames: Record<string, [string, string]> = {
+  viettel: ["Viettel", "Viettel"],
+  vnpt: ["VNPT", "VNPT"],
+  mobifone: ["MobiFone", "MobiFone"],
+  vietnamobile: ["Vietnamobile", "Vietnamobile"],
+  fpt: ["FPT Telecom", "FPT Telecom"],
+  vtv: ["VTV", "VTV"],
+  vov: ["VOV", "VOV"],
+  "hoabinh-ptth": ["Đài PT-TH Hòa Bình", "Hòa Bình Radio and TV"],
+};
+
+export function providerName(v: string): string {
+  const n = providerNames[v.toLowerCase()];
+  return n ? n[current === "en" ? 1 : 0] : v;
+}

@@ -1,0 +1,420 @@
+// Phủ Sóng's web application: wires the service's figures to the map, the
+// panels and the URL. Every figure shown comes from the API; the page only
+// formats it.
+import "./style.css";
+import type { StyleSpecification } from "maplibre-gl";
+import {
+  ApiError,
+  LAYERS,
+  communesURL,
+  fetchJSON,
+  isLayer,
+  type CommuneCard,
+  type CommuneCollection,
+  type CommuneProps,
+  type LayerId,
+  type LayerInfo,
+  type LayerSummary,
+  type PageConfig,
+  type SummaryAll,
+} from "./api";
+import { layerTitle, renderCard } from "./card";
+import { byId, h } from "./dom";
+import { fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
+import { COMMUNE_FILL, MapView } from "./map";
+import { dissolve, labelPoint } from "./outlines";
+import { Tabs } from "./panels";
+import { renderLegend, thresholds, type Thresholds } from "./scale";
+import { parseState, writeState, type State, type Tab } from "./state";
+import { renderDistricts, renderSummary } from "./summary";
+import { UploadPage } from "./upload";
+
+performance.mark("phusong:start");
+const state: State = parseState(location.hash);
+
+// Data, fetched once and kept until an accepted filing changes it.
+let info: LayerInfo[] = [];
+let summary: SummaryAll | null = null;
+let communes: CommuneCollection | null = null;
+let card: CommuneCard | null = null;
+const communeCache = new Map<string, Promise<CommuneCollection>>();
+const breakdownCache = new Map<LayerId, Promise<{ provider: LayerSummary; technology: LayerSummary }>>();
+
+function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
+  const key = `${layer}|${by}`;
+  let p = communeCache.get(key);
+  if (!p) {
+    p = fetchJSON<CommuneCollection>(communesURL(layer, by));
+    p.catch(() => communeCache.delete(key));
+    communeCache.set(key, p);
+  }
+  return p;
+}
+
+function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; technology: LayerSummary }> {
+  let p = breakdownCache.get(layer);
+  if (!p) {
+    p = Promise.all([
+      fetchJSON<LayerSummary>(`/api/v1/summary?layer=${layer}&breakdown=provider`),
+      fetchJSON<LayerSummary>(`/api/v1/summary?layer=${layer}&breakdown=technology`),
+    ]).then(([provider, technology]) => ({ provider, technology }));
+    p.catch(() => breakdownCache.delete(layer));
+    breakdownCache.set(layer, p);
+  }
+  return p;
+}
+
+// Start every request at once: the communes of the first layer are the
+// critical path to the first frame.
+const firstCommunes = loadCommunes(state.layer, state.by);
+firstCommunes.then(() => performance.mark("phusong:communes"), () => undefined);
+const configP = fetchJSON<PageConfig>("/api/v1/config").catch(() => ({ basemap_url: "" }));
+const infoP = fetchJSON<{ layers: LayerInfo[] }>("/api/v1/layers").then((r) => r.layers);
+const summaryP = fetchJSON<SummaryAll>("/api/v1/summary");
+
+setLang(lang());
+translateDocument();
+
+const statusEl = byId("app-status");
+function showError(e: unknown): void {
+  const detail = e instanceof ApiError ? `${e.status} ${e.message}` : String(e);
+  statusEl.textContent = t("app.error", { detail });
+  statusEl.classList.add("error");
+  statusEl.hidden = false;
+  console.error(e);
+}
+
+/** A basemap style fetched by the page (so a failure falls back to none), or null. */
+async function basemapStyle(url: string): Promise<StyleSpecification | null> {
+  if (!url) return null;
+  try {
+    return await fetchJSON<StyleSpecification>(url);
+  } catch (e) {
+    console.warn("basemap style not loaded; drawing without it", e);
+    return null;
+  }
+}
+
+let th: Thresholds | null = null;
+
+const mapView = new MapView({
+  container: byId("map"),
+  labelLayer: byId("labels"),
+  tooltip: byId("tooltip"),
+  basemap: await basemapStyle((await configP).basemap_url),
+  view: state.view,
+  onSelect: (code) => void selectCommune(code, false),
+  onViewChange: (view) => {
+    state.view = view;
+    writeState(state);
+  },
+  describe: (p: CommuneProps) => [p.name, `${p.district} · ${fmtPct(p.share_covered)}`],
+});
+
+const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
+  state.tab = tab;
+  writeState(state);
+  if (tab === "upload") upload.activate();
+  else void mapView.setUpload(null);
+});
+
+const upload = new UploadPage(byId("panel-upload"), {
+  map: mapView,
+  layerInfo: () => info,
+  communes: () => communes,
+  showLayer: (layer) => void showLayer(layer, "all"),
+  refresh: refreshAll,
+});
+
+// ---- the layer switcher and the breakdown selectors
+
+function renderLayerSwitcher(): void {
+  const box = byId("layer-options");
+  box.replaceChildren(
+    ...LAYERS.map((id) => {
+      const input = h("input", { type: "radio", name: "layer", value: id, id: `layer-${id}`, checked: id === state.layer });
+      input.addEventListener("change", () => {
+        if (input.checked) void showLayer(id, state.by);
+      });
+      const r = summary?.layers[id];
+      const l = info.find((x) => x.id === id);
+      return h(
+        "div",
+        { class: "layer-option" },
+        input,
+        h(
+          "label",
+          { for: `layer-${id}`, title: l ? (lang() === "en" ? l.description_en : l.description_vi) : undefined },
+          h("span", { class: "layer-name" }, layerTitle(info, id)),
+          r ? h("span", { class: "layer-figure" }, fmtPct(r.share)) : null,
+        ),
+      );
+    }),
+  );
+}
+
+async function renderSelectors(): Promise<void> {
+  const providerSel = byId<HTMLSelectElement>("provider-select");
+  const techSel = byId<HTMLSelectElement>("technology-select");
+  const layer = state.layer;
+  const b = await loadBreakdowns(layer);
+  if (layer !== state.layer) return;
+  const providers = (b.provider.breakdowns ?? []).filter((x) => x.kind === "provider");
+  const largest = (b.provider.breakdowns ?? []).find((x) => x.kind === "largest");
+  const opts: HTMLOptionElement[] = [h("option", { value: "all" }, t("filters.allProviders"))];
+  for (const p of providers) opts.push(h("option", { value: p.key }, providerName(p.value ?? p.key)));
+  if (providers.length > 1) {
+    if (largest?.value) opts.push(h("option", { value: "largest" }, t("filters.largest", { name: providerName(largest.value) })));
+    opts.push(h("option", { value: "multi" }, t("filters.multi")));
+  }
+  providerSel.replaceChildren(...opts);
+  providerSel.disabled = providers.length === 0;
+  providerSel.value = state.by.startsWith("technology:") ? "all" : state.by;
+  const techs = (b.technology.breakdowns ?? []).filter((x) => x.kind === "technology");
+  techSel.replaceChildren(
+    h("option", { value: "all" }, t("filters.allTechnologies")),
+    ...techs.map((x) => h("option", { value: x.key }, techName(x.value ?? x.key))),
+  );
+  techSel.disabled = techs.length === 0;
+  techSel.value = state.by.startsWith("technology:") ? state.by : "all";
+
+  // What the map is coloured by, with the province's figure of that choice.
+  const line = byId("selection-line");
+  const chosen = [...(b.provider.breakdowns ?? []), ...(b.technology.breakdowns ?? [])].find((x) => x.key === state.by);
+  if (chosen && state.by !== "all") {
+    const what =
+      chosen.kind === "provider"
+        ? providerName(chosen.value ?? "")
+        : chosen.kind === "technology"
+          ? techName(chosen.value ?? "")
+          : chosen.kind === "largest"
+            ? t("filters.largest", { name: providerName(chosen.value ?? "") })
+            : t("filters.multi");
+    line.textContent = t("summary.selection", {
+      what,
+      share: fmtPct(chosen.province.share),
+      n: fmtInt(chosen.province.covered),
+      d: fmtInt(chosen.province.population),
+    });
+    line.hidden = false;
+  } else {
+    line.hidden = true;
+  }
+  renderDistricts(byId("districts"), b.provider, info);
+}
+
+byId<HTMLSelectElement>("provider-select").addEventListener("change", (e) => void showLayer(state.layer, (e.target as HTMLSelectElement).value));
+byId<HTMLSelectElement>("technology-select").addEventListener("change", (e) => void showLayer(state.layer, (e.target as HTMLSelectElement).value));
+
+// ---- the communes on the map
+
+let labelsFor: CommuneCollection | null = null;
+let outlinesFor = "";
+
+/** After the first frame: the names and the district outlines, which need the shapes only once. */
+function decorate(fc: CommuneCollection): void {
+  const shapes = fc.features.map((f) => f.properties.code).join(",") + fc.features.length;
+  if (labelsFor === null || outlinesFor !== shapes) {
+    outlinesFor = shapes;
+    setTimeout(() => {
+      mapView.labels.set(
+        fc.features.flatMap((f) => {
+          const p = labelPoint(f);
+          return p ? [{ code: f.properties.code, name: f.properties.name, population: f.properties.population, lngLat: p }] : [];
+        }),
+      );
+      if (state.commune) mapView.labels.select(state.commune);
+      void dissolve(fc.features).then((o) => mapView.setOutlines(o));
+    }, 0);
+  }
+  labelsFor = fc;
+  renderCommuneSelect(fc);
+  const note = byId("map-note");
+  note.hidden = !fc.boundary_note;
+  note.textContent = fc.boundary_note ? t("note.approximate") : "";
+}
+
+function renderCommuneSelect(fc: CommuneCollection): void {
+  const sel = byId<HTMLSelectElement>("commune-select");
+  const byDistrict = new Map<string, CommuneProps[]>();
+  for (const f of fc.features) {
+    const list = byDistrict.get(f.properties.district) ?? [];
+    list.push(f.properties);
+    byDistrict.set(f.properties.district, list);
+  }
+  const collator = new Intl.Collator("vi");
+  const groups = [...byDistrict.entries()].sort((a, b) => collator.compare(a[0], b[0]));
+  sel.replaceChildren(
+    h("option", { value: "" }, t("commune.choose")),
+    ...groups.map(([district, list]) =>
+      h("optgroup", { label: district }, ...list.sort((a, b) => collator.compare(a.name, b.name)).map((p) => h("option", { value: p.code }, p.name))),
+    ),
+  );
+  sel.value = state.commune ?? "";
+}
+
+byId<HTMLSelectElement>("commune-select").addEventListener("change", (e) => {
+  const code = (e.target as HTMLSelectElement).value;
+  void selectCommune(code || null, true);
+});
+
+/** Shows a layer coloured by a breakdown ("all" for every provider together). */
+async function showLayer(layer: LayerId, by: string): Promise<void> {
+  if (by !== "all") {
+    // Keep the provider or technology if the layer has it.
+    const b = await loadBreakdowns(layer).catch(() => null);
+    const keys = new Set([...(b?.provider.breakdowns ?? []), ...(b?.technology.breakdowns ?? [])].map((x) => x.key));
+    if (!keys.has(by)) by = "all";
+  }
+  state.layer = layer;
+  state.by = by;
+  writeState(state);
+  for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layer]")) input.checked = input.value === layer;
+  document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
+  document.querySelectorAll("#card tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
+  const selectors = renderSelectors().catch(showError);
+  try {
+    const fc = await loadCommunes(layer, by);
+    if (layer !== state.layer || by !== state.by) return;
+    communes = fc;
+    th = thresholds(fc.method);
+    renderLegend(byId("legend"), th);
+    await mapView.setCommunes(fc, th);
+    decorate(fc);
+    renderMethod(fc);
+    statusEl.hidden = true;
+  } catch (e) {
+    showError(e);
+  }
+  if (card) renderCardNow();
+  await selectors;
+}
+
+function renderMethod(fc: CommuneCollection): void {
+  const m = fc.method;
+  const el = byId("method-line");
+  el.textContent = t("method.line", { name: m.name, cell: fmtInt(m.cell_size_m), at: fmtDateTime(fc.computed_at) });
+  el.title = Object.values(m.rules ?? {}).join("\n");
+}
+
+// ---- the commune card
+
+const cardEl = byId("card");
+
+function renderCardNow(): void {
+  if (!card) return;
+  renderCard(cardEl, card, info, state.layer, () => void selectCommune(null, false));
+}
+
+async function selectCommune(code: string | null, fly: boolean): Promise<void> {
+  state.commune = code;
+  writeState(state);
+  void mapView.select(code);
+  const sel = byId<HTMLSelectElement>("commune-select");
+  if (sel.value !== (code ?? "")) sel.value = code ?? "";
+  if (!code) {
+    card = null;
+    cardEl.hidden = true;
+    cardEl.replaceChildren();
+    return;
+  }
+  if (fly) {
+    const f = communes?.features.find((x) => x.properties.code === code);
+    if (f) mapView.showGeometry(f.geometry, 11);
+  }
+  cardEl.hidden = false;
+  cardEl.setAttribute("aria-busy", "true");
+  if (!card || card.code !== code) cardEl.replaceChildren(h("p", { class: "muted" }, t("card.loading")));
+  try {
+    const c = await fetchJSON<CommuneCard>(`/api/v1/communes/${encodeURIComponent(code)}`);
+    if (state.commune !== code) return;
+    card = c;
+    renderCardNow();
+    cardEl.removeAttribute("aria-busy");
+    if (fly) cardEl.focus({ preventScroll: window.innerWidth > 760 });
+    // On a phone the card is below the map: bring its top into view.
+    else if (window.innerWidth <= 760) cardEl.scrollIntoView({ behavior: "smooth", block: "nearest" });
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return void selectCommune(null, false);
+    showError(e);
+  }
+}
+
+// ---- after a filing: every figure again
+
+async function refreshAll(): Promise<void> {
+  communeCache.clear();
+  breakdownCache.clear();
+  summary = await fetchJSON<SummaryAll>("/api/v1/summary");
+  renderSummary(byId("summary"), summary, info, state.layer);
+  renderLayerSwitcher();
+  await showLayer(state.layer, state.by);
+  if (state.commune) await selectCommune(state.commune, false);
+}
+
+// ---- language
+
+function applyLang(l: Lang): void {
+  setLang(l);
+  translateDocument();
+  for (const b of document.querySelectorAll<HTMLButtonElement>(".lang button")) b.setAttribute("aria-pressed", String(b.dataset.lang === l));
+  renderLayerSwitcher();
+  if (summary) renderSummary(byId("summary"), summary, info, state.layer);
+  if (th) renderLegend(byId("legend"), th);
+  if (communes) {
+    renderMethod(communes);
+    renderCommuneSelect(communes);
+    byId("map-note").textContent = communes.boundary_note ? t("note.approximate") : "";
+  }
+  renderCardNow();
+  void renderSelectors();
+  upload.render();
+  tabs.translate();
+  statusEl.textContent = statusEl.classList.contains("error") ? statusEl.textContent : t("app.loading");
+}
+
+for (const b of document.querySelectorAll<HTMLButtonElement>(".lang button")) {
+  b.addEventListener("click", () => applyLang(b.dataset.lang === "en" ? "en" : "vi"));
+}
+
+// ---- start
+
+/** Hooks for the browser tests and for debugging: what is drawn, not only the DOM. */
+declare global {
+  interface Window {
+    __phusong?: unknown;
+  }
+}
+window.__phusong = {
+  map: mapView.map,
+  state: () => ({ ...state }),
+  firstCommuneFrame: () => mapView.firstCommuneFrame,
+  renderedCommunes: () => mapView.map.queryRenderedFeatures({ layers: [COMMUNE_FILL] }).map((f) => f.properties),
+  pixelsAt: (lngLats: [number, number][]) => mapView.pixelsAt(lngLats),
+  labelPoint: (code: string) => {
+    const f = communes?.features.find((x) => x.properties.code === code);
+    return f ? labelPoint(f) : null;
+  },
+  project: (lngLat: [number, number]) => {
+    const p = mapView.map.project(lngLat);
+    return [p.x, p.y];
+  },
+};
+
+applyLang(lang());
+tabs.select(state.tab, false);
+if (state.tab === "upload") upload.activate();
+
+try {
+  const [i, s] = await Promise.all([infoP, summaryP]);
+  info = i;
+  summary = s;
+  renderLayerSwitcher();
+  renderSummary(byId("summary"), s, info, state.layer);
+} catch (e) {
+  showError(e);
+}
+await firstCommunes.catch(() => undefined);
+await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by);
+if (state.commune) void selectCommune(state.commune, false);
+void tabs.probeFuture().then(() => tabs.select(state.tab, false));

@@ -1,0 +1,340 @@
+// The map: MapLibre GL JS drawing the communes as a choropleth, with
+// district and province outlines, hover and selection, the names of the
+// communes, and the features of an upload. By default the style has no
+// source but the service's own GeoJSON and no glyphs or sprites, so the map
+// makes no request to any other host; a basemap style, when the service is
+// configured with one, is drawn underneath.
+import "maplibre-gl/dist/maplibre-gl.css";
+import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
+import {
+  Map as MapLibreMap,
+  NavigationControl,
+  ScaleControl,
+  prewarm,
+  setWorkerUrl,
+  type ExpressionSpecification,
+  type GeoJSONSource,
+  type LngLatBoundsLike,
+  type MapLayerMouseEvent,
+  type StyleSpecification,
+} from "maplibre-gl";
+import type { FeatureCollection, Geometry, MultiLineString, Position } from "geojson";
+import type { CommuneCollection, CommuneProps } from "./api";
+import { CommuneLabels } from "./labels";
+import { fillColour, type Thresholds } from "./scale";
+import type { View } from "./state";
+
+setWorkerUrl(workerUrl);
+// Start the worker (it loads its own 0.5 MB module) while the page fetches
+// its figures, not after the map is made.
+prewarm();
+
+/** The background of the map without a basemap: a quiet grey-blue, lighter than every class colour. */
+const BACKGROUND = "#e8ecf0";
+
+export const COMMUNE_FILL = "commune-fill";
+
+const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
+
+export interface MapViewOptions {
+  container: HTMLElement;
+  labelLayer: HTMLElement;
+  tooltip: HTMLElement;
+  basemap: StyleSpecification | null;
+  view: View | null;
+  /** Called with the commune clicked on the map. */
+  onSelect: (code: string) => void;
+  /** Called when the user has moved the map. */
+  onViewChange: (view: View) => void;
+  /** The tooltip's text of a commune under the pointer. */
+  describe: (p: CommuneProps) => [string, string];
+}
+
+export class MapView {
+  readonly map: MapLibreMap;
+  readonly ready: Promise<void>;
+  readonly labels: CommuneLabels;
+  /** Milliseconds from navigation to the first frame with commune polygons (performance.now()), once drawn. */
+  firstCommuneFrame: number | null = null;
+  private hovered: string | null = null;
+  private selected: string | null = null;
+  private fitted = false;
+  private bounds: [number, number, number, number] | null = null;
+
+  constructor(private readonly opt: MapViewOptions) {
+    const style: StyleSpecification = opt.basemap ?? {
+      version: 8,
+      sources: {},
+      layers: [{ id: "background", type: "background", paint: { "background-color": BACKGROUND } }],
+    };
+    this.map = new MapLibreMap({
+      container: opt.container,
+      style,
+      center: opt.view ? [opt.view.lon, opt.view.lat] : [105.3, 20.7],
+      zoom: opt.view ? opt.view.zoom : 8,
+      minZoom: 5,
+      maxZoom: 16,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      attributionControl: opt.basemap ? { compact: true } : false,
+      fadeDuration: 0,
+    });
+    this.fitted = opt.view !== null;
+    this.userMoved = opt.view !== null;
+    this.map.touchZoomRotate.disableRotation();
+    this.map.keyboard.disableRotation();
+    this.map.addControl(new NavigationControl({ showCompass: false }), "top-right");
+    this.map.addControl(new ScaleControl({ unit: "metric" }), "bottom-right");
+    this.labels = new CommuneLabels(this.map, opt.labelLayer);
+    // Sources and layers go in as soon as the style is parsed, not at "load"
+    // (after the first, empty frame), so the worker tiles the communes while
+    // WebGL starts up.
+    this.ready = new Promise((resolve) => {
+      const go = () => {
+        performance.mark("phusong:style-load");
+        resolve();
+      };
+      if (this.map.isStyleLoaded()) go();
+      else this.map.once("style.load", go);
+    });
+    this.ready.then(() => this.addLayers());
+    this.map.on("moveend", (e) => {
+      // The view goes into the URL once the user has moved the map; until
+      // then a link fits the province to whatever screen opens it.
+      if ((e as { originalEvent?: Event }).originalEvent) this.userMoved = true;
+      if (!this.userMoved) return;
+      const c = this.map.getCenter();
+      opt.onViewChange({ zoom: this.map.getZoom(), lat: c.lat, lon: c.lng });
+    });
+  }
+
+  private userMoved = false;
+
+  private addLayers(): void {
+    const m = this.map;
+    const opacity = this.opt.basemap ? 0.72 : 0.92;
+    m.addSource("communes", { type: "geojson", data: EMPTY, promoteId: "code" });
+    m.addSource("outlines", { type: "geojson", data: EMPTY });
+    m.addSource("upload", { type: "geojson", data: EMPTY });
+    m.addLayer({ id: COMMUNE_FILL, type: "fill", source: "communes", paint: { "fill-color": "#ccc", "fill-opacity": opacity } });
+    m.addLayer({
+      id: "commune-line",
+      type: "line",
+      source: "communes",
+      paint: { "line-color": "#ffffff", "line-opacity": 0.75, "line-width": ["interpolate", ["linear"], ["zoom"], 7, 0.3, 11, 1.2] },
+    });
+    m.addLayer({
+      id: "district-line",
+      type: "line",
+      source: "outlines",
+      filter: ["==", ["get", "kind"], "district"],
+      layout: { "line-join": "round" },
+      paint: { "line-color": "#26323f", "line-opacity": 0.85, "line-width": ["interpolate", ["linear"], ["zoom"], 7, 0.9, 11, 2.2] },
+    });
+    m.addLayer({
+      id: "province-line",
+      type: "line",
+      source: "outlines",
+      filter: ["==", ["get", "kind"], "province"],
+      layout: { "line-join": "round" },
+      paint: { "line-color": "#0e1a26", "line-width": ["interpolate", ["linear"], ["zoom"], 7, 2, 11, 3.5] },
+    });
+    const selected: ExpressionSpecification = ["boolean", ["feature-state", "selected"], false];
+    const hovered: ExpressionSpecification = ["boolean", ["feature-state", "hover"], false];
+    m.addLayer({
+      id: "commune-hover",
+      type: "line",
+      source: "communes",
+      paint: { "line-color": "#0e1a26", "line-width": 2.5, "line-opacity": ["case", hovered, 1, 0] },
+    });
+    m.addLayer({
+      id: "commune-selected-casing",
+      type: "line",
+      source: "communes",
+      layout: { "line-join": "round" },
+      paint: { "line-color": "#ffffff", "line-width": 6, "line-opacity": ["case", selected, 1, 0] },
+    });
+    m.addLayer({
+      id: "commune-selected",
+      type: "line",
+      source: "communes",
+      layout: { "line-join": "round" },
+      paint: { "line-color": "#0e1a26", "line-width": 3, "line-opacity": ["case", selected, 1, 0] },
+    });
+    const problem: ExpressionSpecification = ["boolean", ["get", "problem"], false];
+    m.addLayer({
+      id: "upload-fill",
+      type: "fill",
+      source: "upload",
+      paint: { "fill-color": ["case", problem, "#c2255c", "#0b3d5c"], "fill-opacity": ["case", problem, 0.35, 0.12] },
+    });
+    m.addLayer({
+      id: "upload-line",
+      type: "line",
+      source: "upload",
+      paint: {
+        "line-color": ["case", problem, "#c2255c", "#0b3d5c"],
+        "line-width": ["case", problem, 3, 1.5],
+        "line-dasharray": [2, 1.5],
+      },
+    });
+
+    m.on("mousemove", COMMUNE_FILL, (e) => this.hover(e));
+    m.on("mouseleave", COMMUNE_FILL, () => this.hover(null));
+    m.on("click", COMMUNE_FILL, (e) => {
+      const code = e.features?.[0]?.properties?.code;
+      if (typeof code === "string") this.opt.onSelect(code);
+    });
+  }
+
+  private hover(e: MapLayerMouseEvent | null): void {
+    const f = e?.features?.[0];
+    const code = typeof f?.properties?.code === "string" ? (f.properties.code as string) : null;
+    if (code !== this.hovered) {
+      if (this.hovered) this.map.setFeatureState({ source: "communes", id: this.hovered }, { hover: false });
+      if (code) this.map.setFeatureState({ source: "communes", id: code }, { hover: true });
+      this.hovered = code;
+    }
+    this.map.getCanvas().style.cursor = code ? "pointer" : "";
+    const tip = this.opt.tooltip;
+    if (!e || !f || !code) {
+      tip.hidden = true;
+      return;
+    }
+    const [title, detail] = this.opt.describe(f.properties as CommuneProps);
+    tip.replaceChildren(Object.assign(document.createElement("strong"), { textContent: title }), document.createElement("br"), detail);
+    tip.hidden = false;
+    const { width, height } = this.opt.container.getBoundingClientRect();
+    const x = Math.min(e.point.x + 14, width - tip.offsetWidth - 4);
+    const y = e.point.y + 14 + tip.offsetHeight > height ? e.point.y - tip.offsetHeight - 10 : e.point.y + 14;
+    tip.style.transform = `translate(${Math.max(4, x)}px, ${Math.max(4, y)}px)`;
+  }
+
+  /** Draws a layer's communes coloured by the thresholds; the first call also fits the map to them. */
+  async setCommunes(fc: CommuneCollection, th: Thresholds): Promise<void> {
+    await this.ready;
+    this.map.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
+    (this.map.getSource("communes") as GeoJSONSource).setData(fc);
+    performance.mark("phusong:set-data");
+    this.bounds = bboxOf(fc);
+    if (!this.fitted && this.bounds) {
+      this.fitted = true;
+      this.fitProvince(false);
+    }
+    if (this.firstCommuneFrame === null) this.watchFirstFrame();
+    this.map.once("sourcedata", () => performance.mark("phusong:sourcedata"));
+    if (this.selected) this.map.setFeatureState({ source: "communes", id: this.selected }, { selected: true });
+  }
+
+  private watchFirstFrame(): void {
+    const check = () => {
+      if (this.map.queryRenderedFeatures({ layers: [COMMUNE_FILL] }).length > 0) {
+        this.firstCommuneFrame = performance.now();
+        this.map.off("render", check);
+        document.documentElement.dataset.mapDrawn = "true";
+      }
+    };
+    this.map.on("render", check);
+  }
+
+  /** Fits the map to the communes. */
+  fitProvince(animate = true): void {
+    if (!this.bounds) return;
+    const [x0, y0, x1, y1] = this.bounds;
+    this.map.fitBounds(
+      [
+        [x0, y0],
+        [x1, y1],
+      ],
+      { padding: fitPadding(this.opt.container), animate },
+    );
+  }
+
+  async setOutlines(fc: FeatureCollection<MultiLineString>): Promise<void> {
+    await this.ready;
+    (this.map.getSource("outlines") as GeoJSONSource).setData(fc);
+  }
+
+  /** Marks a commune as selected (or none). */
+  async select(code: string | null): Promise<void> {
+    await this.ready;
+    if (this.selected) this.map.setFeatureState({ source: "communes", id: this.selected }, { selected: false });
+    this.selected = code;
+    if (code) this.map.setFeatureState({ source: "communes", id: code }, { selected: true });
+    this.labels.select(code);
+  }
+
+  /** Brings a geometry into view unless it is well inside it already. */
+  showGeometry(g: Geometry | null, maxZoom = 11): void {
+    const b = g ? bboxOfGeometry(g) : null;
+    if (!b) return;
+    const view = this.map.getBounds();
+    const inside = view.getWest() <= b[0] && view.getEast() >= b[2] && view.getSouth() <= b[1] && view.getNorth() >= b[3];
+    if (inside && this.map.getZoom() >= 9) return;
+    this.map.fitBounds(b as LngLatBoundsLike, { padding: fitPadding(this.opt.container), maxZoom });
+  }
+
+  /** Draws the features of an uploaded file; properties.problem marks those with problems. */
+  async setUpload(fc: FeatureCollection | null): Promise<void> {
+    await this.ready;
+    (this.map.getSource("upload") as GeoJSONSource).setData(fc ?? EMPTY);
+  }
+
+  /**
+   * The colours of the canvas at points on the map (for the browser tests,
+   * which check what is drawn, not only the DOM): read in the next frame,
+   * while its drawing buffer is still there.
+   */
+  pixelsAt(lngLats: [number, number][]): Promise<[number, number, number][]> {
+    return new Promise((resolve) => {
+      this.map.once("render", () => {
+        const canvas = this.map.getCanvas();
+        const gl = (canvas.getContext("webgl2") ?? canvas.getContext("webgl")) as WebGLRenderingContext | null;
+        if (!gl) return resolve([]);
+        const ratio = canvas.width / canvas.clientWidth;
+        resolve(
+          lngLats.map((ll) => {
+            const p = this.map.project(ll);
+            const px = new Uint8Array(4);
+            gl.readPixels(Math.round(p.x * ratio), Math.round(canvas.height - p.y * ratio), 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, px);
+            return [px[0], px[1], px[2]];
+          }),
+        );
+      });
+      this.map.triggerRepaint();
+    });
+  }
+}
+
+function fitPadding(container: HTMLElement): number {
+  return container.clientWidth < 500 ? 12 : 36;
+}
+
+function bboxOf(fc: FeatureCollection): [number, number, number, number] | null {
+  let b: [number, number, number, number] | null = null;
+  for (const f of fc.features) {
+    const fb = f.geometry ? bboxOfGeometry(f.geometry) : null;
+    if (!fb) continue;
+    b = b ? [Math.min(b[0], fb[0]), Math.min(b[1], fb[1]), Math.max(b[2], fb[2]), Math.max(b[3], fb[3])] : fb;
+  }
+  return b;
+}
+
+/** The bounding box of a geometry's finite positions, or null. */
+export function bboxOfGeometry(g: Geometry): [number, number, number, number] | null {
+  let b: [number, number, number, number] | null = null;
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (c.length >= 2 && typeof c[0] === "number" && typeof c[1] === "number") {
+      const [x, y] = c as Position;
+      if (!Number.isFinite(x) || !Number.isFinite(y) || Math.abs(x) > 180 || Math.abs(y) > 90) return;
+      b = b ? [Math.min(b[0], x), Math.min(b[1], y), Math.max(b[2], x), Math.max(b[3], y)] : [x, y, x, y];
+      return;
+    }
+    for (const x of c) visit(x);
+  };
+  if (g.type === "GeometryCollection") g.geometries.forEach((x) => visit("coordinates" in x ? x.coordinates : null));
+  else visit(g.coordinates);
+  return b;
+}

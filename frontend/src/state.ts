@@ -1,0 +1,65 @@
+// The view's state lives in the URL's fragment, so that a link shows the
+// same view: #tab=map&layer=mobile&by=provider:viettel&commune=04882&map=9.50/20.7500/105.3500
+// (zoom/latitude/longitude). The fragment never reaches the server, and no
+// token is ever put in it.
+import { isLayer, type LayerId } from "./api";
+
+export type Tab = "map" | "targets" | "gaps" | "whatif" | "upload";
+const TABS: Tab[] = ["map", "targets", "gaps", "whatif", "upload"];
+
+export interface View {
+  zoom: number;
+  lat: number;
+  lon: number;
+}
+
+export interface State {
+  tab: Tab;
+  layer: LayerId;
+  /** The breakdown the map is coloured by: "all", "provider:NAME", "technology:NAME", "largest" or "multi". */
+  by: string;
+  commune: string | null;
+  view: View | null;
+}
+
+const BREAKDOWN = /^(all|largest|multi|(provider|technology):[^&#]{1,100})$/;
+const CODE = /^[0-9A-Za-z_-]{1,32}$/;
+
+export function parseState(hash: string): State {
+  const p = new URLSearchParams(hash.replace(/^#/, ""));
+  const tab = p.get("tab") as Tab;
+  const layer = p.get("layer");
+  const by = p.get("by") || "all";
+  const commune = p.get("commune");
+  return {
+    tab: TABS.includes(tab) ? tab : "map",
+    layer: isLayer(layer) ? layer : "mobile",
+    by: BREAKDOWN.test(by) ? by : "all",
+    commune: commune && CODE.test(commune) ? commune : null,
+    view: parseView(p.get("map")),
+  };
+}
+
+function parseView(v: string | null): View | null {
+  if (!v) return null;
+  const [z, lat, lon] = v.split("/").map(Number);
+  if (![z, lat, lon].every(Number.isFinite) || z < 0 || z > 22 || Math.abs(lat) > 85 || Math.abs(lon) > 180) return null;
+  return { zoom: z, lat, lon };
+}
+
+export function formatState(s: State): string {
+  const p = new URLSearchParams();
+  if (s.tab !== "map") p.set("tab", s.tab);
+  p.set("layer", s.layer);
+  if (s.by !== "all") p.set("by", s.by);
+  if (s.commune) p.set("commune", s.commune);
+  if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);
+  // URLSearchParams escapes ":" and "/"; both are safe in a fragment and easier to read as they are.
+  return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/");
+}
+
+/** Writes the state to the URL without adding a history entry for every pan. */
+export function writeState(s: State): void {
+  const hash = formatState(s);
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+}

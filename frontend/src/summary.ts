@@ -1,0 +1,86 @@
+// The summary panel: for each layer, the share of the population covered
+// and the share of communes reached, always with numerator and denominator;
+// then the current layer by district.
+import { LAYERS, type LayerId, type LayerInfo, type LayerSummary, type SummaryAll } from "./api";
+import { layerTitle } from "./card";
+import { h } from "./dom";
+import { fmtInt, fmtPct, t } from "./i18n";
+
+function bar(share: number): HTMLElement {
+  const meter = h("span", { class: "bar", "aria-hidden": "true" }, h("span", { class: "bar-fill" }));
+  (meter.firstChild as HTMLElement).style.width = `${Math.max(0, Math.min(1, share)) * 100}%`;
+  return meter;
+}
+
+export function renderSummary(el: HTMLElement, s: SummaryAll, info: LayerInfo[], current: LayerId): void {
+  const threshold = fmtPct(s.method.covered_threshold, 0);
+  const rows = LAYERS.map((id) => {
+    const r = s.layers[id];
+    if (!r) return null;
+    return h(
+      "tr",
+      { "data-layer": id, class: id === current ? "current" : undefined },
+      h("th", { scope: "row" }, layerTitle(info, id)),
+      h(
+        "td",
+        { "data-field": "population" },
+        h("span", { class: "big" }, fmtPct(r.share)),
+        bar(r.share),
+        h("span", { class: "fraction" }, t("summary.people", { n: fmtInt(r.covered), d: fmtInt(r.population) })),
+      ),
+      h(
+        "td",
+        { "data-field": "communes" },
+        h("span", { class: "big" }, fmtPct(r.share_reached)),
+        bar(r.share_reached),
+        h("span", { class: "fraction" }, t("summary.communesOf", { n: fmtInt(r.communes_reached), d: fmtInt(r.communes) })),
+      ),
+    );
+  });
+  el.replaceChildren(
+    h(
+      "table",
+      { class: "summary-table" },
+      h("caption", { class: "visually-hidden" }, t("summary.title")),
+      h(
+        "thead",
+        {},
+        h("tr", {}, h("th", { scope: "col" }, t("summary.layer")), h("th", { scope: "col" }, t("summary.population")), h("th", { scope: "col" }, t("summary.communes", { threshold }))),
+      ),
+      h("tbody", {}, ...rows),
+    ),
+  );
+}
+
+export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInfo[]): void {
+  const rows = [...s.districts]
+    .sort((a, b) => a.share - b.share)
+    .map((d) =>
+      h(
+        "tr",
+        { "data-district": d.code ?? "" },
+        h("th", { scope: "row" }, d.name ?? d.code ?? ""),
+        h("td", { class: "num" }, fmtPct(d.share), h("span", { class: "fraction" }, `${fmtInt(d.covered)} / ${fmtInt(d.population)}`)),
+        h("td", { class: "num" }, `${fmtInt(d.communes_reached)} / ${fmtInt(d.communes)}`),
+      ),
+    );
+  el.replaceChildren(
+    h("summary", {}, t("summary.byDistrict", { layer: layerTitle(info, s.layer) })),
+    h(
+      "table",
+      { class: "district-table" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, t("summary.district")),
+          h("th", { scope: "col", class: "num" }, t("summary.population")),
+          h("th", { scope: "col", class: "num" }, t("summary.communes", { threshold: fmtPct(s.method.covered_threshold, 0) })),
+        ),
+      ),
+      h("tbody", {}, ...rows),
+    ),
+  );
+}
