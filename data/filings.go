@@ -294,12 +294,10 @@ func (s *Store) RemoveDemo(ctx context.Context) (int, error) {
 	return int(n), err
 }
 
-// inForceFilter is the SQL that picks, for every provider, layer and
-// technology, the filing in force on a date: the latest by as_of (then by
-// id) among those not withdrawn and dated on or before it. A later filing
-// supersedes an earlier one only for the technologies it contains.
-const inForceFilter = `
-WITH items AS (
+// filingItemsCTE is the common table "items": every technology of every
+// filing not withdrawn and dated on or before ?1, with its provider, layer
+// and date, whether filed as footprints or declarations.
+const filingItemsCTE = `items AS (
   SELECT f.id, f.provider, f.layer, f.as_of, p.technology FROM filings f
     JOIN footprints p ON p.filing_id = f.id
     WHERE f.withdrawn_at IS NULL AND f.as_of <= ?1
@@ -307,7 +305,14 @@ WITH items AS (
   SELECT f.id, f.provider, f.layer, f.as_of, d.technology FROM filings f
     JOIN declarations d ON d.filing_id = f.id
     WHERE f.withdrawn_at IS NULL AND f.as_of <= ?1
-), ranked AS (
+)`
+
+// inForceFilter is the SQL that picks, for every provider, layer and
+// technology, the filing in force on a date: the latest by as_of (then by
+// id) among those not withdrawn and dated on or before it. A later filing
+// supersedes an earlier one only for the technologies it contains.
+const inForceFilter = `
+WITH ` + filingItemsCTE + `, ranked AS (
   SELECT id, technology, ROW_NUMBER() OVER (
     PARTITION BY provider, layer, technology ORDER BY as_of DESC, id DESC) AS rn
   FROM items

@@ -33,15 +33,7 @@ type filingPart struct {
 // and technology) applied to every date at once; the store's tests check
 // that the two agree.
 const inForceDatesQuery = `
-WITH items AS (
-  SELECT f.id, f.provider, f.layer, f.as_of, p.technology FROM filings f
-    JOIN footprints p ON p.filing_id = f.id
-    WHERE f.withdrawn_at IS NULL AND f.as_of <= ?1
-  UNION
-  SELECT f.id, f.provider, f.layer, f.as_of, d.technology FROM filings f
-    JOIN declarations d ON d.filing_id = f.id
-    WHERE f.withdrawn_at IS NULL AND f.as_of <= ?1
-), dates AS (
+WITH ` + filingItemsCTE + `, dates AS (
   SELECT DISTINCT as_of AS day FROM items
 ), ranked AS (
   SELECT dates.day, items.id, items.technology, ROW_NUMBER() OVER (
