@@ -56,7 +56,11 @@ func testServer(t testing.TB) *Server {
 			seeded.err = err
 			return
 		}
-		seeded.srv = New(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		cfg := DefaultConfig()
+		// Benchmarks and tests send many computing requests at once; the
+		// rate-limit test has a server of its own.
+		cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+		seeded.srv = New(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		seeded.err = seeded.srv.Recompute(ctx)
 	})
 	if seeded.err != nil {
