@@ -1,11 +1,8 @@
 package api
 
 import (
-	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"strconv"
 	"strings"
@@ -120,51 +117,11 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		return n, err == nil
 	}
 	render := func() ([]byte, error) { return ts.tileSet(snap).Tile(z, x, y, string(layer), id, props) }
-	if z <= tileCacheZoom {
-		// Low-zoom tiles hold many communes and are asked for by every
-		// viewer: cut once per recompute, then served from memory.
-		ts.s.serveCached(c, snap, fmt.Sprintf("tile:%s/%d/%d/%d", layer, z, x, y), "application/vnd.mapbox-vector-tile", render)
-		return
-	}
-	// A high-zoom tile is small and quick to cut. It changes only with the
-	// snapshot: one weak ETag (gzipped or not) per snapshot lets a map
-	// revalidate without a new tile.
-	h := fnv.New64a()
-	fmt.Fprintf(h, "%s|%s|%s", snap.computedAt, snap.inputsVersion, snap.communesVersion)
-	etag := fmt.Sprintf(`W/"%x"`, h.Sum64())
-	c.Header("ETag", etag)
-	c.Header("Cache-Control", "no-cache")
-	c.Header("Vary", "Accept-Encoding")
-	if c.GetHeader("If-None-Match") == etag {
-		c.Status(http.StatusNotModified)
-		return
-	}
-	tile, err := render()
-	if err != nil {
-		ts.s.fail(c, err)
-		return
-	}
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) && len(tile) > 0 {
-		var buf bytes.Buffer
-		gz, _ := gzip.NewWriterLevel(&buf, gzip.BestSpeed) // a valid level never fails
-		if _, err := gz.Write(tile); err != nil {
-			ts.s.fail(c, err)
-			return
-		}
-		if err := gz.Close(); err != nil {
-			ts.s.fail(c, err)
-			return
-		}
-		tile = buf.Bytes()
-		c.Header("Content-Encoding", "gzip")
-	}
-	c.Data(http.StatusOK, "application/vnd.mapbox-vector-tile", tile)
+	// A tile is cut once per recompute and then served from memory, with
+	// an ETag and its gzip form; the cache is bounded (maxCachedBodies), and
+	// past the bound tiles are cut for each request.
+	ts.s.serveCached(c, snap, fmt.Sprintf("tile:%s/%d/%d/%d", layer, z, x, y), "application/vnd.mapbox-vector-tile", render)
 }
-
-// tileCacheZoom is the highest zoom whose tiles are kept in memory per
-// snapshot; above it a tile covers few communes and is cut in about a
-// millisecond.
-const tileCacheZoom = 10
 
 // tileJSON is a TileJSON 3.0.0 document.
 type tileJSON struct {
