@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -220,7 +221,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 			_, layers[l] = rollups(res.Layer(l).Breakdown(geo.KindAll))
 		}
 		out["layers"] = layers
-		c.JSON(http.StatusOK, withDate(out, asOf, dataAsOf, filter, snap))
+		s.answerSummary(c, snap, asOf, "summary::"+string(filter), withDate(out, asOf, dataAsOf, filter, snap))
 		return
 	}
 	layer := geo.Layer(name)
@@ -256,7 +257,23 @@ func (s *Server) handleSummary(c *gin.Context) {
 		}
 		out["breakdowns"] = items
 	}
-	c.JSON(http.StatusOK, withDate(out, asOf, dataAsOf, filter, snap))
+	s.answerSummary(c, snap, asOf, "summary:"+name+":"+c.Query("breakdown")+":"+string(filter), withDate(out, asOf, dataAsOf, filter, snap))
+}
+
+// answerSummary answers a summary; today's are rendered once per recompute
+// (key names the validated parameters) and served with an ETag and gzip.
+func (s *Server) answerSummary(c *gin.Context, snap *snapshot, asOf, key string, out gin.H) {
+	render := func() ([]byte, error) { return json.Marshal(out) }
+	if asOf == "" {
+		s.serveCached(c, snap, key, "application/json; charset=utf-8", render)
+		return
+	}
+	body, err := render()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
 }
 
 // remoteAt says whether commune i of the snapshot is remote.
