@@ -272,6 +272,11 @@ describe("map application", () => {
       assert.equal(await row.locator(".status").getAttribute("class"), `status status-${p.status}`);
     }
     assert.match(await page.locator("#card .note").textContent(), /gần đúng/);
+    // The history of its share, from the service's history of the commune.
+    const hist = await api(`/api/v1/communes/${target.code}/history`);
+    assert.ok(hist.body.layers.mobile.length > 1);
+    await page.locator('#card [data-slot="history"] svg.chart').waitFor();
+    assert.equal(await page.locator('#card [data-slot="history"] svg.chart path.chart-line').count(), 1);
     // The selection is drawn: the selected outline layer has the commune.
     const selected = await page.evaluate(
       (code) => window.__phusong.map.getFeatureState({ source: "communes", id: code }).selected === true,

@@ -290,3 +290,8 @@ export interface WhatIfAnswer {
   >;
   targets: { id: number; layer: LayerId; title_vi: string; title_en: string; goal: number; before: TargetValue; after: TargetValue; value_change: number }[];
 }
+
+export interface CommuneHistory {
+  code: string;
+  layers: Partial<Record<LayerId, { date: string; population_covered: number; share_covered: number; status: Status }[]>>;
+}

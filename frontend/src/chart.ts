@@ -46,7 +46,7 @@ export function lineChart(o: ChartOptions): SVGSVGElement {
   if (x1 <= x0) x1 = x0 + 1;
   // The value axis starts at 0 unless every value is high, so that small changes near the goal show.
   const values = pts.map((p) => p.value).concat(o.goal ?? []);
-  const lo = Math.min(...values) >= 0.6 ? Math.floor(Math.min(...values) * 10) / 10 : 0;
+  const lo = Math.min(...values) >= 0.6 ? Math.min(0.9, Math.floor(Math.min(...values) * 10) / 10) : 0;
   const hi = 1;
   const X = (d: number) => pad.l + ((d - x0) / (x1 - x0)) * (W - pad.l - pad.r);
   const Y = (v: number) => pad.t + (1 - (v - lo) / (hi - lo)) * (H - pad.t - pad.b);

@@ -11,6 +11,7 @@ import {
   isLayer,
   type CommuneCard,
   type CommuneCollection,
+  type CommuneHistory,
   type CommuneProps,
   type LayerId,
   type LayerInfo,
@@ -18,7 +19,7 @@ import {
   type PageConfig,
   type SummaryAll,
 } from "./api";
-import { layerTitle, renderCard } from "./card";
+import { layerTitle, renderCard, renderHistory } from "./card";
 import { byId, h } from "./dom";
 import { fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
 import { COMMUNE_FILL, MapView } from "./map";
@@ -345,9 +346,21 @@ function renderMethod(fc: CommuneCollection): void {
 
 const cardEl = byId("card");
 
+const historyCache = new Map<string, Promise<CommuneHistory | null>>();
+
 function renderCardNow(): void {
   if (!card) return;
+  const code = card.code;
   renderCard(cardEl, card, info, state.layer, () => void selectCommune(null, false));
+  let hist = historyCache.get(code);
+  if (!hist) {
+    // An older service has no history: the slot stays hidden.
+    hist = fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(code)}/history`).catch(() => null);
+    historyCache.set(code, hist);
+  }
+  void hist.then((x) => {
+    if (x && card?.code === code) renderHistory(cardEl, x, info, state.layer);
+  });
 }
 
 async function selectCommune(code: string | null, fly: boolean): Promise<void> {
@@ -388,6 +401,7 @@ async function selectCommune(code: string | null, fly: boolean): Promise<void> {
 
 async function refreshAll(): Promise<void> {
   communeCache.clear();
+  historyCache.clear();
   breakdownCache.clear();
   summary = await fetchJSON<SummaryAll>("/api/v1/summary");
   renderSummary(byId("summary"), summary, info, state.layer);
