@@ -11,6 +11,7 @@ func (s *Server) routesPlanning(v1, admin *gin.RouterGroup) {
 	v1.GET("/gaps", s.handleGaps)
 	v1.POST("/whatif", s.handleWhatIf)
 	v1.GET("/report", s.handleReport)
+	v1.GET("/communes/:code/history", s.handleCommuneHistory)
 
 	admin.POST("/targets", s.handleTargetAdd)
 	admin.PATCH("/targets/:id", s.handleTargetChange)

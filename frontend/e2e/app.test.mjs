@@ -12,7 +12,7 @@
 // features), not only in the DOM. Any request to a host other than the
 // service fails the run.
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -57,6 +57,23 @@ function parseShown(text, lang) {
   let s = text.replace(/[%\s\u00a0]/g, "").replace("−", "-");
   s = lang === "vi" ? s.replace(/\./g, "").replace(",", ".") : s.replace(/,/g, "");
   return Number(s);
+}
+
+/** A whole number in a text with words around it: "8.675 người" → 8675 (vi). */
+function parseCount(text, lang) {
+  return parseShown(text.replace(/[^\d.,−-]/g, ""), lang);
+}
+
+/** The page position of a commune's label point when it is on the bare canvas (not under a panel or control), or null. */
+async function canvasPoint(page, code) {
+  return page.evaluate((c) => {
+    const ll = window.__phusong.labelPoint(c);
+    if (!ll) return null;
+    const [x, y] = window.__phusong.project(ll);
+    const r = document.getElementById("map").getBoundingClientRect();
+    const el = document.elementFromPoint(r.left + x, r.top + y);
+    return el && el.tagName === "CANVAS" ? [r.left + x, r.top + y] : null;
+  }, code);
 }
 
 async function api(path, init = {}) {
@@ -255,6 +272,11 @@ describe("map application", () => {
       assert.equal(await row.locator(".status").getAttribute("class"), `status status-${p.status}`);
     }
     assert.match(await page.locator("#card .note").textContent(), /gần đúng/);
+    // The history of its share, from the service's history of the commune.
+    const hist = await api(`/api/v1/communes/${target.code}/history`);
+    assert.ok(hist.body.layers.mobile.length > 1);
+    await page.locator('#card [data-slot="history"] svg.chart').waitFor();
+    assert.equal(await page.locator('#card [data-slot="history"] svg.chart path.chart-line').count(), 1);
     // The selection is drawn: the selected outline layer has the commune.
     const selected = await page.evaluate(
       (code) => window.__phusong.map.getFeatureState({ source: "communes", id: code }).selected === true,
@@ -406,6 +428,143 @@ describe("map application", () => {
     await page.close();
   });
 
+  test("the targets view shows the four targets with the API's values", async () => {
+    const { body } = await api("/api/v1/targets");
+    assert.equal(body.targets.length, 4);
+    const page = await newPage();
+    await openMap(page, "#tab=targets");
+    await page.locator("#targets [data-target-id]").first().waitFor();
+    const ids = await page.$$eval("#targets [data-target-id]", (els) => els.map((e) => Number(e.dataset.targetId)));
+    assert.deepEqual(ids, body.targets.map((x) => x.id));
+    for (const tg of body.targets) {
+      const card = page.locator(`#targets [data-target-id="${tg.id}"]`);
+      const shown = parseShown(await card.locator('[data-field="value"]').textContent(), "vi");
+      assert.ok(Math.abs(shown - 100 * tg.current.value) <= 0.05 + 1e-9, `target ${tg.id}: ${shown}% vs ${tg.current.value}`);
+      assert.equal(await card.locator('[data-field="met"]').getAttribute("data-met"), String(tg.current.met));
+      assert.equal(parseCount(await card.locator('[data-field="gap_people"]').textContent(), "vi"), tg.current.gap_people);
+      assert.equal(parseCount(await card.locator('[data-field="gap_communes"]').textContent(), "vi"), tg.current.gap_communes);
+      const forecast = await card.locator('[data-field="forecast"]').textContent();
+      if (!tg.current.met && tg.forecast.outcome === "not_at_current_pace") assert.match(forecast, /chưa đạt được với tốc độ hiện tại/);
+      if (!tg.current.met && tg.forecast.outcome === "forecast") {
+        const [y, m, d] = tg.forecast.date.split("-");
+        assert.ok(forecast.includes(`${d}/${m}/${y}`), `forecast ${forecast} vs ${tg.forecast.date}`);
+      }
+      // The trend is drawn: one chart with a line through the history.
+      assert.equal(await card.locator("svg.chart path.chart-line").count(), tg.history.length > 1 ? 1 : 0);
+    }
+    assert.equal(await page.locator("#targets-report").getAttribute("href"), "/api/v1/report");
+    await page.screenshot({ path: join(artifacts, "targets.png") });
+    // The link of a target opens the gaps of its layer.
+    const tg = body.targets.find((x) => x.layer !== "mobile");
+    await page.click(`#targets [data-target-id="${tg.id}"] .target-link`);
+    await page.locator("#gaps-table tbody tr").first().waitFor();
+    assert.match(page.url(), /tab=gaps/);
+    assert.match(page.url(), new RegExp(`layer=${tg.layer}`));
+    assert.equal(await page.locator("#gaps-layer").inputValue(), tg.layer);
+    await page.close();
+  });
+
+  test("the gaps table ranks communes as the API does and outlines them on the map", async () => {
+    const { body } = await api("/api/v1/gaps?layer=mobile&limit=10000");
+    const page = await newPage();
+    await openMap(page, "#tab=gaps&layer=mobile");
+    await page.locator("#gaps-table tbody tr").first().waitFor();
+    const rows = await page.$$eval("#gaps-table tbody tr", (trs) => trs.map((tr) => [tr.dataset.code, tr.querySelector('[data-field="people_not_covered"]').textContent]));
+    assert.equal(rows.length, body.communes.length);
+    assert.deepEqual(rows.slice(0, 15).map((r) => r[0]), body.communes.slice(0, 15).map((c) => c.code));
+    rows.slice(0, 15).forEach(([, v], i) => assert.equal(parseShown(v, "vi"), body.communes[i].people_not_covered));
+    assert.equal(Number(await page.locator("#gaps-plan").getAttribute("data-people")), body.plan.people_added);
+    assert.equal(Number(await page.locator("#gaps-plan").getAttribute("data-communes")), body.plan.communes.length);
+    // Outlined on the map: the highlight layer draws the first communes of the ranking.
+    const first = body.communes.slice(0, 8).map((c) => c.code);
+    await page.waitForFunction(
+      (codes) => {
+        const drawn = new Set(window.__phusong.map.queryRenderedFeatures({ layers: ["gaps-line"] }).map((f) => f.properties.code));
+        return codes.every((c) => drawn.has(c));
+      },
+      first,
+      { timeout: 10000 },
+    );
+    await page.screenshot({ path: join(artifacts, "gaps.png") });
+
+    // A row opens the commune's card.
+    await page.click(`#gaps-table tbody tr[data-code="${first[0]}"] button.link`);
+    await page.locator(`#card-title[data-code="${first[0]}"]`).waitFor();
+    assert.match(page.url(), new RegExp(`commune=${first[0]}`));
+
+    // Filters: remote communes only, in the URL, with the API's list.
+    const remote = await api("/api/v1/gaps?layer=mobile&remote=true&limit=10000");
+    await page.selectOption("#gaps-remote", "true");
+    await page.waitForFunction((n) => document.querySelectorAll("#gaps-table tbody tr").length === n, remote.body.communes.length);
+    assert.match(page.url(), /remote=true/);
+    assert.equal(await page.locator("#gaps-table tbody tr").first().getAttribute("data-code"), remote.body.communes[0].code);
+    // Sorting by name, then the CSV of the table as shown.
+    await page.click('button[data-sort="name"]');
+    assert.match(page.url(), /sort=name/);
+    assert.equal(await page.locator('th[aria-sort="ascending"] button[data-sort="name"]').count(), 1);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#gaps-csv")]);
+    const csv = readFileSync(await download.path(), "utf8");
+    assert.ok(csv.startsWith("\ufeffrank,code,name,"), csv.slice(0, 40));
+    const lines = csv.trim().split(/\r\n/);
+    assert.equal(lines.length, remote.body.communes.length + 1);
+    const collator = new Intl.Collator("vi");
+    const names = [...remote.body.communes].sort((a, b) => collator.compare(a.name, b.name) || a.rank - b.rank);
+    assert.equal(lines[1].split(",")[1], names[0].code);
+    await page.close();
+  });
+
+  test("the what-if tool changes the figures, and removing the site restores them", async () => {
+    const { body } = await api("/api/v1/layers/mobile/communes");
+    const page = await newPage();
+    await openMap(page, "#tab=whatif&layer=mobile");
+    await waitRendered(page, "mobile");
+    await page.locator("#whatif-technology").waitFor();
+    assert.equal(await page.locator("#whatif-radius").inputValue(), "3");
+    // An uncovered commune whose label point is on the bare canvas.
+    const uncovered = body.features.map((f) => f.properties).filter((p) => p.status === "none" && p.population > 0).sort((a, b) => b.population - a.population);
+    let target = null;
+    let at = null;
+    for (const p of uncovered) {
+      at = await canvasPoint(page, p.code);
+      if (at) {
+        target = p;
+        break;
+      }
+    }
+    assert.ok(target, "an uncovered commune to click");
+    await page.mouse.click(at[0], at[1]);
+    const sites = await page.evaluate(() => window.__phusong.whatifSites());
+    assert.equal(sites.length, 1);
+    assert.equal(sites[0].technology, "4G");
+    assert.equal(sites[0].radius_m, 3000);
+    const want = await api("/api/v1/whatif", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ sites }) });
+    assert.equal(want.status, 200);
+    const p = want.body.layers.mobile.province;
+    assert.ok(p.after.covered > p.before.covered, "the site adds people");
+    const after = page.locator('#whatif-province tr[data-layer="mobile"] [data-field="after"]');
+    await page.waitForFunction((v) => document.querySelector('#whatif-province tr[data-layer="mobile"] [data-field="after"]')?.dataset.value === String(v), Math.round(p.after.covered), { timeout: 10000 });
+    assert.equal(parseShown(await after.evaluate((el) => el.firstChild.textContent), "vi"), Math.round(p.after.covered));
+    const before = Number(await page.locator('#whatif-province tr[data-layer="mobile"] [data-field="before"]').getAttribute("data-value"));
+    assert.equal(before, Math.round(p.before.covered));
+    // The commune changes, in the list and outlined on the map; the circle is drawn.
+    assert.equal(await page.locator(`#whatif-communes tr[data-code="${target.code}"]`).count(), 1);
+    await page.waitForFunction((code) => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-changed"] }).some((f) => f.properties.code === code), target.code);
+    assert.ok((await page.evaluate(() => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-line"] }).length)) > 0);
+    const tgt = want.body.targets.find((x) => x.layer === "mobile");
+    const tAfter = parseShown(await page.locator(`#whatif-targets tr[data-target-id="${tgt.id}"] [data-field="after"]`).textContent(), "vi");
+    assert.ok(Math.abs(tAfter - 100 * tgt.after.value) <= 0.05 + 1e-9);
+    await page.screenshot({ path: join(artifacts, "whatif.png") });
+
+    // Removing the site restores today's figures.
+    await page.click("#whatif-sites li button");
+    await page.waitForFunction(() => document.querySelector('#whatif-province tr[data-layer="mobile"] [data-field="after"]')?.dataset.value === document.querySelector('#whatif-province tr[data-layer="mobile"] [data-field="before"]')?.dataset.value);
+    assert.equal((await page.evaluate(() => window.__phusong.whatifSites())).length, 0);
+    const now = await api("/api/v1/summary");
+    assert.equal(Number(await after.getAttribute("data-value")), Math.round(now.body.layers.mobile.covered));
+    await page.waitForFunction(() => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-line", "whatif-changed"] }).length === 0);
+    await page.close();
+  });
+
   test("the language switch works and is remembered", async () => {
     const page = await newPage();
     await openMap(page);
@@ -509,6 +668,17 @@ describe("map application", () => {
     assert.ok(cardBox.x >= 0 && cardBox.x + cardBox.width <= 391, `card ${JSON.stringify(cardBox)}`);
     await page.locator("#card").screenshot({ path: join(artifacts, "phone-card.png") });
     await page.close();
+    // The targets, gaps and what-if views fit the phone too.
+    for (const tab of ["targets", "gaps", "whatif"]) {
+      const p = await newPage({ width: 390, height: 844 });
+      await openMap(p, `#tab=${tab}`);
+      await p.locator(`#panel-${tab} h2`).waitFor();
+      await p.waitForFunction((t) => document.querySelector(`#panel-${t}`).childElementCount > 2, tab);
+      const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(over <= 0, `${tab}: the page is ${over} px wider than the phone`);
+      await p.screenshot({ path: join(artifacts, `phone-${tab}.png`), fullPage: true });
+      await p.close();
+    }
   });
 
   test("no request went to another host, and no script error", () => {

@@ -180,3 +180,118 @@ export function communesURL(layer: LayerId, breakdown: string): string {
   const q = breakdown && breakdown !== "all" ? `?breakdown=${encodeURIComponent(breakdown)}` : "";
   return `/api/v1/layers/${layer}/communes${q}`;
 }
+
+// ---- targets, gaps and what-if (README, "Targets and planning")
+
+export interface TargetValue {
+  value: number;
+  numerator: number;
+  denominator: number;
+  met: boolean;
+  gap_people: number;
+  gap_communes: number;
+}
+
+export interface TargetPoint {
+  date: string;
+  value: number;
+  met: boolean;
+  gap_people: number;
+  gap_communes: number;
+}
+
+export interface Forecast {
+  outcome: string;
+  date?: string;
+  note?: string;
+  note_vi?: string;
+  on_track?: boolean;
+}
+
+export interface Target {
+  id: number;
+  layer: LayerId;
+  measure: "population" | "communes";
+  value: number;
+  threshold?: number;
+  deadline: string;
+  filter: string;
+  title_vi: string;
+  title_en: string;
+  source?: string;
+  current: TargetValue;
+  remote_communes?: TargetValue;
+  forecast?: Forecast;
+  history?: TargetPoint[];
+}
+
+export interface TargetsAnswer {
+  computed_at: string;
+  data_as_of: string;
+  targets: Target[];
+}
+
+export interface GapCommune {
+  rank: number;
+  code: string;
+  name: string;
+  district_code: string;
+  district: string;
+  population: number;
+  people_covered: number;
+  people_not_covered: number;
+  share_covered: number;
+  status: Status;
+  remote: boolean;
+  in_plan: boolean;
+}
+
+export interface GapsAnswer {
+  layer: LayerId;
+  data_as_of: string;
+  communes: GapCommune[];
+  plan?: { target_id: number; communes: string[]; people_added: number; value_before: number; value_after: number; meets: boolean } | null;
+  target?: { id: number; title_vi: string; title_en: string; measure: string; value: number } | null;
+  total: { communes: number; people_not_covered: number };
+  remote_set?: { communes: number; source: string; note?: string };
+}
+
+export interface WhatIfSite {
+  lon: number;
+  lat: number;
+  radius_m: number;
+  technology: string;
+  layer: LayerId;
+}
+
+export interface WhatIfCommune {
+  code: string;
+  name: string;
+  district: string;
+  population: number;
+  covered_before: number;
+  covered_after: number;
+  change: number;
+  share_before: number;
+  share_after: number;
+  status_before: Status;
+  status_after: Status;
+}
+
+export interface WhatIfAnswer {
+  layers: Partial<
+    Record<
+      LayerId,
+      {
+        province: { before: Rollup; after: Rollup; change: { covered: number; share: number; communes_reached: number } };
+        communes?: WhatIfCommune[];
+      }
+    >
+  >;
+  targets: { id: number; layer: LayerId; title_vi: string; title_en: string; goal: number; before: TargetValue; after: TargetValue; value_change: number }[];
+}
+
+export interface CommuneHistory {
+  code: string;
+  layers: Partial<Record<LayerId, { date: string; population_covered: number; share_covered: number; status: Status }[]>>;
+}

@@ -1,9 +1,10 @@
 // The commune card: a commune's figures on the four layers, the providers
 // and technologies present, and a note when its shape is approximate. The
 // numbers are the service's (GET /api/v1/communes/{code}), formatted only.
-import { LAYERS, type CommuneCard, type LayerId, type LayerInfo, type Status } from "./api";
+import { lineChart } from "./chart";
+import { LAYERS, type CommuneCard, type CommuneHistory, type LayerId, type LayerInfo, type Status } from "./api";
 import { h, replace } from "./dom";
-import { fmtInt, fmtPct, lang, providerName, t, techName } from "./i18n";
+import { fmtDate, fmtInt, fmtPct, lang, providerName, t, techName } from "./i18n";
 
 export function layerTitle(info: LayerInfo[], id: LayerId): string {
   const l = info.find((x) => x.id === id);
@@ -80,10 +81,29 @@ export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[]
     ),
     h("section", { class: "presence" }, h("h3", {}, t("card.presence")), presence(current)),
     h("details", { class: "presence" }, h("summary", {}, t("card.otherLayers")), ...LAYERS.filter((id) => id !== current).map(presence)),
-    // The history of the commune's share goes here once the service answers
-    // figures as of past dates (issue 5's ?as_of=); until then the slot stays hidden.
+    // The history of the commune's share (renderHistory), hidden until it is loaded.
     h("section", { class: "card-history", "data-slot": "history", hidden: true }, h("h3", {}, t("card.history"))),
     card.boundary === "approximate" ? h("p", { class: "note", role: "note" }, t("card.approximate")) : null,
   );
   el.setAttribute("aria-labelledby", "card-title");
+}
+
+/** Fills the card's history slot with the commune's share on the layer over time (hidden when there is none). */
+export function renderHistory(el: HTMLElement, hist: CommuneHistory, info: LayerInfo[], layer: LayerId): void {
+  const slot = el.querySelector<HTMLElement>("[data-slot=history]");
+  const points = (hist.layers[layer] ?? []).map((p) => ({ date: p.date, value: p.share_covered }));
+  if (!slot || points.length < 2) return;
+  const first = points[0];
+  const last = points[points.length - 1];
+  replace(
+    slot,
+    h("h3", {}, t("card.history")),
+    lineChart({
+      points,
+      width: 340,
+      height: 96,
+      label: t("card.historyLabel", { layer: layerTitle(info, layer), from: fmtDate(first.date), a: fmtPct(first.value), to: fmtDate(last.date), b: fmtPct(last.value) }),
+    }),
+  );
+  slot.hidden = false;
 }

@@ -11,6 +11,7 @@ import {
   isLayer,
   type CommuneCard,
   type CommuneCollection,
+  type CommuneHistory,
   type CommuneProps,
   type LayerId,
   type LayerInfo,
@@ -18,7 +19,7 @@ import {
   type PageConfig,
   type SummaryAll,
 } from "./api";
-import { layerTitle, renderCard } from "./card";
+import { layerTitle, renderCard, renderHistory } from "./card";
 import { byId, h } from "./dom";
 import { fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
 import { COMMUNE_FILL, MapView } from "./map";
@@ -27,7 +28,10 @@ import { Tabs } from "./panels";
 import { renderLegend, thresholds, type Thresholds } from "./scale";
 import { parseState, writeState, type State, type Tab } from "./state";
 import { renderDistricts, renderSummary } from "./summary";
+import { GapsView } from "./gaps";
+import { TargetsView } from "./targets";
 import { UploadPage } from "./upload";
+import { WhatIfView } from "./whatif";
 
 performance.mark("phusong:start");
 const state: State = parseState(location.hash);
@@ -114,8 +118,45 @@ const mapView = new MapView({
 const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
   state.tab = tab;
   writeState(state);
+  activateTab(tab);
+});
+
+/** Starts the view of a tab and stops the others' drawings on the map. */
+function activateTab(tab: Tab): void {
   if (tab === "upload") upload.activate();
   else void mapView.setUpload(null);
+  if (tab === "targets") void targets.activate();
+  if (tab === "gaps") void gaps.activate();
+  else gaps.deactivate();
+  if (tab === "whatif") whatif.activate();
+  else whatif.deactivate();
+}
+
+const targets = new TargetsView(byId("panel-targets"), {
+  info: () => info,
+  showGaps: (layer) => {
+    tabs.select("gaps", false);
+    state.tab = "gaps";
+    void showLayer(layer, "all");
+    activateTab("gaps");
+  },
+});
+
+const gaps = new GapsView(byId("panel-gaps"), {
+  map: mapView,
+  state,
+  info: () => info,
+  communes: () => communes,
+  save: () => writeState(state),
+  showLayer: (layer) => void showLayer(layer, "all"),
+  select: (code) => void selectCommune(code, true),
+});
+
+const whatif = new WhatIfView(byId("panel-whatif"), {
+  map: mapView,
+  state,
+  info: () => info,
+  select: (code) => void selectCommune(code, true),
 });
 
 const upload = new UploadPage(byId("panel-upload"), {
@@ -273,6 +314,9 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   document.querySelectorAll("#card tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   const selectors = renderSelectors().catch(showError);
+  // The gaps and what-if views follow the map's layer.
+  if (state.tab === "gaps") void gaps.activate();
+  if (state.tab === "whatif") whatif.render();
   try {
     const fc = await loadCommunes(layer, by);
     if (layer !== state.layer || by !== state.by) return;
@@ -282,6 +326,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
     await mapView.setCommunes(fc, th);
     decorate(fc);
     renderMethod(fc);
+    if (state.tab === "whatif") whatif.activate();
     statusEl.hidden = true;
   } catch (e) {
     showError(e);
@@ -301,9 +346,21 @@ function renderMethod(fc: CommuneCollection): void {
 
 const cardEl = byId("card");
 
+const historyCache = new Map<string, Promise<CommuneHistory | null>>();
+
 function renderCardNow(): void {
   if (!card) return;
+  const code = card.code;
   renderCard(cardEl, card, info, state.layer, () => void selectCommune(null, false));
+  let hist = historyCache.get(code);
+  if (!hist) {
+    // An older service has no history: the slot stays hidden.
+    hist = fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(code)}/history`).catch(() => null);
+    historyCache.set(code, hist);
+  }
+  void hist.then((x) => {
+    if (x && card?.code === code) renderHistory(cardEl, x, info, state.layer);
+  });
 }
 
 async function selectCommune(code: string | null, fly: boolean): Promise<void> {
@@ -344,12 +401,15 @@ async function selectCommune(code: string | null, fly: boolean): Promise<void> {
 
 async function refreshAll(): Promise<void> {
   communeCache.clear();
+  historyCache.clear();
   breakdownCache.clear();
   summary = await fetchJSON<SummaryAll>("/api/v1/summary");
   renderSummary(byId("summary"), summary, info, state.layer);
   renderLayerSwitcher();
   await showLayer(state.layer, state.by);
   if (state.commune) await selectCommune(state.commune, false);
+  void targets.activate(true).then(() => state.tab !== "targets" || targets.render());
+  if (state.tab === "gaps") void gaps.activate(true);
 }
 
 // ---- language
@@ -369,7 +429,9 @@ function applyLang(l: Lang): void {
   renderCardNow();
   void renderSelectors();
   upload.render();
-  tabs.translate();
+  if (state.tab === "targets") targets.render();
+  if (state.tab === "gaps") gaps.render();
+  if (state.tab === "whatif") whatif.render(true);
   statusEl.textContent = statusEl.classList.contains("error") ? statusEl.textContent : t("app.loading");
 }
 
@@ -395,6 +457,7 @@ window.__phusong = {
     const f = communes?.features.find((x) => x.properties.code === code);
     return f ? labelPoint(f) : null;
   },
+  whatifSites: () => whatif.placed,
   project: (lngLat: [number, number]) => {
     const p = mapView.map.project(lngLat);
     return [p.x, p.y];
@@ -417,4 +480,10 @@ try {
 await firstCommunes.catch(() => undefined);
 await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by);
 if (state.commune) void selectCommune(state.commune, false);
-void tabs.probeFuture().then(() => tabs.select(state.tab, false));
+void tabs.probeFuture().then(() => {
+  const before = state.tab;
+  tabs.select(state.tab, false);
+  state.tab = tabs.tab;
+  writeState(state);
+  if (before === state.tab && state.tab !== "map" && state.tab !== "upload") activateTab(state.tab);
+});

@@ -33,6 +33,26 @@ prewarm();
 const BACKGROUND = "#e8ecf0";
 
 export const COMMUNE_FILL = "commune-fill";
+export const GAPS_LINE = "gaps-line";
+export const WHATIF_CHANGED = "whatif-changed";
+export const WHATIF_LINE = "whatif-line";
+
+/** A filter (or case condition) true for the communes whose code is in codes. */
+function codesFilter(codes: string[]): ExpressionSpecification {
+  return ["in", ["get", "code"], ["literal", codes]];
+}
+
+/** A circle of radius metres about a point, as a 64-sided polygon in EPSG:4326. */
+export function circle(lon: number, lat: number, radius: number): Position[][] {
+  const dLat = radius / 110574;
+  const dLon = radius / (111320 * Math.cos((lat * Math.PI) / 180));
+  const ring: Position[] = [];
+  for (let i = 0; i <= 64; i++) {
+    const a = (i / 64) * 2 * Math.PI;
+    ring.push([lon + dLon * Math.cos(a), lat + dLat * Math.sin(a)]);
+  }
+  return [ring];
+}
 
 const EMPTY: FeatureCollection = { type: "FeatureCollection", features: [] };
 
@@ -117,6 +137,7 @@ export class MapView {
     m.addSource("communes", { type: "geojson", data: EMPTY, promoteId: "code" });
     m.addSource("outlines", { type: "geojson", data: EMPTY });
     m.addSource("upload", { type: "geojson", data: EMPTY });
+    m.addSource("whatif", { type: "geojson", data: EMPTY });
     m.addLayer({ id: COMMUNE_FILL, type: "fill", source: "communes", paint: { "fill-color": "#ccc", "fill-opacity": opacity } });
     m.addLayer({
       id: "commune-line",
@@ -140,6 +161,26 @@ export class MapView {
       layout: { "line-join": "round" },
       paint: { "line-color": "#0e1a26", "line-width": ["interpolate", ["linear"], ["zoom"], 7, 2, 11, 3.5] },
     });
+    // The gaps view's communes (orange; those of the smallest plan thicker)
+    // and the what-if tool's changed communes (purple) and circles.
+    m.addLayer({
+      id: GAPS_LINE,
+      type: "line",
+      source: "communes",
+      filter: codesFilter([]),
+      layout: { "line-join": "round" },
+      paint: { "line-color": "#d9480f", "line-width": ["case", codesFilter([]), 3.5, 1.6] },
+    });
+    m.addLayer({
+      id: WHATIF_CHANGED,
+      type: "line",
+      source: "communes",
+      filter: codesFilter([]),
+      layout: { "line-join": "round" },
+      paint: { "line-color": "#862e9c", "line-width": 2.5 },
+    });
+    m.addLayer({ id: "whatif-fill", type: "fill", source: "whatif", paint: { "fill-color": "#0b3d5c", "fill-opacity": 0.16 } });
+    m.addLayer({ id: WHATIF_LINE, type: "line", source: "whatif", paint: { "line-color": "#0b3d5c", "line-width": 2, "line-dasharray": [3, 2] } });
     const selected: ExpressionSpecification = ["boolean", ["feature-state", "selected"], false];
     const hovered: ExpressionSpecification = ["boolean", ["feature-state", "hover"], false];
     m.addLayer({
@@ -182,7 +223,9 @@ export class MapView {
 
     m.on("mousemove", COMMUNE_FILL, (e) => this.hover(e));
     m.on("mouseleave", COMMUNE_FILL, () => this.hover(null));
+    m.on("click", (e) => this.placing?.([e.lngLat.lng, e.lngLat.lat]));
     m.on("click", COMMUNE_FILL, (e) => {
+      if (this.placing) return;
       const code = e.features?.[0]?.properties?.code;
       if (typeof code === "string") this.opt.onSelect(code);
     });
@@ -196,7 +239,7 @@ export class MapView {
       if (code) this.map.setFeatureState({ source: "communes", id: code }, { hover: true });
       this.hovered = code;
     }
-    this.map.getCanvas().style.cursor = code ? "pointer" : "";
+    this.map.getCanvas().style.cursor = this.placing ? "crosshair" : code ? "pointer" : "";
     const tip = this.opt.tooltip;
     if (!e || !f || !code) {
       tip.hidden = true;
@@ -274,6 +317,28 @@ export class MapView {
     if (inside && this.map.getZoom() >= 9) return;
     this.map.fitBounds(b as LngLatBoundsLike, { padding: fitPadding(this.opt.container), maxZoom });
   }
+
+  /** Outlines the gaps view's communes, those of the plan thicker; [] clears. */
+  async setGaps(codes: string[], plan: string[]): Promise<void> {
+    await this.ready;
+    this.map.setFilter(GAPS_LINE, codesFilter(codes));
+    this.map.setPaintProperty(GAPS_LINE, "line-width", ["case", codesFilter(plan), 3.5, 1.6]);
+  }
+
+  /** Draws the what-if sites (circles) and outlines the communes they change. */
+  async setWhatIf(sites: FeatureCollection, changed: string[]): Promise<void> {
+    await this.ready;
+    (this.map.getSource("whatif") as GeoJSONSource).setData(sites);
+    this.map.setFilter(WHATIF_CHANGED, codesFilter(changed));
+  }
+
+  /** While set, a click on the map calls place with its position instead of selecting a commune. */
+  setPlacing(place: ((lngLat: [number, number]) => void) | null): void {
+    this.placing = place;
+    this.map.getCanvas().style.cursor = place ? "crosshair" : "";
+  }
+
+  private placing: ((lngLat: [number, number]) => void) | null = null;
 
   /** Draws the features of an uploaded file; properties.problem marks those with problems. */
   async setUpload(fc: FeatureCollection | null): Promise<void> {

@@ -1,9 +1,8 @@
 // The pages of the application as tabs (WAI-ARIA tabs: arrow keys move
 // between them). Targets, gaps and what-if come with the service's issue 5
 // API; their tabs stay hidden until the endpoint answers, so the page never
-// offers a view the service cannot fill, and the views slot in here later.
-import { h } from "./dom";
-import { t, type Key } from "./i18n";
+// offers a view the service cannot fill (an older service has none).
+import type { Key } from "./i18n";
 import type { Tab } from "./state";
 
 interface Future {
@@ -88,23 +87,7 @@ export class Tabs {
         if (!f.exists(status)) return;
         const button = this.buttons.find((b) => b.dataset.tab === f.tab);
         if (button) button.hidden = false;
-        renderFuture(f);
       }),
     );
   }
-
-  /** Re-translates the placeholder panels. */
-  translate(): void {
-    for (const f of FUTURE) {
-      const b = this.buttons.find((x) => x.dataset.tab === f.tab);
-      if (b && !b.hidden) renderFuture(f);
-    }
-  }
-}
-
-function renderFuture(f: Future): void {
-  const panel = document.getElementById(`panel-${f.tab}`);
-  if (!panel) return;
-  const url = f.probe.split("?")[0];
-  panel.replaceChildren(h("h2", { class: "panel-title" }, t(f.title)), h("p", { class: "muted" }, t("future.note"), " ", h("a", { href: f.probe }, url)));
 }

@@ -1,6 +1,6 @@
 // The view's state lives in the URL's fragment, so that a link shows the
 // same view: #tab=map&layer=mobile&by=provider:viettel&commune=04882&map=9.50/20.7500/105.3500
-// (zoom/latitude/longitude). The fragment never reaches the server, and no
+// (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered. The fragment never reaches the server, and no
 // token is ever put in it.
 import { isLayer, type LayerId } from "./api";
 
@@ -20,10 +20,15 @@ export interface State {
   by: string;
   commune: string | null;
   view: View | null;
+  /** The gaps view's filters and sort: a district code, remote "true"/"false" (null: every commune), a column. */
+  district: string | null;
+  remote: "true" | "false" | null;
+  sort: string | null;
 }
 
 const BREAKDOWN = /^(all|largest|multi|(provider|technology):[^&#]{1,100})$/;
 const CODE = /^[0-9A-Za-z_-]{1,32}$/;
+const SORT = /^-?[a-z_]{1,32}$/;
 
 export function parseState(hash: string): State {
   const p = new URLSearchParams(hash.replace(/^#/, ""));
@@ -31,12 +36,18 @@ export function parseState(hash: string): State {
   const layer = p.get("layer");
   const by = p.get("by") || "all";
   const commune = p.get("commune");
+  const district = p.get("district");
+  const remote = p.get("remote");
+  const sort = p.get("sort");
   return {
     tab: TABS.includes(tab) ? tab : "map",
     layer: isLayer(layer) ? layer : "mobile",
     by: BREAKDOWN.test(by) ? by : "all",
     commune: commune && CODE.test(commune) ? commune : null,
     view: parseView(p.get("map")),
+    district: district && CODE.test(district) ? district : null,
+    remote: remote === "true" || remote === "false" ? remote : null,
+    sort: sort && SORT.test(sort) ? sort : null,
   };
 }
 
@@ -53,6 +64,9 @@ export function formatState(s: State): string {
   p.set("layer", s.layer);
   if (s.by !== "all") p.set("by", s.by);
   if (s.commune) p.set("commune", s.commune);
+  if (s.district) p.set("district", s.district);
+  if (s.remote) p.set("remote", s.remote);
+  if (s.sort) p.set("sort", s.sort);
   if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);
   // URLSearchParams escapes ":" and "/"; both are safe in a fragment and easier to read as they are.
   return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/");

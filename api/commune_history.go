@@ -1,0 +1,73 @@
+package api
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// communeHistory is one commune's figures, all providers together, on every
+// date a filing took effect (the snapshot history the targets are evaluated
+// on), for the small chart of the web page's commune card.
+type communeHistory struct {
+	Code       string                        `json:"code"`
+	Name       string                        `json:"name"`
+	Population int                           `json:"population"`
+	Layers     map[geo.Layer][]communeAtDate `json:"layers"`
+}
+
+type communeAtDate struct {
+	Date string `json:"date"`
+	communeFigure
+}
+
+// handleCommuneHistory answers GET /api/v1/communes/{code}/history.
+func (s *Server) handleCommuneHistory(c *gin.Context) {
+	code := c.Param("code")
+	if len(code) > maxCommuneCode {
+		writeProblem(c, http.StatusBadRequest, "commune code over 32 characters")
+		return
+	}
+	snap, err := s.cov.current()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	idx := -1
+	for i, cm := range snap.communes {
+		if cm.Code == code {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		writeProblem(c, http.StatusNotFound, "no commune with code "+quote(code))
+		return
+	}
+	cm := snap.communes[idx]
+	out := communeHistory{Code: cm.Code, Name: cm.Name, Population: cm.Population, Layers: map[geo.Layer][]communeAtDate{}}
+	for _, l := range geo.Layers {
+		out.Layers[l] = []communeAtDate{}
+	}
+	for _, day := range snap.plan.history {
+		for _, l := range geo.Layers {
+			figs := day.layers[l]
+			if idx >= len(figs) {
+				continue
+			}
+			f := figs[idx]
+			out.Layers[l] = append(out.Layers[l], communeAtDate{Date: day.asOf,
+				communeFigure: communeFigure{PopulationCovered: math.Round(f.Covered), ShareCovered: round4(f.Share), Status: f.Status}})
+		}
+	}
+	body, err := json.Marshal(out)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}

@@ -1,0 +1,272 @@
+// The gaps view: the communes of a layer ranked by people not covered
+// (GET /api/v1/gaps), filtered by district and remoteness, sortable by any
+// column, outlined on the map, with the smallest plan that meets the
+// layer's target and a CSV download of the table as shown.
+import { LAYERS, fetchJSON, type CommuneCollection, type GapCommune, type GapsAnswer, type LayerId, type LayerInfo } from "./api";
+import { layerTitle, statusChip } from "./card";
+import { h, replace } from "./dom";
+import { fmtDate, fmtInt, fmtPct, t, type Key } from "./i18n";
+import type { MapView } from "./map";
+import { targetTitle } from "./targets";
+import type { State } from "./state";
+
+export interface GapsOptions {
+  map: MapView;
+  state: State;
+  info: () => LayerInfo[];
+  communes: () => CommuneCollection | null;
+  /** Writes the state to the URL. */
+  save: () => void;
+  /** Shows another layer on the map (and so in this view). */
+  showLayer: (layer: LayerId) => void;
+  /** Opens a commune's card and brings it into view. */
+  select: (code: string) => void;
+}
+
+type Column = "rank" | "name" | "district" | "population" | "people_not_covered" | "share_covered" | "remote";
+
+const COLUMNS: { key: Column; title: Key; num?: boolean }[] = [
+  { key: "rank", title: "gaps.rank", num: true },
+  { key: "name", title: "gaps.commune" },
+  { key: "district", title: "gaps.district" },
+  { key: "population", title: "gaps.population", num: true },
+  { key: "people_not_covered", title: "gaps.notCovered", num: true },
+  { key: "share_covered", title: "gaps.share", num: true },
+  { key: "remote", title: "gaps.isRemote" },
+];
+
+const collator = new Intl.Collator("vi");
+
+function compare(a: GapCommune, b: GapCommune, col: Column): number {
+  switch (col) {
+    case "name":
+    case "district":
+      return collator.compare(a[col], b[col]) || a.rank - b.rank;
+    case "remote":
+      return Number(a.remote) - Number(b.remote) || a.rank - b.rank;
+    default:
+      return a[col] - b[col] || a.rank - b.rank;
+  }
+}
+
+/** A CSV field: quoted when it holds a separator, a quote or a line break. */
+function csvField(v: string | number | boolean): string {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export class GapsView {
+  private data: GapsAnswer | null = null;
+  private key = "";
+  private seq = 0;
+
+  constructor(
+    private readonly el: HTMLElement,
+    private readonly o: GapsOptions,
+  ) {}
+
+  private get sort(): { col: Column; desc: boolean } {
+    const s = this.o.state.sort ?? "rank";
+    const col = s.replace(/^-/, "") as Column;
+    return COLUMNS.some((c) => c.key === col) ? { col, desc: s.startsWith("-") } : { col: "rank", desc: false };
+  }
+
+  private url(): string {
+    const s = this.o.state;
+    const q = new URLSearchParams({ layer: s.layer, limit: "10000" });
+    if (s.district) q.set("district", s.district);
+    if (s.remote) q.set("remote", s.remote);
+    return `/api/v1/gaps?${q}`;
+  }
+
+  /** Shows the view: loads the gaps of the map's layer with the filters, when they changed. */
+  async activate(force = false): Promise<void> {
+    const url = this.url();
+    if (!force && this.data && url === this.key) {
+      this.render();
+      return;
+    }
+    const n = ++this.seq;
+    this.key = url;
+    if (!this.data || this.data.layer !== this.o.state.layer) this.data = null;
+    this.render();
+    try {
+      const d = await fetchJSON<GapsAnswer>(url);
+      if (n !== this.seq) return;
+      this.data = d;
+      this.render();
+    } catch (e) {
+      if (n !== this.seq) return;
+      replace(this.el, h("h2", { class: "panel-title" }, t("gaps.title")), h("p", { class: "msg msg-error" }, t("app.error", { detail: String(e) })));
+    }
+  }
+
+  /** Leaves the view: the outlines go. */
+  deactivate(): void {
+    void this.o.map.setGaps([], []);
+  }
+
+  private rows(): GapCommune[] {
+    const { col, desc } = this.sort;
+    const rows = [...(this.data?.communes ?? [])].sort((a, b) => compare(a, b, col));
+    return desc ? rows.reverse() : rows;
+  }
+
+  private filters(): HTMLElement {
+    const s = this.o.state;
+    const districts = new Map<string, string>();
+    for (const f of this.o.communes()?.features ?? []) districts.set(f.properties.district_code, f.properties.district);
+    const dsel = h(
+      "select",
+      { id: "gaps-district" },
+      h("option", { value: "" }, t("gaps.allDistricts")),
+      ...[...districts].sort((a, b) => collator.compare(a[1], b[1])).map(([code, name]) => h("option", { value: code }, name)),
+    );
+    dsel.value = s.district ?? "";
+    dsel.addEventListener("change", () => {
+      s.district = dsel.value || null;
+      this.o.save();
+      void this.activate();
+    });
+    const rsel = h(
+      "select",
+      { id: "gaps-remote" },
+      h("option", { value: "" }, t("gaps.remoteAll")),
+      h("option", { value: "true" }, t("gaps.remoteOnly")),
+      h("option", { value: "false" }, t("gaps.remoteNot")),
+    );
+    rsel.value = s.remote ?? "";
+    rsel.addEventListener("change", () => {
+      s.remote = rsel.value === "true" || rsel.value === "false" ? rsel.value : null;
+      this.o.save();
+      void this.activate();
+    });
+    const lsel = h("select", { id: "gaps-layer" }, ...LAYERS.map((id) => h("option", { value: id }, layerTitle(this.o.info(), id))));
+    lsel.value = s.layer;
+    lsel.addEventListener("change", () => this.o.showLayer(lsel.value as LayerId));
+    return h(
+      "div",
+      { class: "field-row field-row-3" },
+      h("div", { class: "field" }, h("label", { for: "gaps-layer" }, t("gaps.layer")), lsel),
+      h("div", { class: "field" }, h("label", { for: "gaps-district" }, t("gaps.district")), dsel),
+      h("div", { class: "field" }, h("label", { for: "gaps-remote" }, t("gaps.remote")), rsel),
+    );
+  }
+
+  private plan(d: GapsAnswer): HTMLElement {
+    const p = d.plan;
+    if (!p || !d.target || p.communes.length === 0) return h("section", { class: "plan", id: "gaps-plan" }, h("h3", {}, t("gaps.plan")), h("p", { class: "muted" }, t("gaps.planNone")));
+    return h(
+      "section",
+      { class: "plan", id: "gaps-plan", "data-communes": p.communes.length, "data-people": p.people_added },
+      h("h3", {}, t("gaps.plan")),
+      h(
+        "p",
+        {},
+        t("gaps.planText", {
+          n: fmtInt(p.communes.length),
+          people: fmtInt(p.people_added),
+          target: targetTitle(d.target),
+          before: fmtPct(p.value_before),
+          after: fmtPct(p.value_after),
+        }),
+        " ",
+        h("strong", { class: p.meets ? "ok" : "warn" }, p.meets ? t("gaps.planMeets") : t("gaps.planShort")),
+      ),
+    );
+  }
+
+  private table(rows: GapCommune[]): HTMLElement {
+    const { col, desc } = this.sort;
+    const head = COLUMNS.map((c) => {
+      const on = c.key === col;
+      const b = h("button", { type: "button", class: "sort", "data-sort": c.key }, t(c.title), h("span", { class: "sort-mark", "aria-hidden": "true" }, on ? (desc ? " ▼" : " ▲") : ""));
+      b.title = t("gaps.sortBy", { col: t(c.title) });
+      b.addEventListener("click", () => {
+        // A new column sorts the way that column reads best; the same one flips.
+        const firstDesc = c.key === "people_not_covered" || c.key === "population" || c.key === "remote";
+        const nextDesc = on ? !desc : firstDesc;
+        this.o.state.sort = c.key === "rank" && !nextDesc ? null : `${nextDesc ? "-" : ""}${c.key}`;
+        this.o.save();
+        this.render();
+        (this.el.querySelector(`button[data-sort="${c.key}"]`) as HTMLElement | null)?.focus();
+      });
+      return h("th", { scope: "col", class: c.num ? "num" : undefined, "aria-sort": on ? (desc ? "descending" : "ascending") : undefined }, b);
+    });
+    const body = rows.map((r) => {
+      const name = h("button", { type: "button", class: "link", "data-code": r.code }, r.name);
+      name.addEventListener("click", () => this.o.select(r.code));
+      return h(
+        "tr",
+        { "data-code": r.code, class: r.in_plan ? "in-plan" : undefined },
+        h("td", { class: "num" }, fmtInt(r.rank)),
+        h("th", { scope: "row" }, r.in_plan ? h("span", { class: "plan-star", title: t("gaps.inPlan"), "aria-label": t("gaps.inPlan") }, "★ ") : null, name),
+        h("td", {}, r.district),
+        h("td", { class: "num" }, fmtInt(r.population)),
+        h("td", { class: "num", "data-field": "people_not_covered" }, fmtInt(r.people_not_covered)),
+        h("td", { class: "num" }, fmtPct(r.share_covered), " ", statusChip(r.status)),
+        h("td", {}, r.remote ? t("gaps.yes") : ""),
+      );
+    });
+    return h(
+      "div",
+      { class: "table-wrap" },
+      h(
+        "table",
+        { class: "gaps-table", id: "gaps-table" },
+        h("caption", { class: "visually-hidden" }, t("gaps.title")),
+        h("thead", {}, h("tr", {}, ...head)),
+        h("tbody", {}, ...body),
+      ),
+    );
+  }
+
+  private download(rows: GapCommune[]): void {
+    const d = this.data;
+    if (!d) return;
+    const header = ["rank", "code", "name", "district_code", "district", "population", "people_covered", "people_not_covered", "share_covered", "status", "remote", "in_plan"];
+    const lines = [header.join(",")];
+    for (const r of rows) lines.push(header.map((k) => csvField(r[k as keyof GapCommune])).join(","));
+    // A byte-order mark, so that spreadsheets read the Vietnamese names as UTF-8.
+    const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+    const a = h("a", { href: URL.createObjectURL(blob), download: `phusong-gaps-${d.layer}-${d.data_as_of}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  render(): void {
+    const d = this.data;
+    const head = [h("h2", { class: "panel-title" }, t("gaps.title")), h("p", { class: "help" }, t("gaps.intro")), this.filters()];
+    if (!d) {
+      replace(this.el, ...head, h("p", { class: "muted", "aria-busy": "true" }, t("gaps.loading")));
+      return;
+    }
+    const rows = this.rows();
+    const csv = h("button", { type: "button", class: "btn", id: "gaps-csv" }, t("gaps.csv"));
+    csv.addEventListener("click", () => this.download(rows));
+    csv.disabled = rows.length === 0;
+    replace(
+      this.el,
+      ...head,
+      h(
+        "p",
+        { class: "gaps-total", id: "gaps-total" },
+        h("strong", {}, layerTitle(this.o.info(), d.layer)),
+        " · ",
+        t("gaps.total", { n: fmtInt(d.total.communes), people: fmtInt(d.total.people_not_covered) }),
+        " · ",
+        t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }),
+      ),
+      this.plan(d),
+      h("div", { class: "gaps-actions" }, csv, h("span", { class: "legend-inline" }, h("span", { class: "key key-gap" }), t("gaps.legend"))),
+      rows.length ? this.table(rows) : h("p", { class: "muted" }, t("gaps.empty")),
+      d.remote_set?.source === "approximate" ? h("p", { class: "help" }, t("gaps.remoteNote")) : null,
+    );
+    void this.o.map.setGaps(
+      d.communes.map((c) => c.code),
+      d.plan?.communes ?? [],
+    );
+  }
+}
