@@ -9,7 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
+
+	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
 )
@@ -77,7 +80,7 @@ func DefaultCommunes() ([]geo.Commune, error) {
 		return nil, fmt.Errorf("seed shapes: %w", err)
 	}
 	for i := range out {
-		out[i].Geometry = shapes[i]
+		out[i].Geometry = roundCoordinates(shapes[i])
 	}
 	return out, nil
 }
@@ -129,4 +132,19 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 		return setMeta(ctx, tx, "seed", fmt.Sprintf("Hòa Bình 2019 census, approximate shapes, demonstration filings: %t", demo))
 	})
 	return err == nil, err
+}
+
+// roundCoordinates rounds a computed shape to 6 decimals of a degree (about
+// 0.1 m): the shapes are approximate to hundreds of metres, and the extra
+// digits only make every response that carries them larger. Rings stay
+// closed, since their first and last positions round alike.
+func roundCoordinates(mp orb.MultiPolygon) orb.MultiPolygon {
+	for _, p := range mp {
+		for _, r := range p {
+			for k := range r {
+				r[k] = orb.Point{math.Round(r[k][0]*1e6) / 1e6, math.Round(r[k][1]*1e6) / 1e6}
+			}
+		}
+	}
+	return mp
 }
