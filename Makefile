@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build test vet bench clean crashtest loadtest fuzz
+.PHONY: run build test vet bench bench-postgis clean crashtest loadtest fuzz
 
 ## run: build and serve on $(ADDR) from $(DB), seeding Hòa Bình on first start
 run: build
@@ -31,6 +31,13 @@ bench:
 	@cd geo && for b in $(BENCHES); do \
 	  ../bin/geo.test -test.run '^$$' -test.bench "^Benchmark$$b\$$" -test.benchmem -test.benchtime 5x | grep -E '^Benchmark' || exit 1; \
 	done
+
+## bench-postgis: the side-by-side baseline of issue 8: PostgreSQL + PostGIS
+## (installed from Debian's packages if absent) on a throw-away cluster, the
+## SQL an analyst would write for our figures, timed beside our calculator;
+## the table goes into BENCHMARKS.md. Takes several minutes: not part of test.
+bench-postgis:
+	GO=$(GO) bash bench/postgis.sh
 
 ## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
 crashtest:
