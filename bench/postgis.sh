@@ -171,6 +171,19 @@ start_cluster() {
 
 sql() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
 
+# shown ARGS…: a command as BENCHMARKS.md shows it: paths relative to the
+# repository, the temporary directory as $TMP, arguments with spaces quoted.
+shown() {
+	local a out=""
+	for a in "$@"; do
+		a=${a//"$WORK"/\$TMP}
+		a=${a//"$ROOT"\//}
+		[[ $a != *" "* ]] || a="'$a'"
+		out+="${out:+ }$a"
+	done
+	printf '%s' "$out"
+}
+
 # load SCHEMA COMMUNES CODE_COLUMN FOOTPRINTS
 load() {
 	local schema=$1 communes=$2 code_col=$3 footprints=$4 src=$4
@@ -184,7 +197,7 @@ load() {
 		-lco GEOMETRY_NAME=geom -lco SPATIAL_INDEX=NONE -select "operator,technology" -gt 65536)
 	"${c1[@]}"
 	"${c2[@]}"
-	COMMANDS+=("${c1[*]}" "${c2[*]}")
+	COMMANDS+=("$(shown "${c1[@]}")" "$(shown "${c2[@]}")")
 	sql -v schema="$schema" -v code_col="$code_col" -v pop_col=pop_2019 -f "$SQL_DIR/load.sql" |
 		sed "s/^/    /" >&2
 }
@@ -295,7 +308,7 @@ start_ours() {
 	OURS_FIGURES=$WORK/ours-$schema.csv
 	local cmd=("$WORK/calctime" -communes "$communes" -footprints "$footprints" "$@"
 		-runs "$CALC_RUNS" -stdin -figures "$OURS_FIGURES")
-	COMMANDS+=("bin/calctime ${cmd[*]:1}")
+	COMMANDS+=("$(shown go run ./bench/calctime "${cmd[@]:1}")")
 	rm -f "$WORK/calc.in" "$WORK/calc.out"
 	mkfifo "$WORK/calc.in" "$WORK/calc.out"
 	log "$schema: our calculator: loading, then $CALC_RUNS runs after a warm-up"
@@ -487,10 +500,14 @@ report() {
 		echo "Commands:"
 		echo
 		echo '```sh'
-		echo "make bench-postgis        # bash bench/postgis.sh"
-		local c
+		local c settings=""
+		[ "$REPEAT_VN" = 1 ] || settings+="POSTGIS_REPEAT=$REPEAT_VN "
+		[ "$CASES" = "hb vn" ] || settings+="POSTGIS_CASES='$CASES' "
+		[ "$ALTERNATIVES" != 0 ] || settings+="POSTGIS_ALTERNATIVES=0 "
+		[ "$CALC_RUNS" = 5 ] || settings+="CALC_RUNS=$CALC_RUNS "
+		echo "${settings}make bench-postgis   # bash bench/postgis.sh, which runs:"
 		for c in "${COMMANDS[@]}"; do
-			echo "${c//$WORK/\$TMP}"
+			echo "$c"
 		done
 		echo "psql -f bench/postgis/load.sql, then each of bench/postgis/{canonical_*,best_*,alt_*}.sql"
 		echo '```'
