@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build frontend test vet bench bench-smoke clean crashtest loadtest fuzz
+.PHONY: run build frontend test vet bench bench-smoke bench-postgis clean crashtest loadtest fuzz
 
 ## run: build (the web application too, when its sources changed) and serve
 ## on $(ADDR) from $(DB), seeding Hòa Bình on first start
@@ -53,6 +53,13 @@ bench:
 ## bench-smoke: every Go benchmark once, so that none rots (CI runs it)
 bench-smoke:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./... | grep -E '^(Benchmark|ok|FAIL|PASS)'
+
+## bench-postgis: the side-by-side baseline of issue 8: PostgreSQL + PostGIS
+## (installed from Debian's packages if absent) on a throw-away cluster, the
+## SQL an analyst would write for our figures, timed beside our calculator;
+## the table goes into BENCHMARKS.md. Takes several minutes: not part of test.
+bench-postgis:
+	GO=$(GO) bash bench/postgis.sh
 
 ## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
 crashtest:
