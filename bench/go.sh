@@ -6,7 +6,7 @@
 # markers. Usage (from the repository root): bash bench/go.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-benches=(NewSurface/HoaBinh Compute_HoaBinh Compute_WhatIf_HoaBinh NewSurface/Vietnam Compute_Vietnam)
+benches=(NewSurface/HoaBinh Compute_HoaBinh Compute_WhatIf_HoaBinh NewSurface/Vietnam Compute_Vietnam Compute_WhatIf_Vietnam)
 mkdir -p bin
 go test -c -o bin/geo.test ./geo/
 out=()
