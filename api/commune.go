@@ -55,27 +55,32 @@ func figure(f geo.CommuneFigure) communeFigure {
 // maxCommuneCode bounds the :code path parameter; GSO codes have 5 digits.
 const maxCommuneCode = 32
 
-// handleCommune answers GET /api/v1/communes/{code}: the commune card.
-func (s *Server) handleCommune(c *gin.Context) {
+// communeParam finds the :code path parameter among the current
+// snapshot's communes; it answers 400, 404 or 503 itself when it cannot.
+func (s *Server) communeParam(c *gin.Context) (*snapshot, int, bool) {
 	code := c.Param("code")
 	if len(code) > maxCommuneCode {
 		writeProblem(c, http.StatusBadRequest, "commune code over 32 characters")
-		return
+		return nil, 0, false
 	}
 	snap, err := s.cov.current()
 	if err != nil {
 		s.fail(c, err)
-		return
+		return nil, 0, false
 	}
-	idx := -1
 	for i, cm := range snap.communes {
 		if cm.Code == code {
-			idx = i
-			break
+			return snap, i, true
 		}
 	}
-	if idx < 0 {
-		writeProblem(c, http.StatusNotFound, "no commune with code "+quote(code))
+	writeProblem(c, http.StatusNotFound, "no commune with code "+quote(code))
+	return nil, 0, false
+}
+
+// handleCommune answers GET /api/v1/communes/{code}: the commune card.
+func (s *Server) handleCommune(c *gin.Context) {
+	snap, idx, ok := s.communeParam(c)
+	if !ok {
 		return
 	}
 	cm := snap.communes[idx]

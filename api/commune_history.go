@@ -27,25 +27,8 @@ type communeAtDate struct {
 
 // handleCommuneHistory answers GET /api/v1/communes/{code}/history.
 func (s *Server) handleCommuneHistory(c *gin.Context) {
-	code := c.Param("code")
-	if len(code) > maxCommuneCode {
-		writeProblem(c, http.StatusBadRequest, "commune code over 32 characters")
-		return
-	}
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	idx := -1
-	for i, cm := range snap.communes {
-		if cm.Code == code {
-			idx = i
-			break
-		}
-	}
-	if idx < 0 {
-		writeProblem(c, http.StatusNotFound, "no commune with code "+quote(code))
+	snap, idx, ok := s.communeParam(c)
+	if !ok {
 		return
 	}
 	cm := snap.communes[idx]
