@@ -68,13 +68,28 @@ function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; techn
   return p;
 }
 
+/**
+ * Above this many communes (the 11,163 of Vietnam, not the 210 of Hòa Bình)
+ * the map draws vector tiles (/tiles/{layer}/{z}/{x}/{y}.mvt) instead of
+ * downloading a layer's whole GeoJSON: no names, district outlines, commune
+ * finder or provider and technology colouring then, which need every polygon
+ * or figures the tiles do not carry.
+ */
+const TILE_MODE_COMMUNES = 2000;
+
 // Start every request at once: the communes of the first layer are the
-// critical path to the first frame.
-const firstCommunes = loadCommunes(state.layer, state.by);
+// critical path to the first frame. The summary says how many communes
+// there are, hence whether the layer's GeoJSON is wanted at all.
+const summaryP = fetchJSON<SummaryAll>("/api/v1/summary");
+let tileMode = false;
+const tileModeP = summaryP.then(
+  (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
+  () => false,
+);
+const firstCommunes = tileModeP.then((tiles) => (tiles ? null : loadCommunes(state.layer, state.by)));
 firstCommunes.then(() => performance.mark("phusong:communes"), () => undefined);
 const configP = fetchJSON<PageConfig>("/api/v1/config").catch(() => ({ basemap_url: "" }));
 const infoP = fetchJSON<{ layers: LayerInfo[] }>("/api/v1/layers").then((r) => r.layers);
-const summaryP = fetchJSON<SummaryAll>("/api/v1/summary");
 
 setLang(lang());
 translateDocument();
@@ -112,7 +127,8 @@ const mapView = new MapView({
     state.view = view;
     writeState(state);
   },
-  describe: (p: CommuneProps) => [p.name, `${p.district} · ${fmtPct(p.share_covered)}`],
+  // Tiles below zoom 8 carry only the code and the figures.
+  describe: (p: CommuneProps) => [p.name ?? p.code, p.district ? `${p.district} · ${fmtPct(p.share_covered)}` : fmtPct(p.share_covered)],
 });
 
 const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
@@ -218,6 +234,8 @@ async function renderSelectors(): Promise<void> {
   );
   techSel.disabled = techs.length === 0;
   techSel.value = state.by.startsWith("technology:") ? state.by : "all";
+  // Tiles carry the figures of every provider and technology together only.
+  if (tileMode) providerSel.disabled = techSel.disabled = true;
 
   // What the map is coloured by, with the province's figure of that choice.
   const line = byId("selection-line");
@@ -301,6 +319,7 @@ byId<HTMLSelectElement>("commune-select").addEventListener("change", (e) => {
 
 /** Shows a layer coloured by a breakdown ("all" for every provider together). */
 async function showLayer(layer: LayerId, by: string): Promise<void> {
+  if (await tileModeP) by = "all";
   if (by !== "all") {
     // Keep the provider or technology if the layer has it.
     const b = await loadBreakdowns(layer).catch(() => null);
@@ -318,6 +337,19 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   if (state.tab === "gaps") void gaps.activate();
   if (state.tab === "whatif") whatif.render();
   try {
+    if (tileMode) {
+      const s = summary ?? (await summaryP);
+      communes = null;
+      th = thresholds(s.method);
+      renderLegend(byId("legend"), th);
+      await mapView.setTiles(layer, th);
+      renderMethod(s);
+      if (state.tab === "whatif") whatif.activate();
+      statusEl.hidden = true;
+      if (card) renderCardNow();
+      await selectors;
+      return;
+    }
     const fc = await loadCommunes(layer, by);
     if (layer !== state.layer || by !== state.by) return;
     communes = fc;
@@ -335,7 +367,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   await selectors;
 }
 
-function renderMethod(fc: CommuneCollection): void {
+function renderMethod(fc: Pick<CommuneCollection, "method" | "computed_at">): void {
   const m = fc.method;
   const el = byId("method-line");
   el.textContent = t("method.line", { name: m.name, cell: fmtInt(m.cell_size_m), at: fmtDateTime(fc.computed_at) });
@@ -404,6 +436,7 @@ async function refreshAll(): Promise<void> {
   historyCache.clear();
   breakdownCache.clear();
   summary = await fetchJSON<SummaryAll>("/api/v1/summary");
+  mapView.reloadTiles();
   renderSummary(byId("summary"), summary, info, state.layer);
   renderLayerSwitcher();
   await showLayer(state.layer, state.by);
@@ -451,6 +484,7 @@ window.__phusong = {
   map: mapView.map,
   state: () => ({ ...state }),
   firstCommuneFrame: () => mapView.firstCommuneFrame,
+  tileMode: () => tileMode,
   renderedCommunes: () => mapView.map.queryRenderedFeatures({ layers: [COMMUNE_FILL] }).map((f) => f.properties),
   pixelsAt: (lngLats: [number, number][]) => mapView.pixelsAt(lngLats),
   labelPoint: (code: string) => {

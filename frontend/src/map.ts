@@ -14,12 +14,14 @@ import {
   setWorkerUrl,
   type ExpressionSpecification,
   type GeoJSONSource,
+  type LayerSpecification,
   type LngLatBoundsLike,
   type MapLayerMouseEvent,
   type StyleSpecification,
+  type VectorTileSource,
 } from "maplibre-gl";
 import type { FeatureCollection, Geometry, MultiLineString, Position } from "geojson";
-import type { CommuneCollection, CommuneProps } from "./api";
+import type { CommuneCollection, CommuneProps, LayerId } from "./api";
 import { CommuneLabels } from "./labels";
 import { fillColour, type Thresholds } from "./scale";
 import type { View } from "./state";
@@ -80,6 +82,8 @@ export class MapView {
   private selected: string | null = null;
   private fitted = false;
   private bounds: [number, number, number, number] | null = null;
+  /** In tile mode, the coverage layer whose tiles the communes source shows (also its source layer); null with GeoJSON. */
+  private tileLayer: LayerId | null = null;
 
   constructor(private readonly opt: MapViewOptions) {
     const style: StyleSpecification = opt.basemap ?? {
@@ -134,6 +138,7 @@ export class MapView {
   private addLayers(): void {
     const m = this.map;
     const opacity = this.opt.basemap ? 0.72 : 0.92;
+    // In tile mode setTiles replaces this source by the layer's vector tiles.
     m.addSource("communes", { type: "geojson", data: EMPTY, promoteId: "code" });
     m.addSource("outlines", { type: "geojson", data: EMPTY });
     m.addSource("upload", { type: "geojson", data: EMPTY });
@@ -231,12 +236,65 @@ export class MapView {
     });
   }
 
+  /** The communes source as setFeatureState names it: with its source layer in tile mode. */
+  private communesRef(): { source: string; sourceLayer?: string } {
+    return this.tileLayer ? { source: "communes", sourceLayer: this.tileLayer } : { source: "communes" };
+  }
+
+  /**
+   * Tile mode, for a large commune set: shows a layer's vector tiles instead
+   * of one GeoJSON document, coloured by the thresholds. The tiles' layer is
+   * named after the coverage layer, so a switch re-adds the source and the
+   * layers drawn from it, in their places and with their filters (the gaps'
+   * and what-if outlines filter by code, which every tile carries).
+   */
+  async setTiles(layer: LayerId, th: Thresholds): Promise<void> {
+    await this.ready;
+    const m = this.map;
+    m.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
+    if (this.tileLayer === layer) return;
+    this.hovered = null;
+    const order = m.getStyle().layers;
+    const mine = order.map((l, i) => ({ l, next: order[i + 1]?.id })).filter((x) => "source" in x.l && x.l.source === "communes");
+    for (const { l } of mine) m.removeLayer(l.id);
+    m.removeSource("communes");
+    m.addSource("communes", {
+      type: "vector",
+      tiles: [`${location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`],
+      minzoom: 0,
+      maxzoom: 16,
+      promoteId: { [layer]: "code" },
+    });
+    // Last first, so that each layer's successor is back before it.
+    for (const { l, next } of mine.reverse()) m.addLayer({ ...l, "source-layer": layer } as LayerSpecification, next);
+    this.tileLayer = layer;
+    performance.mark("phusong:set-data");
+    if (!this.fitted) {
+      this.fitted = true;
+      try {
+        const tj = (await (await fetch(`/tiles/${layer}.json`)).json()) as { bounds?: [number, number, number, number] };
+        if (tj.bounds) this.bounds = tj.bounds;
+      } catch {
+        // Without the extent the map stays where it is.
+      }
+      this.fitProvince(false);
+    }
+    if (this.firstCommuneFrame === null) this.watchFirstFrame();
+    if (this.selected) m.setFeatureState({ ...this.communesRef(), id: this.selected }, { selected: true });
+  }
+
+  /** Tile mode: fetches the tiles again (new figures after a filing). */
+  reloadTiles(): void {
+    const src = this.tileLayer ? (this.map.getSource("communes") as VectorTileSource | undefined) : undefined;
+    src?.setTiles([`${location.origin}/tiles/${this.tileLayer}/{z}/{x}/{y}.mvt`]);
+  }
+
   private hover(e: MapLayerMouseEvent | null): void {
     const f = e?.features?.[0];
     const code = typeof f?.properties?.code === "string" ? (f.properties.code as string) : null;
     if (code !== this.hovered) {
-      if (this.hovered) this.map.setFeatureState({ source: "communes", id: this.hovered }, { hover: false });
-      if (code) this.map.setFeatureState({ source: "communes", id: code }, { hover: true });
+      if (this.hovered) this.map.setFeatureState({ ...this.communesRef(), id: this.hovered }, { hover: false });
+      if (code) this.map.setFeatureState({ ...this.communesRef(), id: code }, { hover: true });
       this.hovered = code;
     }
     this.map.getCanvas().style.cursor = this.placing ? "crosshair" : code ? "pointer" : "";
@@ -267,7 +325,7 @@ export class MapView {
     }
     if (this.firstCommuneFrame === null) this.watchFirstFrame();
     this.map.once("sourcedata", () => performance.mark("phusong:sourcedata"));
-    if (this.selected) this.map.setFeatureState({ source: "communes", id: this.selected }, { selected: true });
+    if (this.selected) this.map.setFeatureState({ ...this.communesRef(), id: this.selected }, { selected: true });
   }
 
   private watchFirstFrame(): void {
@@ -302,9 +360,9 @@ export class MapView {
   /** Marks a commune as selected (or none). */
   async select(code: string | null): Promise<void> {
     await this.ready;
-    if (this.selected) this.map.setFeatureState({ source: "communes", id: this.selected }, { selected: false });
+    if (this.selected) this.map.setFeatureState({ ...this.communesRef(), id: this.selected }, { selected: false });
     this.selected = code;
-    if (code) this.map.setFeatureState({ source: "communes", id: code }, { selected: true });
+    if (code) this.map.setFeatureState({ ...this.communesRef(), id: code }, { selected: true });
     this.labels.select(code);
   }
 
