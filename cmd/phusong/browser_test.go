@@ -54,10 +54,30 @@ func TestE2E_Browser(t *testing.T) {
 		t.Fatalf("no token in:\n%s", out)
 	}
 
+	// A second service on the 11,163 communes of Vietnam, where the map
+	// draws vector tiles instead of one GeoJSON document.
+	tilesURL := ""
+	vietnam := filepath.Join("..", "..", "..", "shared", "data", "vietnam", "communes_2013_pop2019.geojson")
+	if _, err := os.Stat(vietnam); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs %s for the tile-mode browser test: %v", vietnam, err)
+		}
+		t.Logf("the tile-mode browser test is skipped: reference data %s is absent (it is present in CI)", vietnam)
+	} else {
+		vdb := filepath.Join(t.TempDir(), "vietnam.gpkg")
+		out, err := runCLI(t, "import", "communes", vietnam, "--db", vdb, "--new-set", "--no-demo",
+			"--code", "commune_id", "--name", "commune_vn", "--district", "district_vn", "--district-code", "district_id", "--type", "")
+		if err != nil {
+			t.Fatalf("import the Vietnam communes: %v\n%s", err, out)
+		}
+		tilesURL = startServer(t, vdb).url
+	}
+
 	cmd := exec.Command("node", "--test", "--test-reporter=spec", filepath.Join(frontendDir, "e2e", "app.test.mjs"))
 	cmd.Dir = frontendDir
 	cmd.Env = append(os.Environ(),
 		"PHUSONG_URL="+s.url,
+		"PHUSONG_TILES_URL="+tilesURL,
 		"PHUSONG_TOKEN="+token,
 		"PHUSONG_CHROMIUM="+chromiumPath,
 		"PHUSONG_ARTIFACTS="+filepath.Join(frontendDir, "test-results"),

@@ -7,6 +7,8 @@
 //   PHUSONG_TOKEN      a token of a provider that may file every layer
 //   PHUSONG_CHROMIUM   the browser (default /usr/bin/chromium)
 //   PHUSONG_ARTIFACTS  where screenshots go (default frontend/test-results)
+//   PHUSONG_TILES_URL  a second service on the 11,163 communes of Vietnam, whose
+//                      map draws vector tiles (the tile-mode test is skipped when unset)
 //
 // What is drawn is checked on the canvas (its pixels, or MapLibre's rendered
 // features), not only in the DOM. Any request to a host other than the
@@ -21,6 +23,7 @@ import { chromium } from "playwright-core";
 
 const base = process.env.PHUSONG_URL;
 const token = process.env.PHUSONG_TOKEN;
+const tilesBase = process.env.PHUSONG_TILES_URL || "";
 if (!base || !token) throw new Error("PHUSONG_URL and PHUSONG_TOKEN must be set: run these tests through `make test` (cmd/phusong TestE2E_Browser)");
 const artifacts = process.env.PHUSONG_ARTIFACTS || fileURLToPath(new URL("../test-results/", import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -138,7 +141,7 @@ before(async () => {
   });
   context.on("request", (r) => {
     const u = new URL(r.url());
-    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base) external.push(r.url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase) external.push(r.url());
   });
 });
 
@@ -681,6 +684,53 @@ describe("map application", () => {
       await p.screenshot({ path: join(artifacts, `phone-${tab}.png`), fullPage: true });
       await p.close();
     }
+  });
+
+  test("a large commune set is drawn from vector tiles, not one GeoJSON", { skip: !tilesBase && "PHUSONG_TILES_URL is unset (no Vietnam commune set)" }, async () => {
+    const page = await newPage();
+    const requested = [];
+    page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+    await page.goto(`${tilesBase}/`);
+    await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true", null, { timeout: 30000 });
+    assert.equal(await page.evaluate(() => window.__phusong.tileMode()), true);
+    assert.equal(await page.evaluate(() => window.__phusong.map.getSource("communes").type), "vector");
+    const tile = (layer) => new RegExp(`^/tiles/${layer}/\\d+/\\d+/\\d+\\.mvt$`);
+    assert.ok(requested.some((p) => tile("mobile").test(p)), `no mobile tile requested: ${requested.join(" ")}`);
+    const drawn = await page.evaluate(() => window.__phusong.renderedCommunes());
+    assert.ok(drawn.length > 100, `${drawn.length} communes rendered`);
+    assert.ok(drawn.every((p) => typeof p.code === "string" && typeof p.share_covered === "number"));
+
+    // Clicking a commune opens its card (from /api/v1/communes/{code}).
+    const hit = await page.evaluate(() => {
+      const m = window.__phusong.map;
+      const r = document.getElementById("map").getBoundingClientRect();
+      for (let y = r.height * 0.3; y < r.height * 0.8; y += 17) {
+        for (let x = r.width * 0.3; x < r.width * 0.8; x += 17) {
+          const el = document.elementFromPoint(r.left + x, r.top + y);
+          const f = el?.tagName === "CANVAS" ? m.queryRenderedFeatures([x, y], { layers: ["commune-fill"] })[0] : null;
+          if (f) return { x: r.left + x, y: r.top + y, code: f.properties.code };
+        }
+      }
+      return null;
+    });
+    assert.ok(hit, "a commune on the bare canvas");
+    await page.mouse.click(hit.x, hit.y);
+    await page.waitForFunction((c) => window.__phusong.state().commune === c && !document.getElementById("card").hidden && !document.getElementById("card").hasAttribute("aria-busy"), hit.code, { timeout: 10000 });
+    assert.ok(requested.includes(`/api/v1/communes/${hit.code}`));
+
+    // Switching layer switches the tiles.
+    await page.click("label[for=layer-broadband]");
+    await page.waitForFunction(() => window.__phusong.map.getSource("communes")?.tiles?.[0]?.includes("/tiles/broadband/"), null, { timeout: 10000 });
+    await page.waitForFunction(() => window.__phusong.renderedCommunes().length > 0, null, { timeout: 15000 });
+    assert.ok(requested.some((p) => tile("broadband").test(p)), "no broadband tile requested");
+
+    assert.deepEqual(
+      requested.filter((p) => /^\/api\/v1\/layers\/[^/]+\/communes/.test(p)),
+      [],
+      "the layer GeoJSON was downloaded in tile mode",
+    );
+    await page.screenshot({ path: join(artifacts, "tiles-vietnam.png") });
+    await page.close();
   });
 
   test("no request went to another host, and no script error", () => {
