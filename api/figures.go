@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/phusong/phusong/data"
@@ -41,22 +40,6 @@ func (f *figures) table(layer geo.Layer) (*geo.Table, error) {
 	return t, nil
 }
 
-// maxDatedFigures bounds the days whose figures are kept: a GIS client
-// paging through one day asks for it many times, and a few days cover the
-// comparisons people make. One day of Vietnam's 11,163 communes, every
-// breakdown included, holds some tens of MB.
-const maxDatedFigures = 4
-
-// datedFigures keeps the figures of past days computed for the current
-// snapshot. It is emptied when the snapshot changes, since new filings or
-// communes change the past figures too. The zero value is ready to use.
-type datedFigures struct {
-	mu    sync.Mutex // held while computing, so one day is computed once
-	snap  *snapshot
-	byDay map[string]*figures
-	order []string // days, oldest first, to drop when full
-}
-
 // parseDay checks a date YYYY-MM-DD, or an RFC 3339 date-time whose UTC
 // day is taken, and returns the day.
 func parseDay(s string) (string, error) {
@@ -71,8 +54,10 @@ func parseDay(s string) (string, error) {
 
 // figuresOn returns the figures as of day (YYYY-MM-DD; "" for the current
 // figures): the current snapshot's when day is the day it was computed,
-// otherwise computed on the snapshot's surface from the filings in force
-// on day, and kept for the next request.
+// otherwise the result of the filings in force on day, computed on the
+// snapshot's surface once per set of filings in force and kept with the
+// snapshot's history (resultAt), so that the days between two filings
+// share one computation.
 func (s *Server) figuresOn(ctx context.Context, day string) (*figures, error) {
 	snap, err := s.cov.current()
 	if err != nil {
@@ -81,37 +66,14 @@ func (s *Server) figuresOn(ctx context.Context, day string) (*figures, error) {
 	// The snapshot took the filings in force on the UTC day it was
 	// computed: the date part of its RFC 3339 time.
 	day0, _, _ := strings.Cut(snap.computedAt, "T")
-	today := &figures{asOf: day0, computedAt: snap.computedAt,
-		communes: snap.communes, result: snap.result, snap: snap}
-	if day == "" || day == today.asOf {
-		return today, nil
+	if day == "" || day == day0 {
+		return &figures{asOf: day0, computedAt: snap.computedAt, communes: snap.communes, result: snap.result, snap: snap}, nil
 	}
-	df := &s.dated
-	df.mu.Lock()
-	defer df.mu.Unlock()
-	if df.snap != snap {
-		df.snap, df.byDay, df.order = snap, map[string]*figures{}, nil
-	}
-	if f, ok := df.byDay[day]; ok {
-		return f, nil
-	}
-	fps, decls, err := s.store.InForce(ctx, day)
+	res, _, err := s.resultAt(ctx, snap, day)
 	if err != nil {
 		return nil, err
 	}
-	res, err := snap.surface.Compute(fps, decls, s.cfg.Calc)
-	if err != nil {
-		return nil, err
-	}
-	f := &figures{asOf: day, computedAt: time.Now().UTC().Format(time.RFC3339),
-		communes: snap.communes, result: res, snap: snap}
-	if len(df.order) == maxDatedFigures {
-		delete(df.byDay, df.order[0])
-		df.order = df.order[1:]
-	}
-	df.byDay[day] = f
-	df.order = append(df.order, day)
-	return f, nil
+	return &figures{asOf: day, computedAt: snap.computedAt, communes: snap.communes, result: res, snap: snap}, nil
 }
 
 // contains reports whether list holds s.

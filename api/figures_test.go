@@ -12,7 +12,8 @@ import (
 )
 
 // Figures of a past day are recomputed when the inputs change (a filing
-// dated before that day changes them too), and only a few days are kept.
+// dated before that day changes them too), and days with the same filings
+// in force share one computation.
 func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 	ctx := context.Background()
 	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "dated.gpkg"))
@@ -63,10 +64,12 @@ func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 	if c := covered("2004-12-31"); c != 0 {
 		t.Fatalf("the day before the filing, %v covered", c)
 	}
+	snap, _ := s.cov.current()
+	kept := len(snap.plan.results.entries)
 	for _, day := range []string{"2011-01-01", "2012-01-01", "2013-01-01", "2014-01-01", "2015-01-01"} {
 		covered(day)
 	}
-	if n := len(s.dated.byDay); n != maxDatedFigures || len(s.dated.order) != n {
-		t.Fatalf("%d days kept (%d in order), want %d", n, len(s.dated.order), maxDatedFigures)
+	if n := len(snap.plan.results.entries); n != kept || n > maxCachedResults {
+		t.Fatalf("%d results kept after five more days of the same filings, want still %d (at most %d)", n, kept, maxCachedResults)
 	}
 }

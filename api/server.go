@@ -74,7 +74,6 @@ type Server struct {
 	cov        *coverage
 	static     *staticFiles
 	router     *gin.Engine
-	dated      datedFigures // figures of past days, for OGC datetime and exports
 }
 
 // New builds the router. Call Recompute before serving figures; until it
