@@ -52,17 +52,26 @@ func do(t *testing.T, s *Server, method, target, token, body string) *httptest.R
 	return rec
 }
 
-func TestAuth_Rules(t *testing.T) {
-	s, store, logs := writableServer(t)
+// adminAndProvider issues an admin token and adds the provider viettel
+// (mobile), returning both tokens.
+func adminAndProvider(t *testing.T, store *data.Store) (admin, provider string) {
+	t.Helper()
 	ctx := context.Background()
 	admin, err := store.NewAdminToken(ctx, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	provider, err := store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
+	provider, err = store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return admin, provider
+}
+
+func TestAuth_Rules(t *testing.T) {
+	s, store, logs := writableServer(t)
+	ctx := context.Background()
+	admin, provider := adminAndProvider(t, store)
 
 	t.Run("missing token is 401 with WWW-Authenticate", func(t *testing.T) {
 		rec := do(t, s, "GET", "/api/v1/providers", "", "")

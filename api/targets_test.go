@@ -217,14 +217,7 @@ func TestTargets_NewFilingChangesMobileTarget(t *testing.T) {
 func TestTargets_AdminWrites(t *testing.T) {
 	s, store, _ := writableServer(t)
 	ctx := context.Background()
-	admin, err := store.NewAdminToken(ctx, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	provider, err := store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
-	if err != nil {
-		t.Fatal(err)
-	}
+	admin, provider := adminAndProvider(t, store)
 	valid := `{"layer":"mobile","measure":"population","value":0.8,"deadline":"2028-12-31","filter":"remote",
 		"title_vi":"Di động phủ 80% dân số xã vùng sâu","title_en":"Mobile reaches 80% of people in remote communes"}`
 	cases := []struct {

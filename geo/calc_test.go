@@ -522,13 +522,17 @@ func TestCompute_MultiWithDeclarations(t *testing.T) {
 	}
 }
 
-func TestCompute_Rollups(t *testing.T) {
+// rollupCase is three communes in two districts, covered 100%, 60% and 0%
+// by one footprint:
+//
+//	0      10     20     30
+//	┌──────┬──────┬──────┐
+//	│ 01   │ 02   │ 03   │   01, 02 in district 001; 03 in 002
+//	│ 100% │ 60%  │ 0%   │   1,000, 500 and 200 people
+//	└──────┴──────┴──────┘
+func rollupCase(t *testing.T) (*Surface, *Result, *Breakdown) {
+	t.Helper()
 	u := communeUnits()
-	//	0      10     20     30
-	//	┌──────┬──────┬──────┐
-	//	│ 01   │ 02   │ 03   │   01, 02 in district 001; 03 in 002
-	//	│ 100% │ 60%  │ 0%   │
-	//	└──────┴──────┴──────┘
 	cs := []Commune{
 		commune("01", 1000, u.rect(0, 0, 10, 10)),
 		commune("02", 500, u.rect(10, 0, 20, 10)),
@@ -538,7 +542,12 @@ func TestCompute_Rollups(t *testing.T) {
 	s := mustSurface(t, cs, SurfaceOptions{})
 	g := gridUnits(s)
 	res := mustCompute(t, s, []Footprint{footprint("a", Mobile, "4G", orb.Polygon{g.rect(-1, -1, 16, 11)})}, nil, DefaultOptions())
-	b := breakdownOf(t, res, Mobile, KindAll)
+	return s, res, breakdownOf(t, res, Mobile, KindAll)
+}
+
+func TestCompute_Rollups(t *testing.T) {
+	s, res, b := rollupCase(t)
+	cs := s.Communes()
 	want := []Rollup{
 		{Code: "001", Name: "Huyện Một", Population: 1500, Covered: 1300, Share: 1300.0 / 1500, Communes: 2,
 			CommunesCovered: 1, CommunesPartial: 1, CommunesReached: 1, ShareReached: 0.5},

@@ -8,19 +8,8 @@ import (
 )
 
 func TestSurface_Rollups(t *testing.T) {
-	u := communeUnits()
-	// As TestCompute_Rollups: 01 (1,000 people, all covered) and 02 (500,
-	// 60%) in district 001, 03 (200, none) in 002; keep 01 and 03.
-	cs := []Commune{
-		commune("01", 1000, u.rect(0, 0, 10, 10)),
-		commune("02", 500, u.rect(10, 0, 20, 10)),
-		commune("03", 200, u.rect(20, 0, 30, 10)),
-	}
-	cs[2].DistrictCode, cs[2].District = "002", "Huyện Hai"
-	s := mustSurface(t, cs, SurfaceOptions{})
-	g := gridUnits(s)
-	res := mustCompute(t, s, []Footprint{footprint("a", Mobile, "4G", orb.Polygon{g.rect(-1, -1, 16, 11)})}, nil, DefaultOptions())
-	b := breakdownOf(t, res, Mobile, KindAll)
+	// The case of TestCompute_Rollups; keep 01 and 03.
+	s, _, b := rollupCase(t)
 
 	districts, province := s.Rollups(b.Communes, nil, DefaultOptions())
 	if !reflect.DeepEqual(districts, b.Districts) || province != b.Province {
