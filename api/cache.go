@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -75,12 +74,10 @@ func (s *Server) serveCached(c *gin.Context, snap *snapshot, key, contentType st
 	h.Set("ETag", cb.etag)
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
-	for _, tag := range strings.Split(c.GetHeader("If-None-Match"), ",") {
-		if t := strings.TrimSpace(tag); t == cb.etag || t == "W/"+cb.etag || t == "*" {
-			c.Status(http.StatusNotModified)
-			c.Writer.WriteHeaderNow()
-			return
-		}
+	if etagMatches(c.GetHeader("If-None-Match"), cb.etag) {
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
 	}
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		h.Set("Content-Encoding", "gzip")
