@@ -1,16 +1,11 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -31,7 +26,7 @@ var ExportTypes = map[string]string{
 // snapshot, or the same Compute on the filings in force on day, through the
 // same table. Every file says its date, method and source. A bad layer,
 // format or day is an error wrapping data.ErrInvalid.
-func (s *Server) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error) {
+func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error) {
 	if !layer.Valid() {
 		return "", fmt.Errorf("%w: layer %s: want broadcast, phone, broadband or mobile", data.ErrInvalid, quote(string(layer)))
 	}
@@ -40,15 +35,15 @@ func (s *Server) Export(ctx context.Context, w io.Writer, layer geo.Layer, forma
 	}
 	if day != "" {
 		var err error
-		if day, err = parseDay(day); err != nil {
+		if day, err = ParseDay(day); err != nil {
 			return "", err
 		}
 	}
-	figs, err := s.figuresOn(ctx, day)
+	figs, err := s.FiguresOn(ctx, day)
 	if err != nil {
 		return "", err
 	}
-	t, err := figs.table(layer)
+	t, err := figs.Table(layer)
 	if err != nil {
 		return "", err
 	}
@@ -87,29 +82,4 @@ func writeGeoPackage(ctx context.Context, w io.Writer, t *geo.Table) error {
 	defer f.Close()
 	_, err = io.Copy(w, f)
 	return err
-}
-
-// routesExport registers the export of a layer as a file.
-func (s *Server) routesExport(v1 gin.IRouter) {
-	v1.GET("/export/:file", s.handleExport)
-}
-
-// handleExport answers /export/{layer}.{format}[?as_of=YYYY-MM-DD] with
-// the file, named phusong-{layer}-{day}.{format}.
-func (s *Server) handleExport(c *gin.Context) {
-	name, format, _ := strings.Cut(c.Param("file"), ".")
-	layer := geo.Layer(name)
-	if _, ok := ExportTypes[format]; !ok || !layer.Valid() {
-		writeProblem(c, http.StatusNotFound, "no export "+quote(c.Param("file"))+
-			": want {layer}.{format}, layer broadcast, phone, broadband or mobile, format gpkg, geojson, csv or kml")
-		return
-	}
-	var buf bytes.Buffer
-	day, err := s.Export(c.Request.Context(), &buf, layer, format, c.Query("as_of"))
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="phusong-%s-%s.%s"`, layer, day, format))
-	c.Data(http.StatusOK, ExportTypes[format], buf.Bytes())
 }

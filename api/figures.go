@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -11,38 +12,38 @@ import (
 	"github.com/phusong/phusong/geo"
 )
 
-// figures is the calculator's result for one day: the communes, the result
+// Figures is the calculator's result for one day: the communes, the result
 // computed from the filings in force that day, and when it ran. The figures
 // of today are the current snapshot's; those of another day come from the
 // same surface and the same Compute, on the filings in force that day.
-type figures struct {
-	asOf       string // YYYY-MM-DD
-	computedAt string // RFC 3339
-	communes   []geo.Commune
-	result     *geo.Result
-	snap       *snapshot // the snapshot whose surface computed them
+type Figures struct {
+	AsOf       string        // the day, YYYY-MM-DD
+	ComputedAt string        // when the snapshot was computed, RFC 3339
+	Communes   []geo.Commune // in the order of Result's per-commune figures
+	Result     *geo.Result
+	Snap       *Snapshot // the snapshot whose surface computed them
 }
 
-// table joins the communes with the union-of-providers figures of a layer.
-func (f *figures) table(layer geo.Layer) (*geo.Table, error) {
-	lr := f.result.Layer(layer)
+// Table joins the communes with the union-of-providers figures of a layer.
+func (f *Figures) Table(layer geo.Layer) (*geo.Table, error) {
+	lr := f.Result.Layer(layer)
 	if lr == nil {
 		return nil, fmt.Errorf("%w: layer %q", data.ErrNotFound, layer)
 	}
-	t, err := geo.NewTable(layer, f.communes, lr.Breakdown(geo.KindAll).Communes)
+	t, err := geo.NewTable(layer, f.Communes, lr.Breakdown(geo.KindAll).Communes)
 	if err != nil {
 		return nil, err
 	}
-	t.AsOf, t.ComputedAt, t.Method = f.asOf, f.computedAt, f.result.Method
+	t.AsOf, t.ComputedAt, t.Method = f.AsOf, f.ComputedAt, f.Result.Method
 	for i := range t.Rows {
-		t.Rows[i].Remote = f.snap.remoteAt(i)
+		t.Rows[i].Remote = f.Snap.RemoteAt(i)
 	}
 	return t, nil
 }
 
-// parseDay checks a date YYYY-MM-DD, or an RFC 3339 date-time whose UTC
+// ParseDay checks a date YYYY-MM-DD, or an RFC 3339 date-time whose UTC
 // day is taken, and returns the day.
-func parseDay(s string) (string, error) {
+func ParseDay(s string) (string, error) {
 	if d, err := time.Parse(time.DateOnly, s); err == nil {
 		return d.Format(time.DateOnly), nil
 	}
@@ -52,28 +53,28 @@ func parseDay(s string) (string, error) {
 	return "", fmt.Errorf("%w: date %s: want YYYY-MM-DD (or an RFC 3339 date-time)", data.ErrInvalid, quote(s))
 }
 
-// figuresOn returns the figures as of day (YYYY-MM-DD; "" for the current
+// FiguresOn returns the figures as of day (YYYY-MM-DD; "" for the current
 // figures): the current snapshot's when day is the day it was computed,
 // otherwise the result of the filings in force on day, computed on the
 // snapshot's surface once per set of filings in force and kept with the
 // snapshot's history (resultAt), so that the days between two filings
 // share one computation.
-func (s *Server) figuresOn(ctx context.Context, day string) (*figures, error) {
-	snap, err := s.cov.current()
+func (s *Service) FiguresOn(ctx context.Context, day string) (*Figures, error) {
+	snap, err := s.Current()
 	if err != nil {
 		return nil, err
 	}
 	// The snapshot took the filings in force on the UTC day it was
 	// computed: the date part of its RFC 3339 time.
-	day0, _, _ := strings.Cut(snap.computedAt, "T")
+	day0, _, _ := strings.Cut(snap.ComputedAt, "T")
 	if day == "" || day == day0 {
-		return &figures{asOf: day0, computedAt: snap.computedAt, communes: snap.communes, result: snap.result, snap: snap}, nil
+		return &Figures{AsOf: day0, ComputedAt: snap.ComputedAt, Communes: snap.Communes, Result: snap.Result, Snap: snap}, nil
 	}
-	res, _, err := s.resultAt(ctx, snap, day)
+	res, _, err := s.ResultAt(ctx, snap, day)
 	if err != nil {
 		return nil, err
 	}
-	return &figures{asOf: day, computedAt: snap.computedAt, communes: snap.communes, result: res, snap: snap}, nil
+	return &Figures{AsOf: day, ComputedAt: snap.ComputedAt, Communes: snap.Communes, Result: res, Snap: snap}, nil
 }
 
 // contains reports whether list holds s.
@@ -100,7 +101,7 @@ var sourceLayers = map[geo.Layer][]geo.Layer{geo.Phone: {geo.Phone, geo.Mobile}}
 
 // describeSource fills t.Source: where the communes come from and which
 // filings gave the figures, marking demonstration data as such.
-func (s *Server) describeSource(ctx context.Context, t *geo.Table) error {
+func (s *Service) describeSource(ctx context.Context, t *geo.Table) error {
 	filings, err := s.store.FilingsInForce(ctx, t.AsOf)
 	if err != nil {
 		return err
@@ -164,4 +165,26 @@ func (s *Server) describeSource(ctx context.Context, t *geo.Table) error {
 	}
 	t.Source = src
 	return nil
+}
+
+// quote writes s as a JSON string, so that an error names a value exactly,
+// spaces and control characters included.
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// DryRun returns the province figures of f's layer as they would be if f
+// were stored, without storing it: f joins the filings in force today as
+// a new filing would, replacing what it supersedes.
+func (s *Service) DryRun(ctx context.Context, snap *Snapshot, f data.Filing) (geo.Rollup, error) {
+	fps, decls, err := s.store.InForceWith(ctx, f, "")
+	if err != nil {
+		return geo.Rollup{}, err
+	}
+	res, err := snap.Surface.Compute(fps, decls, s.cfg.Calc)
+	if err != nil {
+		return geo.Rollup{}, err
+	}
+	return res.Layer(f.Layer).Breakdown(geo.KindAll).Province, nil
 }

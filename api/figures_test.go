@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"path/filepath"
 	"testing"
 
@@ -24,30 +22,30 @@ func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 	if _, err := store.SeedDefault(ctx, false); err != nil {
 		t.Fatal(err)
 	}
-	s := New(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s := New(DefaultConfig(), store, quietLog())
 	if err := s.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}
 	covered := func(day string) float64 {
 		t.Helper()
-		f, err := s.figuresOn(ctx, day)
+		f, err := s.FiguresOn(ctx, day)
 		if err != nil {
 			t.Fatal(err)
 		}
-		tb, err := f.table(geo.Mobile)
+		tb, err := f.Table(geo.Mobile)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.asOf != day {
-			t.Fatalf("figures of %s say they are of %s", day, f.asOf)
+		if f.AsOf != day {
+			t.Fatalf("figures of %s say they are of %s", day, f.AsOf)
 		}
 		return tb.Rows[0].Covered
 	}
 	if c := covered("2010-01-01"); c != 0 {
 		t.Fatalf("no filing yet, %v covered", c)
 	}
-	f, _ := s.figuresOn(ctx, "")
-	code := f.communes[0].Code
+	f, _ := s.FiguresOn(ctx, "")
+	code := f.Communes[0].Code
 	if _, err := store.AddFilings(ctx, []data.Filing{{Provider: "vnpt", Layer: geo.Mobile, AsOf: "2005-01-01",
 		Declarations: []geo.Declaration{{CommuneCode: code, Technology: "4G", Share: 1}}}}); err != nil {
 		t.Fatal(err)
@@ -58,13 +56,13 @@ func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 	if err := s.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if c := covered("2010-01-01"); c != float64(f.communes[0].Population) {
-		t.Fatalf("after the recompute commune %s has %v covered, want all %d", code, c, f.communes[0].Population)
+	if c := covered("2010-01-01"); c != float64(f.Communes[0].Population) {
+		t.Fatalf("after the recompute commune %s has %v covered, want all %d", code, c, f.Communes[0].Population)
 	}
 	if c := covered("2004-12-31"); c != 0 {
 		t.Fatalf("the day before the filing, %v covered", c)
 	}
-	snap, _ := s.cov.current()
+	snap, _ := s.Current()
 	kept := len(snap.plan.results.entries)
 	for _, day := range []string{"2011-01-01", "2012-01-01", "2013-01-01", "2014-01-01", "2015-01-01"} {
 		covered(day)

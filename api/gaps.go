@@ -1,27 +1,30 @@
 package api
 
 import (
+	"fmt"
 	"math"
-	"net/http"
-	"strconv"
 	"strings"
 
-	"github.com/gin-gonic/gin"
-
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
-// gapRules say how the gap list and the plan are made.
-var gapRules = gin.H{
-	"ranking": "Communes with people not covered (population − people covered, all providers together), most first; ties by code. " +
-		"Fully covered communes and communes of population 0 are left out.",
-	"plan": "The smallest set of communes whose full coverage would meet the target, chosen greedily: for a population target, " +
-		"by people not covered, most first, until the gap is closed (largest first needs the fewest communes); for a communes target, " +
-		"the communes still needed, among those not reached, with the fewest people not covered (any of them meet it; these add the fewest people). " +
-		"Only communes the request's district and remote filters keep are chosen; all communes the target counts stay in its value.",
+// GapsQuery says which gaps to list: the communes of Layer as of AsOf
+// ("" for now) that Filter and District (a district code, "" for all)
+// keep, the first Limit of them (0: all), and the plan for TargetID (0:
+// the first target in force of the layer).
+type GapsQuery struct {
+	Layer    geo.Layer
+	AsOf     string
+	Filter   geo.Filter
+	District string
+	TargetID int64
+	Limit    int
 }
 
-type gapRow struct {
+// GapRow is a commune with people not covered; people are rounded to
+// whole people and shares (0–1) to 4 decimals.
+type GapRow struct {
 	Rank             int     `json:"rank"`
 	Code             string  `json:"code"`
 	Name             string  `json:"name"`
@@ -36,7 +39,9 @@ type gapRow struct {
 	InPlan           bool    `json:"in_plan"`
 }
 
-type planAnswer struct {
+// Plan is the smallest set of communes whose full coverage would meet a
+// target, and what it would add.
+type Plan struct {
 	TargetID    int64    `json:"target_id"`
 	Communes    []string `json:"communes"` // codes, in the order chosen
 	PeopleAdded float64  `json:"people_added"`
@@ -45,112 +50,93 @@ type planAnswer struct {
 	Meets       bool     `json:"meets"`
 }
 
-// districtParam reads ?district= as a district code or name (any case) and
-// returns the code; it answers 400 itself when no district matches.
-func districtParam(c *gin.Context, snap *snapshot) (string, bool) {
-	v := strings.TrimSpace(c.Query("district"))
-	if v == "" {
-		return "", true
-	}
-	for _, cm := range snap.communes {
+// GapsTotal counts every gap the query keeps, past its limit too.
+type GapsTotal struct {
+	Communes         int     `json:"communes"`
+	PeopleNotCovered float64 `json:"people_not_covered"`
+}
+
+// Gaps is the communes ranked by people not covered, with the plan for the
+// layer's target (nil when the layer has none) and the date of the data.
+type Gaps struct {
+	Target   *geo.Target
+	Plan     *Plan
+	Communes []GapRow
+	Total    GapsTotal
+	DataAsOf string
+}
+
+// DistrictCode returns the code of the district whose code or name (any
+// case) is v; an unknown district is an error wrapping data.ErrInvalid.
+func (snap *Snapshot) DistrictCode(v string) (string, error) {
+	for _, cm := range snap.Communes {
 		if cm.DistrictCode == v || strings.EqualFold(cm.District, v) {
-			return cm.DistrictCode, true
+			return cm.DistrictCode, nil
 		}
 	}
-	writeProblem(c, http.StatusBadRequest, "district "+quote(v)+": no such district code or name")
-	return "", false
+	return "", fmt.Errorf("%w: district %s: no such district code or name", data.ErrInvalid, quote(v))
 }
 
-// gapTarget picks the target of the plan: ?target=ID, which must be of the
-// layer, or else the first target in force of the layer; nil when the
-// layer has none. It answers 400 itself for a bad ?target.
-func gapTarget(c *gin.Context, snap *snapshot, layer geo.Layer) (*geo.Target, bool) {
-	if v := c.Query("target"); v != "" {
-		id, err := strconv.ParseInt(v, 10, 64)
-		for _, tr := range snap.plan.targets {
-			if err == nil && tr.target.ID == id && tr.target.Layer == layer {
-				return &tr.target, true
-			}
-		}
-		writeProblem(c, http.StatusBadRequest, "target "+quote(v)+": no target of layer "+string(layer)+" with that id")
-		return nil, false
-	}
+// gapTarget picks the target of the plan: id, which must be of the layer,
+// or for id 0 the first target in force of the layer; nil when it has
+// none.
+func (snap *Snapshot) gapTarget(id int64, layer geo.Layer) (*geo.Target, error) {
 	for _, tr := range snap.plan.targets {
-		if tr.target.Layer == layer && !tr.target.Retired() {
-			return &tr.target, true
+		if (id != 0 && tr.target.ID == id && tr.target.Layer == layer) || (id == 0 && tr.target.Layer == layer && !tr.target.Retired()) {
+			t := tr.target
+			return &t, nil
 		}
 	}
-	return nil, true
+	if id != 0 {
+		return nil, fmt.Errorf("%w: target %d: no target of layer %s with that id", data.ErrInvalid, id, layer)
+	}
+	return nil, nil
 }
 
-// handleGaps ranks the communes of a layer by people not covered, and
-// gives the smallest set of them whose full coverage would meet the
-// layer's target. ?district=, ?remote=true|false and ?as_of= narrow it,
-// ?target=ID picks the target and ?limit=N shortens the list.
-func (s *Server) handleGaps(c *gin.Context) {
-	snap, asOf, ok := s.currentAsOf(c)
-	if !ok {
-		return
+// Gaps ranks the communes of a layer by people not covered and gives the
+// smallest set of them whose full coverage would meet the layer's target
+// (geo.RankGaps and geo.Target.Plan). A target that is not of the layer is
+// an error wrapping data.ErrInvalid.
+func (snap *Snapshot) Gaps(q GapsQuery) (*Gaps, error) {
+	target, err := snap.gapTarget(q.TargetID, q.Layer)
+	if err != nil {
+		return nil, err
 	}
-	layer := geo.Layer(c.Query("layer"))
-	if !layer.Valid() {
-		writeProblem(c, http.StatusBadRequest, "layer "+quote(string(layer))+": want broadcast, phone, broadband or mobile")
-		return
-	}
-	filter, ok := remoteParam(c)
-	if !ok {
-		return
-	}
-	district, ok := districtParam(c, snap)
-	if !ok {
-		return
-	}
-	target, ok := gapTarget(c, snap, layer)
-	if !ok {
-		return
-	}
-	limit := len(snap.communes)
-	if v := c.Query("limit"); v != "" {
-		var err error
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 10000 {
-			writeProblem(c, http.StatusBadRequest, "limit "+quote(v)+": want a whole number from 1 to 10000")
-			return
-		}
-	}
+	remote := snap.plan.remote
 	keep := func(i int) bool {
-		return filter.Keeps(snap.plan.remote[i]) && (district == "" || snap.communes[i].DistrictCode == district)
+		return q.Filter.Keeps(remote[i]) && (q.District == "" || snap.Communes[i].DistrictCode == q.District)
 	}
-	figs, dataAsOf := snap.figuresAt(asOf)
-	gaps := geo.RankGaps(figs[layer], keep)
-	out := gin.H{"layer": layer, "computed_at": snap.computedAt, "rules": gapRules, "target": nil, "plan": nil,
-		"remote_set": snap.plan.remoteInfo()}
+	figs, dataAsOf := snap.FiguresAt(q.AsOf)
+	ranked := geo.RankGaps(figs[q.Layer], keep)
+	out := &Gaps{Target: target, Communes: []GapRow{}, DataAsOf: dataAsOf}
 	inPlan := map[string]bool{}
 	if target != nil {
-		p := target.Plan(figs[layer], snap.plan.remote, keep)
-		pa := planAnswer{TargetID: target.ID, Communes: []string{}, PeopleAdded: math.Round(p.PeopleAdded),
-			ValueBefore: round4(target.Evaluate(figs[layer], snap.plan.remote).Value), ValueAfter: round4(p.ValueAfter), Meets: p.Meets}
+		p := target.Plan(figs[q.Layer], remote, keep)
+		out.Plan = &Plan{TargetID: target.ID, Communes: []string{}, PeopleAdded: math.Round(p.PeopleAdded),
+			ValueBefore: round4(target.Evaluate(figs[q.Layer], remote).Value), ValueAfter: round4(p.ValueAfter), Meets: p.Meets}
 		for _, g := range p.Communes {
-			pa.Communes = append(pa.Communes, g.Code)
+			out.Plan.Communes = append(out.Plan.Communes, g.Code)
 			inPlan[g.Code] = true
 		}
-		out["target"], out["plan"] = target, pa
 	}
-	rows := []gapRow{}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = len(ranked)
+	}
 	total := 0.0
-	for k, g := range gaps {
+	for k, g := range ranked {
 		total += g.Uncovered
 		if k >= limit {
 			continue
 		}
-		cm := snap.communes[g.Index]
-		rows = append(rows, gapRow{Rank: k + 1, Code: g.Code, Name: cm.Name, DistrictCode: cm.DistrictCode, District: cm.District,
+		cm := snap.Communes[g.Index]
+		out.Communes = append(out.Communes, GapRow{Rank: k + 1, Code: g.Code, Name: cm.Name, DistrictCode: cm.DistrictCode, District: cm.District,
 			Population: g.Population, PeopleCovered: math.Round(g.Covered), PeopleNotCovered: math.Round(g.Uncovered),
-			ShareCovered: round4(g.Share), Status: string(g.Status), Remote: snap.plan.remote[g.Index], InPlan: inPlan[g.Code]})
+			ShareCovered: round4(g.Share), Status: string(g.Status), Remote: remote[g.Index], InPlan: inPlan[g.Code]})
 	}
-	out["communes"] = rows
-	out["total"] = gin.H{"communes": len(gaps), "people_not_covered": math.Round(total)}
-	if district != "" {
-		out["district"] = district
-	}
-	c.JSON(http.StatusOK, withDate(out, asOf, dataAsOf, filter, snap))
+	out.Total = GapsTotal{Communes: len(ranked), PeopleNotCovered: math.Round(total)}
+	return out, nil
 }
+
+// round4 rounds a share to 4 decimals, as every answer gives it.
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

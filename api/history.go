@@ -5,12 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"net/http"
+	"fmt"
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -55,10 +53,12 @@ func allFigures(res *geo.Result) map[geo.Layer][]geo.CommuneFigure {
 	return out
 }
 
-// stale reports whether the store has changed since the current snapshot,
+// Stale reports whether the store has changed since the current snapshot,
 // or the day has, so that filings dated today come into force.
-func (s *Server) stale(ctx context.Context) (bool, error) {
-	snap, err := s.cov.current()
+//
+// Stale is exported for the watcher of another host.
+func (s *Service) Stale(ctx context.Context) (bool, error) {
+	snap, err := s.Current()
 	if err != nil {
 		return true, nil
 	}
@@ -70,14 +70,14 @@ func (s *Server) stale(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return snap.inputsVersion != inputs || snap.plan.version != plan || snap.day != today(), nil
+	return snap.inputsVersion != inputs || snap.plan.version != plan || snap.Day != today(), nil
 }
 
 // buildPlanning reads the targets and remote communes, brings the dated
 // history up to date with next's figures, evaluates every target on every
 // date and stores the target values. prev, the snapshot next replaces, may
 // be nil.
-func (s *Server) buildPlanning(ctx context.Context, next, prev *snapshot) (*planning, error) {
+func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot) (*planning, error) {
 	p := &planning{}
 	var err error
 	// The version first: a change made while reading is then seen again.
@@ -87,15 +87,15 @@ func (s *Server) buildPlanning(ctx context.Context, next, prev *snapshot) (*plan
 	if p.remoteSet, err = s.store.Remote(ctx); err != nil {
 		return nil, err
 	}
-	p.remote = make([]bool, len(next.communes))
-	for i, c := range next.communes {
+	p.remote = make([]bool, len(next.Communes))
+	for i, c := range next.Communes {
 		p.remote[i] = sortedContains(p.remoteSet.Codes, c.Code)
 	}
 	targets, err := s.store.Targets(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if prev != nil && prev.plan != nil && prev.result == next.result {
+	if prev != nil && prev.plan != nil && prev.Result == next.Result {
 		p.history, p.results = prev.plan.history, prev.plan.results
 	} else {
 		if p.history, err = s.history(ctx, next, prev); err != nil {
@@ -123,18 +123,18 @@ func sortedContains(sorted []string, v string) bool {
 	return i < len(sorted) && sorted[i] == v
 }
 
-// history returns the figures on every date up to next.day on which a
+// history returns the figures on every date up to next.Day on which a
 // filing took effect. A date whose inputs key is unchanged keeps its
 // figures (from prev, or on a first recompute from the store); the latest
 // date takes next's, since what is in force from it is in force today; the
 // others are computed. Fresh figures are stored, and dates no longer in
 // the history are deleted.
-func (s *Server) history(ctx context.Context, next, prev *snapshot) ([]dayFigures, error) {
-	dates, err := s.store.InForceDates(ctx, next.day)
+func (s *Service) history(ctx context.Context, next, prev *Snapshot) ([]dayFigures, error) {
+	dates, err := s.store.InForceDates(ctx, next.Day)
 	if err != nil {
 		return nil, err
 	}
-	method, err := json.Marshal(next.result.Method)
+	method, err := json.Marshal(next.Result.Method)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func (s *Server) history(ctx context.Context, next, prev *snapshot) ([]dayFigure
 			return nil, err
 		}
 		for _, d := range stored {
-			if layers, ok := alignFigures(d.Layers, next.communes); ok {
+			if layers, ok := alignFigures(d.Layers, next.Communes); ok {
 				have[d.AsOf] = dayFigures{asOf: d.AsOf, key: d.InputsKey, layers: layers}
 			}
 		}
@@ -168,7 +168,7 @@ func (s *Server) history(ctx context.Context, next, prev *snapshot) ([]dayFigure
 		}
 		out[i] = dayFigures{asOf: d.AsOf, key: key}
 		if i == len(dates)-1 {
-			out[i].layers = allFigures(next.result)
+			out[i].layers = allFigures(next.Result)
 			fresh = append(fresh, data.DatedFigures{AsOf: d.AsOf, InputsKey: key, Layers: out[i].layers})
 			continue
 		}
@@ -184,7 +184,7 @@ func (s *Server) history(ctx context.Context, next, prev *snapshot) ([]dayFigure
 			return nil, err
 		}
 		for j, i := range compute {
-			res, err := next.surface.Compute(inputs[j].Footprints, inputs[j].Declarations, s.cfg.Calc)
+			res, err := next.Surface.Compute(inputs[j].Footprints, inputs[j].Declarations, s.cfg.Calc)
 			if err != nil {
 				return nil, err
 			}
@@ -233,14 +233,14 @@ func (p *planning) at(asOf string) int {
 	return sort.Search(len(p.history), func(i int) bool { return p.history[i].asOf > asOf }) - 1
 }
 
-// figuresAt returns every layer's per-commune figures as they stood on
+// FiguresAt returns every layer's per-commune figures as they stood on
 // asOf ("" for now) and the date of the data they describe ("" before any
 // filing, when nobody was covered).
-func (snap *snapshot) figuresAt(asOf string) (map[geo.Layer][]geo.CommuneFigure, string) {
+func (snap *Snapshot) FiguresAt(asOf string) (map[geo.Layer][]geo.CommuneFigure, string) {
 	if i := snap.plan.at(asOf); i >= 0 {
 		return snap.plan.history[i].layers, snap.plan.history[i].asOf
 	}
-	zero := allFigures(snap.result)
+	zero := allFigures(snap.Result)
 	for l, figs := range zero {
 		z := make([]geo.CommuneFigure, len(figs))
 		for i, f := range figs {
@@ -296,15 +296,15 @@ func (rc *resultCache) get(day string, compute func() (*geo.Result, error)) (*ge
 	return e.res, e.err
 }
 
-// resultAt returns the full result (every breakdown) as things stood on
+// ResultAt returns the full result (every breakdown) as things stood on
 // asOf ("" for now) and the date of the data it describes. Earlier dates
 // are computed from the filings then in force on today's surface, once per
 // date, and cached.
-func (s *Server) resultAt(ctx context.Context, snap *snapshot, asOf string) (*geo.Result, string, error) {
+func (s *Service) ResultAt(ctx context.Context, snap *Snapshot, asOf string) (*geo.Result, string, error) {
 	i := snap.plan.at(asOf)
 	if i == len(snap.plan.history)-1 {
-		_, day := snap.figuresAt("")
-		return snap.result, day, nil
+		_, day := snap.FiguresAt("")
+		return snap.Result, day, nil
 	}
 	day := ""
 	if i >= 0 {
@@ -312,92 +312,59 @@ func (s *Server) resultAt(ctx context.Context, snap *snapshot, asOf string) (*ge
 	}
 	res, err := snap.plan.results.get(day, func() (*geo.Result, error) {
 		if day == "" {
-			return snap.surface.Compute(nil, nil, s.cfg.Calc)
+			return snap.Surface.Compute(nil, nil, s.cfg.Calc)
 		}
 		fps, decls, err := s.store.InForce(ctx, day)
 		if err != nil {
 			return nil, err
 		}
-		return snap.surface.Compute(fps, decls, s.cfg.Calc)
+		return snap.Surface.Compute(fps, decls, s.cfg.Calc)
 	})
 	return res, day, err
 }
 
-// currentAsOf returns the current snapshot and the date of ?as_of ("" for
-// now). When ok is false it has answered the problem itself.
-func (s *Server) currentAsOf(c *gin.Context) (snap *snapshot, asOf string, ok bool) {
-	snap, err := s.cov.current()
-	if err != nil {
-		s.fail(c, err)
-		return nil, "", false
-	}
-	asOf, ok = asOfParam(c, snap)
-	return snap, asOf, ok
-}
-
-// asOfParam reads ?as_of=YYYY-MM-DD; "" means now. A date after the
-// snapshot's day is refused: what is filed for the future is not in force.
-// It answers 400 itself when the date is bad.
-func asOfParam(c *gin.Context, snap *snapshot) (string, bool) {
-	v := c.Query("as_of")
-	if v == "" {
-		return "", true
-	}
-	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		writeProblem(c, http.StatusBadRequest, "as_of "+quote(v)+": want a date YYYY-MM-DD")
-		return "", false
-	}
-	if v > snap.day {
-		writeProblem(c, http.StatusBadRequest, "as_of "+v+" is after today ("+snap.day+"): figures are known up to today")
-		return "", false
-	}
-	return v, true
-}
-
-// remoteParam reads ?remote=true|false as a filter on communes; absent,
-// every commune. It answers 400 itself when the value is bad.
-func remoteParam(c *gin.Context) (geo.Filter, bool) {
-	switch v := c.Query("remote"); v {
-	case "":
-		return geo.FilterAll, true
-	case "true":
-		return geo.FilterRemote, true
-	case "false":
-		return geo.FilterNotRemote, true
-	default:
-		writeProblem(c, http.StatusBadRequest, "remote "+quote(v)+": want true or false")
-		return "", false
-	}
-}
-
-// keeps returns a commune filter by index for f, or nil for every commune.
-func (p *planning) keeps(f geo.Filter) func(i int) bool {
+// Keeps returns a commune filter by index for f, or nil for every commune.
+func (snap *Snapshot) Keeps(f geo.Filter) func(i int) bool {
 	if f == geo.FilterAll {
 		return nil
 	}
-	return func(i int) bool { return f.Keeps(p.remote[i]) }
+	return func(i int) bool { return f.Keeps(snap.plan.remote[i]) }
 }
 
-// remoteInfo describes the remote set, with the note that it is an
-// approximation when it is the default one.
-func (p *planning) remoteInfo() gin.H {
-	out := gin.H{"communes": len(p.remoteSet.Codes), "source": p.remoteSet.Source}
-	if p.remoteSet.Source == geo.RemoteApproximate {
-		out["note"] = geo.RemoteNote
+// RemoteSet describes the set of remote communes: how many, where the set
+// comes from and, for the default approximation, a note saying so.
+type RemoteSet struct {
+	Communes int    `json:"communes"`
+	Source   string `json:"source"`
+	Note     string `json:"note,omitempty"`
+}
+
+// RemoteSet describes the snapshot's remote communes.
+func (snap *Snapshot) RemoteSet() RemoteSet {
+	rs := snap.plan.remoteSet
+	out := RemoteSet{Communes: len(rs.Codes), Source: rs.Source}
+	if rs.Source == geo.RemoteApproximate {
+		out.Note = geo.RemoteNote
 	}
 	return out
 }
 
-// withDate adds to an answer the date it was asked for, the date of the
-// data it describes and the remote filter, when they are not the defaults.
-func withDate(out gin.H, asOf, dataAsOf string, filter geo.Filter, snap *snapshot) gin.H {
-	out["data_as_of"] = dataAsOf
-	if asOf != "" {
-		out["as_of"] = asOf
+// Remote returns whether each commune is remote, in the snapshot's order.
+// The slice is shared: it must not be changed.
+func (snap *Snapshot) Remote() []bool { return snap.plan.remote }
+
+// CheckAsOf checks a date YYYY-MM-DD for figures "as of": a date after the
+// snapshot's day is refused, since what is filed for the future is not in
+// force. "" (now) is accepted. Errors wrap data.ErrInvalid.
+func (snap *Snapshot) CheckAsOf(v string) error {
+	if v == "" {
+		return nil
 	}
-	if filter != geo.FilterAll {
-		out["remote"] = filter == geo.FilterRemote
-		out["remote_set"] = snap.plan.remoteInfo()
+	if _, err := time.Parse(time.DateOnly, v); err != nil {
+		return fmt.Errorf("%w: as_of %s: want a date YYYY-MM-DD", data.ErrInvalid, quote(v))
 	}
-	return out
+	if v > snap.Day {
+		return fmt.Errorf("%w: as_of %s is after today (%s): figures are known up to today", data.ErrInvalid, v, snap.Day)
+	}
+	return nil
 }

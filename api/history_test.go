@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"os"
 	"reflect"
 	"testing"
@@ -13,7 +11,7 @@ import (
 	"github.com/phusong/phusong/geo"
 )
 
-func historyKeys(snap *snapshot) map[string]string {
+func historyKeys(snap *Snapshot) map[string]string {
 	out := map[string]string{}
 	for _, d := range snap.plan.history {
 		out[d.asOf] = d.key
@@ -24,13 +22,13 @@ func historyKeys(snap *snapshot) map[string]string {
 // A restart reads the dated figures back from the store instead of
 // computing them, and they are the figures it would compute.
 func TestHistory_StoredAndReusedAcrossRestart(t *testing.T) {
-	s, store := demoServer(t)
-	first, _ := s.cov.current()
-	again := New(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, store := demoService(t)
+	first, _ := s.Current()
+	again := New(DefaultConfig(), store, quietLog())
 	if err := again.Recompute(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	second, _ := again.cov.current()
+	second, _ := again.Current()
 	if !reflect.DeepEqual(historyKeys(first), historyKeys(second)) || len(first.plan.history) < 5 {
 		t.Fatalf("history keys differ after a restart")
 	}
@@ -41,14 +39,14 @@ func TestHistory_StoredAndReusedAcrossRestart(t *testing.T) {
 	}
 	// The last date's figures are today's.
 	last := second.plan.history[len(second.plan.history)-1]
-	if !reflect.DeepEqual(last.layers, allFigures(second.result)) {
+	if !reflect.DeepEqual(last.layers, allFigures(second.Result)) {
 		t.Fatal("the last history date is not today's figures")
 	}
 	// A recompute with nothing changed keeps the very same figures.
 	if err := again.Recompute(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if third, _ := again.cov.current(); third.result != second.result || &third.plan.history[0] != &second.plan.history[0] {
+	if third, _ := again.Current(); third.Result != second.Result || &third.plan.history[0] != &second.plan.history[0] {
 		t.Fatal("a recompute with nothing changed recomputed")
 	}
 }
@@ -57,8 +55,8 @@ func TestHistory_StoredAndReusedAcrossRestart(t *testing.T) {
 // recomputed.
 func TestHistory_NewBoundariesRecomputeEveryDate(t *testing.T) {
 	file := sharedData(t, "hoabinh/communes_2019.geojson")
-	s, store := demoServer(t)
-	before, _ := s.cov.current()
+	s, store := demoService(t)
+	before, _ := s.Current()
 	f, err := os.Open(file)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +76,7 @@ func TestHistory_NewBoundariesRecomputeEveryDate(t *testing.T) {
 	if err := s.Recompute(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := s.cov.current()
+	after, _ := s.Current()
 	keysBefore, keysAfter := historyKeys(before), historyKeys(after)
 	if len(keysAfter) != len(keysBefore) {
 		t.Fatalf("%d dates, were %d", len(keysAfter), len(keysBefore))
@@ -88,7 +86,7 @@ func TestHistory_NewBoundariesRecomputeEveryDate(t *testing.T) {
 			t.Fatalf("%s kept its figures over new boundaries", day)
 		}
 	}
-	if !reflect.DeepEqual(after.plan.history[len(after.plan.history)-1].layers, allFigures(after.result)) {
+	if !reflect.DeepEqual(after.plan.history[len(after.plan.history)-1].layers, allFigures(after.Result)) {
 		t.Fatal("the last history date is not today's figures")
 	}
 }

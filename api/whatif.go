@@ -2,14 +2,13 @@ package api
 
 import (
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
-	"net/http"
 	"slices"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/data"
@@ -22,40 +21,40 @@ const (
 	minSiteRadiusM    = 10.0    // m
 	maxSiteRadiusM    = 50000.0 // m
 	maxWhatIfVertices = 10000   // per polygon item
-	maxWhatIfBody     = 1 << 20 // bytes
+	MaxWhatIfBody     = 1 << 20 // bytes
 	whatIfProvider    = "whatif"
 )
 
-// whatIfKind is what a hypothetical item is: its layer (default mobile),
+// WhatIfKind is what a hypothetical item is: its layer (default mobile),
 // technology, provider (default "whatif") and, for broadcast, programme.
-type whatIfKind struct {
+type WhatIfKind struct {
 	Layer      geo.Layer `json:"layer"`
 	Technology string    `json:"technology"`
 	Provider   string    `json:"provider"`
 	Programme  string    `json:"programme"`
 }
 
-// whatIfSite is a hypothetical site: a circle of radius_m metres about
+// WhatIfSite is a hypothetical site: a circle of radius_m metres about
 // (lon, lat) in EPSG:4326.
-type whatIfSite struct {
+type WhatIfSite struct {
 	Lon     *float64 `json:"lon"`
 	Lat     *float64 `json:"lat"`
 	RadiusM float64  `json:"radius_m"`
-	whatIfKind
+	WhatIfKind
 }
 
-// whatIfPolygon is a hypothetical footprint: a GeoJSON Polygon or
+// WhatIfPolygon is a hypothetical footprint: a GeoJSON Polygon or
 // MultiPolygon geometry in EPSG:4326.
-type whatIfPolygon struct {
+type WhatIfPolygon struct {
 	Geometry json.RawMessage `json:"geometry"`
-	whatIfKind
+	WhatIfKind
 }
 
-// whatIfRequest is a set of hypothetical footprints added to what is in
+// WhatIfRequest is a set of hypothetical footprints added to what is in
 // force today.
-type whatIfRequest struct {
-	Sites    []whatIfSite    `json:"sites"`
-	Polygons []whatIfPolygon `json:"polygons"`
+type WhatIfRequest struct {
+	Sites    []WhatIfSite    `json:"sites"`
+	Polygons []WhatIfPolygon `json:"polygons"`
 
 	footprints []geo.Footprint // made by Validate
 }
@@ -68,7 +67,7 @@ var whatIfTechnologies = map[geo.Layer][]string{
 	geo.Broadband: {"FTTH", "xDSL", "cable", "fixed_wireless"},
 }
 
-func (k *whatIfKind) check(where string) error {
+func (k *WhatIfKind) check(where string) error {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: "+format, append([]any{data.ErrInvalid, where}, args...)...)
 	}
@@ -101,13 +100,13 @@ func (k *whatIfKind) check(where string) error {
 	return nil
 }
 
-func (k whatIfKind) footprint(mp orb.MultiPolygon) geo.Footprint {
+func (k WhatIfKind) footprint(mp orb.MultiPolygon) geo.Footprint {
 	return geo.Footprint{Provider: k.Provider, Layer: k.Layer, Technology: k.Technology, Programme: k.Programme, Geometry: mp}
 }
 
 // Validate checks every item, ranges and counts included, and makes the
 // footprints.
-func (r *whatIfRequest) Validate() error {
+func (r *WhatIfRequest) Validate() error {
 	n := len(r.Sites) + len(r.Polygons)
 	if n == 0 || n > maxWhatIfItems {
 		return fmt.Errorf("%w: %d sites and polygons: want 1 to %d", data.ErrInvalid, n, maxWhatIfItems)
@@ -153,25 +152,28 @@ func (r *whatIfRequest) Validate() error {
 	return nil
 }
 
-// rollupChange is a district's or the province's figures before and after.
-type rollupChange struct {
+// RollupChange is a district's or the province's figures before and after.
+type RollupChange struct {
 	Before geo.Rollup  `json:"before"`
 	After  geo.Rollup  `json:"after"`
-	Change rollupDelta `json:"change"`
+	Change RollupDelta `json:"change"`
 }
 
-type rollupDelta struct {
+// RollupDelta is the change of a rollup: after minus before.
+type RollupDelta struct {
 	Covered         float64 `json:"covered"`          // people
 	Share           float64 `json:"share"`            // of people, 0–1
 	CommunesReached int     `json:"communes_reached"` // at or above the covered threshold
 }
 
-func compareRollups(before, after geo.Rollup) rollupChange {
-	return rollupChange{before, after, rollupDelta{after.Covered - before.Covered, after.Share - before.Share,
+func compareRollups(before, after geo.Rollup) RollupChange {
+	return RollupChange{before, after, RollupDelta{after.Covered - before.Covered, after.Share - before.Share,
 		after.CommunesReached - before.CommunesReached}}
 }
 
-type communeChange struct {
+// CommuneChange is a commune whose figures a what-if changes; people and
+// shares (0–1) before and after.
+type CommuneChange struct {
 	Code          string     `json:"code"`
 	Name          string     `json:"name"`
 	District      string     `json:"district"`
@@ -185,13 +187,15 @@ type communeChange struct {
 	StatusAfter   geo.Status `json:"status_after"`
 }
 
-type layerChange struct {
-	Province  rollupChange    `json:"province"`
-	Districts []rollupChange  `json:"districts"`
-	Communes  []communeChange `json:"communes"` // only those that change, most people first
+// LayerChange is one layer's figures before and after a what-if.
+type LayerChange struct {
+	Province  RollupChange    `json:"province"`
+	Districts []RollupChange  `json:"districts"`
+	Communes  []CommuneChange `json:"communes"` // only those that change, most people first
 }
 
-type targetChange struct {
+// TargetChange is a target in force, evaluated before and after a what-if.
+type TargetChange struct {
 	ID          int64           `json:"id"`
 	Layer       geo.Layer       `json:"layer"`
 	TitleVI     string          `json:"title_vi"`
@@ -202,74 +206,84 @@ type targetChange struct {
 	ValueChange float64         `json:"value_change"`
 }
 
-// handleWhatIf adds hypothetical sites or polygons to what is in force
-// today and answers the figures with their change, per layer that changes
-// or that the items are of: province, districts and the communes that
-// change; and every target in force before and after. Nothing is stored.
-func (s *Server) handleWhatIf(c *gin.Context) {
-	var req whatIfRequest
-	if !bindJSONLimit(c, &req, maxWhatIfBody) {
-		return
-	}
+// WhatIfNote says what a what-if answer is.
+const WhatIfNote = "Hypothetical: the items are added to the filings in force today; nothing is stored."
+
+// WhatIfAnswer is the figures with hypothetical items added: per layer
+// that changes or that the items are of, the province, district and
+// changed-commune figures before, after and their change; and every target
+// in force before and after.
+type WhatIfAnswer struct {
+	Note       string                    `json:"note"`
+	Items      int                       `json:"items"`
+	ComputedAt string                    `json:"computed_at"`
+	DataAsOf   string                    `json:"data_as_of"`
+	Method     geo.Method                `json:"method"`
+	Layers     map[geo.Layer]LayerChange `json:"layers"`
+	Targets    []TargetChange            `json:"targets"`
+}
+
+// WhatIf adds the request's hypothetical sites and polygons to what is in
+// force today and answers the figures with their change. Nothing is
+// stored. Only the items are rasterised and only the communes they touch
+// are recounted, on the coverage kept from the last recompute; the figures
+// equal those of a full recompute with the items filed. A request that
+// fails Validate is an error wrapping data.ErrInvalid.
+func (s *Service) WhatIf(ctx context.Context, req *WhatIfRequest) (*WhatIfAnswer, error) {
 	if err := req.Validate(); err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	snap, err := s.cov.current()
+	snap, err := s.Current()
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
-	fps := append(slices.Clip(snap.footprints), req.footprints...)
-	after, err := snap.surface.Compute(fps, snap.declarations, s.cfg.Calc)
+	after, err := snap.whatIf(req.footprints, s.cfg.Calc)
 	if err != nil {
-		s.fail(c, err)
-		return
+		return nil, err
 	}
 	filed := map[geo.Layer]bool{}
 	for _, f := range req.footprints {
 		filed[f.Layer] = true
 	}
-	layers := map[geo.Layer]layerChange{}
+	layers := map[geo.Layer]LayerChange{}
 	for _, l := range geo.Layers {
-		b, a := snap.result.Layer(l).Breakdown(geo.KindAll), after.Layer(l).Breakdown(geo.KindAll)
-		lc := layerChange{Province: compareRollups(b.Province, a.Province), Communes: []communeChange{}}
+		b, a := snap.Result.Layer(l).Breakdown(geo.KindAll), after.Layer(l).Breakdown(geo.KindAll)
+		lc := LayerChange{Province: compareRollups(b.Province, a.Province), Communes: []CommuneChange{}}
 		for i, fb := range b.Communes {
 			fa := a.Communes[i]
 			if math.Abs(fa.Covered-fb.Covered) < 1e-9 && math.Abs(fa.Share-fb.Share) < 1e-12 {
 				continue
 			}
-			cm := snap.communes[i]
-			lc.Communes = append(lc.Communes, communeChange{cm.Code, cm.Name, cm.District, cm.Population, fb.Covered, fa.Covered,
+			cm := snap.Communes[i]
+			lc.Communes = append(lc.Communes, CommuneChange{cm.Code, cm.Name, cm.District, cm.Population, fb.Covered, fa.Covered,
 				fa.Covered - fb.Covered, fb.Share, fa.Share, fb.Status, fa.Status})
 		}
 		if len(lc.Communes) == 0 && !filed[l] {
 			continue
 		}
-		slices.SortStableFunc(lc.Communes, func(x, y communeChange) int { return cmp.Compare(y.Change, x.Change) })
+		slices.SortStableFunc(lc.Communes, func(x, y CommuneChange) int { return cmp.Compare(y.Change, x.Change) })
 		for k := range b.Districts {
 			lc.Districts = append(lc.Districts, compareRollups(b.Districts[k], a.Districts[k]))
 		}
 		layers[l] = lc
 	}
-	afterFigs := allFigures(after)
-	targets := []targetChange{}
+	targets := []TargetChange{}
 	for _, tr := range snap.plan.targets {
 		t := tr.target
 		if t.Retired() {
 			continue
 		}
-		before := t.Evaluate(snap.result.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
-		a := t.Evaluate(afterFigs[t.Layer], snap.plan.remote)
-		targets = append(targets, targetChange{t.ID, t.Layer, t.TitleVI, t.TitleEN, t.Value, before, a, a.Value - before.Value})
+		before := t.Evaluate(snap.Result.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
+		a := t.Evaluate(after.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
+		targets = append(targets, TargetChange{t.ID, t.Layer, t.TitleVI, t.TitleEN, t.Value, before, a, a.Value - before.Value})
 	}
-	c.JSON(http.StatusOK, gin.H{
-		"note":        "Hypothetical: the items are added to the filings in force today; nothing is stored.",
-		"items":       len(req.footprints),
-		"computed_at": snap.computedAt,
-		"data_as_of":  snap.day,
-		"method":      after.Method,
-		"layers":      layers,
-		"targets":     targets,
-	})
+	return &WhatIfAnswer{Note: WhatIfNote, Items: len(req.footprints), ComputedAt: snap.ComputedAt, DataAsOf: snap.Day,
+		Method: after.Method, Layers: layers, Targets: targets}, nil
+}
+
+// whatIf returns the figures with extra footprints added to those in force
+// on the snapshot's day.
+func (snap *Snapshot) whatIf(extra []geo.Footprint, opt geo.Options) (*geo.Result, error) {
+	fps := append(slices.Clip(snap.footprints), extra...)
+	return snap.Surface.Compute(fps, snap.declarations, opt)
 }

@@ -36,10 +36,11 @@ func cmdRecompute(ctx context.Context, args []string, stdout io.Writer, log *slo
 	if err := srv.Recompute(ctx); err != nil {
 		return err
 	}
-	res, communes, err := srv.Snapshot()
+	snap, err := srv.Current()
 	if err != nil {
 		return err
 	}
+	res, communes := snap.Result, snap.Communes
 	fmt.Fprintf(stdout, "%d communes, computed in %s\n", len(communes), time.Since(start).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "%-10s %28s %16s\n", "layer", "people covered", "communes reached")
 	for _, l := range geo.Layers {

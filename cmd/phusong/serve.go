@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/api/rest"
 	"github.com/phusong/phusong/data"
 )
 
@@ -20,7 +21,7 @@ type serveConfig struct {
 	Addr string
 	DB   string
 	Demo bool
-	API  api.Config
+	API  rest.Config
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// headers (slow-header attacks); the other timeouts follow from it.
 	ReadHeaderTimeout time.Duration
@@ -40,12 +41,12 @@ func (c serveConfig) Validate() error {
 }
 
 func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
-	cfg := serveConfig{API: api.DefaultConfig()}
+	cfg := serveConfig{API: rest.DefaultConfig()}
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.StringVar(&cfg.Addr, "addr", envOr("PHUSONG_ADDR", "127.0.0.1:8080"), "address to listen on (env PHUSONG_ADDR)")
 	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
-	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
+	fs.Float64Var(&cfg.API.Core.CellSizeM, "cell-size", cfg.API.Core.CellSizeM, "population grid cell size in metres")
 	fs.StringVar(&cfg.API.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (CORS is off without it)")
 	fs.Float64Var(&cfg.API.WritesPerToken.PerSecond, "write-rate", cfg.API.WritesPerToken.PerSecond, "writes per second allowed per token (0: no limit); per address it is 2.5 times that")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
@@ -71,13 +72,14 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	defer store.Close()
 
-	srv := api.New(cfg.API, store, log)
+	core := api.New(cfg.API.Core, store, log)
 	start := time.Now()
-	if err := srv.Recompute(ctx); err != nil {
+	if err := core.Recompute(ctx); err != nil {
 		return fmt.Errorf("computing coverage: %w", err)
 	}
 	log.Info("coverage computed", slog.Duration("took", time.Since(start)))
 
+	srv := rest.New(cfg.API, core, store, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -92,7 +94,7 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	go srv.Watch(ctx, 2*time.Second)
+	go core.Watch(ctx, 2*time.Second)
 	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()+"/"), slog.String("db", cfg.DB))
 
 	select {

@@ -1,0 +1,109 @@
+package rest
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/api"
+)
+
+// cachedBody is one response rendered once per snapshot: the body, its
+// gzip form and an ETag. The figures change only on recompute, so a body
+// rendered for one request serves every later one until then.
+type cachedBody struct {
+	once sync.Once
+	raw  []byte
+	gz   []byte
+	etag string
+	err  error
+}
+
+// bodyCache holds the rendered responses of one snapshot, by key.
+type bodyCache struct {
+	mu     sync.Mutex
+	bodies map[string]*cachedBody
+}
+
+// maxCachedBodies bounds the responses kept per snapshot: tiles of every
+// zoom up to tileCacheZoom are many, and a client asking for empty tiles
+// all over the world must not fill the memory. Past it, bodies are rendered
+// for each request.
+const maxCachedBodies = 4096
+
+func (bc *bodyCache) get(key string, render func() ([]byte, error)) *cachedBody {
+	bc.mu.Lock()
+	if bc.bodies == nil {
+		bc.bodies = map[string]*cachedBody{}
+	}
+	cb, ok := bc.bodies[key]
+	if !ok {
+		cb = &cachedBody{}
+		if len(bc.bodies) < maxCachedBodies {
+			bc.bodies[key] = cb
+		}
+	}
+	bc.mu.Unlock()
+	cb.once.Do(func() {
+		if cb.raw, cb.err = render(); cb.err != nil {
+			return
+		}
+		sum := sha256.Sum256(cb.raw)
+		cb.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+		zw.Write(cb.raw)
+		zw.Close()
+		cb.gz = buf.Bytes()
+	})
+	return cb
+}
+
+// bodyCaches holds the body cache of the snapshot last served: a new
+// snapshot, published by a recompute, starts an empty one, so a body is
+// never served with figures other than those it was rendered from.
+type bodyCaches struct {
+	mu    sync.Mutex
+	snap  *api.Snapshot
+	cache *bodyCache
+}
+
+// of returns the body cache of snap.
+func (bc *bodyCaches) of(snap *api.Snapshot) *bodyCache {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if bc.snap != snap {
+		bc.snap, bc.cache = snap, &bodyCache{}
+	}
+	return bc.cache
+}
+
+// serveCached answers with the snapshot's rendering of key: 304 when the
+// client's If-None-Match holds the ETag, gzip when the client accepts it.
+func (s *Server) serveCached(c *gin.Context, snap *api.Snapshot, key, contentType string, render func() ([]byte, error)) {
+	cb := s.bodies.of(snap).get(key, render)
+	if cb.err != nil {
+		s.fail(c, cb.err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("ETag", cb.etag)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
+	if etagMatches(c.GetHeader("If-None-Match"), cb.etag) {
+		c.Status(http.StatusNotModified)
+		c.Writer.WriteHeaderNow()
+		return
+	}
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		h.Set("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, contentType, cb.gz)
+		return
+	}
+	c.Data(http.StatusOK, contentType, cb.raw)
+}

@@ -1,0 +1,363 @@
+package rest
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// filingReport is what a validated filing contained; it is kept with the
+// filing and returned with every answer about it.
+type filingReport struct {
+	Format       string   `json:"format"`
+	Features     int      `json:"features"`
+	Footprints   int      `json:"footprints"`
+	Declarations int      `json:"declarations"`
+	Technologies []string `json:"technologies"`
+	Problems     []string `json:"problems"` // always empty for a stored filing
+}
+
+// filingAnswer is the body of a dry run, a submission and a withdrawal.
+type filingAnswer struct {
+	ID          int64         `json:"id,omitempty"`
+	Provider    string        `json:"provider"`
+	Layer       geo.Layer     `json:"layer"`
+	AsOf        string        `json:"as_of"`
+	DryRun      bool          `json:"dry_run"`
+	WithdrawnAt string        `json:"withdrawn_at,omitempty"`
+	Report      *filingReport `json:"report,omitempty"`
+	Before      geo.Rollup    `json:"before"`
+	After       geo.Rollup    `json:"after"`
+	Change      change        `json:"change"`
+	// FiguresPending is true when the filing is stored but the figures
+	// could not be recomputed yet; the service retries within seconds.
+	FiguresPending bool              `json:"figures_pending,omitempty"`
+	Links          map[string]string `json:"links,omitempty"`
+}
+
+// change is after minus before, for the province.
+type change struct {
+	Covered         float64 `json:"covered"`
+	Share           float64 `json:"share"`
+	CommunesReached int     `json:"communes_reached"`
+}
+
+func diff(before, after geo.Rollup) change {
+	return change{Covered: after.Covered - before.Covered, Share: after.Share - before.Share,
+		CommunesReached: after.CommunesReached - before.CommunesReached}
+}
+
+func filingLinks(id int64) map[string]string {
+	self := "/api/v1/filings/" + strconv.FormatInt(id, 10)
+	return map[string]string{"self": self, "features": self + "/features"}
+}
+
+// readFiling reads the body within the size limit and parses it by its
+// content type. It answers the client itself and returns false on any
+// problem.
+func (s *Server) readFiling(c *gin.Context, snap *api.Snapshot) (*geo.Submission, []byte, string, bool) {
+	p := principal(c)
+	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxFilingBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the filing is over the limit of %d bytes", s.cfg.MaxFilingBytes))
+		return nil, nil, "", false
+	}
+	if err != nil {
+		writeProblem(c, http.StatusBadRequest, "the body could not be read")
+		return nil, nil, "", false
+	}
+	rules := geo.FilingRules{Provider: p.Provider.Name, Layers: p.Provider.Layers, Communes: snap.Codes,
+		Extent: snap.Extent, MaxFeatures: s.cfg.MaxFilingFeatures}
+	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	var sub *geo.Submission
+	var format string
+	switch mediaType {
+	case "application/geo+json", "application/json":
+		format = "geojson"
+		sub, err = geo.ParseFilingGeoJSON(raw, rules)
+	case "text/csv":
+		format = "csv"
+		sub, err = geo.ParseFilingCSV(raw, c.Query("layer"), c.Query("as_of"), rules)
+	default:
+		writeProblem(c, http.StatusUnsupportedMediaType, fmt.Sprintf(
+			"Content-Type %q: send a GeoJSON filing as application/geo+json, or declarations as text/csv with ?layer=…&as_of=…", mediaType))
+		return nil, nil, "", false
+	}
+	if err != nil {
+		s.fail(c, err)
+		return nil, nil, "", false
+	}
+	// The key's body hash covers what the filing means: body, format and
+	// the CSV's layer and date.
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n%s\n", format, c.Query("layer"), c.Query("as_of"))
+	h.Write(raw)
+	return sub, h.Sum(nil), format, true
+}
+
+func report(sub *geo.Submission, format string) *filingReport {
+	r := &filingReport{Format: format, Features: sub.Features, Footprints: len(sub.Footprints),
+		Declarations: len(sub.Declarations), Technologies: []string{}, Problems: []string{}}
+	for _, f := range sub.Footprints {
+		if !slices.Contains(r.Technologies, f.Technology) {
+			r.Technologies = append(r.Technologies, f.Technology)
+		}
+	}
+	for _, d := range sub.Declarations {
+		if !slices.Contains(r.Technologies, d.Technology) {
+			r.Technologies = append(r.Technologies, d.Technology)
+		}
+	}
+	slices.Sort(r.Technologies)
+	return r
+}
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 255
+
+// handleFilingSubmit validates a filing and, unless ?dry_run=true, stores
+// it whole and recomputes before answering.
+func (s *Server) handleFilingSubmit(c *gin.Context) {
+	dryRun := c.Query("dry_run")
+	if dryRun != "" && dryRun != "true" && dryRun != "false" {
+		writeProblem(c, http.StatusBadRequest, "dry_run "+quote(dryRun)+": want true or false")
+		return
+	}
+	key := c.GetHeader("Idempotency-Key")
+	if len(key) > maxIdempotencyKey {
+		writeProblem(c, http.StatusBadRequest, fmt.Sprintf("Idempotency-Key is over %d characters", maxIdempotencyKey))
+		return
+	}
+	snap, err := s.core.Current()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sub, bodyHash, format, ok := s.readFiling(c, snap)
+	if !ok {
+		return
+	}
+	p := principal(c)
+	rep := report(sub, format)
+	repJSON, err := json.Marshal(rep)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f := data.Filing{Provider: p.Provider.Name, Layer: sub.Layer, AsOf: sub.AsOf, Format: format, Report: repJSON,
+		Source: "filed by " + p.Provider.Name, Footprints: sub.Footprints, Declarations: sub.Declarations}
+	ans := filingAnswer{Provider: f.Provider, Layer: f.Layer, AsOf: f.AsOf, Report: rep, Before: snap.Province(f.Layer)}
+	ctx := c.Request.Context()
+
+	if dryRun == "true" {
+		after, err := s.core.DryRun(ctx, snap, f)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		ans.DryRun = true
+		ans.After = after
+		ans.Change = diff(ans.Before, ans.After)
+		c.JSON(http.StatusOK, ans)
+		return
+	}
+
+	stored, err := s.store.SubmitFiling(ctx, f, p.String(), key, bodyHash)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if stored.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+		c.Header("Location", filingLinks(stored.FilingID)["self"])
+		if stored.Response != nil {
+			c.Data(stored.Status, "application/json; charset=utf-8", stored.Response)
+			return
+		}
+		// The first answer was lost (a crash between storing and answering):
+		// answer with the filing as it stands.
+		ans.ID, ans.Links = stored.FilingID, filingLinks(stored.FilingID)
+		if cur, err := s.core.Current(); err == nil {
+			ans.After = cur.Province(f.Layer)
+		}
+		c.JSON(http.StatusCreated, ans)
+		return
+	}
+	ans.ID, ans.Links = stored.FilingID, filingLinks(stored.FilingID)
+	s.recomputeAfterWrite(c, &ans)
+	body, err := json.Marshal(ans)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	if key != "" {
+		if err := s.store.SaveResponse(ctx, p.String(), key, http.StatusCreated, body); err != nil {
+			s.log.ErrorContext(ctx, "keeping the answer for an idempotency key", slog.Any("err", err))
+		}
+	}
+	c.Header("Location", ans.Links["self"])
+	c.Data(http.StatusCreated, "application/json; charset=utf-8", body)
+}
+
+// recomputeAfterWrite brings the figures up to date before a write is
+// answered, filling ans.After and ans.Change. The write is already stored,
+// so a failure here is logged and said in the answer, not an error: the
+// watcher retries.
+func (s *Server) recomputeAfterWrite(c *gin.Context, ans *filingAnswer) {
+	start := time.Now()
+	if err := s.core.Recompute(c.Request.Context()); err != nil {
+		s.log.ErrorContext(c.Request.Context(), "recompute after a write", slog.Any("err", err))
+		ans.FiguresPending = true
+		return
+	}
+	s.log.InfoContext(c.Request.Context(), "coverage recomputed after a write", slog.Duration("took", time.Since(start)))
+	if cur, err := s.core.Current(); err == nil {
+		ans.After = cur.Province(ans.Layer)
+		ans.Change = diff(ans.Before, ans.After)
+	}
+}
+
+// filingID reads the :id path parameter; it answers 404 itself when the id
+// is not a positive integer.
+func filingID(c *gin.Context) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		writeProblem(c, http.StatusNotFound, "no filing "+quote(c.Param("id")))
+		return 0, false
+	}
+	return id, true
+}
+
+// ownerFilter is the provider whose filings a principal may see: its own,
+// or every filing ("") for the admin.
+func ownerFilter(p data.Principal) string {
+	if p.Role == data.RoleAdmin {
+		return ""
+	}
+	return p.Provider.Name
+}
+
+func (s *Server) handleFilings(c *gin.Context) {
+	fs, err := s.store.Filings(c.Request.Context(), ownerFilter(principal(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"filings": fs})
+}
+
+func (s *Server) handleFiling(c *gin.Context) {
+	id, ok := filingID(c)
+	if !ok {
+		return
+	}
+	f, err := s.store.FilingByID(c.Request.Context(), id, ownerFilter(principal(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"filing": f, "links": filingLinks(id)})
+}
+
+// handleFilingFeatures answers a filing as GeoJSON, in the filing format:
+// footprints with their geometry, declarations with geometry null.
+func (s *Server) handleFilingFeatures(c *gin.Context) {
+	id, ok := filingID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	f, err := s.store.FilingByID(ctx, id, ownerFilter(principal(c)))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	fps, decls, err := s.store.FilingItems(ctx, id)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	fc := geojson.NewFeatureCollection()
+	for _, fp := range fps {
+		var g orb.Geometry = fp.Geometry
+		if len(fp.Geometry) == 1 {
+			g = fp.Geometry[0]
+		}
+		ft := geojson.NewFeature(g)
+		ft.Properties = itemProperties(fp.Technology, fp.Programme, fp.Service)
+		if fp.MinDownMbps > 0 {
+			ft.Properties["min_down_mbps"] = fp.MinDownMbps
+		}
+		if fp.MinUpMbps > 0 {
+			ft.Properties["min_up_mbps"] = fp.MinUpMbps
+		}
+		fc.Append(ft)
+	}
+	for _, d := range decls {
+		ft := &geojson.Feature{Type: "Feature", Properties: itemProperties(d.Technology, d.Programme, d.Service)}
+		ft.Properties["commune_code"] = d.CommuneCode
+		ft.Properties["share"] = d.Share
+		fc.Append(ft)
+	}
+	fc.ExtraMembers = geojson.Properties{"layer": f.Layer, "as_of": f.AsOf, "provider": f.Provider, "filing_id": f.ID}
+	body, err := json.Marshal(fc)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/geo+json", body)
+}
+
+func itemProperties(tech, programme, service string) geojson.Properties {
+	p := geojson.Properties{"technology": tech}
+	if programme != "" {
+		p["programme"], p["service"] = programme, service
+	}
+	return p
+}
+
+// handleFilingWithdraw marks a filing withdrawn and recomputes.
+func (s *Server) handleFilingWithdraw(c *gin.Context) {
+	id, ok := filingID(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	p := principal(c)
+	f, err := s.store.FilingByID(ctx, id, ownerFilter(p))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	snap, err := s.core.Current()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	at, err := s.store.WithdrawFiling(ctx, id, ownerFilter(p), p.String())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ans := filingAnswer{ID: id, Provider: f.Provider, Layer: f.Layer, AsOf: f.AsOf, WithdrawnAt: at,
+		Before: snap.Province(f.Layer), Links: filingLinks(id)}
+	s.recomputeAfterWrite(c, &ans)
+	c.JSON(http.StatusOK, ans)
+}

@@ -1,0 +1,194 @@
+package rest
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/geo"
+)
+
+// layerInfo is how a layer is presented, in Vietnamese and English.
+type layerInfo struct {
+	ID            geo.Layer `json:"id"`
+	TitleVI       string    `json:"title_vi"`
+	TitleEN       string    `json:"title_en"`
+	DescriptionVI string    `json:"description_vi"`
+	DescriptionEN string    `json:"description_en"`
+}
+
+var layerInfos = []layerInfo{
+	{geo.Broadcast, "Phát thanh – truyền hình", "Radio and television",
+		"Người dân thu được cả chương trình trung ương và chương trình địa phương (truyền hình hoặc phát thanh).",
+		"People who receive both a central and a local programme (television or radio)."},
+	{geo.Phone, "Điện thoại", "Telephone",
+		"Điện thoại cố định được cung cấp, hoặc sóng di động thoại (2G trở lên) nơi người dân sinh sống.",
+		"A fixed line offered, or mobile voice (2G or better) where people live."},
+	{geo.Broadband, "Băng rộng cố định", "Fixed broadband",
+		"Internet băng rộng cố định được cung cấp: cáp quang (FTTH), xDSL, cáp truyền hình, vô tuyến cố định.",
+		"Fixed broadband offered: fibre (FTTH), xDSL, cable, fixed wireless."},
+	{geo.Mobile, "Băng rộng di động", "Mobile broadband",
+		"Sóng di động băng rộng 3G, 4G hoặc 5G nơi người dân sinh sống.",
+		"Mobile broadband (3G, 4G or 5G) where people live."},
+}
+
+func (s *Server) handleLayers(c *gin.Context) {
+	c.JSON(http.StatusOK, gin.H{"layers": layerInfos})
+}
+
+// layerParam reads and checks the :layer path parameter against the four
+// layers; it answers 404 itself when the layer is unknown.
+func layerParam(c *gin.Context) (geo.Layer, bool) {
+	l := geo.Layer(c.Param("layer"))
+	if !l.Valid() {
+		writeProblem(c, http.StatusNotFound, "unknown layer "+quote(string(l))+": want broadcast, phone, broadband or mobile")
+		return "", false
+	}
+	return l, true
+}
+
+// boundaryNote is said with every commune geometry that is approximate.
+const boundaryNote = geo.BoundaryNote
+
+// handleLayerCommunes answers the layer as GeoJSON, one feature per commune
+// with the figures in its properties: those of the union of all providers,
+// or with ?breakdown=KEY those of one breakdown of the layer (a key of
+// GET /api/v1/summary?breakdown=…: "provider:viettel", "technology:4G",
+// "largest", "multi", "programme:local"); with ?as_of=YYYY-MM-DD, as things
+// stood then. The current figures are rendered once per recompute and
+// served with an ETag and gzip.
+func (s *Server) handleLayerCommunes(c *gin.Context) {
+	layer, ok := layerParam(c)
+	if !ok {
+		return
+	}
+	snap, asOf, err := s.currentAsOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	dated, dataAsOf := snap.FiguresAt(asOf)
+	figs, key := dated[layer], geo.KindAll
+	var bd *geo.Breakdown
+	if c.DefaultQuery("breakdown", geo.KindAll) != geo.KindAll {
+		// One breakdown: of the current result, or of the one computed for
+		// the day asked.
+		res := snap.Result
+		if asOf != "" {
+			f, err := s.core.FiguresOn(c.Request.Context(), asOf)
+			if err != nil {
+				s.fail(c, err)
+				return
+			}
+			res = f.Result
+		}
+		if bd, ok = breakdownParam(c, res.Layer(layer)); !ok {
+			return
+		}
+		figs, key = bd.Communes, bd.Key
+	}
+	render := func() ([]byte, error) { return renderLayer(snap, layer, asOf, dataAsOf, figs, bd) }
+	if asOf == "" {
+		s.serveCached(c, snap, "layer:"+string(layer)+":"+key, "application/geo+json", render)
+		return
+	}
+	body, err := render()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/geo+json", body)
+}
+
+// renderLayer is the layer's GeoJSON with the figures figs (communes in
+// the snapshot's order) of breakdown bd (nil for all providers), as of a
+// date ("" for now).
+func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, dataAsOf string, figs []geo.CommuneFigure, bd *geo.Breakdown) ([]byte, error) {
+	fc := geojson.NewFeatureCollection()
+	approximate := 0
+	for i, cm := range snap.Communes {
+		fig := figs[i]
+		f := geojson.NewFeature(cm.Geometry)
+		f.ID = cm.Code
+		f.Properties = geojson.Properties{
+			"code":               cm.Code,
+			"name":               cm.Name,
+			"type":               cm.Type,
+			"district_code":      cm.DistrictCode,
+			"district":           cm.District,
+			"population":         cm.Population,
+			"population_covered": math.Round(fig.Covered),
+			"share_covered":      round4(fig.Share),
+			"status":             fig.Status,
+			"boundary":           cm.Boundary,
+			"remote":             snap.RemoteAt(i),
+		}
+		if cm.Boundary == geo.BoundaryApproximate {
+			approximate++
+		}
+		fc.Append(f)
+	}
+	day := asOf
+	if day == "" {
+		day = snap.Day
+	}
+	members := gin.H{
+		"layer":       layer,
+		"computed_at": snap.ComputedAt,
+		"method":      snap.Result.Method,
+		"breakdown":   geo.KindAll,
+	}
+	if bd != nil {
+		members["breakdown"] = bd.Key
+		if bd.Value != "" {
+			members["breakdown_value"] = bd.Value
+		}
+	}
+	fc.ExtraMembers = geojson.Properties(withDate(members, day, dataAsOf, geo.FilterAll, snap))
+	if snap.RemoteSet().Source == geo.RemoteApproximate {
+		fc.ExtraMembers["remote_note"] = geo.RemoteNote
+	}
+	if approximate > 0 {
+		fc.ExtraMembers["boundary_note"] = boundaryNote
+		fc.ExtraMembers["approximate_boundaries"] = approximate
+	}
+	return json.Marshal(fc)
+}
+
+// maxBreakdownKey bounds ?breakdown=; keys are a kind and a provider or
+// technology name.
+const maxBreakdownKey = 200
+
+// breakdownParam reads ?breakdown= (default "all") and finds it among the
+// layer's breakdowns; it answers 400 itself when the key is not one of them.
+func breakdownParam(c *gin.Context, lr *geo.LayerResult) (*geo.Breakdown, bool) {
+	key := c.DefaultQuery("breakdown", geo.KindAll)
+	var bd *geo.Breakdown
+	if len(key) <= maxBreakdownKey {
+		bd = lr.Breakdown(key)
+	}
+	if bd == nil {
+		keys := make([]string, 0, len(lr.Breakdowns))
+		for _, b := range lr.Breakdowns {
+			keys = append(keys, b.Key)
+		}
+		if len(key) > maxBreakdownKey {
+			key = key[:maxBreakdownKey] + "…"
+		}
+		writeProblem(c, http.StatusBadRequest, "breakdown "+quote(key)+" is not one of layer "+string(lr.Layer)+"'s: "+strings.Join(keys, ", "))
+		return nil, false
+	}
+	return bd, true
+}
+
+func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }
+
+func quote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

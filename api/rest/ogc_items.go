@@ -1,0 +1,381 @@
+package rest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// The page sizes of /items: a client that names no limit gets
+// ogcDefaultLimit features; a larger limit than ogcMaxLimit is served as
+// ogcMaxLimit, as OGC API – Features asks, rather than refused.
+const (
+	ogcDefaultLimit = 100
+	ogcMaxLimit     = 10000
+)
+
+// itemsParams are the query parameters /items takes besides f.
+var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type"}
+
+// itemsQuery is a checked /items request.
+type itemsQuery struct {
+	limit, offset int
+	boxes         []orb.Bound // the bbox, split in two when it crosses the antimeridian; nil for none
+	day           string      // datetime as a day, "" for the current figures
+	props         []string    // the properties to return
+	codes         []string
+	district      string // district name (any case) or district code
+	districtCode  string
+	typ           string
+	status        geo.Status
+}
+
+// parseItemsQuery reads and checks the query against the collection.
+// Every error wraps data.ErrInvalid, a 400.
+func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
+	iq := itemsQuery{limit: ogcDefaultLimit, props: col.Columns}
+	bad := func(format string, args ...any) (itemsQuery, error) {
+		return itemsQuery{}, fmt.Errorf("%w: "+format, append([]any{data.ErrInvalid}, args...)...)
+	}
+	if v, ok := q["limit"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n < 1 {
+			return bad("limit %s: want a whole number from 1 (at most %d are served)", quote(v[0]), ogcMaxLimit)
+		}
+		iq.limit = min(n, ogcMaxLimit)
+	}
+	if v, ok := q["offset"]; ok {
+		n, err := strconv.Atoi(v[0])
+		if err != nil || n < 0 {
+			return bad("offset %s: want a whole number from 0", quote(v[0]))
+		}
+		iq.offset = n
+	}
+	if v, ok := q["bbox"]; ok {
+		boxes, err := parseBBox(v[0])
+		if err != nil {
+			return bad("bbox %s: %v", quote(v[0]), err)
+		}
+		iq.boxes = boxes
+	}
+	if v, ok := q["datetime"]; ok {
+		if strings.Contains(v[0], "/") {
+			return bad("datetime %s: an interval is not supported; give one day, whose filings in force give the figures", quote(v[0]))
+		}
+		day, err := api.ParseDay(v[0])
+		if err != nil {
+			return bad("datetime %s: want a date YYYY-MM-DD or an RFC 3339 date-time", quote(v[0]))
+		}
+		iq.day = day
+	}
+	if v, ok := q["properties"]; ok {
+		iq.props = nil
+		for _, p := range strings.Split(v[0], ",") {
+			if p = strings.TrimSpace(p); p == "" {
+				continue
+			}
+			if !slices.Contains(col.Columns, p) {
+				return bad("properties: %s is not a property of %s; want some of %s", quote(p), col.ID, strings.Join(col.Columns, ", "))
+			}
+			iq.props = append(iq.props, p)
+		}
+	}
+	if v, ok := q["code"]; ok {
+		iq.codes = strings.Split(v[0], ",")
+	}
+	iq.district, iq.districtCode, iq.typ = q.Get("district"), q.Get("district_code"), q.Get("type")
+	if v, ok := q["status"]; ok {
+		if col.Layer == "" {
+			return bad("status: the communes collection has no status; ask a layer's collection")
+		}
+		switch s := geo.Status(v[0]); s {
+		case geo.StatusCovered, geo.StatusPartial, geo.StatusNone:
+			iq.status = s
+		default:
+			return bad("status %s: want covered, partial or none", quote(v[0]))
+		}
+	}
+	return iq, nil
+}
+
+// parseBBox reads minLon,minLat,maxLon,maxLat in CRS84. A minLon greater
+// than maxLon is a box across the antimeridian, split in two.
+func parseBBox(s string) ([]orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return nil, fmt.Errorf("want 4 numbers minLon,minLat,maxLon,maxLat, got %d values", len(parts))
+	}
+	var v [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil {
+			return nil, fmt.Errorf("value %d (%s) is not a number", i+1, quote(p))
+		}
+		v[i] = f
+	}
+	for _, lon := range []float64{v[0], v[2]} {
+		if !(lon >= -180 && lon <= 180) {
+			return nil, fmt.Errorf("longitude %g is out of -180 to 180", lon)
+		}
+	}
+	for _, lat := range []float64{v[1], v[3]} {
+		if !(lat >= -90 && lat <= 90) {
+			return nil, fmt.Errorf("latitude %g is out of -90 to 90", lat)
+		}
+	}
+	if v[1] > v[3] {
+		return nil, fmt.Errorf("minLat %g is above maxLat %g", v[1], v[3])
+	}
+	if v[0] <= v[2] {
+		return []orb.Bound{{Min: orb.Point{v[0], v[1]}, Max: orb.Point{v[2], v[3]}}}, nil
+	}
+	return []orb.Bound{
+		{Min: orb.Point{v[0], v[1]}, Max: orb.Point{180, v[3]}},
+		{Min: orb.Point{-180, v[1]}, Max: orb.Point{v[2], v[3]}},
+	}, nil
+}
+
+// matches reports whether commune i passes the query's filters.
+func (iq *itemsQuery) matches(cm *geo.Commune, fig *geo.CommuneFigure) bool {
+	if len(iq.codes) > 0 && !slices.Contains(iq.codes, cm.Code) {
+		return false
+	}
+	if iq.district != "" && !strings.EqualFold(cm.District, iq.district) && cm.DistrictCode != iq.district {
+		return false
+	}
+	if iq.districtCode != "" && cm.DistrictCode != iq.districtCode {
+		return false
+	}
+	if iq.typ != "" && !strings.EqualFold(cm.Type, iq.typ) {
+		return false
+	}
+	if iq.status != "" && (fig == nil || fig.Status != iq.status) {
+		return false
+	}
+	if iq.boxes != nil {
+		in := false
+		for _, b := range iq.boxes {
+			in = in || geo.IntersectsBound(cm.Geometry, b)
+		}
+		return in
+	}
+	return true
+}
+
+// ogcFeature is a GeoJSON feature with the links OGC API – Features adds.
+type ogcFeature struct {
+	Type       string            `json:"type"`
+	ID         string            `json:"id"`
+	Geometry   *geojson.Geometry `json:"geometry"`
+	Properties orderedProps      `json:"properties"`
+	Links      []ogcLink         `json:"links,omitempty"`
+}
+
+// orderedProps are a feature's properties in the collection's column
+// order, which GIS clients keep as the order of their fields.
+type orderedProps struct {
+	keys   []string
+	values map[string]any
+}
+
+// Get returns property k, or nil.
+func (p orderedProps) Get(k string) any { return p.values[k] }
+
+// MarshalJSON writes the properties as a JSON object in column order.
+func (p orderedProps) MarshalJSON() ([]byte, error) {
+	buf := []byte{'{'}
+	for i, k := range p.keys {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		kb, err := json.Marshal(k)
+		if err != nil {
+			return nil, err
+		}
+		vb, err := json.Marshal(p.values[k])
+		if err != nil {
+			return nil, err
+		}
+		buf = append(append(append(buf, kb...), ':'), vb...)
+	}
+	return append(buf, '}'), nil
+}
+
+// ogcFeatureCollection is one page of /items, with the figures' metadata.
+type ogcFeatureCollection struct {
+	Type           string       `json:"type"`
+	Features       []ogcFeature `json:"features"`
+	Links          []ogcLink    `json:"links"`
+	NumberMatched  int          `json:"numberMatched"`
+	NumberReturned int          `json:"numberReturned"`
+	TimeStamp      string       `json:"timeStamp"`
+	Layer          geo.Layer    `json:"layer,omitempty"`
+	AsOf           string       `json:"as_of,omitempty"`
+	ComputedAt     string       `json:"computed_at,omitempty"`
+	Method         *geo.Method  `json:"method,omitempty"`
+	BoundaryNote   string       `json:"boundary_note,omitempty"`
+	// Collection and Columns serve the HTML page only.
+	Collection ogcCollection `json:"-"`
+	Columns    []string      `json:"-"`
+}
+
+// feature builds commune i of the collection with the chosen properties.
+func feature(col ogcCollection, cm geo.Commune, figs []geo.CommuneFigure, i int, remote bool, props []string) ogcFeature {
+	var all map[string]any
+	if col.Layer != "" {
+		r := geo.NewRow(cm, figs[i])
+		r.Remote = remote
+		all = r.Properties()
+	} else {
+		all = map[string]any{"code": cm.Code, "name": cm.Name, "type": cm.Type, "district_code": cm.DistrictCode,
+			"district": cm.District, "population": cm.Population, "population_urban": cm.PopulationUrban,
+			"population_rural": cm.PopulationRural, "area_km2": cm.AreaKm2, "boundary": cm.Boundary}
+	}
+	return ogcFeature{Type: "Feature", ID: cm.Code, Geometry: geojson.NewGeometry(cm.Geometry),
+		Properties: orderedProps{keys: props, values: all}}
+}
+
+// layerFigures returns the figures of the collection's layer, or nil for
+// the communes collection.
+func layerFigures(col ogcCollection, f *api.Figures) []geo.CommuneFigure {
+	if col.Layer == "" {
+		return nil
+	}
+	return f.Result.Layer(col.Layer).Breakdown(geo.KindAll).Communes
+}
+
+// pageURL is the items URL of the query with another offset.
+func pageURL(base, path string, q url.Values, offset, limit int, format string) string {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("offset", strconv.Itoa(offset))
+	v.Set("limit", strconv.Itoa(limit))
+	v.Set("f", format)
+	return base + path + "?" + v.Encode()
+}
+
+func (s *Server) handleOGCItems(c *gin.Context) {
+	col, ok := collectionParam(c)
+	if !ok {
+		return
+	}
+	html, ok := ogcFormat(c, itemsParams...)
+	if !ok {
+		return
+	}
+	q := c.Request.URL.Query()
+	iq, err := parseItemsQuery(q, col)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := s.core.FiguresOn(c.Request.Context(), iq.day)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	figs := layerFigures(col, f)
+	var matched []int
+	for i := range f.Communes {
+		var fig *geo.CommuneFigure
+		if figs != nil {
+			fig = &figs[i]
+		}
+		if iq.matches(&f.Communes[i], fig) {
+			matched = append(matched, i)
+		}
+	}
+	page := matched[min(iq.offset, len(matched)):min(iq.offset+iq.limit, len(matched))]
+	fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, 0, len(page)),
+		NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
+		Collection: col, Columns: iq.props}
+	for _, i := range page {
+		fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), iq.props))
+	}
+	if col.Layer != "" {
+		fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
+	}
+	for _, cm := range f.Communes {
+		if cm.Boundary == geo.BoundaryApproximate {
+			fc.BoundaryNote = geo.BoundaryNote
+			break
+		}
+	}
+	base, path := baseURL(c.Request), c.Request.URL.Path
+	self, other := "json", "html"
+	selfType, otherType := mediaGeoJSON, mediaHTML
+	collType := mediaJSON
+	if html {
+		self, other, selfType, otherType, collType = other, self, otherType, selfType, mediaHTML
+	}
+	fc.Links = []ogcLink{
+		{Href: pageURL(base, path, q, iq.offset, iq.limit, self), Rel: "self", Type: selfType, Title: "this page"},
+		{Href: pageURL(base, path, q, iq.offset, iq.limit, other), Rel: "alternate", Type: otherType, Title: "this page as " + other},
+		{Href: base + "/ogc/collections/" + col.ID + "?f=" + self, Rel: "collection", Type: collType, Title: "the collection"},
+	}
+	if next := iq.offset + iq.limit; next < len(matched) {
+		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, next, iq.limit, self), Rel: "next", Type: selfType, Title: "next page"})
+	}
+	if iq.offset > 0 {
+		prev := max(iq.offset-iq.limit, 0)
+		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, prev, iq.limit, self), Rel: "prev", Type: selfType, Title: "previous page"})
+	}
+	s.writeOGC(c, html, mediaGeoJSON, "items", fc, fc.Links)
+}
+
+func (s *Server) handleOGCItem(c *gin.Context) {
+	col, ok := collectionParam(c)
+	if !ok {
+		return
+	}
+	html, ok := ogcFormat(c, "datetime", "properties")
+	if !ok {
+		return
+	}
+	// The item takes only the parameters that choose its figures and its
+	// properties; ogcFormat refused the others.
+	iq, err := parseItemsQuery(c.Request.URL.Query(), col)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	f, err := s.core.FiguresOn(c.Request.Context(), iq.day)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	id := c.Param("featureId")
+	for i, cm := range f.Communes {
+		if cm.Code != id {
+			continue
+		}
+		ft := feature(col, cm, layerFigures(col, f), i, f.Snap.RemoteAt(i), iq.props)
+		base := baseURL(c.Request)
+		path := "/ogc/collections/" + col.ID + "/items/" + url.PathEscape(id)
+		ft.Links = append(selfAndAlternate(base, path, html, mediaGeoJSON),
+			ogcLink{Href: base + "/ogc/collections/" + col.ID + "?f=json", Rel: "collection", Type: mediaJSON, Title: "the collection"})
+		view := struct {
+			ogcFeature
+			Collection ogcCollection `json:"-"`
+			Columns    []string      `json:"-"`
+		}{ft, col, iq.props}
+		s.writeOGC(c, html, mediaGeoJSON, "item", view, ft.Links)
+		return
+	}
+	writeProblem(c, http.StatusNotFound, "no commune "+quote(id)+" in collection "+col.ID)
+}

@@ -1,0 +1,104 @@
+package rest
+
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// The query parameters shared by several endpoints are read here. Each
+// reader returns an error wrapping data.ErrInvalid (400) that names the
+// parameter, its value and what was expected; the handler passes it to
+// fail, the one problem writer.
+
+// currentAsOf returns the current snapshot and the date of ?as_of ("" for
+// now). A date after the snapshot's day is refused: what is filed for the
+// future is not in force.
+func (s *Server) currentAsOf(c *gin.Context) (*api.Snapshot, string, error) {
+	snap, err := s.core.Current()
+	if err != nil {
+		return nil, "", err
+	}
+	v := c.Query("as_of")
+	if err := snap.CheckAsOf(v); err != nil {
+		return nil, "", err
+	}
+	return snap, v, nil
+}
+
+// remoteParam reads ?remote=true|false as a filter on communes; absent,
+// every commune.
+func remoteParam(c *gin.Context) (geo.Filter, error) {
+	switch v := c.Query("remote"); v {
+	case "":
+		return geo.FilterAll, nil
+	case "true":
+		return geo.FilterRemote, nil
+	case "false":
+		return geo.FilterNotRemote, nil
+	default:
+		return "", invalid("remote %s: want true or false", quote(v))
+	}
+}
+
+// layerQuery reads ?layer= (required).
+func layerQuery(c *gin.Context) (geo.Layer, error) {
+	l := geo.Layer(c.Query("layer"))
+	if !l.Valid() {
+		return "", invalid("layer %s: want broadcast, phone, broadband or mobile", quote(string(l)))
+	}
+	return l, nil
+}
+
+// boolParam reads ?name=true|false; absent is false.
+func boolParam(c *gin.Context, name string) (bool, error) {
+	switch v := c.Query(name); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, invalid("%s %s: want true or false", name, quote(v))
+	}
+}
+
+// invalid is a 400 error naming what is wrong.
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{data.ErrInvalid}, args...)...)
+}
+
+// dated is an answer's date fields: the date it was asked for, the date of
+// the data it describes and the remote filter, when they are not the
+// defaults.
+type dated struct {
+	DataAsOf  string         `json:"data_as_of"`
+	AsOf      string         `json:"as_of,omitempty"`
+	Remote    *bool          `json:"remote,omitempty"`
+	RemoteSet *api.RemoteSet `json:"remote_set,omitempty"`
+}
+
+func newDated(asOf, dataAsOf string, filter geo.Filter, snap *api.Snapshot) dated {
+	d := dated{DataAsOf: dataAsOf, AsOf: asOf}
+	if filter != geo.FilterAll {
+		r, rs := filter == geo.FilterRemote, snap.RemoteSet()
+		d.Remote, d.RemoteSet = &r, &rs
+	}
+	return d
+}
+
+// withDate adds the date fields to a gin.H answer.
+func withDate(out gin.H, asOf, dataAsOf string, filter geo.Filter, snap *api.Snapshot) gin.H {
+	d := newDated(asOf, dataAsOf, filter, snap)
+	out["data_as_of"] = d.DataAsOf
+	if d.AsOf != "" {
+		out["as_of"] = d.AsOf
+	}
+	if d.Remote != nil {
+		out["remote"], out["remote_set"] = *d.Remote, d.RemoteSet
+	}
+	return out
+}

@@ -1,0 +1,96 @@
+package rest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// Problem is an RFC 9457 problem document, the body of every error answer.
+type Problem struct {
+	Type     string               `json:"type"`
+	Title    string               `json:"title"`
+	Status   int                  `json:"status"`
+	Detail   string               `json:"detail,omitempty"`
+	Instance string               `json:"instance,omitempty"`
+	Problems []geo.FeatureProblem `json:"problems,omitempty"`
+	// ProblemsTruncated says that more problems were found than listed
+	// (the cap is geo.DefaultMaxProblems).
+	ProblemsTruncated bool `json:"problems_truncated,omitempty"`
+}
+
+// problemTypes maps a status to the problem type URI and title; the URIs are
+// relative references documented in the README.
+var problemTypes = map[int][2]string{
+	http.StatusBadRequest:                  {"/problems/bad-request", "Bad request"},
+	http.StatusUnauthorized:                {"/problems/unauthorized", "Unauthorized"},
+	http.StatusForbidden:                   {"/problems/forbidden", "Forbidden"},
+	http.StatusNotFound:                    {"/problems/not-found", "Not found"},
+	http.StatusConflict:                    {"/problems/conflict", "Conflict"},
+	http.StatusRequestEntityTooLarge:       {"/problems/too-large", "Request body too large"},
+	http.StatusUnsupportedMediaType:        {"/problems/unsupported-media-type", "Unsupported media type"},
+	http.StatusTooManyRequests:             {"/problems/too-many-requests", "Too many requests"},
+	http.StatusRequestHeaderFieldsTooLarge: {"/problems/headers-too-large", "Request headers too large"},
+	http.StatusMethodNotAllowed:            {"/problems/method-not-allowed", "Method not allowed"},
+	http.StatusUnprocessableEntity:         {"/problems/invalid-input", "Invalid input"},
+	http.StatusServiceUnavailable:          {"/problems/unavailable", "Service unavailable"},
+	http.StatusInternalServerError:         {"/problems/internal", "Internal error"},
+}
+
+// writeProblem answers with a problem document. The body is marshalled
+// before the status is written.
+func writeProblem(c *gin.Context, status int, detail string) {
+	writeProblemDoc(c, Problem{Status: status, Detail: detail})
+}
+
+// writeProblemDoc completes p's type, title and instance and answers it.
+func writeProblemDoc(c *gin.Context, p Problem) {
+	t, ok := problemTypes[p.Status]
+	if !ok {
+		t = [2]string{"about:blank", http.StatusText(p.Status)}
+	}
+	p.Type, p.Title, p.Instance = t[0], t[1], c.Request.URL.Path
+	status := p.Status
+	body, err := json.Marshal(p)
+	if err != nil {
+		body = []byte(`{"type":"/problems/internal","title":"Internal error","status":500}`)
+		status = http.StatusInternalServerError
+	}
+	c.Data(status, "application/problem+json", body)
+	c.Abort()
+}
+
+// fail maps an error from data or geo to its status, in this one place. Only
+// unexpected errors are logged, once, and the client sees a generic detail.
+func (s *Server) fail(c *gin.Context, err error) {
+	var ie *geo.InputError
+	switch {
+	case errors.As(err, &ie):
+		detail := fmt.Sprintf("the input has %d problem(s), listed in problems; nothing was stored", len(ie.Problems))
+		if ie.Truncated {
+			detail = fmt.Sprintf("the input has more than %d problems; the first %d are listed; nothing was stored", len(ie.Problems), len(ie.Problems))
+		}
+		writeProblemDoc(c, Problem{Status: http.StatusUnprocessableEntity, Detail: detail, Problems: ie.Problems, ProblemsTruncated: ie.Truncated})
+	case errors.Is(err, data.ErrUnauthorized):
+		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
+	case errors.Is(err, data.ErrConflict):
+		writeProblem(c, http.StatusConflict, err.Error())
+	case errors.Is(err, data.ErrNotFound):
+		writeProblem(c, http.StatusNotFound, err.Error())
+	case errors.Is(err, data.ErrInvalid), errors.Is(err, geo.ErrInvalidInput), errors.Is(err, geo.ErrInvalidGeometry):
+		writeProblem(c, http.StatusBadRequest, err.Error())
+	case errors.Is(err, api.ErrNotReady):
+		writeProblem(c, http.StatusServiceUnavailable, "coverage figures are being computed; try again in a moment")
+	default:
+		s.log.ErrorContext(c.Request.Context(), "internal error", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		writeProblem(c, http.StatusInternalServerError, "internal error")
+	}
+}

@@ -1,0 +1,200 @@
+package rest
+
+import (
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// contentSecurityPolicy lets the page load only its own scripts, styles and
+// data: no inline scripts, no other hosts. MapLibre draws in a worker made
+// from a blob, and colours elements through the CSSOM (allowed without
+// 'unsafe-inline'). A basemap URL, when configured, is added to connect-src
+// and img-src by the server.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"font-src 'self'; connect-src 'self'; worker-src 'self' blob:; child-src blob:; object-src 'none'; " +
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// withBasemap adds the origin of a configured basemap style to the places
+// the page may fetch from and draw images of; nothing else is opened.
+func withBasemap(csp, basemapURL string) string {
+	u, err := url.Parse(basemapURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return csp
+	}
+	origin := u.Scheme + "://" + u.Host
+	csp = strings.Replace(csp, "connect-src 'self'", "connect-src 'self' "+origin, 1)
+	return strings.Replace(csp, "img-src 'self'", "img-src 'self' "+origin, 1)
+}
+
+// securityHeaders sets the headers every answer carries, and CORS headers
+// only for a configured origin.
+func (s *Server) securityHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("Content-Security-Policy", s.csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if origin := c.GetHeader("Origin"); origin != "" && s.cfg.CORSOrigin != "" && origin == s.cfg.CORSOrigin {
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Vary", "Origin")
+		if c.Request.Method == http.MethodOptions {
+			h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
+			h.Set("Access-Control-Max-Age", "600")
+			c.AbortWithStatus(http.StatusNoContent)
+			return
+		}
+	}
+	c.Next()
+}
+
+// maxHeaderBytes bounds a request's headers. net/http refuses headers over
+// its own, larger limit with a plain-text 431; this check answers the
+// common case with a problem document.
+const maxHeaderBytes = 32 << 10
+
+// defaultBodyLimit bounds the body of every route but filings.
+const defaultBodyLimit = 1 << 20
+
+// limits rejects oversized headers and caps every request body: filings at
+// MaxFilingBytes, everything else at 1 MiB.
+func (s *Server) limits(c *gin.Context) {
+	size := len(c.Request.Method) + len(c.Request.RequestURI)
+	for k, vs := range c.Request.Header {
+		for _, v := range vs {
+			size += len(k) + len(v) + 4
+		}
+	}
+	if size > maxHeaderBytes {
+		writeProblemDoc(c, Problem{Status: http.StatusRequestHeaderFieldsTooLarge,
+			Detail: "the request's headers are over " + strconv.Itoa(maxHeaderBytes) + " bytes"})
+		return
+	}
+	limit := int64(defaultBodyLimit)
+	if c.Request.Method == http.MethodPost && c.Request.URL.Path == "/api/v1/filings" {
+		limit = s.cfg.MaxFilingBytes
+	}
+	if c.Request.ContentLength > limit {
+		writeProblem(c, http.StatusRequestEntityTooLarge, "the body is over the limit of "+strconv.FormatInt(limit, 10)+" bytes for this route")
+		return
+	}
+	if c.Request.Body != nil {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	}
+	c.Next()
+}
+
+// RateLimit is a token bucket: Burst requests at once, refilled at PerSecond.
+// A zero PerSecond turns the limit off.
+type RateLimit struct {
+	PerSecond float64
+	Burst     int
+}
+
+// rateLimiter keeps one bucket per key (a token id or a client address).
+type rateLimiter struct {
+	limit RateLimit
+	mu    sync.Mutex
+	keys  map[string]*bucket
+}
+
+type bucket struct {
+	tokens float64
+	last   time.Time
+}
+
+// maxBuckets bounds the memory of the limiter; past it the idle buckets
+// (full again) are dropped.
+const maxBuckets = 100000
+
+func newRateLimiter(l RateLimit) *rateLimiter {
+	return &rateLimiter{limit: l, keys: map[string]*bucket{}}
+}
+
+// allow takes one request from key's bucket, or tells how long to wait.
+func (rl *rateLimiter) allow(key string, now time.Time) (bool, time.Duration) {
+	if rl.limit.PerSecond <= 0 {
+		return true, 0
+	}
+	rl.mu.Lock()
+	defer rl.mu.Unlock()
+	b, ok := rl.keys[key]
+	if !ok {
+		if len(rl.keys) >= maxBuckets {
+			rl.evictFull(now)
+		}
+		b = &bucket{tokens: float64(rl.limit.Burst), last: now}
+		rl.keys[key] = b
+	}
+	b.tokens = math.Min(float64(rl.limit.Burst), b.tokens+now.Sub(b.last).Seconds()*rl.limit.PerSecond)
+	b.last = now
+	if b.tokens >= 1 {
+		b.tokens--
+		return true, 0
+	}
+	return false, time.Duration((1 - b.tokens) / rl.limit.PerSecond * float64(time.Second))
+}
+
+func (rl *rateLimiter) evictFull(now time.Time) {
+	for k, b := range rl.keys {
+		if b.tokens+now.Sub(b.last).Seconds()*rl.limit.PerSecond >= float64(rl.limit.Burst) {
+			delete(rl.keys, k)
+		}
+	}
+}
+
+// rateLimitWrites limits the requests that write or compute (every
+// non-GET request under /api/) per bearer token and per client address,
+// answering 429 with Retry-After.
+func (s *Server) rateLimitWrites(c *gin.Context) {
+	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || !strings.HasPrefix(c.Request.URL.Path, "/api/") {
+		c.Next()
+		return
+	}
+	now := time.Now()
+	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+	if err != nil {
+		host = c.Request.RemoteAddr
+	}
+	checks := []struct {
+		rl  *rateLimiter
+		key string
+	}{{s.perAddress, host}}
+	if id := tokenID(c.GetHeader("Authorization")); id != "" {
+		checks = append(checks, struct {
+			rl  *rateLimiter
+			key string
+		}{s.perToken, id})
+	}
+	for _, ch := range checks {
+		if ok, wait := ch.rl.allow(ch.key, now); !ok {
+			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			writeProblem(c, http.StatusTooManyRequests, "too many requests; try again after "+strconv.Itoa(int(math.Ceil(wait.Seconds())))+" s")
+			return
+		}
+	}
+	c.Next()
+}
+
+// tokenID is the public part of a bearer token ("ps_<id>"), used as a
+// rate-limit key so that the secret is never kept.
+func tokenID(header string) string {
+	_, token, ok := strings.Cut(header, " ")
+	if !ok {
+		return ""
+	}
+	parts := strings.SplitN(strings.TrimSpace(token), "_", 3)
+	if len(parts) != 3 || parts[0] != "ps" {
+		return ""
+	}
+	return parts[0] + "_" + parts[1]
+}

@@ -1,0 +1,191 @@
+// Package rest is Phủ Sóng's HTTP interface: a Gin router over the
+// application core (package api). Handlers parse and check the request,
+// ask the core, and write the answer or one problem document; the figures
+// come from the core's published snapshot.
+package rest
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/frontend"
+	"github.com/phusong/phusong/geo"
+)
+
+// Config is what the HTTP adapter needs to know beyond the core.
+type Config struct {
+	// Core is the core's settings (the calculator and the grid); the
+	// adapter reads them only to say what it serves.
+	Core api.Config
+	// MaxFilingBytes caps a filing's body (413 above it); MaxFilingFeatures
+	// its features.
+	MaxFilingBytes    int64
+	MaxFilingFeatures int
+	// WritesPerToken and WritesPerAddress limit the requests that write or
+	// compute (every non-GET request under /api/).
+	WritesPerToken   RateLimit
+	WritesPerAddress RateLimit
+	// CORSOrigin, when set, is the one origin allowed to call the API from
+	// a browser; CORS is off otherwise.
+	CORSOrigin string
+	// BasemapURL is an optional MapLibre style URL that the web page draws
+	// under the communes; empty means no basemap, so that no request leaves
+	// the machine.
+	BasemapURL string
+}
+
+// DefaultConfig returns the settings used when none are given.
+func DefaultConfig() Config {
+	return Config{Core: api.DefaultConfig(),
+		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures,
+		WritesPerToken:   RateLimit{PerSecond: 2, Burst: 30},
+		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60}}
+}
+
+// Validate checks the settings.
+func (c Config) Validate() error {
+	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
+		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
+	}
+	if err := validateBasemapURL(c.BasemapURL); err != nil {
+		return err
+	}
+	return c.Core.Validate()
+}
+
+// Core is what the handlers need of the application core (*api.Service):
+// the published figures, the figures of other days, the what-if, the
+// exports and the recompute after a write. Tests may give a small fake.
+type Core interface {
+	Current() (*api.Snapshot, error)
+	Recompute(ctx context.Context) error
+	FiguresOn(ctx context.Context, day string) (*api.Figures, error)
+	ResultAt(ctx context.Context, snap *api.Snapshot, asOf string) (*geo.Result, string, error)
+	WhatIf(ctx context.Context, req *api.WhatIfRequest) (*api.WhatIfAnswer, error)
+	DryRun(ctx context.Context, snap *api.Snapshot, f data.Filing) (geo.Rollup, error)
+	Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error)
+}
+
+// Server serves the API and the embedded frontend over a Core.
+type Server struct {
+	cfg        Config
+	csp        string
+	perToken   *rateLimiter
+	perAddress *rateLimiter
+	core       Core
+	store      *data.Store
+	log        *slog.Logger
+	bodies     bodyCaches
+	static     *staticFiles
+	router     *gin.Engine
+}
+
+// New builds the router over core, whose figures it serves, and store, where
+// it reads and writes filings, providers, tokens, targets and the audit
+// log. Until the core has published figures, coverage endpoints answer 503.
+func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
+	gin.SetMode(gin.ReleaseMode)
+	s := &Server{cfg: cfg, core: core, store: store, log: log, csp: contentSecurityPolicy,
+		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress),
+		static: newStaticFiles(frontend.FS(), frontend.Unbuilt)}
+	if cfg.BasemapURL != "" {
+		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)
+	}
+	if frontend.Built() {
+		s.static.index = frontend.Index
+	}
+	// Read and gzip the application now, in the background, so that the
+	// first page load does not wait for it.
+	go s.static.load()
+	r := gin.New()
+	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits, s.rateLimitWrites)
+	r.HandleMethodNotAllowed = true
+
+	r.GET("/healthz", s.handleHealth)
+	v1 := r.Group("/api/v1")
+	v1.GET("/layers", s.handleLayers)
+	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
+	v1.GET("/summary", s.handleSummary)
+	s.routesExport(v1)
+	s.routesOpenAPI(r)
+	s.routesOGC(r)
+	s.routesTiles(r)
+	v1.GET("/communes/:code", s.handleCommune)
+	v1.GET("/config", s.handleConfig)
+
+	provider := v1.Group("", s.authenticate(data.RoleProvider))
+	provider.POST("/filings", s.handleFilingSubmit)
+	anyone := v1.Group("", s.authenticate(data.RoleProvider, data.RoleAdmin))
+	anyone.GET("/filings", s.handleFilings)
+	anyone.GET("/filings/:id", s.handleFiling)
+	anyone.GET("/filings/:id/features", s.handleFilingFeatures)
+	anyone.DELETE("/filings/:id", s.handleFilingWithdraw)
+
+	admin := v1.Group("", s.authenticate(data.RoleAdmin))
+	admin.GET("/providers", s.handleProviders)
+	admin.POST("/providers", s.handleProviderAdd)
+	admin.POST("/providers/:name/tokens", s.handleProviderToken)
+	admin.DELETE("/providers/:name/tokens", s.handleProviderRevoke)
+	admin.GET("/audit", s.handleAudit)
+	s.routesPlanning(v1, admin)
+
+	r.NoRoute(func(c *gin.Context) {
+		p := c.Request.URL.Path
+		if strings.HasPrefix(p, "/api/") || p == "/api" || (c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead) {
+			writeProblem(c, http.StatusNotFound, "no such resource: "+p)
+			return
+		}
+		s.serveStatic(c)
+	})
+	r.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+	})
+	s.router = r
+	return s
+}
+
+// Handler returns the HTTP handler of the whole service.
+func (s *Server) Handler() http.Handler { return s.router }
+
+// accessLog writes one line per request: method, path, status, duration.
+func (s *Server) accessLog(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
+		slog.String("method", c.Request.Method),
+		slog.String("path", c.Request.URL.Path),
+		slog.Int("status", c.Writer.Status()),
+		slog.Duration("duration", time.Since(start)))
+}
+
+// recoverPanic turns a panic in a handler into a logged 500 problem, so a
+// bug in one request never takes the service down.
+func (s *Server) recoverPanic(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.log.ErrorContext(c.Request.Context(), "panic", slog.Any("panic", v), slog.String("path", c.Request.URL.Path))
+			writeProblem(c, http.StatusInternalServerError, "internal error")
+		}
+	}()
+	c.Next()
+}
+
+func (s *Server) handleHealth(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.ErrorContext(ctx, "health check", slog.Any("err", err))
+		writeProblem(c, http.StatusServiceUnavailable, "the database does not answer")
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}

@@ -1,0 +1,126 @@
+package rest
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/geo"
+)
+
+// summaryBreakdowns are the values of ?breakdown= and the kinds of
+// breakdown each one lists besides the union of all providers.
+var summaryBreakdowns = map[string][]string{
+	"":           nil,
+	"provider":   {geo.KindProvider, geo.KindLargest, geo.KindMulti},
+	"technology": {geo.KindTechnology},
+}
+
+// summaryAll is the province figures of every layer.
+type summaryAll struct {
+	ComputedAt string                   `json:"computed_at"`
+	Method     geo.Method               `json:"method"`
+	Layers     map[geo.Layer]geo.Rollup `json:"layers"`
+	dated
+}
+
+// summaryLayer is one layer's province and district figures, with its
+// breakdowns when asked for.
+type summaryLayer struct {
+	Layer      geo.Layer     `json:"layer"`
+	ComputedAt string        `json:"computed_at"`
+	Method     geo.Method    `json:"method"`
+	Province   geo.Rollup    `json:"province"`
+	Districts  []geo.Rollup  `json:"districts"`
+	Breakdowns []summaryItem `json:"breakdowns,omitempty"`
+	dated
+}
+
+// summaryItem is one breakdown's province and district figures.
+type summaryItem struct {
+	Key       string       `json:"key"`
+	Kind      string       `json:"kind"`
+	Value     string       `json:"value,omitempty"`
+	Province  geo.Rollup   `json:"province"`
+	Districts []geo.Rollup `json:"districts"`
+}
+
+// handleSummary answers the province and district figures of one layer
+// (or the province figures of every layer when no layer is named), with the
+// method, and with ?breakdown=provider|technology the same per provider or
+// technology; ?as_of=YYYY-MM-DD as things stood then, ?remote=true|false
+// summed over the remote communes or the others only.
+func (s *Server) handleSummary(c *gin.Context) {
+	kinds, ok := summaryBreakdowns[c.Query("breakdown")]
+	if !ok {
+		s.fail(c, invalid("breakdown %s: want provider or technology", quote(c.Query("breakdown"))))
+		return
+	}
+	snap, asOf, err := s.currentAsOf(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	filter, err := remoteParam(c)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	var layer geo.Layer
+	if c.Query("layer") != "" {
+		if layer, err = layerQuery(c); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	res, dataAsOf, err := s.core.ResultAt(c.Request.Context(), snap, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rollups := func(b *geo.Breakdown) ([]geo.Rollup, geo.Rollup) {
+		if filter == geo.FilterAll {
+			return b.Districts, b.Province
+		}
+		return snap.Surface.Rollups(b.Communes, snap.Keeps(filter), s.cfg.Core.Calc)
+	}
+	d := newDated(asOf, dataAsOf, filter, snap)
+	if layer == "" {
+		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, dated: d}
+		for _, l := range geo.Layers {
+			_, out.Layers[l] = rollups(res.Layer(l).Breakdown(geo.KindAll))
+		}
+		s.answerSummary(c, snap, asOf, "summary::"+string(filter), out)
+		return
+	}
+	lr := res.Layer(layer)
+	out := summaryLayer{Layer: layer, ComputedAt: snap.ComputedAt, Method: res.Method, dated: d}
+	out.Districts, out.Province = rollups(lr.Breakdown(geo.KindAll))
+	for _, b := range lr.Breakdowns {
+		for _, k := range kinds {
+			if b.Kind == k {
+				districts, province := rollups(&b)
+				out.Breakdowns = append(out.Breakdowns, summaryItem{b.Key, b.Kind, b.Value, province, districts})
+			}
+		}
+	}
+	s.answerSummary(c, snap, asOf, "summary:"+string(layer)+":"+c.Query("breakdown")+":"+string(filter), out)
+}
+
+// answerSummary answers a summary; today's are rendered once per recompute
+// (key names the validated parameters) and served with an ETag and gzip.
+func (s *Server) answerSummary(c *gin.Context, snap *api.Snapshot, asOf, key string, out any) {
+	render := func() ([]byte, error) { return json.Marshal(out) }
+	if asOf == "" {
+		s.serveCached(c, snap, key, "application/json; charset=utf-8", render)
+		return
+	}
+	body, err := render()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}

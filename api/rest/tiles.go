@@ -1,0 +1,209 @@
+package rest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/geo"
+)
+
+// Vector tiles of the layers, for maps of many communes (the 11,163 of
+// Vietnam) where one GeoJSON document would be too heavy.
+
+// tileDetailZoom is the first zoom whose tiles carry every column; below
+// it a tile of a whole region carries only the figures and the code,
+// which keeps it under 500 KB for all of Vietnam.
+const tileDetailZoom = 8
+
+// tileFiguresColumns are the properties of tiles below tileDetailZoom.
+var tileFiguresColumns = []string{"code", "population", "population_covered", "share_covered", "status"}
+
+// tileServer keeps the communes projected for tiling, rebuilt only when
+// the commune set changes: new figures reuse it.
+type tileServer struct {
+	s       *Server
+	mu      sync.Mutex
+	version string // communes version the set was built from
+	set     *geo.TileSet
+}
+
+// routesTiles registers the tiles and their TileJSON documents.
+func (s *Server) routesTiles(r gin.IRouter) {
+	ts := &tileServer{s: s}
+	r.GET("/tiles/:layer", ts.handleTileJSON)
+	r.GET("/tiles/:layer/:z/:x/:y", ts.handleTile)
+}
+
+// tileSet returns the tile set of the snapshot's communes.
+func (ts *tileServer) tileSet(snap *api.Snapshot) *geo.TileSet {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.set == nil || ts.version != snap.CommunesVersion() || ts.set.Len() != len(snap.Communes) {
+		shapes := make([]orb.MultiPolygon, len(snap.Communes))
+		for i, c := range snap.Communes {
+			shapes[i] = c.Geometry
+		}
+		ts.set, ts.version = geo.NewTileSet(shapes), snap.CommunesVersion()
+	}
+	return ts.set
+}
+
+// parseTile reads z/x/y.mvt, answering 400 (not numbers) or 404 (another
+// extension, or a tile outside zoom 0–16 and its grid) itself.
+func parseTile(c *gin.Context) (z, x, y uint32, ok bool) {
+	ys, isMVT := strings.CutSuffix(c.Param("y"), ".mvt")
+	if !isMVT {
+		writeProblem(c, http.StatusNotFound, "no such tile "+quote(c.Request.URL.Path)+": tiles are z/x/y.mvt")
+		return 0, 0, 0, false
+	}
+	var v [3]uint64
+	for i, s := range []string{c.Param("z"), c.Param("x"), ys} {
+		n, err := strconv.ParseUint(s, 10, 32)
+		if err != nil {
+			writeProblem(c, http.StatusBadRequest, "tile "+quote(c.Param("z")+"/"+c.Param("x")+"/"+ys)+": z, x and y must be whole numbers")
+			return 0, 0, 0, false
+		}
+		v[i] = n
+	}
+	z, x, y = uint32(v[0]), uint32(v[1]), uint32(v[2])
+	if !geo.TileRange(z, x, y) {
+		writeProblem(c, http.StatusNotFound, fmt.Sprintf("no tile %d/%d/%d: zoom 0 to %d, x and y below 2^zoom", z, x, y, geo.MaxTileZoom))
+		return 0, 0, 0, false
+	}
+	return z, x, y, true
+}
+
+// handleTile answers a Mapbox Vector Tile of a layer: one feature per
+// commune with its figures, the same as the layer's GeoJSON.
+func (ts *tileServer) handleTile(c *gin.Context) {
+	layer, ok := layerParam(c)
+	if !ok {
+		return
+	}
+	z, x, y, ok := parseTile(c)
+	if !ok {
+		return
+	}
+	snap, err := ts.s.core.Current()
+	if err != nil {
+		ts.s.fail(c, err)
+		return
+	}
+	figs := snap.Result.Layer(layer).Breakdown(geo.KindAll).Communes
+	cols := geo.Columns
+	if z < tileDetailZoom {
+		cols = tileFiguresColumns
+	}
+	props := func(i int) map[string]any {
+		r := geo.NewRow(snap.Communes[i], figs[i])
+		r.Remote = snap.RemoteAt(i)
+		all := r.Properties()
+		all["population_covered"] = int64(all["population_covered"].(float64))
+		p := make(map[string]any, len(cols))
+		for _, k := range cols {
+			p[k] = all[k]
+		}
+		return p
+	}
+	id := func(i int) (uint64, bool) {
+		n, err := strconv.ParseUint(snap.Communes[i].Code, 10, 64)
+		return n, err == nil
+	}
+	render := func() ([]byte, error) { return ts.tileSet(snap).Tile(z, x, y, string(layer), id, props) }
+	// A tile is cut once per recompute and then served from memory, with
+	// an ETag and its gzip form; the cache is bounded (maxCachedBodies), and
+	// past the bound tiles are cut for each request.
+	ts.s.serveCached(c, snap, fmt.Sprintf("tile:%s/%d/%d/%d", layer, z, x, y), "application/vnd.mapbox-vector-tile", render)
+}
+
+// tileJSON is a TileJSON 3.0.0 document.
+type tileJSON struct {
+	TileJSON     string        `json:"tilejson"`
+	Name         string        `json:"name"`
+	Description  string        `json:"description"`
+	Attribution  string        `json:"attribution"`
+	Scheme       string        `json:"scheme"`
+	Tiles        []string      `json:"tiles"`
+	MinZoom      int           `json:"minzoom"`
+	MaxZoom      int           `json:"maxzoom"`
+	Bounds       [4]float64    `json:"bounds"`
+	Center       [3]float64    `json:"center"`
+	VectorLayers []vectorLayer `json:"vector_layers"`
+}
+
+type vectorLayer struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description"`
+	MinZoom     int               `json:"minzoom"`
+	MaxZoom     int               `json:"maxzoom"`
+	Fields      map[string]string `json:"fields"`
+}
+
+// tileFieldTypes name the column kinds as TileJSON does.
+var tileFieldTypes = map[string]string{"string": "String", "integer": "Number", "number": "Number", "boolean": "Boolean"}
+
+// handleTileJSON answers /tiles/{layer}.json: where the tiles are, their
+// zooms, extent and fields, for MapLibre, QGIS and other clients.
+func (ts *tileServer) handleTileJSON(c *gin.Context) {
+	name, isJSON := strings.CutSuffix(c.Param("layer"), ".json")
+	layer := geo.Layer(name)
+	if !isJSON || !layer.Valid() {
+		writeProblem(c, http.StatusNotFound, "no tile set "+quote(c.Param("layer"))+": want broadcast.json, phone.json, broadband.json or mobile.json")
+		return
+	}
+	snap, err := ts.s.core.Current()
+	if err != nil {
+		ts.s.fail(c, err)
+		return
+	}
+	var b orb.Bound
+	for i, cm := range snap.Communes {
+		if i == 0 {
+			b = cm.Geometry.Bound()
+		} else {
+			b = b.Union(cm.Geometry.Bound())
+		}
+	}
+	fields := map[string]string{}
+	for _, col := range geo.Columns {
+		fields[col] = tileFieldTypes[geo.ColumnTypes[col]]
+	}
+	title := string(layer)
+	for _, l := range layerInfos {
+		if l.ID == layer {
+			title = l.TitleVI + " · " + l.TitleEN
+		}
+	}
+	doc := tileJSON{
+		TileJSON:    "3.0.0",
+		Name:        "Phủ Sóng — " + title,
+		Description: "Coverage per commune, computed " + snap.ComputedAt + " by method " + snap.Result.Method.Name + ".",
+		Attribution: "Phủ Sóng",
+		Scheme:      "xyz",
+		Tiles:       []string{baseURL(c.Request) + "/tiles/" + string(layer) + "/{z}/{x}/{y}.mvt"},
+		MinZoom:     0,
+		MaxZoom:     geo.MaxTileZoom,
+		Bounds:      [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
+		Center:      [3]float64{(b.Min[0] + b.Max[0]) / 2, (b.Min[1] + b.Max[1]) / 2, 8},
+		VectorLayers: []vectorLayer{{
+			ID: string(layer),
+			Description: fmt.Sprintf("One polygon per commune. Below zoom %d only %s; from zoom %d every field.",
+				tileDetailZoom, strings.Join(tileFiguresColumns, ", "), tileDetailZoom),
+			MinZoom: 0, MaxZoom: geo.MaxTileZoom, Fields: fields,
+		}},
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		ts.s.fail(c, err)
+		return
+	}
+	c.Data(http.StatusOK, "application/json", body)
+}

@@ -1,0 +1,229 @@
+package rest
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/maptile"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// hoaBinhTile is the tile over Hòa Bình city, in the seed's communes.
+func hoaBinhTile(z maptile.Zoom) maptile.Tile { return maptile.At(orb.Point{105.34, 20.82}, z) }
+
+func tileURL(layer string, t maptile.Tile) string {
+	return "/tiles/" + layer + "/" + itoa(uint32(t.Z)) + "/" + itoa(t.X) + "/" + itoa(t.Y) + ".mvt"
+}
+
+func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+func TestTiles_TileCarriesTheFigures(t *testing.T) {
+	s := testServer(t)
+	var layer struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	json.Unmarshal(get(t, s, "GET", "/api/v1/layers/mobile/communes").Body.Bytes(), &layer)
+	byCode := map[string]map[string]any{}
+	for _, f := range layer.Features {
+		byCode[f.Properties["code"].(string)] = f.Properties
+	}
+	for _, c := range []struct {
+		z    maptile.Zoom
+		cols int
+	}{{6, len(tileFiguresColumns)}, {10, len(geo.Columns)}, {16, len(geo.Columns)}} {
+		rec := get(t, s, "GET", tileURL("mobile", hoaBinhTile(c.z)))
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/vnd.mapbox-vector-tile" || rec.Header().Get("ETag") == "" {
+			t.Fatalf("z%d: %d %v", c.z, rec.Code, rec.Header())
+		}
+		layers, err := mvt.Unmarshal(rec.Body.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(layers) != 1 || layers[0].Name != "mobile" || len(layers[0].Features) == 0 {
+			t.Fatalf("z%d: layers %+v", c.z, layers)
+		}
+		for _, f := range layers[0].Features {
+			want := byCode[f.Properties["code"].(string)]
+			if len(f.Properties) != c.cols || f.Properties["status"] != want["status"] ||
+				f.Properties["share_covered"] != want["share_covered"] || f.Properties["population_covered"] != want["population_covered"] {
+				t.Fatalf("z%d: tile %v, layer %v", c.z, f.Properties, want)
+			}
+		}
+	}
+}
+
+func TestTiles_GzipAndETag(t *testing.T) {
+	s := testServer(t)
+	target := tileURL("broadcast", hoaBinhTile(9))
+	req := httptest.NewRequest("GET", target, nil)
+	req.Header.Set("Accept-Encoding", "br, gzip;q=0.8")
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("%d %v", rec.Code, rec.Header())
+	}
+	if layers, err := mvt.UnmarshalGzipped(rec.Body.Bytes()); err != nil || len(layers) != 1 {
+		t.Fatalf("gzipped tile: %v", err)
+	}
+	req = httptest.NewRequest("GET", target, nil)
+	req.Header.Set("If-None-Match", rec.Header().Get("ETag"))
+	again := httptest.NewRecorder()
+	s.Handler().ServeHTTP(again, req)
+	if again.Code != 304 || again.Body.Len() != 0 {
+		t.Fatalf("revalidation: %d, %d bytes", again.Code, again.Body.Len())
+	}
+	for _, enc := range []string{"", "identity", "gzip;q=0"} {
+		req = httptest.NewRequest("GET", target, nil)
+		req.Header.Set("Accept-Encoding", enc)
+		plain := httptest.NewRecorder()
+		s.Handler().ServeHTTP(plain, req)
+		if plain.Header().Get("Content-Encoding") != "" {
+			t.Fatalf("Accept-Encoding %q: answered %q", enc, plain.Header().Get("Content-Encoding"))
+		}
+	}
+}
+
+func TestTiles_EmptyTile(t *testing.T) {
+	rec := get(t, testServer(t), "GET", "/tiles/mobile/3/0/0.mvt")
+	if rec.Code != 200 || rec.Body.Len() != 0 {
+		t.Fatalf("a tile far from the communes: %d, %d bytes", rec.Code, rec.Body.Len())
+	}
+}
+
+func TestTiles_TileJSON(t *testing.T) {
+	rec := get(t, testServer(t), "GET", "/tiles/phone.json")
+	var doc tileJSON
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != 200 || doc.TileJSON != "3.0.0" || len(doc.Tiles) != 1 ||
+		doc.Tiles[0] != "http://example.com/tiles/phone/{z}/{x}/{y}.mvt" || doc.MaxZoom != 16 ||
+		len(doc.VectorLayers) != 1 || doc.VectorLayers[0].ID != "phone" || doc.VectorLayers[0].Fields["share_covered"] != "Number" ||
+		doc.Bounds[0] < 104 || doc.Bounds[2] > 106 {
+		t.Fatalf("%d %+v", rec.Code, doc)
+	}
+}
+
+func TestTiles_Errors(t *testing.T) {
+	s := testServer(t)
+	cases := []struct {
+		target string
+		status int
+	}{
+		{"/tiles/radio/6/50/28.mvt", 404},
+		{"/tiles/mobile/17/0/0.mvt", 404},
+		{"/tiles/mobile/2/4/0.mvt", 404},
+		{"/tiles/mobile/2/0/4.mvt", 404},
+		{"/tiles/mobile/6/50/28.png", 404},
+		{"/tiles/mobile/z/50/28.mvt", 400},
+		{"/tiles/mobile/6/-1/28.mvt", 400},
+		{"/tiles/mobile/6/50/1e2.mvt", 400},
+		{"/tiles/mobile.xml", 404},
+		{"/tiles/radio.json", 404},
+	}
+	for _, c := range cases {
+		t.Run(c.target, func(t *testing.T) {
+			rec := get(t, s, "GET", c.target)
+			if rec.Code != c.status || rec.Header().Get("Content-Type") != "application/problem+json" ||
+				!strings.Contains(rec.Body.String(), `"detail"`) {
+				t.Fatalf("%d %s %s, want %d", rec.Code, rec.Header().Get("Content-Type"), rec.Body, c.status)
+			}
+		})
+	}
+}
+
+// With every commune of Vietnam and a declared share for each (all figures
+// different, the worst case for a tile's size), the busiest tiles at zoom 6
+// (every zoom-6 tile over the country) and zoom 12 (the centres of Hà Nội
+// and Hồ Chí Minh City and their neighbours) stay under 500 KB.
+func TestTiles_VietnamUnder500KB(t *testing.T) {
+	file := sharedData(t, "vietnam/communes_2013_pop2019.geojson")
+	ctx := context.Background()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	communes, _, err := geo.ReadCommunes(f, geo.CommuneProperties{Code: "commune_id", Name: "commune_vn",
+		DistrictCode: "district_id", District: "district_vn", Population: "pop_2019"}, true, "communes_2013_pop2019.geojson")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "vietnam.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if err := store.ReplaceCommunes(ctx, communes, nil); err != nil {
+		t.Fatal(err)
+	}
+	decls := make([]geo.Declaration, len(communes))
+	for i, c := range communes {
+		decls[i] = geo.Declaration{CommuneCode: c.Code, Technology: "4G", Share: float64((i*7919)%10000) / 10000}
+	}
+	if _, err := store.AddFilings(ctx, []data.Filing{{Provider: "test", Layer: geo.Mobile, AsOf: "2020-01-01", Declarations: decls}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := newTestServer(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := srv.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var tiles []maptile.Tile
+	lo, hi := maptile.At(orb.Point{102.1, 23.4}, 6), maptile.At(orb.Point{109.5, 8.5}, 6)
+	for x := lo.X; x <= hi.X; x++ {
+		for y := lo.Y; y <= hi.Y; y++ {
+			tiles = append(tiles, maptile.New(x, y, 6))
+		}
+	}
+	for _, centre := range []orb.Point{{105.85, 21.02}, {106.70, 10.78}} {
+		c := maptile.At(centre, 12)
+		for dx := -1; dx <= 1; dx++ {
+			for dy := -1; dy <= 1; dy++ {
+				tiles = append(tiles, maptile.New(uint32(int(c.X)+dx), uint32(int(c.Y)+dy), 12))
+			}
+		}
+	}
+	largest := map[maptile.Zoom]int{}
+	for _, tile := range tiles {
+		start := time.Now()
+		rec := get(t, srv, "GET", tileURL("mobile", tile))
+		took := time.Since(start)
+		if rec.Code != 200 {
+			t.Fatalf("%v: %d %s", tile, rec.Code, rec.Body)
+		}
+		n := rec.Body.Len()
+		if n >= 500_000 {
+			t.Fatalf("tile %d/%d/%d is %d bytes, want under 500 KB", tile.Z, tile.X, tile.Y, n)
+		}
+		if n > largest[tile.Z] {
+			largest[tile.Z] = n
+			layers, err := mvt.Unmarshal(rec.Body.Bytes())
+			features := 0
+			if err == nil && len(layers) == 1 {
+				features = len(layers[0].Features)
+			}
+			req := httptest.NewRequest("GET", tileURL("mobile", tile), nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			gz := httptest.NewRecorder()
+			start = time.Now()
+			srv.Handler().ServeHTTP(gz, req)
+			t.Logf("tile %d/%d/%d: %d features, %d bytes (%d gzipped); %v, then %v with gzip",
+				tile.Z, tile.X, tile.Y, features, n, gz.Body.Len(), took.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		}
+	}
+}

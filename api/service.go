@@ -1,0 +1,71 @@
+// Package api is Phủ Sóng's application programming interface, with no HTTP
+// in it: the Service owns the current figures (a Snapshot, published whole
+// by Recompute and kept fresh by Watch), the figures on any past date and
+// their history, the targets' values, the gaps, the what-if and the
+// exports, all built on the store (package data) and the calculator
+// (package geo).
+//
+// The HTTP interface is a thin adapter beneath it, package api/rest; the
+// command line calls the Service directly, so that `phusong recompute` and
+// `phusong export` need no web server. The core is named api, and the
+// adapter sits beneath it, because the Service is the application's
+// interface that every host (HTTP, the command line, tests) programs
+// against; HTTP is one technology over it, as storage (data) is one under
+// it.
+package api
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// ErrNotReady is returned before the first Recompute has published figures.
+var ErrNotReady = errors.New("coverage not computed yet")
+
+// Config is what the core needs to know beyond the store.
+type Config struct {
+	// Calc holds the calculator's thresholds and filters.
+	Calc geo.Options
+	// CellSizeM is the side of a population grid cell in metres.
+	CellSizeM float64
+}
+
+// DefaultConfig returns the settings used when none are given.
+func DefaultConfig() Config {
+	return Config{Calc: geo.DefaultOptions(), CellSizeM: geo.DefaultCellSizeM}
+}
+
+// Validate checks the settings.
+func (c Config) Validate() error {
+	if !(c.CellSizeM >= 1 && c.CellSizeM <= 100000) {
+		return fmt.Errorf("cell size %v m: want 1 to 100,000 metres", c.CellSizeM)
+	}
+	return c.Calc.Validate()
+}
+
+// Service is the application core. Its methods are safe for concurrent
+// use; recomputes are serialised and readers take whichever snapshot is
+// current when they start.
+type Service struct {
+	cfg   Config
+	store *data.Store
+	log   *slog.Logger
+	cov   coverage
+}
+
+// New returns a Service over store. Call Recompute before asking for
+// figures; until it has run, Current returns ErrNotReady.
+func New(cfg Config, store *data.Store, log *slog.Logger) *Service {
+	return &Service{cfg: cfg, store: store, log: log}
+}
+
+// Config returns the settings the Service was made with.
+func (s *Service) Config() Config { return s.cfg }
+
+// Store returns the store the Service reads and writes, for the adapters'
+// own reads and writes of filings, providers, tokens and targets.
+func (s *Service) Store() *data.Store { return s.store }

@@ -1,0 +1,182 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// Snapshot is one consistent set of figures: the communes, the surface they
+// were spread on, the calculator's result and the planning state built on
+// them. It is never modified once published, so readers use it without
+// locks; its fields must not be changed.
+type Snapshot struct {
+	inputsVersion   string
+	communesVersion string
+	// Communes are the communes of the figures, in the order of every
+	// per-commune slice of Result.
+	Communes []geo.Commune
+	// Codes are the communes' codes, for validating declarations.
+	Codes map[string]bool
+	// Extent is the communes' bounding box (EPSG:4326), for validating
+	// footprints.
+	Extent orb.Bound
+	// Surface is the population surface the figures were computed on.
+	Surface *geo.Surface
+	// Result is every layer's figures with the filings in force on Day.
+	Result *geo.Result
+	// ComputedAt is when Result was computed, RFC 3339 UTC.
+	ComputedAt string
+	// Day is the UTC date that was today (YYYY-MM-DD): filings dated later
+	// are not in force.
+	Day          string
+	footprints   []geo.Footprint
+	declarations []geo.Declaration
+	plan         *planning // targets, remote communes and the dated history; see history.go
+}
+
+// CommunesVersion names the commune set the snapshot was computed on: equal
+// versions, equal communes and shapes.
+func (snap *Snapshot) CommunesVersion() string { return snap.communesVersion }
+
+// coverage holds the current snapshot.
+type coverage struct {
+	recomputing sync.Mutex
+	mu          sync.RWMutex
+	snap        *Snapshot
+}
+
+// Current returns the snapshot now published, or ErrNotReady before the
+// first Recompute.
+func (s *Service) Current() (*Snapshot, error) {
+	s.cov.mu.RLock()
+	defer s.cov.mu.RUnlock()
+	if s.cov.snap == nil {
+		return nil, ErrNotReady
+	}
+	return s.cov.snap, nil
+}
+
+// Recompute reads the communes and the filings in force today, computes
+// every layer's figures, stores them, brings the dated history and the
+// targets' values up to date (history.go), and publishes it all. The
+// population surface is rebuilt only when the communes changed, the
+// figures only when the communes, the filings or the day did, and a past
+// date only when what was in force on it changed.
+func (s *Service) Recompute(ctx context.Context) error {
+	s.cov.recomputing.Lock()
+	defer s.cov.recomputing.Unlock()
+	inputs, err := s.store.InputsVersion(ctx)
+	if err != nil {
+		return err
+	}
+	version, err := s.store.CommunesVersion(ctx)
+	if err != nil {
+		return err
+	}
+	prev, _ := s.Current()
+	day := today()
+	if prev != nil && prev.inputsVersion == inputs && prev.communesVersion == version && prev.Day == day {
+		// Only targets or remote communes can have changed.
+		next := *prev
+		if next.plan, err = s.buildPlanning(ctx, &next, prev); err != nil {
+			return fmt.Errorf("targets and history: %w", err)
+		}
+		s.publish(&next)
+		return nil
+	}
+	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day}
+	if prev != nil && prev.communesVersion == version {
+		next.Communes, next.Surface, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Codes, prev.Extent
+	} else {
+		if next.Communes, err = s.store.Communes(ctx); err != nil {
+			return err
+		}
+		next.Codes = make(map[string]bool, len(next.Communes))
+		for i, c := range next.Communes {
+			next.Codes[c.Code] = true
+			if i == 0 {
+				next.Extent = c.Geometry.Bound()
+			} else {
+				next.Extent = next.Extent.Union(c.Geometry.Bound())
+			}
+		}
+		if next.Surface, err = geo.NewSurface(next.Communes, geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM}); err != nil {
+			return fmt.Errorf("population surface: %w", err)
+		}
+	}
+	fps, decls, err := s.store.InForce(ctx, day)
+	if err != nil {
+		return err
+	}
+	next.footprints, next.declarations = fps, decls
+	if next.Result, err = next.Surface.Compute(fps, decls, s.cfg.Calc); err != nil {
+		return err
+	}
+	next.ComputedAt = time.Now().UTC().Format(time.RFC3339)
+	if err := s.store.SaveCoverage(ctx, next.Result, next.ComputedAt); err != nil {
+		return fmt.Errorf("storing coverage: %w", err)
+	}
+	if next.plan, err = s.buildPlanning(ctx, next, prev); err != nil {
+		return fmt.Errorf("targets and history: %w", err)
+	}
+	s.publish(next)
+	return nil
+}
+
+func (s *Service) publish(next *Snapshot) {
+	s.cov.mu.Lock()
+	s.cov.snap = next
+	s.cov.mu.Unlock()
+}
+
+// Watch recomputes whenever the store's inputs, targets or remote communes
+// change, or the day does, checking every interval until ctx ends, so that
+// an import or a filing made by another process (the command line) reaches
+// the figures without a restart.
+func (s *Service) Watch(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		stale, err := s.Stale(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("checking for changed inputs", slog.Any("err", err))
+			}
+			continue
+		}
+		if !stale {
+			continue
+		}
+		start := time.Now()
+		if err := s.Recompute(ctx); err != nil {
+			if ctx.Err() == nil {
+				s.log.Error("recompute after a change", slog.Any("err", err))
+			}
+			continue
+		}
+		s.log.Info("inputs changed: coverage recomputed", slog.Duration("took", time.Since(start)))
+	}
+}
+
+// Province returns the province figures of a layer, all providers
+// together.
+func (snap *Snapshot) Province(l geo.Layer) geo.Rollup {
+	return snap.Result.Layer(l).Breakdown(geo.KindAll).Province
+}
+
+// RemoteAt says whether commune i of the snapshot is remote.
+func (snap *Snapshot) RemoteAt(i int) bool {
+	return snap.plan != nil && i < len(snap.plan.remote) && snap.plan.remote[i]
+}
