@@ -101,6 +101,18 @@ const (
 	ProblemCSVRow            = "csv_row"    // a row that is not CSV or has the wrong number of fields
 )
 
+// FilingProblemCodes are every code a filing's problems can carry (all the
+// Problem codes but ProblemInvalid, which is a commune file's), for clients
+// that explain them, such as the web application's upload page.
+var FilingProblemCodes = []string{
+	ProblemJSONSyntax, ProblemInvalidUTF8, ProblemNotCollection, ProblemNoFeatures, ProblemTooManyFeatures,
+	ProblemMissingLayer, ProblemUnknownLayer, ProblemLayerNotAllowed, ProblemMissingAsOf, ProblemBadAsOf,
+	ProblemFutureAsOf, ProblemNotFeature, ProblemMissingTechnology, ProblemUnknownTechnology, ProblemTechNotAllowed,
+	ProblemBadProgramme, ProblemBadService, ProblemBadSpeed, ProblemBadGeometry, ProblemGeometryType,
+	ProblemTooFewPositions, ProblemUnclosedRing, ProblemOutOfRange, ProblemFarFromProvince, ProblemSelfIntersection,
+	ProblemMissingCommune, ProblemUnknownCommune, ProblemBadShare, ProblemDuplicate, ProblemCSVHeader, ProblemCSVRow,
+}
+
 // checkUTF8 returns a problem naming the line of the first byte that is
 // not UTF-8, or nil. Files are read as UTF-8 so that names with
 // diacritics survive; anything else would be stored garbled.

@@ -374,6 +374,7 @@ const en: Record<Key, string> = {
 /** Explanations of the filing problem codes (README, "Errors"), shown beside the service's own message. */
 const problemCodes: Record<string, [string, string]> = {
   json_syntax: ["Không phải JSON hợp lệ", "Not valid JSON"],
+  invalid_utf8: ["Tệp không phải văn bản UTF-8", "The file is not UTF-8 text"],
   not_feature_collection: ["Không phải một GeoJSON FeatureCollection", "Not a GeoJSON FeatureCollection"],
   no_features: ["Tệp không có đối tượng nào", "The file has no features"],
   too_many_features: ["Quá nhiều đối tượng", "Too many features"],

@@ -1,0 +1,189 @@
+// Package apitest holds what the tests of the core (api) and of its HTTP
+// adapter (api/rest) share: a small store whose figures are known, and
+// golden files compared by meaning. Only tests import it.
+package apitest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// GoldenDay is the date the golden outputs are asked for: after every
+// filing of SmallStore, before today.
+const GoldenDay = "2025-06-30"
+
+// square is a closed ring of the square [x0, x0+d] × [y0, y0+d] (degrees).
+func square(x0, y0, d float64) orb.Ring {
+	return orb.Ring{{x0, y0}, {x0 + d, y0}, {x0 + d, y0 + d}, {x0, y0 + d}, {x0, y0}}
+}
+
+// SmallStore returns a new store in t's temporary folder with three
+// communes in two districts (one with a hole, one of two parts, one with an
+// approximate shape; Vietnamese names), the default targets, one remote
+// commune, and filings of mobile (a footprint and a declaration) and
+// broadcast (central and local) dated before GoldenDay. Every figure of it
+// follows from these shapes, so the outputs built on it are golden.
+func SmallStore(t testing.TB) *data.Store {
+	t.Helper()
+	ctx := context.Background()
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "small.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	outer := square(105.30, 20.80, 0.04)
+	hole := square(105.31, 20.81, 0.01)
+	hole.Reverse() // clockwise, as a hole goes
+	communes := []geo.Commune{
+		{Code: "90001", Name: "Xã Đồng Tâm", Type: "xã", DistrictCode: "901", District: "Huyện Lạc Sơn", Population: 4200,
+			Point: orb.Point{105.33, 20.83}, AreaKm2: 18.5, Boundary: "official-test.geojson",
+			Geometry: orb.MultiPolygon{{outer, hole}}},
+		{Code: "90002", Name: "Phường Hữu Nghị", Type: "phường", DistrictCode: "902", District: "Thành phố Hòa Bình", Population: 9100,
+			Point: orb.Point{105.36, 20.82}, AreaKm2: 9.1, Boundary: "official-test.geojson",
+			Geometry: orb.MultiPolygon{{square(105.34, 20.80, 0.03)}, {square(105.38, 20.80, 0.01)}}},
+		{Code: "90003", Name: "Thị trấn Mường Khến", Type: "thị trấn", DistrictCode: "901", District: "Huyện Lạc Sơn", Population: 2600,
+			Point: orb.Point{105.32, 20.86}, AreaKm2: 12.0, Boundary: geo.BoundaryApproximate,
+			Geometry: orb.MultiPolygon{{square(105.30, 20.84, 0.04)}}},
+	}
+	if err := store.ReplaceCommunes(ctx, communes, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReplaceRemote(ctx, []string{"90003"}, "test", "test"); err != nil {
+		t.Fatal(err)
+	}
+	mp := func(r orb.Ring) orb.MultiPolygon { return orb.MultiPolygon{{r}} }
+	filings := []data.Filing{
+		{Provider: "viettel", Layer: geo.Mobile, AsOf: "2024-03-01", Source: "test filing",
+			Footprints: []geo.Footprint{{Provider: "viettel", Layer: geo.Mobile, Technology: "4G", Geometry: mp(square(105.30, 20.80, 0.02))}}},
+		{Provider: "vnpt", Layer: geo.Mobile, AsOf: "2025-01-15", Source: "test filing",
+			Declarations: []geo.Declaration{{Provider: "vnpt", Layer: geo.Mobile, Technology: "4G", CommuneCode: "90002", Share: 0.6}}},
+		{Provider: "vtv", Layer: geo.Broadcast, AsOf: "2024-06-01", Source: "test filing",
+			Footprints: []geo.Footprint{
+				{Provider: "vtv", Layer: geo.Broadcast, Technology: "DVB-T2", Programme: "central", Service: "tv", Geometry: mp(square(105.30, 20.80, 0.05))},
+				{Provider: "vtv", Layer: geo.Broadcast, Technology: "FM", Programme: "local", Service: "radio", Geometry: mp(square(105.33, 20.80, 0.03))},
+			}},
+	}
+	if _, err := store.AddFilings(ctx, filings); err != nil {
+		t.Fatal(err)
+	}
+	return store
+}
+
+// timestamps are RFC 3339 times of a computation, which differ run to run.
+var timestamps = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
+
+// printedTimes are the times a report was made, as printed in Vietnamese
+// ("15:04 02/01/2006 (UTC)").
+var printedTimes = regexp.MustCompile(`\d\d:\d\d \d\d/\d\d/\d{4} \(UTC\)`)
+
+// Normalise replaces the times of computation or printing in an output by
+// fixed stand-ins, so that outputs of two runs compare equal.
+func Normalise(b []byte) []byte {
+	b = timestamps.ReplaceAll(b, []byte("2000-01-01T00:00:00Z"))
+	return printedTimes.ReplaceAll(b, []byte("00:00 01/01/2000 (UTC)"))
+}
+
+// Golden compares got, normalised, with the file at path, or with update
+// writes it there. JSON files (.json, .geojson) compare as JSON values with
+// numbers equal to 1e-9 relative; other files compare as text, line by
+// line, after normalising line ends.
+func Golden(t *testing.T, path string, got []byte, update bool) {
+	t.Helper()
+	got = Normalise(got)
+	if update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to write it)", err)
+	}
+	switch filepath.Ext(path) {
+	case ".json", ".geojson":
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatalf("%s: the output is not JSON: %v", path, err)
+		}
+		if err := json.Unmarshal(want, &w); err != nil {
+			t.Fatalf("%s: the golden file is not JSON: %v", path, err)
+		}
+		if diff := jsonDiff("$", g, w); diff != "" {
+			t.Fatalf("%s: the output differs from the golden file at %s (if the change is meant, run with -update)", path, diff)
+		}
+	default:
+		g := bytes.Split(bytes.ReplaceAll(got, []byte("\r\n"), []byte("\n")), []byte("\n"))
+		w := bytes.Split(bytes.ReplaceAll(want, []byte("\r\n"), []byte("\n")), []byte("\n"))
+		for i := range max(len(g), len(w)) {
+			var gl, wl []byte
+			if i < len(g) {
+				gl = g[i]
+			}
+			if i < len(w) {
+				wl = w[i]
+			}
+			if !bytes.Equal(gl, wl) {
+				t.Fatalf("%s: line %d differs (if the change is meant, run with -update)\n got: %.300s\nwant: %.300s", path, i+1, gl, wl)
+			}
+		}
+	}
+}
+
+// jsonDiff returns where got and want first differ, or "".
+func jsonDiff(at string, got, want any) string {
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok || len(g) != len(w) {
+			return fmt.Sprintf("%s: got %.200v, want %.200v", at, got, want)
+		}
+		for k, wv := range w {
+			gv, ok := g[k]
+			if !ok {
+				return fmt.Sprintf("%s: no member %q", at, k)
+			}
+			if d := jsonDiff(at+"."+k, gv, wv); d != "" {
+				return d
+			}
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			return fmt.Sprintf("%s: got %.200v, want %.200v", at, got, want)
+		}
+		for i := range w {
+			if d := jsonDiff(fmt.Sprintf("%s[%d]", at, i), g[i], w[i]); d != "" {
+				return d
+			}
+		}
+	case float64:
+		g, ok := got.(float64)
+		if !ok || math.Abs(g-w) > 1e-9*math.Max(1, math.Abs(w)) {
+			return fmt.Sprintf("%s: got %v, want %v", at, got, want)
+		}
+	default:
+		if got != want {
+			return fmt.Sprintf("%s: got %v, want %v", at, got, want)
+		}
+	}
+	return ""
+}
