@@ -4,17 +4,23 @@
 package apitest
 
 import (
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -186,4 +192,105 @@ func jsonDiff(at string, got, want any) string {
 		}
 	}
 	return ""
+}
+
+// VietnamCommuneProperties are the property names of the national commune
+// file of the reference data (vietnam/communes_2013_pop2019.geojson).
+var VietnamCommuneProperties = geo.CommuneProperties{Code: "commune_id", Name: "commune_vn",
+	DistrictCode: "district_id", District: "district_vn", Population: "pop_2019"}
+
+// NationalStore returns a new store in tb's temporary folder holding every
+// commune of Vietnam and the synthetic national mobile scenario (121,087
+// footprints of three operators, one filing each, dated 2024-01-01), read
+// from the reference data folder dataDir (../shared/data). It takes tens of
+// seconds: it is for benchmarks and the national tests.
+func NationalStore(tb testing.TB, dataDir string) *data.Store {
+	tb.Helper()
+	ctx := context.Background()
+	store, err := data.Open(ctx, filepath.Join(tb.TempDir(), "vietnam.gpkg"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	if _, err := store.SeedDefault(ctx, false); err != nil {
+		tb.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dataDir, "vietnam", "communes_2013_pop2019.geojson"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	communes, _, err := geo.ReadCommunes(f, VietnamCommuneProperties, true, "communes_2013_pop2019.geojson")
+	f.Close()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := store.ReplaceCommunes(ctx, communes, nil); err != nil {
+		tb.Fatal(err)
+	}
+	byOperator := map[string][]geo.Footprint{}
+	err = eachFeature(filepath.Join(dataDir, "scenarios", "vietnam_mobile_seed1.geojson.gz"), func(ft *geojson.Feature) error {
+		p, ok := ft.Geometry.(orb.Polygon)
+		if !ok {
+			return fmt.Errorf("geometry %T, want a Polygon", ft.Geometry)
+		}
+		op := ft.Properties.MustString("operator", "")
+		byOperator[op] = append(byOperator[op], geo.Footprint{Provider: op, Layer: geo.Mobile,
+			Technology: ft.Properties.MustString("technology", ""), Geometry: orb.MultiPolygon{p}})
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var filings []data.Filing
+	for op, fps := range byOperator {
+		filings = append(filings, data.Filing{Provider: op, Layer: geo.Mobile, AsOf: "2024-01-01",
+			Source: "scenarios/vietnam_mobile_seed1 (synthetic)", Footprints: fps})
+	}
+	slices.SortFunc(filings, func(a, b data.Filing) int { return strings.Compare(a.Provider, b.Provider) })
+	if _, err := store.AddFilings(ctx, filings); err != nil {
+		tb.Fatal(err)
+	}
+	return store
+}
+
+// eachFeature calls fn with each feature of a GeoJSON FeatureCollection
+// file (gzip-compressed when its name ends in .gz), one at a time.
+func eachFeature(path string, fn func(*geojson.Feature) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("%s: no features array: %w", path, err)
+		}
+		if tok == "features" {
+			break
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return fmt.Errorf("%s: features is not an array", path)
+	}
+	for i := 0; dec.More(); i++ {
+		var ft geojson.Feature
+		if err := dec.Decode(&ft); err != nil {
+			return fmt.Errorf("%s: feature %d: %w", path, i, err)
+		}
+		if err := fn(&ft); err != nil {
+			return fmt.Errorf("%s: feature %d: %w", path, i, err)
+		}
+	}
+	return nil
 }

@@ -19,7 +19,7 @@ import (
 
 // sharedData returns the path of a file in ../shared/data, skipping when it
 // is absent (a user's machine) and failing in CI, where it must be present.
-func sharedData(t *testing.T, rel string) string {
+func sharedData(t testing.TB, rel string) string {
 	t.Helper()
 	p := filepath.Join("..", "..", "..", "shared", "data", rel)
 	if _, err := os.Stat(p); err != nil {
