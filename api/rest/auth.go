@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/data"
-	"github.com/phusong/phusong/geo"
 )
 
 const principalKey = "phusong.principal"
@@ -86,89 +84,4 @@ func bindJSONLimit(c *gin.Context, v any, limit int64) bool {
 		return false
 	}
 	return true
-}
-
-type providerRequest struct {
-	Name   string      `json:"name"`
-	Layers []geo.Layer `json:"layers"`
-}
-
-// Validate checks the request before anything is stored.
-func (r providerRequest) Validate() error {
-	if err := data.ValidateProviderName(r.Name); err != nil {
-		return err
-	}
-	if len(r.Layers) == 0 {
-		return fmt.Errorf("%w: %s", data.ErrInvalid, "layers: name at least one of broadcast, phone, broadband, mobile")
-	}
-	for _, l := range r.Layers {
-		if !l.Valid() {
-			return fmt.Errorf("%w: %s", data.ErrInvalid, "layers: "+quote(string(l)+" is not one of broadcast, phone, broadband, mobile"))
-		}
-	}
-	return nil
-}
-
-func (s *Server) handleProviderAdd(c *gin.Context) {
-	var req providerRequest
-	if !bindJSON(c, &req) {
-		return
-	}
-	if err := req.Validate(); err != nil {
-		s.fail(c, err)
-		return
-	}
-	token, err := s.store.AddProvider(c.Request.Context(), req.Name, req.Layers, principal(c).String())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"name": req.Name, "layers": req.Layers, "token": token,
-		"note": "the token is shown only once; keep it safe"})
-}
-
-func (s *Server) handleProviders(c *gin.Context) {
-	ps, err := s.store.Providers(c.Request.Context())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"providers": ps})
-}
-
-func (s *Server) handleProviderToken(c *gin.Context) {
-	token, err := s.store.NewProviderToken(c.Request.Context(), c.Param("name"), principal(c).String())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusCreated, gin.H{"name": c.Param("name"), "token": token,
-		"note": "earlier tokens of this provider are revoked; this one is shown only once"})
-}
-
-func (s *Server) handleProviderRevoke(c *gin.Context) {
-	n, err := s.store.RevokeProvider(c.Request.Context(), c.Param("name"), principal(c).String())
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"name": c.Param("name"), "revoked_tokens": n})
-}
-
-func (s *Server) handleAudit(c *gin.Context) {
-	limit := 100
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 10000 {
-			writeProblem(c, http.StatusBadRequest, "limit "+quote(v)+": want a whole number from 1 to 10000")
-			return
-		}
-		limit = n
-	}
-	entries, err := s.store.Audit(c.Request.Context(), limit)
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, gin.H{"entries": entries})
 }

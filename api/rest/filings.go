@@ -260,7 +260,9 @@ func (s *Server) handleFilings(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"filings": fs})
+	c.JSON(http.StatusOK, struct {
+		Filings []data.Filing `json:"filings"`
+	}{fs})
 }
 
 func (s *Server) handleFiling(c *gin.Context) {
@@ -273,7 +275,10 @@ func (s *Server) handleFiling(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"filing": f, "links": filingLinks(id)})
+	c.JSON(http.StatusOK, struct {
+		Filing data.Filing       `json:"filing"`
+		Links  map[string]string `json:"links"`
+	}{f, filingLinks(id)})
 }
 
 // handleFilingFeatures answers a filing as GeoJSON, in the filing format:

@@ -38,7 +38,9 @@ var layerInfos = []layerInfo{
 }
 
 func (s *Server) handleLayers(c *gin.Context) {
-	c.JSON(http.StatusOK, gin.H{"layers": layerInfos})
+	c.JSON(http.StatusOK, struct {
+		Layers []layerInfo `json:"layers"`
+	}{layerInfos})
 }
 
 // layerParam reads and checks the :layer path parameter against the four

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
 )
 
@@ -37,7 +38,10 @@ func (s *Server) handleRemote(c *gin.Context) {
 		}
 		out = append(out, rc)
 	}
-	c.JSON(http.StatusOK, gin.H{"remote_set": snap.RemoteSet(), "communes": out})
+	c.JSON(http.StatusOK, struct {
+		RemoteSet api.RemoteSet   `json:"remote_set"`
+		Communes  []remoteCommune `json:"communes"`
+	}{snap.RemoteSet(), out})
 }
 
 // remoteRequest marks one commune remote or not.
@@ -68,5 +72,8 @@ func (s *Server) handleRemoteSet(c *gin.Context) {
 		return
 	}
 	s.recomputeAfterAdminWrite(c.Request.Context())
-	c.JSON(http.StatusOK, gin.H{"code": code, "remote": *req.Remote})
+	c.JSON(http.StatusOK, struct {
+		Code   string `json:"code"`
+		Remote bool   `json:"remote"`
+	}{code, *req.Remote})
 }

@@ -110,33 +110,7 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits, s.rateLimitWrites)
 	r.HandleMethodNotAllowed = true
 
-	r.GET("/healthz", s.handleHealth)
-	v1 := r.Group("/api/v1")
-	v1.GET("/layers", s.handleLayers)
-	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
-	v1.GET("/summary", s.handleSummary)
-	s.routesExport(v1)
-	s.routesOpenAPI(r)
-	s.routesOGC(r)
-	s.routesTiles(r)
-	v1.GET("/communes/:code", s.handleCommune)
-	v1.GET("/config", s.handleConfig)
-
-	provider := v1.Group("", s.authenticate(data.RoleProvider))
-	provider.POST("/filings", s.handleFilingSubmit)
-	anyone := v1.Group("", s.authenticate(data.RoleProvider, data.RoleAdmin))
-	anyone.GET("/filings", s.handleFilings)
-	anyone.GET("/filings/:id", s.handleFiling)
-	anyone.GET("/filings/:id/features", s.handleFilingFeatures)
-	anyone.DELETE("/filings/:id", s.handleFilingWithdraw)
-
-	admin := v1.Group("", s.authenticate(data.RoleAdmin))
-	admin.GET("/providers", s.handleProviders)
-	admin.POST("/providers", s.handleProviderAdd)
-	admin.POST("/providers/:name/tokens", s.handleProviderToken)
-	admin.DELETE("/providers/:name/tokens", s.handleProviderRevoke)
-	admin.GET("/audit", s.handleAudit)
-	s.routesPlanning(v1, admin)
+	s.routes(r)
 
 	r.NoRoute(func(c *gin.Context) {
 		p := c.Request.URL.Path
@@ -187,5 +161,7 @@ func (s *Server) handleHealth(c *gin.Context) {
 		writeProblem(c, http.StatusServiceUnavailable, "the database does not answer")
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	c.JSON(http.StatusOK, struct {
+		Status string `json:"status"`
+	}{"ok"})
 }

@@ -241,11 +241,15 @@ func (s *Server) handleTargetRetire(c *gin.Context) {
 func (s *Server) answerTargetWrite(c *gin.Context, status int, t geo.Target) {
 	if snap := s.recomputeAfterAdminWrite(c.Request.Context()); snap != nil {
 		if a, ok := snap.AnswerTarget(t.ID, ""); ok {
-			c.JSON(status, gin.H{"target": a})
+			c.JSON(status, struct {
+				Target api.TargetAnswer `json:"target"`
+			}{a})
 			return
 		}
 	}
-	c.JSON(status, gin.H{"target": t})
+	c.JSON(status, struct {
+		Target geo.Target `json:"target"`
+	}{t})
 }
 
 // recomputeAfterAdminWrite brings the figures up to date after an admin's

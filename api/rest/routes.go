@@ -1,0 +1,53 @@
+package rest
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/data"
+)
+
+// routes registers every route: the figures and the web application for
+// everyone, filings for providers (and admins), the rest of the writes
+// behind the admin token.
+func (s *Server) routes(r *gin.Engine) {
+	r.GET("/healthz", s.handleHealth)
+	v1 := r.Group("/api/v1")
+	v1.GET("/layers", s.handleLayers)
+	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)
+	v1.GET("/summary", s.handleSummary)
+	s.routesExport(v1)
+	s.routesOpenAPI(r)
+	s.routesOGC(r)
+	s.routesTiles(r)
+	v1.GET("/communes/:code", s.handleCommune)
+	v1.GET("/config", s.handleConfig)
+
+	provider := v1.Group("", s.authenticate(data.RoleProvider))
+	provider.POST("/filings", s.handleFilingSubmit)
+	anyone := v1.Group("", s.authenticate(data.RoleProvider, data.RoleAdmin))
+	anyone.GET("/filings", s.handleFilings)
+	anyone.GET("/filings/:id", s.handleFiling)
+	anyone.GET("/filings/:id/features", s.handleFilingFeatures)
+	anyone.DELETE("/filings/:id", s.handleFilingWithdraw)
+
+	admin := v1.Group("", s.authenticate(data.RoleAdmin))
+	admin.GET("/providers", s.handleProviders)
+	admin.POST("/providers", s.handleProviderAdd)
+	admin.POST("/providers/:name/tokens", s.handleProviderToken)
+	admin.DELETE("/providers/:name/tokens", s.handleProviderRevoke)
+	admin.GET("/audit", s.handleAudit)
+
+	// Targets, remote communes, gaps, what-if and the report.
+	v1.GET("/targets", s.handleTargets)
+	v1.GET("/targets/:id", s.handleTarget)
+	v1.GET("/remote-communes", s.handleRemote)
+	v1.GET("/gaps", s.handleGaps)
+	v1.POST("/whatif", s.handleWhatIf)
+	v1.GET("/report", s.handleReport)
+	v1.GET("/communes/:code/history", s.handleCommuneHistory)
+
+	admin.POST("/targets", s.handleTargetAdd)
+	admin.PATCH("/targets/:id", s.handleTargetChange)
+	admin.DELETE("/targets/:id", s.handleTargetRetire)
+	admin.PUT("/remote-communes/:code", s.handleRemoteSet)
+}
