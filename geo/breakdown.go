@@ -66,6 +66,34 @@ func minEst(a, b est) est {
 	return a
 }
 
+// combineEst is the combine rule for one commune: its basis units in cells
+// covered by footprints, raised to its largest declared share dmax (-1 for
+// none) when that is more. Compute and Base.WhatIf both use it, so that
+// their figures are equal to the last bit.
+func combineEst(cells int64, dmax float64, basis int64) est {
+	x := cellEst(cells, basis)
+	if dmax >= 0 {
+		if d := declEst(dmax, basis); d.w > x.w {
+			x = d
+		}
+	}
+	return x
+}
+
+// bothEst is broadcast's rule for one commune: cells counts its basis units
+// in cells with both programmes by footprints; central and local are its
+// per-class estimates.
+func bothEst(cells, basis int64, central, local est) est {
+	x := cellEst(cells, basis)
+	if central.decl || local.decl {
+		if m := minEst(central, local); m.w > x.w {
+			x = m
+			x.decl = true
+		}
+	}
+	return x
+}
+
 // layerEval computes the breakdowns of one layer.
 type layerEval struct {
 	s         *Surface
@@ -167,13 +195,7 @@ func (e *layerEval) estimate(f fp, k int, sel func(*declItem) bool) []est {
 	cells := e.count(f)
 	out := make([]est, len(s.cells))
 	for c := range s.cells {
-		basis := s.cells[c].basis
-		out[c] = cellEst(cells[c], basis)
-		if e.dmax[c] >= 0 {
-			if d := declEst(e.dmax[c], basis); d.w > out[c].w {
-				out[c] = d
-			}
-		}
+		out[c] = combineEst(cells[c], e.dmax[c], s.cells[c].basis)
 	}
 	return out
 }
@@ -194,14 +216,7 @@ func (e *layerEval) both(ests [][]est, fps []fp) []est {
 	cells := e.count(and)
 	out := make([]est, len(s.cells))
 	for c := range s.cells {
-		out[c] = cellEst(cells[c], s.cells[c].basis)
-		a, b := ests[classCentral][c], ests[classLocal][c]
-		if a.decl || b.decl {
-			if m := minEst(a, b); m.w > out[c].w {
-				out[c] = m
-				out[c].decl = true
-			}
-		}
+		out[c] = bothEst(cells[c], s.cells[c].basis, ests[classCentral][c], ests[classLocal][c])
 	}
 	return out
 }
