@@ -203,8 +203,15 @@ func (e *layerEval) estimate(f fp, k int, sel func(*declItem) bool) []est {
 // both applies broadcast's rule, central and local, to per-class
 // estimates and footprints; with one class it returns the estimate as is.
 func (e *layerEval) both(ests [][]est, fps []fp) []est {
+	out, _ := e.bothCells(ests, fps)
+	return out
+}
+
+// bothCells is both, also returning the basis units per commune in cells
+// with both classes by footprints (nil with one class).
+func (e *layerEval) bothCells(ests [][]est, fps []fp) ([]est, []int64) {
 	if e.classes == 1 {
-		return ests[0]
+		return ests[0], nil
 	}
 	s := e.s
 	and := fp{}
@@ -218,7 +225,7 @@ func (e *layerEval) both(ests [][]est, fps []fp) []est {
 	for c := range s.cells {
 		out[c] = bothEst(cells[c], s.cells[c].basis, ests[classCentral][c], ests[classLocal][c])
 	}
-	return out
+	return out, cells
 }
 
 // multi returns, for class k, people in cells of twos (covered by two or
@@ -258,8 +265,10 @@ func (e *layerEval) multi(twos fp, provEst [][][]est, k int) []est {
 	return out
 }
 
-// run computes every breakdown of the layer.
-func (e *layerEval) run(opt Options) LayerResult {
+// run computes every breakdown of the layer. With keep not nil it also
+// fills keep with what Base.WhatIf needs, and hands it the union bitsets
+// instead of returning them to the pool.
+func (e *layerEval) run(opt Options, keep *layerBase) LayerResult {
 	s := e.s
 	nc := e.classes
 	res := LayerResult{Layer: e.layer}
@@ -276,7 +285,9 @@ func (e *layerEval) run(opt Options) LayerResult {
 	}
 	defer func() {
 		for k := range nc {
-			e.release(ones[k])
+			if keep == nil {
+				e.release(ones[k])
+			}
 			e.release(twos[k])
 		}
 	}()
@@ -303,9 +314,17 @@ func (e *layerEval) run(opt Options) LayerResult {
 	all, multi := make([][]est, nc), make([][]est, nc)
 	for k := range nc {
 		all[k] = e.estimate(ones[k], k, nil)
+		if keep != nil {
+			keep.union[k], keep.key[k] = ones[k].bits, ones[k].key
+			keep.cells[k], keep.dmax[k] = e.count(ones[k]), slices.Clone(e.dmax)
+		}
 		multi[k] = e.multi(twos[k], provEst, k)
 	}
-	res.Breakdowns = append(res.Breakdowns, s.breakdown(KindAll, KindAll, "", e.both(all, ones), opt))
+	allBoth, bothCells := e.bothCells(all, ones)
+	if keep != nil {
+		keep.layer, keep.classes, keep.all, keep.both = e.layer, nc, allBoth, bothCells
+	}
+	res.Breakdowns = append(res.Breakdowns, s.breakdown(KindAll, KindAll, "", allBoth, opt))
 
 	largest, best := -1, -1.0
 	for p := range e.providers {
