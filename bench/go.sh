@@ -14,6 +14,11 @@ for b in "${benches[@]}"; do
   line=$(cd geo && ../bin/geo.test -test.run '^$' -test.bench "^Benchmark$b\$" -test.benchmem -test.benchtime 5x | grep -E '^Benchmark')
   echo "$line"; out+=("$line")
 done
+# Base.WhatIf takes milliseconds: 200 iterations give its p50 and p95.
+for b in WhatIf_HoaBinh WhatIf_Vietnam; do
+  line=$(cd geo && ../bin/geo.test -test.run '^$' -test.bench "^Benchmark$b\$" -test.benchmem -test.benchtime 200x | grep -E '^Benchmark')
+  echo "$line"; out+=("$line")
+done
 line=$(go test -run '^$' -bench '^BenchmarkWhatIf$' -benchtime 200x ./api/ | grep -E '^Benchmark')
 echo "$line"; out+=("$line")
 
@@ -24,7 +29,8 @@ section=$(cat <<TXT
 
 $(date -u +%Y-%m-%d), $(nproc) cores ($cpu), Go $(go env GOVERSION). Each geo benchmark runs 5 times
 in a process of its own (\`bin/geo.test -test.bench '^BenchmarkNAME\$' -test.benchtime 5x\`), so its
-MB-peak-RSS (the process's VmHWM, inputs loaded included) is its own; the what-if runs 200 times
+MB-peak-RSS (the process's VmHWM, inputs loaded included) is its own; Base.WhatIf (WhatIf_*) runs
+200 times in the same way, with its p50 and p95; the what-if endpoint runs 200 times
 through the router (\`go test ./api/ -bench '^BenchmarkWhatIf\$' -benchtime 200x\`).
 
 \`\`\`

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 )
@@ -103,7 +105,8 @@ func BenchmarkCompute_WhatIf_HoaBinh(b *testing.B) {
 
 // BenchmarkCompute_WhatIf_Vietnam is the same what-if on the national set
 // (goal: ≤ 200 ms). Compute recomputes everything, so it costs a full
-// national recompute.
+// national recompute; BenchmarkWhatIf_Vietnam is the same answer from a
+// Base.
 func BenchmarkCompute_WhatIf_Vietnam(b *testing.B) {
 	whatIfBench(b, loadCommunes(b, vietnamCommunesFile, vietnamCommunes), loadFootprints(b, vietnamMobileFile, vietnamMobile))
 }
@@ -117,17 +120,61 @@ func whatIfBench(b *testing.B, cs []Commune, base []Footprint) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	worst := 0
-	figs := res.Layer(Mobile).Breakdown(KindAll).Communes
-	for i, f := range figs {
-		if f.Population > 0 && (figs[worst].Population == 0 || f.Share < figs[worst].Share) {
-			worst = i
-		}
-	}
-	site := Footprint{Provider: "vnpt", Layer: Mobile, Technology: "4G",
-		Geometry: orb.MultiPolygon{{circle(cs[worst].Geometry.Bound().Center(), 3000)}}}
-	fps := append(base[:len(base):len(base)], site)
+	fps := append(base[:len(base):len(base)], whatIfSite(cs, res))
 	computeBench(b, s, fps)
+}
+
+// whatIfSite is the benchmarks' what-if: one vnpt 4G site of 3 km radius
+// in the populated commune with the least mobile coverage.
+func whatIfSite(cs []Commune, res *Result) Footprint {
+	return Footprint{Provider: "vnpt", Layer: Mobile, Technology: "4G",
+		Geometry: orb.MultiPolygon{{circle(cs[leastCovered(res)].Geometry.Bound().Center(), 3000)}}}
+}
+
+// BenchmarkWhatIf_HoaBinh is BenchmarkCompute_WhatIf_HoaBinh answered by
+// Base.WhatIf from the seed-1 scenario's Base (goal: ≤ 5 ms).
+func BenchmarkWhatIf_HoaBinh(b *testing.B) {
+	baseWhatIfBench(b, loadCommunes(b, hoaBinhCommunesFile, hoaBinhCommunes), loadFootprints(b, hoaBinhMobileFile, hoaBinhMobile))
+}
+
+// BenchmarkWhatIf_Vietnam is BenchmarkCompute_WhatIf_Vietnam answered by
+// Base.WhatIf (goal: p95 ≤ 50 ms).
+func BenchmarkWhatIf_Vietnam(b *testing.B) {
+	baseWhatIfBench(b, loadCommunes(b, vietnamCommunesFile, vietnamCommunes), loadFootprints(b, vietnamMobileFile, vietnamMobile))
+}
+
+// baseWhatIfBench times Base.WhatIf of whatIfSite, reporting besides the
+// mean the median and 95th percentile of the iterations (ms-p50, ms-p95)
+// and the memory the Base holds (MB-base).
+func baseWhatIfBench(b *testing.B, cs []Commune, fps []Footprint) {
+	b.Helper()
+	s, err := NewSurface(cs, SurfaceOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	res, base, err := s.ComputeBase(fps, nil, DefaultOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	extra := []Footprint{whatIfSite(cs, res)}
+	var took []time.Duration
+	var after *Result
+	for b.Loop() {
+		start := time.Now()
+		if after, err = base.WhatIf(extra); err != nil {
+			b.Fatal(err)
+		}
+		took = append(took, time.Since(start))
+	}
+	slices.Sort(took)
+	at := func(q float64) float64 {
+		return float64(took[min(len(took)-1, int(q*float64(len(took))))].Microseconds()) / 1000
+	}
+	b.ReportMetric(at(0.50), "ms-p50")
+	b.ReportMetric(at(0.95), "ms-p95")
+	b.ReportMetric(float64(base.bytes)/1e6, "MB-base")
+	b.ReportMetric(100*after.Layer(Mobile).Breakdown(KindAll).Province.Share, "%covered")
+	reportPeakRSS(b)
 }
 
 // circle is a 32-vertex circle of r metres around c, as the scenarios draw

@@ -151,3 +151,51 @@ func (b *bitset) nextClear(i, end int) int {
 	}
 	return min(k<<6+bits.TrailingZeros64(word), end)
 }
+
+// andNot sets b, which must be empty, to x &^ y; y may be nil, for none.
+func (b *bitset) andNot(x, y *bitset) {
+	if x.empty() {
+		return
+	}
+	dst, src := b.w[x.lo:x.hi], x.w[x.lo:x.hi]
+	if y == nil {
+		copy(dst, src)
+	} else {
+		for k, v := range y.w[x.lo:x.hi] {
+			dst[k] = src[k] &^ v
+		}
+	}
+	b.extend(x.lo, x.hi)
+}
+
+// bothGain sets b, which must be empty, to the bits of (c|cn) & (l|ln) not
+// in c & l: what adding cn to c and ln to l gains where both are needed.
+// Any of the four may be nil, for none. Outside the ranges of cn and ln
+// nothing is gained, so only their words are visited.
+func (b *bitset) bothGain(c, cn, l, ln *bitset) {
+	lo, hi := -1, -1
+	for _, x := range []*bitset{cn, ln} {
+		if x == nil || x.empty() {
+			continue
+		}
+		if lo < 0 {
+			lo, hi = x.lo, x.hi
+		} else {
+			lo, hi = min(lo, x.lo), max(hi, x.hi)
+		}
+	}
+	if lo < 0 {
+		return
+	}
+	word := func(x *bitset, k int) uint64 {
+		if x == nil {
+			return 0
+		}
+		return x.w[k]
+	}
+	for k := lo; k < hi; k++ {
+		cb, lb := word(c, k), word(l, k)
+		b.w[k] = (cb | word(cn, k)) & (lb | word(ln, k)) &^ (cb & lb)
+	}
+	b.extend(lo, hi)
+}

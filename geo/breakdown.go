@@ -66,6 +66,34 @@ func minEst(a, b est) est {
 	return a
 }
 
+// combineEst is the combine rule for one commune: its basis units in cells
+// covered by footprints, raised to its largest declared share dmax (-1 for
+// none) when that is more. Compute and Base.WhatIf both use it, so that
+// their figures are equal to the last bit.
+func combineEst(cells int64, dmax float64, basis int64) est {
+	x := cellEst(cells, basis)
+	if dmax >= 0 {
+		if d := declEst(dmax, basis); d.w > x.w {
+			x = d
+		}
+	}
+	return x
+}
+
+// bothEst is broadcast's rule for one commune: cells counts its basis units
+// in cells with both programmes by footprints; central and local are its
+// per-class estimates.
+func bothEst(cells, basis int64, central, local est) est {
+	x := cellEst(cells, basis)
+	if central.decl || local.decl {
+		if m := minEst(central, local); m.w > x.w {
+			x = m
+			x.decl = true
+		}
+	}
+	return x
+}
+
 // layerEval computes the breakdowns of one layer.
 type layerEval struct {
 	s         *Surface
@@ -167,13 +195,7 @@ func (e *layerEval) estimate(f fp, k int, sel func(*declItem) bool) []est {
 	cells := e.count(f)
 	out := make([]est, len(s.cells))
 	for c := range s.cells {
-		basis := s.cells[c].basis
-		out[c] = cellEst(cells[c], basis)
-		if e.dmax[c] >= 0 {
-			if d := declEst(e.dmax[c], basis); d.w > out[c].w {
-				out[c] = d
-			}
-		}
+		out[c] = combineEst(cells[c], e.dmax[c], s.cells[c].basis)
 	}
 	return out
 }
@@ -181,8 +203,15 @@ func (e *layerEval) estimate(f fp, k int, sel func(*declItem) bool) []est {
 // both applies broadcast's rule, central and local, to per-class
 // estimates and footprints; with one class it returns the estimate as is.
 func (e *layerEval) both(ests [][]est, fps []fp) []est {
+	out, _ := e.bothCells(ests, fps)
+	return out
+}
+
+// bothCells is both, also returning the basis units per commune in cells
+// with both classes by footprints (nil with one class).
+func (e *layerEval) bothCells(ests [][]est, fps []fp) ([]est, []int64) {
 	if e.classes == 1 {
-		return ests[0]
+		return ests[0], nil
 	}
 	s := e.s
 	and := fp{}
@@ -194,16 +223,9 @@ func (e *layerEval) both(ests [][]est, fps []fp) []est {
 	cells := e.count(and)
 	out := make([]est, len(s.cells))
 	for c := range s.cells {
-		out[c] = cellEst(cells[c], s.cells[c].basis)
-		a, b := ests[classCentral][c], ests[classLocal][c]
-		if a.decl || b.decl {
-			if m := minEst(a, b); m.w > out[c].w {
-				out[c] = m
-				out[c].decl = true
-			}
-		}
+		out[c] = bothEst(cells[c], s.cells[c].basis, ests[classCentral][c], ests[classLocal][c])
 	}
-	return out
+	return out, cells
 }
 
 // multi returns, for class k, people in cells of twos (covered by two or
@@ -243,8 +265,10 @@ func (e *layerEval) multi(twos fp, provEst [][][]est, k int) []est {
 	return out
 }
 
-// run computes every breakdown of the layer.
-func (e *layerEval) run(opt Options) LayerResult {
+// run computes every breakdown of the layer. With keep not nil it also
+// fills keep with what Base.WhatIf needs, and hands it the union bitsets
+// instead of returning them to the pool.
+func (e *layerEval) run(opt Options, keep *layerBase) LayerResult {
 	s := e.s
 	nc := e.classes
 	res := LayerResult{Layer: e.layer}
@@ -261,7 +285,9 @@ func (e *layerEval) run(opt Options) LayerResult {
 	}
 	defer func() {
 		for k := range nc {
-			e.release(ones[k])
+			if keep == nil {
+				e.release(ones[k])
+			}
 			e.release(twos[k])
 		}
 	}()
@@ -288,9 +314,17 @@ func (e *layerEval) run(opt Options) LayerResult {
 	all, multi := make([][]est, nc), make([][]est, nc)
 	for k := range nc {
 		all[k] = e.estimate(ones[k], k, nil)
+		if keep != nil {
+			keep.union[k], keep.key[k] = ones[k].bits, ones[k].key
+			keep.cells[k], keep.dmax[k] = e.count(ones[k]), slices.Clone(e.dmax)
+		}
 		multi[k] = e.multi(twos[k], provEst, k)
 	}
-	res.Breakdowns = append(res.Breakdowns, s.breakdown(KindAll, KindAll, "", e.both(all, ones), opt))
+	allBoth, bothCells := e.bothCells(all, ones)
+	if keep != nil {
+		keep.layer, keep.classes, keep.all, keep.both = e.layer, nc, allBoth, bothCells
+	}
+	res.Breakdowns = append(res.Breakdowns, s.breakdown(KindAll, KindAll, "", allBoth, opt))
 
 	largest, best := -1, -1.0
 	for p := range e.providers {

@@ -98,13 +98,24 @@ const maxWorkers = 4
 // Declarations for communes not on the surface are ignored and counted in
 // Result.Ignored. Errors wrap ErrInvalidGeometry (a footprint coordinate out
 // of range) or ErrInvalidInput (options, a share outside [0, 1]).
+//
+// For what-ifs (footprints added to these), ComputeBase returns the same
+// Result with a Base whose WhatIf recounts only what the added footprints
+// reach.
 func (s *Surface) Compute(fps []Footprint, decls []Declaration, opt Options) (*Result, error) {
+	res, _, err := s.compute(fps, decls, opt, false)
+	return res, err
+}
+
+// compute is Compute, also returning the Base of the result when keep is
+// set (nil otherwise).
+func (s *Surface) compute(fps []Footprint, decls []Declaration, opt Options, keep bool) (*Result, *Base, error) {
 	if err := opt.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in, err := s.collect(fps, decls, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s.rasteriseGroups(in.groups)
 	defer func() {
@@ -119,6 +130,10 @@ func (s *Surface) Compute(fps []Footprint, decls []Declaration, opt Options) (*R
 		Ignored: in.ignored,
 		Unused:  in.unused,
 	}
+	var kept []layerBase
+	if keep {
+		kept = make([]layerBase, len(Layers))
+	}
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers())
 	for i, l := range Layers {
@@ -126,11 +141,18 @@ func (s *Surface) Compute(fps []Footprint, decls []Declaration, opt Options) (*R
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			res.Layers[i] = s.newLayerEval(l, in).run(opt)
+			var lb *layerBase
+			if keep {
+				lb = &kept[i]
+			}
+			res.Layers[i] = s.newLayerEval(l, in).run(opt, lb)
 		}()
 	}
 	wg.Wait()
-	return res, nil
+	if !keep {
+		return res, nil, nil
+	}
+	return res, s.newBase(kept, in, opt), nil
 }
 
 func workers() int { return max(1, min(runtime.GOMAXPROCS(0), maxWorkers)) }
