@@ -25,6 +25,22 @@ type planning struct {
 	remoteSet data.RemoteSet // the codes and the source of the set
 	targets   []targetTrack  // every target, retired ones included, by id
 	results   *resultCache   // full results of earlier dates, computed on demand
+
+	todayOnce   sync.Once
+	todayValues []geo.TargetValue // by target, on the snapshot's figures; see today
+}
+
+// today returns target i's value on the snapshot's own figures, evaluated
+// once per planning: every what-if compares with it, and evaluating a
+// target ranks every commune.
+func (p *planning) today(snap *Snapshot, i int) geo.TargetValue {
+	p.todayOnce.Do(func() {
+		p.todayValues = make([]geo.TargetValue, len(p.targets))
+		for k, tr := range p.targets {
+			p.todayValues[k] = tr.target.Evaluate(snap.Result.Layer(tr.target.Layer).Breakdown(geo.KindAll).Communes, p.remote)
+		}
+	})
+	return p.todayValues[i]
 }
 
 // dayFigures is every layer's per-commune figures (all providers together)

@@ -38,6 +38,7 @@ type Snapshot struct {
 	Day          string
 	footprints   []geo.Footprint
 	declarations []geo.Declaration
+	base         *geo.Base // the coverage in force, kept for what-ifs
 	plan         *planning // targets, remote communes and the dated history; see history.go
 }
 
@@ -116,7 +117,7 @@ func (s *Service) Recompute(ctx context.Context) error {
 		return err
 	}
 	next.footprints, next.declarations = fps, decls
-	if next.Result, err = next.Surface.Compute(fps, decls, s.cfg.Calc); err != nil {
+	if next.Result, next.base, err = next.Surface.ComputeBase(fps, decls, s.cfg.Calc); err != nil {
 		return err
 	}
 	next.ComputedAt = time.Now().UTC().Format(time.RFC3339)

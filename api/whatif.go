@@ -237,10 +237,16 @@ func (s *Service) WhatIf(ctx context.Context, req *WhatIfRequest) (*WhatIfAnswer
 	if err != nil {
 		return nil, err
 	}
-	after, err := snap.whatIf(req.footprints, s.cfg.Calc)
+	after, err := snap.whatIf(req.footprints)
 	if err != nil {
 		return nil, err
 	}
+	return snap.whatIfAnswer(req, after), nil
+}
+
+// whatIfAnswer compares after, the figures with the request's items, with
+// the snapshot's.
+func (snap *Snapshot) whatIfAnswer(req *WhatIfRequest, after *geo.Result) *WhatIfAnswer {
 	filed := map[geo.Layer]bool{}
 	for _, f := range req.footprints {
 		filed[f.Layer] = true
@@ -268,22 +274,25 @@ func (s *Service) WhatIf(ctx context.Context, req *WhatIfRequest) (*WhatIfAnswer
 		layers[l] = lc
 	}
 	targets := []TargetChange{}
-	for _, tr := range snap.plan.targets {
+	for i, tr := range snap.plan.targets {
 		t := tr.target
 		if t.Retired() {
 			continue
 		}
-		before := t.Evaluate(snap.Result.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
-		a := t.Evaluate(after.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
+		before := snap.plan.today(snap, i)
+		a := before
+		if _, changed := layers[t.Layer]; changed {
+			a = t.Evaluate(after.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
+		}
 		targets = append(targets, TargetChange{t.ID, t.Layer, t.TitleVI, t.TitleEN, t.Value, before, a, a.Value - before.Value})
 	}
 	return &WhatIfAnswer{Note: WhatIfNote, Items: len(req.footprints), ComputedAt: snap.ComputedAt, DataAsOf: snap.Day,
-		Method: after.Method, Layers: layers, Targets: targets}, nil
+		Method: after.Method, Layers: layers, Targets: targets}
 }
 
-// whatIf returns the figures with extra footprints added to those in force
-// on the snapshot's day.
-func (snap *Snapshot) whatIf(extra []geo.Footprint, opt geo.Options) (*geo.Result, error) {
-	fps := append(slices.Clip(snap.footprints), extra...)
-	return snap.Surface.Compute(fps, snap.declarations, opt)
+// whatIf returns the figures (the KindAll breakdown of every layer) with
+// extra footprints added to those in force on the snapshot's day: only the
+// extra footprints are rasterised, on the coverage kept by the recompute.
+func (snap *Snapshot) whatIf(extra []geo.Footprint) (*geo.Result, error) {
+	return snap.base.WhatIf(extra)
 }
