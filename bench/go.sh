@@ -19,8 +19,11 @@ for b in WhatIf_HoaBinh WhatIf_Vietnam; do
   line=$(cd geo && ../bin/geo.test -test.run '^$' -test.bench "^Benchmark$b\$" -test.benchmem -test.benchtime 200x | grep -E '^Benchmark')
   echo "$line"; out+=("$line")
 done
-line=$(go test -run '^$' -bench '^BenchmarkWhatIf$' -benchtime 200x ./api/ | grep -E '^Benchmark')
-echo "$line"; out+=("$line")
+# POST /api/v1/whatif through the router, on Hòa Bình (the default data)
+# and on the national set with the national scenario filed.
+while read -r line; do
+  echo "$line"; out+=("$line")
+done < <(go test -run '^$' -bench '^BenchmarkWhatIf(_Vietnam)?$' -benchtime 200x ./api/rest/ | grep -E '^Benchmark')
 
 cpu=$(awk -F: '/model name/ {gsub(/^ /, "", $2); print $2; exit}' /proc/cpuinfo)
 section=$(cat <<TXT
@@ -30,8 +33,9 @@ section=$(cat <<TXT
 $(date -u +%Y-%m-%d), $(nproc) cores ($cpu), Go $(go env GOVERSION). Each geo benchmark runs 5 times
 in a process of its own (\`bin/geo.test -test.bench '^BenchmarkNAME\$' -test.benchtime 5x\`), so its
 MB-peak-RSS (the process's VmHWM, inputs loaded included) is its own; Base.WhatIf (WhatIf_*) runs
-200 times in the same way, with its p50 and p95; the what-if endpoint runs 200 times
-through the router (\`go test ./api/ -bench '^BenchmarkWhatIf\$' -benchtime 200x\`).
+200 times in the same way, with its p50 and p95; the what-if endpoint (\`POST /api/v1/whatif\`,
+one 3 km 4G site) runs 200 times through the router on Hòa Bình and on the national set
+(\`go test ./api/rest/ -bench '^BenchmarkWhatIf(_Vietnam)?\$' -benchtime 200x\`).
 
 \`\`\`
 $(printf '%s\n' "${out[@]}")
