@@ -122,12 +122,12 @@ type shaper struct {
 func newShaper(communes []Commune, lat0 float64) *shaper {
 	s := &shaper{
 		communes: communes,
-		kx:       metresPerDegLon * math.Cos(lat0*math.Pi/180),
+		kx:       MetresPerDegLon * math.Cos(lat0*math.Pi/180),
 		pts:      make([]mvec, len(communes)),
 		seen:     make([]int32, len(communes)),
 	}
 	for i, c := range communes {
-		s.pts[i] = mvec{c.Point.Lon() * s.kx, c.Point.Lat() * metresPerDegLat}
+		s.pts[i] = mvec{c.Point.Lon() * s.kx, c.Point.Lat() * MetresPerDegLat}
 	}
 	s.grid = newPointGrid(s.pts)
 	return s
@@ -136,7 +136,7 @@ func newShaper(communes []Commune, lat0 float64) *shaper {
 // localScale is how many local metres one shared-projection metre in x is
 // at commune i's latitude.
 func (s *shaper) localScale(i int) float64 {
-	return metresPerDegLon * math.Cos(s.communes[i].Point.Lat()*math.Pi/180) / s.kx
+	return MetresPerDegLon * math.Cos(s.communes[i].Point.Lat()*math.Pi/180) / s.kx
 }
 
 // maxRadius is the largest circle radius (local metres) commune i may get.
@@ -359,7 +359,7 @@ func dropCloseVertices(poly []mvec) []mvec {
 func (s *shaper) toLonLat(poly []mvec) orb.MultiPolygon {
 	ring := make(orb.Ring, 0, len(poly)+1)
 	for _, v := range poly {
-		ring = append(ring, orb.Point{v.x / s.kx, v.y / metresPerDegLat})
+		ring = append(ring, orb.Point{v.x / s.kx, v.y / MetresPerDegLat})
 	}
 	ring = append(ring, ring[0])
 	return orb.MultiPolygon{{ring}}

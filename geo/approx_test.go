@@ -66,8 +66,8 @@ func loadHoaBinh(t testing.TB) []Commune {
 // areaKm2 measures a shape in the local equirectangular approximation at
 // latitude lat, the metric the shapes are fitted in.
 func areaKm2(g orb.Geometry, lat float64) float64 {
-	kx := metresPerDegLon * math.Cos(lat*math.Pi/180)
-	return math.Abs(planar.Area(g)) * kx * metresPerDegLat / 1e6
+	kx := MetresPerDegLon * math.Cos(lat*math.Pi/180)
+	return math.Abs(planar.Area(g)) * kx * MetresPerDegLat / 1e6
 }
 
 // clipRing cuts subject (any simple ring) by the convex counter-clockwise

@@ -140,7 +140,7 @@ func (g *demoGen) transmitterSites(n int) []int {
 	for _, i := range order {
 		far := true
 		for _, j := range sites {
-			far = far && demoDistance(g.cs[i].Point, g.cs[j].Point) >= 20000
+			far = far && Distance(g.cs[i].Point, g.cs[j].Point) >= 20000
 		}
 		if far {
 			sites = append(sites, i)
@@ -175,7 +175,7 @@ func (g *demoGen) chooseDeadZones(sites []int) {
 	for i, c := range g.cs {
 		far := math.Inf(1)
 		for _, s := range sites {
-			far = min(far, demoDistance(c.Point, g.cs[s].Point))
+			far = min(far, Distance(c.Point, g.cs[s].Point))
 		}
 		score := far * g.uniform(0.8, 1.2)
 		if !c.urban && c.density < median {
@@ -193,7 +193,7 @@ func (g *demoGen) chooseDeadZones(sites []int) {
 // zone (of a disc 1.2 times the zone's own radius about its point).
 func (g *demoGen) room(centre orb.Point, radius float64) float64 {
 	for _, i := range g.dead {
-		radius = min(radius, demoDistance(centre, g.cs[i].Point)-1.2*g.cs[i].r0)
+		radius = min(radius, Distance(centre, g.cs[i].Point)-1.2*g.cs[i].r0)
 	}
 	return radius
 }
@@ -236,7 +236,7 @@ func (g *demoGen) broadcast(sites []int) {
 	}
 	// Households out of reach of VTV's transmitters watch by satellite.
 	for _, c := range g.cs {
-		if c.dead || slices.ContainsFunc(vtvLatest, func(d demoDisc) bool { return demoDistance(d.centre, c.Point) < d.radius }) {
+		if c.dead || slices.ContainsFunc(vtvLatest, func(d demoDisc) bool { return Distance(d.centre, c.Point) < d.radius }) {
 			continue
 		}
 		final := g.uniform(0.3, 1)
@@ -448,20 +448,14 @@ func (g *demoGen) filings() []DemoFiling {
 // anticlockwise from east).
 func (g *demoGen) offset(p orb.Point, dist, angle float64) orb.Point {
 	return orb.Point{
-		p.Lon() + dist*math.Cos(angle)/(metresPerDegLon*math.Cos(p.Lat()*math.Pi/180)),
-		p.Lat() + dist*math.Sin(angle)/metresPerDegLat,
+		p.Lon() + dist*math.Cos(angle)/(MetresPerDegLon*math.Cos(p.Lat()*math.Pi/180)),
+		p.Lat() + dist*math.Sin(angle)/MetresPerDegLat,
 	}
 }
 
 // demoCircle is Circle as a MultiPolygon.
 func demoCircle(centre orb.Point, radius float64) orb.MultiPolygon {
 	return orb.MultiPolygon{Circle(centre, radius)}
-}
-
-// demoDistance is the distance in metres between two nearby points.
-func demoDistance(a, b orb.Point) float64 {
-	kx := metresPerDegLon * math.Cos((a.Lat()+b.Lat())/2*math.Pi/180)
-	return math.Hypot((a.Lon()-b.Lon())*kx, (a.Lat()-b.Lat())*metresPerDegLat)
 }
 
 // demoShare rounds a share to whole per cent, within (0, 1].

@@ -165,7 +165,7 @@ func centroid(mp orb.MultiPolygon) orb.Point {
 
 func nearestCommune(cs []Commune, p orb.Point) Commune {
 	return slices.MinFunc(cs, func(a, b Commune) int {
-		return cmp.Compare(demoDistance(a.Point, p), demoDistance(b.Point, p))
+		return cmp.Compare(Distance(a.Point, p), Distance(b.Point, p))
 	})
 }
 
@@ -316,7 +316,7 @@ func TestDemoCircle(t *testing.T) {
 	checkCircle(t, "circle", got)
 	// The vertices lie 2 km from the centre in the local metric.
 	for _, v := range got[0][0] {
-		if d := demoDistance(c, v); math.Abs(d-2000) > 1 {
+		if d := Distance(c, v); math.Abs(d-2000) > 1 {
 			t.Fatalf("vertex %v is %.1f m from the centre", v, d)
 		}
 	}
