@@ -14,6 +14,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 // planning is what a snapshot knows beyond today's figures: the figures on
@@ -382,8 +383,8 @@ func (p *planning) keeps(f geo.Filter) func(i int) bool {
 // approximation when it is the default one.
 func (p *planning) remoteInfo() gin.H {
 	out := gin.H{"communes": len(p.remoteSet.Codes), "source": p.remoteSet.Source}
-	if p.remoteSet.Source == geo.RemoteApproximate {
-		out["note"] = geo.RemoteNote
+	if p.remoteSet.Source == seed.RemoteApproximate {
+		out["note"] = seed.RemoteNote
 	}
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 // layerInfo is how a layer is presented, in Vietnamese and English.
@@ -148,8 +149,8 @@ func renderLayer(snap *snapshot, layer geo.Layer, asOf, dataAsOf string, figs []
 		}
 	}
 	fc.ExtraMembers = geojson.Properties(withDate(members, day, dataAsOf, geo.FilterAll, snap))
-	if snap.plan != nil && snap.plan.remoteSet.Source == geo.RemoteApproximate {
-		fc.ExtraMembers["remote_note"] = geo.RemoteNote
+	if snap.plan != nil && snap.plan.remoteSet.Source == seed.RemoteApproximate {
+		fc.ExtraMembers["remote_note"] = seed.RemoteNote
 	}
 	if approximate > 0 {
 		fc.ExtraMembers["boundary_note"] = boundaryNote

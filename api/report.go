@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 //go:embed report.gohtml
@@ -233,7 +234,7 @@ func reportPageHTML(rd reportData, snap *snapshot) ([]byte, error) {
 			break
 		}
 	}
-	if snap.plan.remoteSet.Source == geo.RemoteApproximate {
+	if snap.plan.remoteSet.Source == seed.RemoteApproximate {
 		page.Notes = append(page.Notes, "Danh sách xã vùng sâu, vùng xa là ước tính theo mật độ dân số thấp nhất, không phải danh sách chính thức.")
 	}
 	for _, a := range rd.answers {

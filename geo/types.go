@@ -56,8 +56,9 @@ type Commune struct {
 	Boundary string
 }
 
-// BoundaryApproximate marks a commune shape computed by ApproximateShapes
-// rather than imported from an official source.
+// BoundaryApproximate marks a commune shape computed by the seed's
+// ApproximateShapes (package geo/seed) rather than imported from an
+// official source.
 const BoundaryApproximate = "approximate"
 
 // Footprint is an area a provider declares served by one technology.
