@@ -6,8 +6,7 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	geom "github.com/twpayne/go-geom"
-	"github.com/twpayne/go-geom/encoding/wkb"
+	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // SRID is the spatial reference of every geometry Phủ Sóng stores and
@@ -20,14 +19,12 @@ const gpkgHeaderLen = 8 + 32
 
 // EncodeGPKG returns the GeoPackage binary encoding (GeoPackage 1.3, §2.1.3)
 // of mp in EPSG:4326: a little-endian header with an XY envelope, followed by
-// ISO WKB written by go-geom. An empty multipolygon is flagged empty and has
-// no envelope.
+// little-endian ISO WKB of a MultiPolygon (type 6) written by orb's
+// encoding/wkb. An empty or nil multipolygon is flagged empty, has no
+// envelope and is written as an empty MultiPolygon; a nil Polygon in mp is
+// written as an empty one.
 func EncodeGPKG(mp orb.MultiPolygon) ([]byte, error) {
-	g := geom.NewMultiPolygon(geom.XY)
-	if _, err := g.SetCoords(toGeomCoords(mp)); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidGeometry, err)
-	}
-	body, err := wkb.Marshal(g, binary.LittleEndian)
+	body, err := marshalWKB(mp)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidGeometry, err)
 	}
@@ -50,10 +47,27 @@ func EncodeGPKG(mp orb.MultiPolygon) ([]byte, error) {
 	return append(out, body...), nil
 }
 
+// marshalWKB writes mp as little-endian WKB. orb writes nothing for a nil
+// MultiPolygon, and nothing for a nil Polygon inside one (which would
+// leave the part count wrong), so both are made empty first; the bytes are
+// then those go-geom wrote before orb replaced it (TestWKB_OrbSameAsGoGeom).
+// The byte order is given, not taken from orb's package default.
+func marshalWKB(mp orb.MultiPolygon) ([]byte, error) {
+	out := make(orb.MultiPolygon, len(mp))
+	for i, p := range mp {
+		if p == nil {
+			p = orb.Polygon{}
+		}
+		out[i] = p
+	}
+	return wkb.Marshal(out, binary.LittleEndian)
+}
+
 // DecodeGPKG reads a GeoPackage binary geometry and returns it as a
 // multipolygon; a Polygon is promoted to a MultiPolygon of one. Any other
-// geometry type, a bad header or an SRS other than 4326 is an error wrapping
-// ErrInvalidGeometry.
+// geometry type (including a Polygon or MultiPolygon with Z or M values,
+// which a store's geometry columns prohibit), a bad header or an SRS other
+// than 4326 is an error wrapping ErrInvalidGeometry.
 func DecodeGPKG(b []byte) (orb.MultiPolygon, error) {
 	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
 		return nil, fmt.Errorf("%w: not a GeoPackage binary geometry", ErrInvalidGeometry)
@@ -73,51 +87,37 @@ func DecodeGPKG(b []byte) (orb.MultiPolygon, error) {
 	if len(b) < 8+envLen {
 		return nil, fmt.Errorf("%w: truncated GeoPackage header", ErrInvalidGeometry)
 	}
-	g, err := wkb.Unmarshal(b[8+envLen:])
+	body := b[8+envLen:]
+	if t, ok := wkbType(body); !ok || (t != 3 && t != 6) {
+		// orb reads only the low bits of the type, so an XYM (2006) or
+		// EWKB-flagged type would be misread as XY: refuse them here.
+		return nil, fmt.Errorf("%w: WKB geometry type %d is not an XY Polygon (3) or MultiPolygon (6)", ErrInvalidGeometry, t)
+	}
+	g, err := wkb.Unmarshal(body)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidGeometry, err)
 	}
 	switch t := g.(type) {
-	case *geom.MultiPolygon:
-		return fromGeomMultiPolygon(t), nil
-	case *geom.Polygon:
-		return orb.MultiPolygon{fromGeomPolygon(t)}, nil
+	case orb.MultiPolygon:
+		return t, nil
+	case orb.Polygon:
+		return orb.MultiPolygon{t}, nil
 	default:
 		return nil, fmt.Errorf("%w: %T is not a (multi)polygon", ErrInvalidGeometry, g)
 	}
 }
 
-func toGeomCoords(mp orb.MultiPolygon) [][][]geom.Coord {
-	out := make([][][]geom.Coord, len(mp))
-	for i, p := range mp {
-		out[i] = make([][]geom.Coord, len(p))
-		for j, r := range p {
-			out[i][j] = make([]geom.Coord, len(r))
-			for k, pt := range r {
-				out[i][j][k] = geom.Coord{pt[0], pt[1]}
-			}
-		}
+// wkbType returns the geometry type of WKB b, read in b's own byte order;
+// false when b is too short or its byte-order mark is neither 0 nor 1.
+func wkbType(b []byte) (uint32, bool) {
+	if len(b) < 5 {
+		return 0, false
 	}
-	return out
-}
-
-func fromGeomMultiPolygon(g *geom.MultiPolygon) orb.MultiPolygon {
-	out := make(orb.MultiPolygon, g.NumPolygons())
-	for i := range out {
-		out[i] = fromGeomPolygon(g.Polygon(i))
+	switch b[0] {
+	case 0:
+		return binary.BigEndian.Uint32(b[1:5]), true
+	case 1:
+		return binary.LittleEndian.Uint32(b[1:5]), true
 	}
-	return out
-}
-
-func fromGeomPolygon(g *geom.Polygon) orb.Polygon {
-	out := make(orb.Polygon, g.NumLinearRings())
-	for i := range out {
-		cs := g.LinearRing(i).Coords()
-		r := make(orb.Ring, len(cs))
-		for k, c := range cs {
-			r[k] = orb.Point{c[0], c[1]}
-		}
-		out[i] = r
-	}
-	return out
+	return 0, false
 }

@@ -54,11 +54,25 @@ func TestGPKG_DecodeRejects(t *testing.T) {
 	good, _ := EncodeGPKG(orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}})
 	wrongSRS := append([]byte(nil), good...)
 	binary.LittleEndian.PutUint32(wrongSRS[4:], 3857)
+	// withType is good with its WKB geometry type replaced; the
+	// coordinates stay XY, so a reader that took the type for XY would
+	// return a wrong shape instead of failing.
+	withType := func(typ uint32) []byte {
+		b := append([]byte(nil), good...)
+		binary.LittleEndian.PutUint32(b[gpkgHeaderLen+1:], typ)
+		return b
+	}
 	for name, b := range map[string][]byte{
-		"empty":     nil,
-		"no magic":  []byte("XXXXXXXXXXXX"),
-		"truncated": good[:20],
-		"wrong srs": wrongSRS,
+		"empty":                nil,
+		"no magic":             []byte("XXXXXXXXXXXX"),
+		"truncated":            good[:20],
+		"truncated wkb":        good[:gpkgHeaderLen+3],
+		"wrong srs":            wrongSRS,
+		"ISO XYZ multipolygon": withType(1006),
+		"ISO XYM multipolygon": withType(2006),
+		"EWKB Z multipolygon":  withType(0x80000006),
+		"EWKB SRID flag":       withType(0x20000006),
+		"point":                withType(1),
 	} {
 		t.Run(name, func(t *testing.T) {
 			if _, err := DecodeGPKG(b); !errors.Is(err, ErrInvalidGeometry) {

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 
+	"github.com/paulmach/orb"
 	geom "github.com/twpayne/go-geom"
 	kmlgeom "github.com/twpayne/go-geom/encoding/kml"
 	"github.com/twpayne/go-kml/v3"
@@ -64,7 +65,7 @@ func (t *Table) WriteKML(w io.Writer) error {
 		)
 		if len(r.Geometry) > 0 {
 			g := geom.NewMultiPolygon(geom.XY)
-			if _, err := g.SetCoords(toGeomCoords(r.Geometry)); err != nil {
+			if _, err := g.SetCoords(geomCoords(r.Geometry)); err != nil {
 				return fmt.Errorf("%w: commune %s: %v", ErrInvalidGeometry, r.Code, err)
 			}
 			pm.Append(kmlgeom.EncodeMultiPolygon(g))
@@ -84,4 +85,20 @@ func (t *Table) Description() string {
 		s += " " + BoundaryNote
 	}
 	return s
+}
+
+// geomCoords turns mp into go-geom's nested coordinates for its KML
+// encoder.
+func geomCoords(mp orb.MultiPolygon) [][][]geom.Coord {
+	out := make([][][]geom.Coord, len(mp))
+	for i, p := range mp {
+		out[i] = make([][]geom.Coord, len(p))
+		for j, r := range p {
+			out[i][j] = make([]geom.Coord, len(r))
+			for k, pt := range r {
+				out[i][j][k] = geom.Coord{pt[0], pt[1]}
+			}
+		}
+	}
+	return out
 }
