@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/gpkg"
 )
 
 // sqlTypes maps the kinds of geo.ColumnTypes to SQLite column types.
@@ -109,7 +110,7 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
 	defer stmt.Close()
 	args := make([]any, 0, len(geo.Columns)+1)
 	for _, r := range t.Rows {
-		blob, err := geo.EncodeGPKG(r.Geometry)
+		blob, err := gpkg.Encode(r.Geometry)
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", r.Code, err)
 		}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/gpkg"
 )
 
 func exportTable(t *testing.T) *geo.Table {
@@ -70,7 +71,7 @@ func TestWriteGeoPackage(t *testing.T) {
 	if err := db.QueryRow("SELECT geom FROM broadband WHERE code = '04807'").Scan(&blob); err != nil {
 		t.Fatal(err)
 	}
-	if mp, err := geo.DecodeGPKG(blob); err != nil || mp.Bound() != square(105.3, 20.8, 0.05).Bound() {
+	if mp, err := gpkg.Decode(blob); err != nil || mp.Bound() != square(105.3, 20.8, 0.05).Bound() {
 		t.Fatalf("geometry %v (%v)", mp, err)
 	}
 	info := map[string]string{}

@@ -56,6 +56,10 @@ type Commune struct {
 	Boundary string
 }
 
+// SRID is the spatial reference of every geometry Phủ Sóng stores and
+// serves: EPSG:4326, WGS 84 longitude/latitude in degrees.
+const SRID = 4326
+
 // BoundaryApproximate marks a commune shape computed by the seed's
 // ApproximateShapes (package geo/seed) rather than imported from an
 // official source.

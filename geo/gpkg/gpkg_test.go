@@ -1,4 +1,4 @@
-package geo
+package gpkg
 
 import (
 	"encoding/binary"
@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/geo"
 )
 
-func TestGPKG_RoundTrip(t *testing.T) {
+func TestEncode_RoundTrip(t *testing.T) {
 	square := orb.Ring{{105, 20}, {106, 20}, {106, 21}, {105, 21}, {105, 20}}
 	hole := orb.Ring{{105.2, 20.2}, {105.2, 20.4}, {105.4, 20.4}, {105.2, 20.2}}
 	cases := []struct {
@@ -22,14 +24,14 @@ func TestGPKG_RoundTrip(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			b, err := EncodeGPKG(c.mp)
+			b, err := Encode(c.mp)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if string(b[:2]) != "GP" || binary.LittleEndian.Uint32(b[4:8]) != SRID {
+			if string(b[:2]) != "GP" || binary.LittleEndian.Uint32(b[4:8]) != geo.SRID {
 				t.Fatalf("bad header % x", b[:8])
 			}
-			got, err := DecodeGPKG(b)
+			got, err := Decode(b)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -40,8 +42,8 @@ func TestGPKG_RoundTrip(t *testing.T) {
 	}
 }
 
-func TestGPKG_Envelope(t *testing.T) {
-	b, err := EncodeGPKG(orb.MultiPolygon{{{{105, 20}, {106, 20}, {106, 21}, {105, 20}}}})
+func TestEncode_Envelope(t *testing.T) {
+	b, err := Encode(orb.MultiPolygon{{{{105, 20}, {106, 20}, {106, 21}, {105, 20}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,8 +52,8 @@ func TestGPKG_Envelope(t *testing.T) {
 	}
 }
 
-func TestGPKG_DecodeRejects(t *testing.T) {
-	good, _ := EncodeGPKG(orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}})
+func TestDecode_Rejects(t *testing.T) {
+	good, _ := Encode(orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}})
 	wrongSRS := append([]byte(nil), good...)
 	binary.LittleEndian.PutUint32(wrongSRS[4:], 3857)
 	// withType is good with its WKB geometry type replaced; the
@@ -59,14 +61,14 @@ func TestGPKG_DecodeRejects(t *testing.T) {
 	// return a wrong shape instead of failing.
 	withType := func(typ uint32) []byte {
 		b := append([]byte(nil), good...)
-		binary.LittleEndian.PutUint32(b[gpkgHeaderLen+1:], typ)
+		binary.LittleEndian.PutUint32(b[headerLen+1:], typ)
 		return b
 	}
 	for name, b := range map[string][]byte{
 		"empty":                nil,
 		"no magic":             []byte("XXXXXXXXXXXX"),
 		"truncated":            good[:20],
-		"truncated wkb":        good[:gpkgHeaderLen+3],
+		"truncated wkb":        good[:headerLen+3],
 		"wrong srs":            wrongSRS,
 		"ISO XYZ multipolygon": withType(1006),
 		"ISO XYM multipolygon": withType(2006),
@@ -75,7 +77,7 @@ func TestGPKG_DecodeRejects(t *testing.T) {
 		"point":                withType(1),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := DecodeGPKG(b); !errors.Is(err, ErrInvalidGeometry) {
+			if _, err := Decode(b); !errors.Is(err, geo.ErrInvalidGeometry) {
 				t.Fatalf("err = %v, want ErrInvalidGeometry", err)
 			}
 		})

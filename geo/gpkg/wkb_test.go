@@ -1,4 +1,4 @@
-package geo_test
+package gpkg
 
 import (
 	"bytes"
@@ -29,18 +29,18 @@ import (
 // reference.
 
 // seedFacts is the census file that data embeds to seed a new store.
-const seedFacts = "../data/seed/hoabinh_2019.csv"
+const seedFacts = "../../data/seed/hoabinh_2019.csv"
 
-// Official boundaries beside the repository (see ../../shared/data); the
+// Official boundaries beside the repository (see ../../../shared/data); the
 // cases that read them skip when they are absent.
 var officialFiles = []string{
-	"../../shared/data/hoabinh/communes_2019.geojson",      // 2 multipolygons, 1 hole
-	"../../shared/data/hoabinh/communes_2020_2025.geojson", // merged units: 30 with holes
-	"../../shared/data/phutho/wards_2025.geojson",
-	"../../shared/data/vietnam/communes_2013_pop2019.geojson", // 11,163 communes
+	"../../../shared/data/hoabinh/communes_2019.geojson",      // 2 multipolygons, 1 hole
+	"../../../shared/data/hoabinh/communes_2020_2025.geojson", // merged units: 30 with holes
+	"../../../shared/data/phutho/wards_2025.geojson",
+	"../../../shared/data/vietnam/communes_2013_pop2019.geojson", // 11,163 communes
 }
 
-// goGeomWKB is the WKB that EncodeGPKG wrote through go-geom: ISO WKB,
+// goGeomWKB is the WKB that Encode wrote through go-geom: ISO WKB,
 // little-endian, a MultiPolygon (type 6) in XY.
 func goGeomWKB(mp orb.MultiPolygon) ([]byte, error) {
 	coords := make([][][]geom.Coord, len(mp))
@@ -60,10 +60,10 @@ func goGeomWKB(mp orb.MultiPolygon) ([]byte, error) {
 	return geomwkb.Marshal(g, binary.LittleEndian)
 }
 
-// encodedWKB is the WKB inside the blob EncodeGPKG writes, after the
+// encodedWKB is the WKB inside the blob Encode writes, after the
 // header and its envelope, if any.
 func encodedWKB(mp orb.MultiPolygon) ([]byte, error) {
-	b, err := geo.EncodeGPKG(mp)
+	b, err := Encode(mp)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func encodedWKB(mp orb.MultiPolygon) ([]byte, error) {
 	return b[8+32:], nil
 }
 
-// goGeomDecode reads WKB as DecodeGPKG did through go-geom.
+// goGeomDecode reads WKB as Decode did through go-geom.
 func goGeomDecode(b []byte) (orb.MultiPolygon, error) {
 	g, err := geomwkb.Unmarshal(b)
 	if err != nil {
@@ -104,16 +104,16 @@ func goGeomDecode(b []byte) (orb.MultiPolygon, error) {
 	return out, nil
 }
 
-// decodedWKB reads WKB written by go-geom as DecodeGPKG reads it, in a
+// decodedWKB reads WKB written by go-geom as Decode reads it, in a
 // blob with a header that has no envelope.
 func decodedWKB(b []byte) (orb.MultiPolygon, error) {
 	blob := append([]byte{'G', 'P', 0, 0x01, 0, 0, 0, 0}, b...)
 	binary.LittleEndian.PutUint32(blob[4:], geo.SRID)
-	return geo.DecodeGPKG(blob)
+	return Decode(blob)
 }
 
-// sameWKB fails t when EncodeGPKG (orb) writes mp differently from
-// go-geom, naming the first byte that differs, or when DecodeGPKG reads
+// sameWKB fails t when Encode (orb) writes mp differently from
+// go-geom, naming the first byte that differs, or when Decode reads
 // go-geom's bytes differently from go-geom.
 func sameWKB(t *testing.T, name string, mp orb.MultiPolygon) {
 	t.Helper()
@@ -123,7 +123,7 @@ func sameWKB(t *testing.T, name string, mp orb.MultiPolygon) {
 	}
 	got, err := encodedWKB(mp)
 	if err != nil {
-		t.Fatalf("%s: EncodeGPKG: %v", name, err)
+		t.Fatalf("%s: Encode: %v", name, err)
 	}
 	if !bytes.Equal(got, want) {
 		i := 0
@@ -139,7 +139,7 @@ func sameWKB(t *testing.T, name string, mp orb.MultiPolygon) {
 	}
 	b, err := decodedWKB(want)
 	if err != nil {
-		t.Fatalf("%s: DecodeGPKG: %v", name, err)
+		t.Fatalf("%s: Decode: %v", name, err)
 	}
 	if !orb.Equal(a, b) {
 		t.Fatalf("%s: decoded differently:\n orb  %v\n geom %v", name, b, a)
