@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 )
 
 // Vector tiles of the layers, for maps of many communes (the 11,163 of
@@ -97,12 +98,12 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		return
 	}
 	figs := snap.result.Layer(layer).Breakdown(geo.KindAll).Communes
-	cols := geo.Columns
+	cols := export.Columns
 	if z < tileDetailZoom {
 		cols = tileFiguresColumns
 	}
 	props := func(i int) map[string]any {
-		r := geo.NewRow(snap.communes[i], figs[i])
+		r := export.NewRow(snap.communes[i], figs[i])
 		r.Remote = snap.remoteAt(i)
 		all := r.Properties()
 		all["population_covered"] = int64(all["population_covered"].(float64))
@@ -172,8 +173,8 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		}
 	}
 	fields := map[string]string{}
-	for _, col := range geo.Columns {
-		fields[col] = tileFieldTypes[geo.ColumnTypes[col]]
+	for _, col := range export.Columns {
+		fields[col] = tileFieldTypes[export.ColumnTypes[col]]
 	}
 	title := string(layer)
 	for _, l := range layerInfos {

@@ -12,14 +12,29 @@ import (
 	"github.com/paulmach/orb/planar"
 )
 
-func TestTileSet_Tile(t *testing.T) {
-	tb := twoCommunes(t)
-	shapes := make([]orb.MultiPolygon, len(tb.Rows))
-	for i, r := range tb.Rows {
-		shapes[i] = r.Geometry
+// twoShapes is two communes: a square with a square hole, and a triangle
+// beside it, with a few of the figures' properties.
+func twoShapes() ([]orb.MultiPolygon, []map[string]any) {
+	shapes := []orb.MultiPolygon{
+		{{
+			{{105.30, 20.80}, {105.40, 20.80}, {105.40, 20.90}, {105.30, 20.90}, {105.30, 20.80}},
+			{{105.34, 20.84}, {105.34, 20.86}, {105.36, 20.86}, {105.36, 20.84}, {105.34, 20.84}},
+		}},
+		{{
+			{{105.40, 20.80}, {105.50, 20.80}, {105.45, 20.90}, {105.40, 20.80}},
+		}},
 	}
+	props := []map[string]any{
+		{"code": "04807", "population": 1000, "share_covered": 0.9996, "status": "covered"},
+		{"code": "04810", "population": 2345, "share_covered": 0.5, "status": "partial"},
+	}
+	return shapes, props
+}
+
+func TestTileSet_Tile(t *testing.T) {
+	shapes, attrs := twoShapes()
 	ts := NewTileSet(shapes)
-	props := func(i int) map[string]any { return tb.Rows[i].Properties() }
+	props := func(i int) map[string]any { return attrs[i] }
 	id := func(i int) (uint64, bool) { return uint64(i + 1), true }
 
 	// The tile at zoom 10 that holds the first commune's corner.

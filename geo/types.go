@@ -65,6 +65,10 @@ const SRID = 4326
 // official source.
 const BoundaryApproximate = "approximate"
 
+// BoundaryNote is said with every set of commune shapes that holds
+// approximate ones, in English and Vietnamese.
+const BoundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."
+
 // Footprint is an area a provider declares served by one technology.
 // Geometry is in EPSG:4326; holes are respected.
 type Footprint struct {
