@@ -8,4 +8,12 @@
 // agree.
 //
 // It does no I/O of its own: writers take an io.Writer.
+//
+// The files in testdata/ are golden copies of the GeoJSON, CSV and KML of
+// a small table (TestTable_Golden), compared by what they say rather than
+// byte for byte: GeoJSON as JSON values, CSV record by record, KML element
+// by element, numbers within 1e-9. After a deliberate change of output,
+// rewrite them and read the diff:
+//
+//	go test ./geo/export -update
 package export
