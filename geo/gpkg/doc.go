@@ -8,4 +8,8 @@
 // in-memory geometry type; go-geom wrote it before, and the bytes are the
 // same (TestWKB_OrbSameAsGoGeom keeps go-geom as the reference). Like
 // package geo, it does no I/O: blobs go in and out as []byte.
+//
+// testdata/blobs.json holds golden blobs in hex (TestEncode_Golden),
+// compared byte for byte since GDAL, QGIS and every store read these bytes;
+// after a deliberate change, rewrite it with go test ./geo/gpkg -update.
 package gpkg
