@@ -9,6 +9,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 )
 
 // ExportTypes maps each export format, which is also the file's extension,
@@ -65,7 +66,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, form
 
 // writeGeoPackage writes the table as a GeoPackage in a temporary folder,
 // since SQLite writes files, and copies it to w.
-func writeGeoPackage(ctx context.Context, w io.Writer, t *geo.Table) error {
+func writeGeoPackage(ctx context.Context, w io.Writer, t *export.Table) error {
 	dir, err := os.MkdirTemp("", "phusong-export")
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 )
 
 // Figures is the calculator's result for one day: the communes, the result
@@ -25,12 +26,12 @@ type Figures struct {
 }
 
 // Table joins the communes with the union-of-providers figures of a layer.
-func (f *Figures) Table(layer geo.Layer) (*geo.Table, error) {
+func (f *Figures) Table(layer geo.Layer) (*export.Table, error) {
 	lr := f.Result.Layer(layer)
 	if lr == nil {
 		return nil, fmt.Errorf("%w: layer %q", data.ErrNotFound, layer)
 	}
-	t, err := geo.NewTable(layer, f.Communes, lr.Breakdown(geo.KindAll).Communes)
+	t, err := export.NewTable(layer, f.Communes, lr.Breakdown(geo.KindAll).Communes)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +102,7 @@ var sourceLayers = map[geo.Layer][]geo.Layer{geo.Phone: {geo.Phone, geo.Mobile}}
 
 // describeSource fills t.Source: where the communes come from and which
 // filings gave the figures, marking demonstration data as such.
-func (s *Service) describeSource(ctx context.Context, t *geo.Table) error {
+func (s *Service) describeSource(ctx context.Context, t *export.Table) error {
 	filings, err := s.store.FilingsInForce(ctx, t.AsOf)
 	if err != nil {
 		return err

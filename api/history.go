@@ -12,6 +12,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 // planning is what a snapshot knows beyond today's figures: the figures on
@@ -359,8 +360,8 @@ type RemoteSet struct {
 func (snap *Snapshot) RemoteSet() RemoteSet {
 	rs := snap.plan.remoteSet
 	out := RemoteSet{Communes: len(rs.Codes), Source: rs.Source}
-	if rs.Source == geo.RemoteApproximate {
-		out.Note = geo.RemoteNote
+	if rs.Source == seed.RemoteApproximate {
+		out.Note = seed.RemoteNote
 	}
 	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
 	"github.com/phusong/phusong/geo"
 )
 

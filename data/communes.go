@@ -9,6 +9,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/gpkg"
 )
 
 // Communes returns every commune in code order, with its geometry.
@@ -29,7 +30,7 @@ func (s *Store) Communes(ctx context.Context) ([]geo.Commune, error) {
 			return nil, err
 		}
 		if blob != nil {
-			if c.Geometry, err = geo.DecodeGPKG(blob); err != nil {
+			if c.Geometry, err = gpkg.Decode(blob); err != nil {
 				return nil, fmt.Errorf("commune %s: %w", c.Code, err)
 			}
 		}
@@ -68,7 +69,7 @@ func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress
 	}
 	defer stmt.Close()
 	for i, c := range cs {
-		blob, err := geo.EncodeGPKG(c.Geometry)
+		blob, err := gpkg.Encode(c.Geometry)
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", c.Code, err)
 		}
@@ -131,7 +132,7 @@ func (s *Store) UpdateBoundaries(ctx context.Context, shapes map[string]orb.Mult
 				rep.Extra = append(rep.Extra, code)
 				continue
 			}
-			blob, err := geo.EncodeGPKG(shapes[code])
+			blob, err := gpkg.Encode(shapes[code])
 			if err != nil {
 				return fmt.Errorf("commune %s: %w", code, err)
 			}
@@ -199,7 +200,7 @@ func recomputeExtent(ctx context.Context, tx *sql.Tx, table string) error {
 		if err := rows.Scan(&blob); err != nil {
 			return err
 		}
-		mp, err := geo.DecodeGPKG(blob)
+		mp, err := gpkg.Decode(blob)
 		if err != nil || len(mp) == 0 {
 			continue
 		}

@@ -11,20 +11,22 @@ import (
 	"strings"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
+	"github.com/phusong/phusong/geo/gpkg"
 )
 
-// sqlTypes maps the kinds of geo.ColumnTypes to SQLite column types.
+// sqlTypes maps the kinds of export.ColumnTypes to SQLite column types.
 var sqlTypes = map[string]string{"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN"}
 
 // WriteGeoPackage writes a layer's figures into a new GeoPackage 1.3 file
 // at path: a feature table named after the layer (EPSG:4326, MULTIPOLYGON)
-// with one row per commune and the columns of geo.Columns, and an
+// with one row per commune and the columns of export.Columns, and an
 // attributes table "export_info" (key, value) with the layer, the date,
 // the method and the source, which the feature table's description repeats.
 // The file is written in one transaction with a rollback journal, so that
 // it is a single file that GDAL and QGIS open. It refuses to overwrite an
 // existing file: callers write to a new path and rename.
-func WriteGeoPackage(ctx context.Context, path string, t *geo.Table) (err error) {
+func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err error) {
 	if !t.Layer.Valid() {
 		return fmt.Errorf("%w: layer %q", ErrInvalid, t.Layer)
 	}
@@ -78,14 +80,14 @@ func WriteGeoPackage(ctx context.Context, path string, t *geo.Table) (err error)
 }
 
 // writeFeatureTable creates and fills the layer's feature table. Its name
-// is a valid layer and its columns are geo.Columns: both come from the
+// is a valid layer and its columns are export.Columns: both come from the
 // program, never from a request.
-func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
+func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	table := string(t.Layer)
-	cols := make([]string, 0, len(geo.Columns)+2)
+	cols := make([]string, 0, len(export.Columns)+2)
 	cols = append(cols, "fid INTEGER PRIMARY KEY AUTOINCREMENT", "geom MULTIPOLYGON")
-	for _, c := range geo.Columns {
-		cols = append(cols, c+" "+sqlTypes[geo.ColumnTypes[c]])
+	for _, c := range export.Columns {
+		cols = append(cols, c+" "+sqlTypes[export.ColumnTypes[c]])
 	}
 	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
 		return err
@@ -101,15 +103,15 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
 		table, geo.SRID); err != nil {
 		return err
 	}
-	marks := strings.TrimSuffix(strings.Repeat("?, ", len(geo.Columns)+1), ", ")
-	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" (geom, "+strings.Join(geo.Columns, ", ")+") VALUES ("+marks+")")
+	marks := strings.TrimSuffix(strings.Repeat("?, ", len(export.Columns)+1), ", ")
+	stmt, err := tx.PrepareContext(ctx, "INSERT INTO "+table+" (geom, "+strings.Join(export.Columns, ", ")+") VALUES ("+marks+")")
 	if err != nil {
 		return err
 	}
 	defer stmt.Close()
-	args := make([]any, 0, len(geo.Columns)+1)
+	args := make([]any, 0, len(export.Columns)+1)
 	for _, r := range t.Rows {
-		blob, err := geo.EncodeGPKG(r.Geometry)
+		blob, err := gpkg.Encode(r.Geometry)
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", r.Code, err)
 		}
@@ -124,7 +126,7 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
 
 // writeExportInfo stores what the figures are as an attributes table, which
 // QGIS and ogrinfo list beside the layer.
-func writeExportInfo(ctx context.Context, tx *sql.Tx, t *geo.Table) error {
+func writeExportInfo(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	method, err := json.Marshal(t.Method)
 	if err != nil {
 		return err

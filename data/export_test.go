@@ -11,9 +11,11 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
+	"github.com/phusong/phusong/geo/gpkg"
 )
 
-func exportTable(t *testing.T) *geo.Table {
+func exportTable(t *testing.T) *export.Table {
 	t.Helper()
 	communes := []geo.Commune{
 		{Code: "04807", Name: "Phường Phương Lâm", Type: "phường", DistrictCode: "148", District: "Thành phố Hòa Bình",
@@ -25,7 +27,7 @@ func exportTable(t *testing.T) *geo.Table {
 		{Code: "04807", Population: 1000, Covered: 1000, Share: 1, Status: geo.StatusCovered},
 		{Code: "04810", Population: 2000, Covered: 700.4, Share: 0.3502, Status: geo.StatusNone},
 	}
-	tb, err := geo.NewTable(geo.Broadband, communes, figs)
+	tb, err := export.NewTable(geo.Broadband, communes, figs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func TestWriteGeoPackage(t *testing.T) {
 	if err := db.QueryRow("SELECT geom FROM broadband WHERE code = '04807'").Scan(&blob); err != nil {
 		t.Fatal(err)
 	}
-	if mp, err := geo.DecodeGPKG(blob); err != nil || mp.Bound() != square(105.3, 20.8, 0.05).Bound() {
+	if mp, err := gpkg.Decode(blob); err != nil || mp.Bound() != square(105.3, 20.8, 0.05).Bound() {
 		t.Fatalf("geometry %v (%v)", mp, err)
 	}
 	info := map[string]string{}
@@ -130,7 +132,7 @@ func TestWriteGeoPackage_Refuses(t *testing.T) {
 	cases := []struct {
 		name string
 		path string
-		t    *geo.Table
+		t    *export.Table
 	}{
 		{"an existing file", existing, exportTable(t)},
 		{"a layer outside the four", filepath.Join(dir, "x.gpkg"), bad},

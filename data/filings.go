@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/gpkg"
 )
 
 // Filing is one submission of a provider for one layer: footprints and
@@ -104,7 +105,7 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f Filing) (int64, error) {
 	}
 	defer fp.Close()
 	for j, p := range f.Footprints {
-		blob, err := geo.EncodeGPKG(p.Geometry)
+		blob, err := gpkg.Encode(p.Geometry)
 		if err != nil {
 			return 0, fmt.Errorf("footprint %d: %w", j, err)
 		}
@@ -409,7 +410,7 @@ func queryFootprints(ctx context.Context, q querier, query string, args ...any) 
 			return nil, err
 		}
 		p.Layer = geo.Layer(layer)
-		if p.Geometry, err = geo.DecodeGPKG(blob); err != nil {
+		if p.Geometry, err = gpkg.Decode(blob); err != nil {
 			return nil, fmt.Errorf("footprint of %s: %w", p.Provider, err)
 		}
 		out = append(out, p)

@@ -12,7 +12,7 @@ import (
 // the set comes from.
 type RemoteSet struct {
 	Codes []string `json:"codes"` // in code order
-	// Source is geo.RemoteApproximate for the default approximation, the
+	// Source is seed.RemoteApproximate for the default approximation, the
 	// name of an imported file, or "" when the set was never set.
 	Source string `json:"source"`
 }

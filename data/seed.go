@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 // seedCSV carries the facts of Hòa Bình's 210 communes at the 2019 census:
@@ -75,7 +76,7 @@ func DefaultCommunes() ([]geo.Commune, error) {
 		}
 		out = append(out, c)
 	}
-	shapes, err := geo.ApproximateShapes(out)
+	shapes, err := seed.ApproximateShapes(out)
 	if err != nil {
 		return nil, fmt.Errorf("seed shapes: %w", err)
 	}
@@ -89,15 +90,15 @@ func DefaultCommunes() ([]geo.Commune, error) {
 // demonstration data.
 func DemoFilings(communes []geo.Commune) []Filing {
 	var out []Filing
-	for _, d := range geo.DemoFilings(communes, demoSeed) {
+	for _, d := range seed.DemoFilings(communes, demoSeed) {
 		out = append(out, Filing{Provider: d.Provider, Layer: d.Layer, AsOf: d.AsOf, Demo: true,
-			Source: geo.DemoSource, Footprints: d.Footprints, Declarations: d.Declarations})
+			Source: seed.DemoSource, Footprints: d.Footprints, Declarations: d.Declarations})
 	}
 	return out
 }
 
 // SeedDefault fills a new store with the default data: Hòa Bình's communes,
-// an approximate set of remote communes (geo.DefaultRemote) and, with demo,
+// an approximate set of remote communes (seed.DefaultRemote) and, with demo,
 // the demonstration filings. It does nothing, and returns
 // false, on a store that was seeded before or already holds communes, so a
 // deployer's data is never touched.
@@ -118,7 +119,7 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 		if err := replaceCommunes(ctx, tx, communes, nil); err != nil {
 			return err
 		}
-		if _, err := setRemote(ctx, tx, geo.DefaultRemote(communes), geo.RemoteApproximate); err != nil {
+		if _, err := setRemote(ctx, tx, seed.DefaultRemote(communes), seed.RemoteApproximate); err != nil {
 			return err
 		}
 		if demo {

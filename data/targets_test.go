@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 func TestTargets_SeededByMigration(t *testing.T) {
@@ -116,7 +117,7 @@ func TestRemote_SeedImportAndSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	set, err := s.Remote(ctx)
-	if err != nil || len(set.Codes) != 53 || set.Source != geo.RemoteApproximate {
+	if err != nil || len(set.Codes) != 53 || set.Source != seed.RemoteApproximate {
 		t.Fatalf("seeded remote set: %d communes from %q (%v); want 53 (a quarter of 210, rounded), approximate", len(set.Codes), set.Source, err)
 	}
 	v0, _ := s.PlanningVersion(ctx)

@@ -23,8 +23,8 @@ type units struct{ lon0, lat0, dlon, dlat float64 }
 // y = 5 and cell edges fall on whole units to far better than a
 // millionth of a cell.
 func communeUnits() units {
-	dlat := testCellM / metresPerDegLat
-	return units{105, 20, testCellM / (metresPerDegLon * math.Cos((20+5*dlat)*math.Pi/180)), dlat}
+	dlat := testCellM / MetresPerDegLat
+	return units{105, 20, testCellM / (MetresPerDegLon * math.Cos((20+5*dlat)*math.Pi/180)), dlat}
 }
 
 // gridUnits is the frame of a surface's grid: cell (row, col) is the unit

@@ -1,8 +1,11 @@
 // Package geo holds Phủ Sóng's domain types that carry geometry and the
-// coverage calculator. It is pure: no I/O, no database, no HTTP. Geometry is
-// held in memory as orb types in EPSG:4326 (longitude, latitude in degrees);
-// go-geom is used only for encodings orb lacks (WKB inside GeoPackage
-// binaries in gpkg.go, and KML in kml.go). It also turns the calculator's
-// figures into what every output presents (Table: GeoJSON, CSV, KML) and
-// cuts Mapbox Vector Tiles of the communes (TileSet).
+// coverage calculator, and reads filings and commune files. It is pure: no
+// I/O, no database, no HTTP. Geometry is held in memory as orb types in
+// EPSG:4326 (longitude, latitude in degrees).
+//
+// What is built on it lives beside it and imports it, never the reverse:
+// geo/export (the table every output presents, and its GeoJSON, CSV and KML
+// files), geo/gpkg (the GeoPackage geometry blob), geo/tiles (Mapbox
+// Vector Tiles of the communes) and geo/seed (approximate shapes, the
+// default remote set and demonstration filings).
 package geo

@@ -10,12 +10,15 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Metres per degree used to size grid cells: a degree of latitude is taken
-// as 110,574 m and a degree of longitude as 111,320 m · cos(latitude), the
-// usual spherical approximations, good to well under 1% over Vietnam.
+// Metres per degree, the local scale of grid cells, circles (Circle) and
+// distances (Distance): the usual spherical approximations, good to well
+// under 1% over Vietnam.
 const (
-	metresPerDegLat = 110574.0
-	metresPerDegLon = 111320.0
+	// MetresPerDegLat is the length of a degree of latitude, in metres.
+	MetresPerDegLat = 110574.0
+	// MetresPerDegLon is the length of a degree of longitude on the
+	// equator, in metres; at latitude φ it is MetresPerDegLon · cos φ.
+	MetresPerDegLon = 111320.0
 )
 
 // Grid is the raster of a population surface, in EPSG:4326. Cell (row, col)
@@ -54,8 +57,8 @@ func newGrid(b orb.Bound, cellM float64) (Grid, error) {
 		LatRef:    latRef,
 		Lon0:      b.Min[0],
 		Lat0:      b.Min[1],
-		DLat:      cellM / metresPerDegLat,
-		DLon:      cellM / (metresPerDegLon * cos),
+		DLat:      cellM / MetresPerDegLat,
+		DLon:      cellM / (MetresPerDegLon * cos),
 	}
 	rows := math.Max(1, math.Ceil((b.Max[1]-b.Min[1])/g.DLat))
 	cols := math.Max(1, math.Ceil((b.Max[0]-b.Min[0])/g.DLon))

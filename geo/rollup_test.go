@@ -38,7 +38,7 @@ func TestCircle(t *testing.T) {
 		t.Fatalf("circle %v", p)
 	}
 	for _, v := range p[0] {
-		if d := demoDistance(c, v); d < 2999 || d > 3001 {
+		if d := Distance(c, v); d < 2999 || d > 3001 {
 			t.Fatalf("vertex %v is %.1f m from the centre", v, d)
 		}
 	}

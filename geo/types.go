@@ -56,9 +56,18 @@ type Commune struct {
 	Boundary string
 }
 
-// BoundaryApproximate marks a commune shape computed by ApproximateShapes
-// rather than imported from an official source.
+// SRID is the spatial reference of every geometry Phủ Sóng stores and
+// serves: EPSG:4326, WGS 84 longitude/latitude in degrees.
+const SRID = 4326
+
+// BoundaryApproximate marks a commune shape computed by the seed's
+// ApproximateShapes (package geo/seed) rather than imported from an
+// official source.
 const BoundaryApproximate = "approximate"
+
+// BoundaryNote is said with every set of commune shapes that holds
+// approximate ones, in English and Vietnamese.
+const BoundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."
 
 // Footprint is an area a provider declares served by one technology.
 // Geometry is in EPSG:4326; holes are respected.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 // layerInfo is how a layer is presented, in Vietnamese and English.
@@ -152,8 +153,8 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, dataAsOf string, fig
 		}
 	}
 	fc.ExtraMembers = geojson.Properties(withDate(members, day, dataAsOf, geo.FilterAll, snap))
-	if snap.RemoteSet().Source == geo.RemoteApproximate {
-		fc.ExtraMembers["remote_note"] = geo.RemoteNote
+	if snap.RemoteSet().Source == seed.RemoteApproximate {
+		fc.ExtraMembers["remote_note"] = seed.RemoteNote
 	}
 	if approximate > 0 {
 		fc.ExtraMembers["boundary_note"] = boundaryNote

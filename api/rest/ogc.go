@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 )
 
 // OGC API – Features (Part 1: Core) under /ogc, with the GeoJSON, HTML and
@@ -65,7 +66,7 @@ func ogcCollections() []ogcCollection {
 	for _, l := range layerInfos {
 		out = append(out, ogcCollection{ID: string(l.ID), Title: l.TitleVI + " · " + l.TitleEN,
 			Description: l.DescriptionEN + " Per commune: people covered, share covered (0–1) and status.",
-			Layer:       l.ID, Columns: geo.Columns})
+			Layer:       l.ID, Columns: export.Columns})
 	}
 	return out
 }

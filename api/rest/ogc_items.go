@@ -17,6 +17,7 @@ import (
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 )
 
 // The page sizes of /items: a client that names no limit gets
@@ -236,7 +237,7 @@ type ogcFeatureCollection struct {
 func feature(col ogcCollection, cm geo.Commune, figs []geo.CommuneFigure, i int, remote bool, props []string) ogcFeature {
 	var all map[string]any
 	if col.Layer != "" {
-		r := geo.NewRow(cm, figs[i])
+		r := export.NewRow(cm, figs[i])
 		r.Remote = remote
 		all = r.Properties()
 	} else {

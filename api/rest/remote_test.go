@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 type remoteBody struct {
@@ -29,7 +30,7 @@ type summaryBody struct {
 func TestRemote_DefaultSetFiltersSummary(t *testing.T) {
 	s := testServer(t)
 	r := decodeAs[remoteBody](t, get(t, s, "GET", "/api/v1/remote-communes"), 200)
-	if r.RemoteSet.Communes != 53 || len(r.Communes) != 53 || r.RemoteSet.Source != geo.RemoteApproximate ||
+	if r.RemoteSet.Communes != 53 || len(r.Communes) != 53 || r.RemoteSet.Source != seed.RemoteApproximate ||
 		!strings.Contains(r.RemoteSet.Note, "not the official list") {
 		t.Fatalf("remote set %+v with %d communes", r.RemoteSet, len(r.Communes))
 	}

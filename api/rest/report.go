@@ -18,6 +18,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 //go:embed report.gohtml
@@ -236,7 +237,7 @@ func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 			break
 		}
 	}
-	if snap.RemoteSet().Source == geo.RemoteApproximate {
+	if snap.RemoteSet().Source == seed.RemoteApproximate {
 		page.Notes = append(page.Notes, "Danh sách xã vùng sâu, vùng xa là ước tính theo mật độ dân số thấp nhất, không phải danh sách chính thức.")
 	}
 	for _, a := range rd.answers {

@@ -13,6 +13,8 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
+	"github.com/phusong/phusong/geo/tiles"
 )
 
 // Vector tiles of the layers, for maps of many communes (the 11,163 of
@@ -32,7 +34,7 @@ type tileServer struct {
 	s       *Server
 	mu      sync.Mutex
 	version string // communes version the set was built from
-	set     *geo.TileSet
+	set     *tiles.Set
 }
 
 // routesTiles registers the tiles and their TileJSON documents.
@@ -43,7 +45,7 @@ func (s *Server) routesTiles(r gin.IRouter) {
 }
 
 // tileSet returns the tile set of the snapshot's communes.
-func (ts *tileServer) tileSet(snap *api.Snapshot) *geo.TileSet {
+func (ts *tileServer) tileSet(snap *api.Snapshot) *tiles.Set {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if ts.set == nil || ts.version != snap.CommunesVersion() || ts.set.Len() != len(snap.Communes) {
@@ -51,7 +53,7 @@ func (ts *tileServer) tileSet(snap *api.Snapshot) *geo.TileSet {
 		for i, c := range snap.Communes {
 			shapes[i] = c.Geometry
 		}
-		ts.set, ts.version = geo.NewTileSet(shapes), snap.CommunesVersion()
+		ts.set, ts.version = tiles.NewSet(shapes), snap.CommunesVersion()
 	}
 	return ts.set
 }
@@ -74,8 +76,8 @@ func parseTile(c *gin.Context) (z, x, y uint32, ok bool) {
 		v[i] = n
 	}
 	z, x, y = uint32(v[0]), uint32(v[1]), uint32(v[2])
-	if !geo.TileRange(z, x, y) {
-		writeProblem(c, http.StatusNotFound, fmt.Sprintf("no tile %d/%d/%d: zoom 0 to %d, x and y below 2^zoom", z, x, y, geo.MaxTileZoom))
+	if !tiles.InRange(z, x, y) {
+		writeProblem(c, http.StatusNotFound, fmt.Sprintf("no tile %d/%d/%d: zoom 0 to %d, x and y below 2^zoom", z, x, y, tiles.MaxZoom))
 		return 0, 0, 0, false
 	}
 	return z, x, y, true
@@ -98,12 +100,12 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		return
 	}
 	figs := snap.Result.Layer(layer).Breakdown(geo.KindAll).Communes
-	cols := geo.Columns
+	cols := export.Columns
 	if z < tileDetailZoom {
 		cols = tileFiguresColumns
 	}
 	props := func(i int) map[string]any {
-		r := geo.NewRow(snap.Communes[i], figs[i])
+		r := export.NewRow(snap.Communes[i], figs[i])
 		r.Remote = snap.RemoteAt(i)
 		all := r.Properties()
 		all["population_covered"] = int64(all["population_covered"].(float64))
@@ -173,8 +175,8 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		}
 	}
 	fields := map[string]string{}
-	for _, col := range geo.Columns {
-		fields[col] = tileFieldTypes[geo.ColumnTypes[col]]
+	for _, col := range export.Columns {
+		fields[col] = tileFieldTypes[export.ColumnTypes[col]]
 	}
 	title := string(layer)
 	for _, l := range layerInfos {
@@ -190,14 +192,14 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		Scheme:      "xyz",
 		Tiles:       []string{baseURL(c.Request) + "/tiles/" + string(layer) + "/{z}/{x}/{y}.mvt"},
 		MinZoom:     0,
-		MaxZoom:     geo.MaxTileZoom,
+		MaxZoom:     tiles.MaxZoom,
 		Bounds:      [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
 		Center:      [3]float64{(b.Min[0] + b.Max[0]) / 2, (b.Min[1] + b.Max[1]) / 2, 8},
 		VectorLayers: []vectorLayer{{
 			ID: string(layer),
 			Description: fmt.Sprintf("One polygon per commune. Below zoom %d only %s; from zoom %d every field.",
 				tileDetailZoom, strings.Join(tileFiguresColumns, ", "), tileDetailZoom),
-			MinZoom: 0, MaxZoom: geo.MaxTileZoom, Fields: fields,
+			MinZoom: 0, MaxZoom: tiles.MaxZoom, Fields: fields,
 		}},
 	}
 	body, err := json.Marshal(doc)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 )
 
 // hoaBinhTile is the tile over Hòa Bình city, in the seed's communes.
@@ -45,7 +46,7 @@ func TestTiles_TileCarriesTheFigures(t *testing.T) {
 	for _, c := range []struct {
 		z    maptile.Zoom
 		cols int
-	}{{6, len(tileFiguresColumns)}, {10, len(geo.Columns)}, {16, len(geo.Columns)}} {
+	}{{6, len(tileFiguresColumns)}, {10, len(export.Columns)}, {16, len(export.Columns)}} {
 		rec := get(t, s, "GET", tileURL("mobile", hoaBinhTile(c.z)))
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "application/vnd.mapbox-vector-tile" || rec.Header().Get("ETag") == "" {
 			t.Fatalf("z%d: %d %v", c.z, rec.Code, rec.Header())

@@ -1,10 +1,12 @@
-package geo
+package export
 
 import (
 	"fmt"
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // Table is one layer's figures per commune, as every output presents them:
@@ -12,12 +14,12 @@ import (
 // GeoJSON, CSV and KML exports. Building each of them from one Table is what
 // keeps their values equal.
 type Table struct {
-	Layer Layer
+	Layer geo.Layer
 	// AsOf is the day whose filings in force gave the figures, YYYY-MM-DD.
 	AsOf string
 	// ComputedAt is when the calculator ran, RFC 3339 in UTC.
 	ComputedAt string
-	Method     Method
+	Method     geo.Method
 	// Source says where the communes, the population and the filings come
 	// from, in one or two sentences for a reader of the file.
 	Source string
@@ -35,7 +37,7 @@ type Row struct {
 	Population   int     // census people
 	Covered      float64 // people covered, rounded to a whole number
 	Share        float64 // 0–1, rounded to 4 decimals
-	Status       Status
+	Status       geo.Status
 	Boundary     string // "approximate" or the imported source
 	Remote       bool   // a remote (vùng sâu, vùng xa) commune; set by the caller, who knows the set
 	Geometry     orb.MultiPolygon
@@ -76,15 +78,15 @@ func (r Row) Properties() map[string]any {
 // (figs in the same order as communes, as the calculator returns them). The
 // metadata fields (AsOf, ComputedAt, Method, Source) are the caller's to
 // fill. It fails when the two lists do not match, code for code.
-func NewTable(layer Layer, communes []Commune, figs []CommuneFigure) (*Table, error) {
+func NewTable(layer geo.Layer, communes []geo.Commune, figs []geo.CommuneFigure) (*Table, error) {
 	if len(communes) != len(figs) {
-		return nil, fmt.Errorf("%w: %d communes but %d figures", ErrInvalidInput, len(communes), len(figs))
+		return nil, fmt.Errorf("%w: %d communes but %d figures", geo.ErrInvalidInput, len(communes), len(figs))
 	}
 	t := &Table{Layer: layer, Rows: make([]Row, len(communes))}
 	for i, c := range communes {
 		f := figs[i]
 		if f.Code != c.Code {
-			return nil, fmt.Errorf("%w: figure %d is of commune %s, not %s", ErrInvalidInput, i, f.Code, c.Code)
+			return nil, fmt.Errorf("%w: figure %d is of commune %s, not %s", geo.ErrInvalidInput, i, f.Code, c.Code)
 		}
 		t.Rows[i] = NewRow(c, f)
 	}
@@ -93,7 +95,7 @@ func NewTable(layer Layer, communes []Commune, figs []CommuneFigure) (*Table, er
 
 // NewRow joins one commune with its figure, rounded as the API serves
 // them. The caller checks that both are of the same commune.
-func NewRow(c Commune, f CommuneFigure) Row {
+func NewRow(c geo.Commune, f geo.CommuneFigure) Row {
 	return Row{
 		Code: c.Code, Name: c.Name, Type: c.Type, DistrictCode: c.DistrictCode, District: c.District,
 		Population: c.Population,
@@ -110,7 +112,7 @@ func NewRow(c Commune, f CommuneFigure) Row {
 func (t *Table) Approximate() int {
 	n := 0
 	for _, r := range t.Rows {
-		if r.Boundary == BoundaryApproximate {
+		if r.Boundary == geo.BoundaryApproximate {
 			n++
 		}
 	}
@@ -134,7 +136,3 @@ func (t *Table) Bound() orb.Bound {
 	}
 	return b
 }
-
-// BoundaryNote is said with every set of commune shapes that holds
-// approximate ones, in English and Vietnamese.
-const BoundaryNote = "Commune shapes marked boundary=approximate are computed by Phủ Sóng from each commune's interior point and area; they are not official boundaries. Ranh giới đánh dấu approximate là hình gần đúng, không phải ranh giới chính thức."

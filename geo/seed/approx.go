@@ -1,4 +1,4 @@
-package geo
+package seed
 
 import (
 	"cmp"
@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/geo"
 )
 
 const (
@@ -48,9 +50,9 @@ const (
 // shapes. An empty input gives an empty result. A commune without a Point
 // (the zero point, or coordinates out of range or not finite), with an area
 // that is not positive and finite, or sharing its exact Point with another
-// commune gives an error wrapping ErrInvalidGeometry that names the commune
+// commune gives an error wrapping [geo.ErrInvalidGeometry] that names the commune
 // code.
-func ApproximateShapes(communes []Commune) ([]orb.MultiPolygon, error) {
+func ApproximateShapes(communes []geo.Commune) ([]orb.MultiPolygon, error) {
 	if len(communes) == 0 {
 		return []orb.MultiPolygon{}, nil
 	}
@@ -72,23 +74,23 @@ func ApproximateShapes(communes []Commune) ([]orb.MultiPolygon, error) {
 		shape := s.fitArea(i, cell)
 		if len(shape) < 3 {
 			// Only a cell squeezed to under a millimetre comes here.
-			return nil, fmt.Errorf("%w: commune %q: no room for a shape around its point", ErrInvalidGeometry, s.communes[i].Code)
+			return nil, fmt.Errorf("%w: commune %q: no room for a shape around its point", geo.ErrInvalidGeometry, s.communes[i].Code)
 		}
 		shapes[i] = s.toLonLat(shape)
 	}
 	return shapes, nil
 }
 
-func checkApproxInput(c Commune) error {
+func checkApproxInput(c geo.Commune) error {
 	lon, lat := c.Point.Lon(), c.Point.Lat()
 	switch {
 	case c.Point == (orb.Point{}):
-		return fmt.Errorf("%w: commune %q has no interior point", ErrInvalidGeometry, c.Code)
+		return fmt.Errorf("%w: commune %q has no interior point", geo.ErrInvalidGeometry, c.Code)
 	case !(lon >= -180 && lon <= 180 && lat > -90 && lat < 90):
 		// The poles are excluded: a degree of longitude has no width there.
-		return fmt.Errorf("%w: commune %q: interior point (%g, %g) out of range", ErrInvalidGeometry, c.Code, lon, lat)
+		return fmt.Errorf("%w: commune %q: interior point (%g, %g) out of range", geo.ErrInvalidGeometry, c.Code, lon, lat)
 	case !(c.AreaKm2 > 0) || math.IsInf(c.AreaKm2, 0):
-		return fmt.Errorf("%w: commune %q: area %g km² is not positive", ErrInvalidGeometry, c.Code, c.AreaKm2)
+		return fmt.Errorf("%w: commune %q: area %g km² is not positive", geo.ErrInvalidGeometry, c.Code, c.AreaKm2)
 	}
 	return nil
 }
@@ -111,7 +113,7 @@ func (a mvec) near(b mvec, tol float64) bool { return a.dist2(b) < tol*tol }
 // metric, which for a country-wide set differs from the shared one by
 // several per cent.
 type shaper struct {
-	communes []Commune
+	communes []geo.Commune
 	kx       float64 // metres per degree of longitude at lat0
 	pts      []mvec
 	grid     pointGrid
@@ -119,15 +121,15 @@ type shaper struct {
 	nbs      []neighbour
 }
 
-func newShaper(communes []Commune, lat0 float64) *shaper {
+func newShaper(communes []geo.Commune, lat0 float64) *shaper {
 	s := &shaper{
 		communes: communes,
-		kx:       metresPerDegLon * math.Cos(lat0*math.Pi/180),
+		kx:       geo.MetresPerDegLon * math.Cos(lat0*math.Pi/180),
 		pts:      make([]mvec, len(communes)),
 		seen:     make([]int32, len(communes)),
 	}
 	for i, c := range communes {
-		s.pts[i] = mvec{c.Point.Lon() * s.kx, c.Point.Lat() * metresPerDegLat}
+		s.pts[i] = mvec{c.Point.Lon() * s.kx, c.Point.Lat() * geo.MetresPerDegLat}
 	}
 	s.grid = newPointGrid(s.pts)
 	return s
@@ -136,7 +138,7 @@ func newShaper(communes []Commune, lat0 float64) *shaper {
 // localScale is how many local metres one shared-projection metre in x is
 // at commune i's latitude.
 func (s *shaper) localScale(i int) float64 {
-	return metresPerDegLon * math.Cos(s.communes[i].Point.Lat()*math.Pi/180) / s.kx
+	return geo.MetresPerDegLon * math.Cos(s.communes[i].Point.Lat()*math.Pi/180) / s.kx
 }
 
 // maxRadius is the largest circle radius (local metres) commune i may get.
@@ -191,7 +193,7 @@ func (s *shaper) clipByNeighbours(i int, cell []mvec, nbs []neighbour, early boo
 		}
 		if nb.d2 == 0 {
 			return nil, fmt.Errorf("%w: communes %q and %q have the same interior point",
-				ErrInvalidGeometry, s.communes[i].Code, s.communes[j].Code)
+				geo.ErrInvalidGeometry, s.communes[i].Code, s.communes[j].Code)
 		}
 		s.seen[j] = int32(i + 1)
 		q := s.pts[j]
@@ -359,7 +361,7 @@ func dropCloseVertices(poly []mvec) []mvec {
 func (s *shaper) toLonLat(poly []mvec) orb.MultiPolygon {
 	ring := make(orb.Ring, 0, len(poly)+1)
 	for _, v := range poly {
-		ring = append(ring, orb.Point{v.x / s.kx, v.y / metresPerDegLat})
+		ring = append(ring, orb.Point{v.x / s.kx, v.y / geo.MetresPerDegLat})
 	}
 	ring = append(ring, ring[0])
 	return orb.MultiPolygon{{ring}}

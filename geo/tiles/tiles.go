@@ -1,4 +1,4 @@
-package geo
+package tiles
 
 import (
 	"fmt"
@@ -10,14 +10,19 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/simplify"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // Vector tile parameters: the zooms served, the tile's integer extent and
 // the margin kept around it so that polygon edges do not show at tile seams.
 const (
-	MaxTileZoom = 16
-	TileExtent  = mvt.DefaultExtent // 4096 units a side
-	tileBuffer  = 64                // units beyond each side of the tile
+	// MaxZoom is the deepest zoom served; zoom 0 is the whole world.
+	MaxZoom = 16
+	// Extent is a tile's side in integer tile units, MVT's 4096.
+	Extent = mvt.DefaultExtent
+	// tileBuffer is the margin in tile units beyond each side of the tile.
+	tileBuffer = 64
 	// simplifyUnits is the Douglas–Peucker tolerance in tile units: half
 	// a unit is below what a rounded vertex can show.
 	simplifyUnits = 4.0
@@ -28,16 +33,16 @@ const (
 	minAreaUnits = 16.0
 )
 
-// TileSet cuts Mapbox Vector Tiles (MVT 2.1) from a fixed set of shapes:
+// Set cuts Mapbox Vector Tiles (MVT 2.1) from a fixed set of shapes:
 // the communes. It projects them to Web Mercator once, simplifies them for
 // a zoom the first time that zoom is asked for, and then cuts each tile
 // from those, so that a tile is cheap. Shapes are in EPSG:4326; latitudes
-// beyond ±85.0511° are clamped to the Web Mercator square. A TileSet is
+// beyond ±85.0511° are clamped to the Web Mercator square. A Set is
 // safe for concurrent use.
-type TileSet struct {
+type Set struct {
 	world  []orb.MultiPolygon // x, y in [0, 1]: the world square at zoom 0, y pointing south
 	bounds []orb.Bound
-	zooms  [MaxTileZoom + 1]zoomShapes
+	zooms  [MaxZoom + 1]zoomShapes
 }
 
 // zoomShapes holds the shapes simplified for one zoom, computed once.
@@ -47,10 +52,10 @@ type zoomShapes struct {
 	bounds []orb.Bound
 }
 
-// NewTileSet projects shapes to Web Mercator. Shape i is feature i of every
+// NewSet projects shapes to Web Mercator. Shape i is feature i of every
 // tile it shows in.
-func NewTileSet(shapes []orb.MultiPolygon) *TileSet {
-	ts := &TileSet{world: make([]orb.MultiPolygon, len(shapes)), bounds: make([]orb.Bound, len(shapes))}
+func NewSet(shapes []orb.MultiPolygon) *Set {
+	ts := &Set{world: make([]orb.MultiPolygon, len(shapes)), bounds: make([]orb.Bound, len(shapes))}
 	for i, mp := range shapes {
 		w := make(orb.MultiPolygon, 0, len(mp))
 		for _, p := range mp {
@@ -71,7 +76,7 @@ func NewTileSet(shapes []orb.MultiPolygon) *TileSet {
 }
 
 // Len returns the number of shapes.
-func (ts *TileSet) Len() int { return len(ts.world) }
+func (ts *Set) Len() int { return len(ts.world) }
 
 // worldPoint projects lon/lat to the Web Mercator world square [0, 1]².
 func worldPoint(p orb.Point) orb.Point {
@@ -82,17 +87,17 @@ func worldPoint(p orb.Point) orb.Point {
 	return orb.Point{x, y}
 }
 
-// TileRange reports whether z/x/y names a tile this set serves: zoom 0 to
-// MaxTileZoom, x and y within the zoom's 2^z columns and rows.
-func TileRange(z, x, y uint32) bool {
-	return z <= MaxTileZoom && x < 1<<z && y < 1<<z
+// InRange reports whether z/x/y names a tile this set serves: zoom 0 to
+// MaxZoom, x and y within the zoom's 2^z columns and rows.
+func InRange(z, x, y uint32) bool {
+	return z <= MaxZoom && x < 1<<z && y < 1<<z
 }
 
 // shapesAt returns the shapes simplified for zoom z.
-func (ts *TileSet) shapesAt(z uint32) *zoomShapes {
+func (ts *Set) shapesAt(z uint32) *zoomShapes {
 	zs := &ts.zooms[z]
 	zs.once.Do(func() {
-		scale := float64(uint64(1)<<z) * TileExtent // world units to tile units
+		scale := float64(uint64(1)<<z) * Extent // world units to tile units
 		dp := simplify.DouglasPeucker(simplifyUnits / scale)
 		minArea := minAreaUnits / (scale * scale)
 		zs.shapes = make([]orb.MultiPolygon, len(ts.world))
@@ -137,21 +142,21 @@ func simplifyPolygon(p orb.Polygon, dp *simplify.DouglasPeuckerSimplifier, minAr
 // rings wound as the specification requires. props(i) gives shape i's
 // attributes (strings, ints, float64s), and id(i) its feature id, if it has
 // one. A tile with no shape is a valid MVT of no layer (zero bytes). It
-// fails when z/x/y is out of TileRange.
-func (ts *TileSet) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), props func(i int) map[string]any) ([]byte, error) {
-	if !TileRange(z, x, y) {
-		return nil, fmt.Errorf("%w: tile %d/%d/%d is out of range (zoom 0 to %d)", ErrInvalidInput, z, x, y, MaxTileZoom)
+// fails, wrapping geo.ErrInvalidInput, when z/x/y is not InRange.
+func (ts *Set) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), props func(i int) map[string]any) ([]byte, error) {
+	if !InRange(z, x, y) {
+		return nil, fmt.Errorf("%w: tile %d/%d/%d is out of range (zoom 0 to %d)", geo.ErrInvalidInput, z, x, y, MaxZoom)
 	}
 	zs := ts.shapesAt(z)
 	scale := float64(uint64(1) << z)
 	// The tile, with its margin, in world units.
-	margin := tileBuffer / float64(TileExtent)
+	margin := tileBuffer / float64(Extent)
 	world := orb.Bound{
 		Min: orb.Point{(float64(x) - margin) / scale, (float64(y) - margin) / scale},
 		Max: orb.Point{(float64(x) + 1 + margin) / scale, (float64(y) + 1 + margin) / scale},
 	}
-	box := orb.Bound{Min: orb.Point{-tileBuffer, -tileBuffer}, Max: orb.Point{TileExtent + tileBuffer, TileExtent + tileBuffer}}
-	layer := &mvt.Layer{Name: name, Version: 2, Extent: TileExtent}
+	box := orb.Bound{Min: orb.Point{-tileBuffer, -tileBuffer}, Max: orb.Point{Extent + tileBuffer, Extent + tileBuffer}}
+	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
 	for i, mp := range zs.shapes {
 		if len(mp) == 0 || !zs.bounds[i].Intersects(world) {
 			continue
@@ -165,7 +170,7 @@ func (ts *TileSet) Tile(z, x, y uint32, name string, id func(i int) (uint64, boo
 			for j, r := range p {
 				tr := make(orb.Ring, len(r))
 				for k, pt := range r {
-					tr[k] = orb.Point{(pt[0]*scale - float64(x)) * TileExtent, (pt[1]*scale - float64(y)) * TileExtent}
+					tr[k] = orb.Point{(pt[0]*scale - float64(x)) * Extent, (pt[1]*scale - float64(y)) * Extent}
 				}
 				tp[j] = tr
 			}

@@ -1,4 +1,4 @@
-package geo
+package seed
 
 import (
 	"cmp"
@@ -10,10 +10,12 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // demoHoaBinh is the Hòa Bình communes with approximate shapes.
-func demoHoaBinh(t *testing.T) []Commune {
+func demoHoaBinh(t *testing.T) []geo.Commune {
 	t.Helper()
 	cs := loadHoaBinh(t)
 	shapes, err := ApproximateShapes(cs)
@@ -21,7 +23,7 @@ func demoHoaBinh(t *testing.T) []Commune {
 		t.Fatal(err)
 	}
 	for i := range cs {
-		cs[i].Geometry, cs[i].Boundary = shapes[i], BoundaryApproximate
+		cs[i].Geometry, cs[i].Boundary = shapes[i], geo.BoundaryApproximate
 	}
 	return cs
 }
@@ -45,19 +47,19 @@ func TestDemoFilings_Deterministic(t *testing.T) {
 
 func TestDemoFilings_Valid(t *testing.T) {
 	cs := demoHoaBinh(t)
-	codes := map[string]Commune{}
+	codes := map[string]geo.Commune{}
 	for _, c := range cs {
 		codes[c.Code] = c
 	}
 	filings := DemoFilings(cs, 42)
 	type key struct {
 		provider string
-		layer    Layer
+		layer    geo.Layer
 		tech     string
 	}
 	dates := map[key][]string{}
 	seen := map[key]map[string]bool{}
-	layers := map[Layer]int{}
+	layers := map[geo.Layer]int{}
 	for _, f := range filings {
 		k := key{f.Provider, f.Layer, f.Technology}
 		name := f.Provider + "/" + string(f.Layer) + "/" + f.Technology + "@" + f.AsOf
@@ -104,7 +106,7 @@ func TestDemoFilings_Valid(t *testing.T) {
 			}
 		}
 	}
-	for _, l := range Layers {
+	for _, l := range geo.Layers {
 		if layers[l] == 0 {
 			t.Errorf("no %s filings", l)
 		}
@@ -114,12 +116,12 @@ func TestDemoFilings_Valid(t *testing.T) {
 	}
 	// History: each operator re-files 4G five times, never shrinking.
 	for _, p := range []string{"viettel", "vnpt", "mobifone"} {
-		if n := len(dates[key{p, Mobile, "4G"}]); n != 5 {
+		if n := len(dates[key{p, geo.Mobile, "4G"}]); n != 5 {
 			t.Errorf("%s 4G: %d filings, want 5", p, n)
 		}
 		prev := 0
 		for _, f := range filings {
-			if f.Provider == p && f.Layer == Mobile && f.Technology == "4G" {
+			if f.Provider == p && f.Layer == geo.Mobile && f.Technology == "4G" {
 				if len(f.Footprints) < prev {
 					t.Errorf("%s 4G %s: %d sites, fewer than the %d before", p, f.AsOf, len(f.Footprints), prev)
 				}
@@ -129,9 +131,9 @@ func TestDemoFilings_Valid(t *testing.T) {
 	}
 }
 
-func checkTarget(t *testing.T, name string, l Layer, programme, service string) {
+func checkTarget(t *testing.T, name string, l geo.Layer, programme, service string) {
 	t.Helper()
-	if l == Broadcast {
+	if l == geo.Broadcast {
 		if (programme != "central" && programme != "local") || (service != "tv" && service != "radio") {
 			t.Errorf("%s: programme %q, service %q", name, programme, service)
 		}
@@ -153,8 +155,8 @@ func checkCircle(t *testing.T, name string, mp orb.MultiPolygon) {
 		}
 	}
 	checkShape(t, name, mp, centroid(mp))
-	if n := len(mp[0][0]); n != CircleVertices+1 {
-		t.Errorf("%s: circle of %d points, want %d", name, n, CircleVertices+1)
+	if n := len(mp[0][0]); n != geo.CircleVertices+1 {
+		t.Errorf("%s: circle of %d points, want %d", name, n, geo.CircleVertices+1)
 	}
 }
 
@@ -163,9 +165,9 @@ func centroid(mp orb.MultiPolygon) orb.Point {
 	return c
 }
 
-func nearestCommune(cs []Commune, p orb.Point) Commune {
-	return slices.MinFunc(cs, func(a, b Commune) int {
-		return cmp.Compare(demoDistance(a.Point, p), demoDistance(b.Point, p))
+func nearestCommune(cs []geo.Commune, p orb.Point) geo.Commune {
+	return slices.MinFunc(cs, func(a, b geo.Commune) int {
+		return cmp.Compare(geo.Distance(a.Point, p), geo.Distance(b.Point, p))
 	})
 }
 
@@ -178,7 +180,7 @@ type coverageEstimate struct {
 	point bool
 }
 
-func estimateCoverage(cs []Commune, footprints []Footprint, decls []Declaration) map[string]coverageEstimate {
+func estimateCoverage(cs []geo.Commune, footprints []geo.Footprint, decls []geo.Declaration) map[string]coverageEstimate {
 	out := map[string]coverageEstimate{}
 	for _, d := range decls {
 		e := out[d.CommuneCode]
@@ -246,9 +248,9 @@ func latest(filings []DemoFiling) []DemoFiling {
 func TestDemoFilings_Mix(t *testing.T) {
 	cs := demoHoaBinh(t)
 	now := latest(DemoFilings(cs, 42))
-	collect := func(keep func(l Layer, tech, programme, service string) bool) ([]Footprint, []Declaration) {
-		var fps []Footprint
-		var ds []Declaration
+	collect := func(keep func(l geo.Layer, tech, programme, service string) bool) ([]geo.Footprint, []geo.Declaration) {
+		var fps []geo.Footprint
+		var ds []geo.Declaration
 		for _, f := range now {
 			for _, fp := range f.Footprints {
 				if keep(f.Layer, f.Technology, fp.Programme, fp.Service) {
@@ -263,9 +265,9 @@ func TestDemoFilings_Mix(t *testing.T) {
 		}
 		return fps, ds
 	}
-	for _, l := range Layers {
+	for _, l := range geo.Layers {
 		t.Run(string(l), func(t *testing.T) {
-			fps, ds := collect(func(fl Layer, _, _, _ string) bool { return fl == l || l == Phone && fl == Mobile })
+			fps, ds := collect(func(fl geo.Layer, _, _, _ string) bool { return fl == l || l == geo.Phone && fl == geo.Mobile })
 			est := estimateCoverage(cs, fps, ds)
 			covered, partial, none := 0, 0, 0
 			for _, c := range cs {
@@ -291,7 +293,7 @@ func TestDemoFilings_Mix(t *testing.T) {
 		}
 		for _, programme := range []string{"central", "local"} {
 			for _, service := range []string{"tv", "radio"} {
-				fps, ds := collect(func(fl Layer, _, p, s string) bool { return fl == Broadcast && p == programme && s == service })
+				fps, ds := collect(func(fl geo.Layer, _, p, s string) bool { return fl == geo.Broadcast && p == programme && s == service })
 				for code, e := range estimateCoverage(cs, fps, ds) {
 					all[code] = min(all[code], e.share)
 				}
@@ -316,7 +318,7 @@ func TestDemoCircle(t *testing.T) {
 	checkCircle(t, "circle", got)
 	// The vertices lie 2 km from the centre in the local metric.
 	for _, v := range got[0][0] {
-		if d := demoDistance(c, v); math.Abs(d-2000) > 1 {
+		if d := geo.Distance(c, v); math.Abs(d-2000) > 1 {
 			t.Fatalf("vertex %v is %.1f m from the centre", v, d)
 		}
 	}

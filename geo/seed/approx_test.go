@@ -1,4 +1,4 @@
-package geo
+package seed
 
 import (
 	"encoding/csv"
@@ -16,18 +16,20 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // The Hòa Bình facts: census figures, interior points and official areas
 // of the province's 210 communes in 2019, and their official boundaries.
 const (
-	hoaBinhFacts      = "../../shared/data/hoabinh/communes_2019.csv"
-	hoaBinhBoundaries = "../../shared/data/hoabinh/communes_2019.geojson"
+	hoaBinhFacts      = "../../../shared/data/hoabinh/communes_2019.csv"
+	hoaBinhBoundaries = "../../../shared/data/hoabinh/communes_2019.geojson"
 )
 
 // loadHoaBinh reads the facts CSV, skipping the test when it is absent
 // (the data set is not part of the repository).
-func loadHoaBinh(t testing.TB) []Commune {
+func loadHoaBinh(t testing.TB) []geo.Commune {
 	t.Helper()
 	f, err := os.Open(hoaBinhFacts)
 	if errors.Is(err, os.ErrNotExist) {
@@ -52,9 +54,9 @@ func loadHoaBinh(t testing.TB) []Commune {
 		}
 		return v
 	}
-	var cs []Commune
+	var cs []geo.Commune
 	for _, r := range rows[1:] {
-		cs = append(cs, Commune{
+		cs = append(cs, geo.Commune{
 			Code: r[0], Name: r[1], Type: r[2], DistrictCode: r[3], District: r[4],
 			Population: int(num(r[5])), PopulationUrban: int(num(r[6])), PopulationRural: int(num(r[7])),
 			Point: orb.Point{num(r[8]), num(r[9])}, AreaKm2: num(r[10]),
@@ -66,8 +68,8 @@ func loadHoaBinh(t testing.TB) []Commune {
 // areaKm2 measures a shape in the local equirectangular approximation at
 // latitude lat, the metric the shapes are fitted in.
 func areaKm2(g orb.Geometry, lat float64) float64 {
-	kx := metresPerDegLon * math.Cos(lat*math.Pi/180)
-	return math.Abs(planar.Area(g)) * kx * metresPerDegLat / 1e6
+	kx := geo.MetresPerDegLon * math.Cos(lat*math.Pi/180)
+	return math.Abs(planar.Area(g)) * kx * geo.MetresPerDegLat / 1e6
 }
 
 // clipRing cuts subject (any simple ring) by the convex counter-clockwise
@@ -160,7 +162,7 @@ func segmentsCross(a, b, c, d orb.Point) bool {
 
 // checkNoOverlap fails if any two shapes share more than a sliver of area.
 // Pairs are found by sweeping bounding boxes sorted by west edge.
-func checkNoOverlap(t *testing.T, cs []Commune, shapes []orb.MultiPolygon) {
+func checkNoOverlap(t *testing.T, cs []geo.Commune, shapes []orb.MultiPolygon) {
 	t.Helper()
 	order := make([]int, len(shapes))
 	for i := range order {
@@ -195,14 +197,14 @@ func cmpFloat(a, b float64) int {
 	return 0
 }
 
-func approxCommune(code string, lon, lat, km2 float64) Commune {
-	return Commune{Code: code, Point: orb.Point{lon, lat}, AreaKm2: km2}
+func approxCommune(code string, lon, lat, km2 float64) geo.Commune {
+	return geo.Commune{Code: code, Point: orb.Point{lon, lat}, AreaKm2: km2}
 }
 
 // approxGrid lays out n×n points spaced step degrees apart, south-west
 // corner (105, 20), each with the given area.
-func approxGrid(n int, step, km2 float64) []Commune {
-	var cs []Commune
+func approxGrid(n int, step, km2 float64) []geo.Commune {
+	var cs []geo.Commune
 	for i := range n {
 		for j := range n {
 			cs = append(cs, approxCommune(strconv.Itoa(i*n+j), 105+float64(i)*step, 20+float64(j)*step, km2))
@@ -213,11 +215,11 @@ func approxGrid(n int, step, km2 float64) []Commune {
 
 func TestApproximateShapes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	var scattered []Commune
+	var scattered []geo.Commune
 	for i := range 300 {
 		scattered = append(scattered, approxCommune(strconv.Itoa(i), 105+rng.Float64(), 20+rng.Float64(), 1+rng.Float64()*40))
 	}
-	var line []Commune
+	var line []geo.Commune
 	for i := range 10 {
 		line = append(line, approxCommune(strconv.Itoa(i), 105+0.05*float64(i), 20, 30))
 	}
@@ -225,17 +227,17 @@ func TestApproximateShapes(t *testing.T) {
 	// official area within 5%, the others must stay below it.
 	tests := []struct {
 		name     string
-		communes []Commune
+		communes []geo.Commune
 		fits     func(i int) bool
 	}{
 		// One point: the shape is a full circle.
-		{"single", []Commune{approxCommune("A", 105, 20, 10)}, allFit},
+		{"single", []geo.Commune{approxCommune("A", 105, 20, 10)}, allFit},
 		// Two points 10 km apart with 10 km² each: circles of radius
 		// 1.8 km, nowhere near the bisector.
-		{"two far apart", []Commune{approxCommune("A", 105, 20, 10), approxCommune("B", 105.1, 20, 10)}, allFit},
+		{"two far apart", []geo.Commune{approxCommune("A", 105, 20, 10), approxCommune("B", 105.1, 20, 10)}, allFit},
 		//   A | B    2 km apart, 20 km² each: each takes its half-plane
 		//     |      side of a circle of about 3.6 km radius.
-		{"two close", []Commune{approxCommune("A", 105, 20, 20), approxCommune("B", 105.02, 20, 20)}, allFit},
+		{"two close", []geo.Commune{approxCommune("A", 105, 20, 20), approxCommune("B", 105.02, 20, 20)}, allFit},
 		// 5×5 points 1.1 km apart with 0.5 km²: circles inside the cells.
 		{"grid small", approxGrid(5, 0.01, 0.5), allFit},
 		// Same grid with 5 km²: interior cells (about 1.2 km²) are too
@@ -290,20 +292,20 @@ func TestApproximateShapes_Errors(t *testing.T) {
 	ok := approxCommune("ok", 105, 20, 10)
 	tests := []struct {
 		name     string
-		communes []Commune
+		communes []geo.Commune
 		code     string
 	}{
-		{"no point", []Commune{ok, {Code: "nopt", AreaKm2: 3}}, "nopt"},
-		{"zero area", []Commune{ok, approxCommune("zero", 105.1, 20, 0)}, "zero"},
-		{"negative area", []Commune{ok, approxCommune("neg", 105.1, 20, -1)}, "neg"},
-		{"NaN area", []Commune{ok, approxCommune("nan", 105.1, 20, math.NaN())}, "nan"},
-		{"latitude out of range", []Commune{ok, approxCommune("lat", 105, 95, 1)}, "lat"},
-		{"same point", []Commune{ok, approxCommune("twin", 105, 20, 5)}, "twin"},
+		{"no point", []geo.Commune{ok, {Code: "nopt", AreaKm2: 3}}, "nopt"},
+		{"zero area", []geo.Commune{ok, approxCommune("zero", 105.1, 20, 0)}, "zero"},
+		{"negative area", []geo.Commune{ok, approxCommune("neg", 105.1, 20, -1)}, "neg"},
+		{"NaN area", []geo.Commune{ok, approxCommune("nan", 105.1, 20, math.NaN())}, "nan"},
+		{"latitude out of range", []geo.Commune{ok, approxCommune("lat", 105, 95, 1)}, "lat"},
+		{"same point", []geo.Commune{ok, approxCommune("twin", 105, 20, 5)}, "twin"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ApproximateShapes(tt.communes)
-			if !errors.Is(err, ErrInvalidGeometry) {
+			if !errors.Is(err, geo.ErrInvalidGeometry) {
 				t.Fatalf("got %v, want ErrInvalidGeometry", err)
 			}
 			if !strings.Contains(err.Error(), strconv.Quote(tt.code)) {
@@ -322,7 +324,7 @@ func TestApproximateShapes_Errors(t *testing.T) {
 // cell.
 func TestVoronoiCell_NearestNeighboursSuffice(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	var cs []Commune
+	var cs []geo.Commune
 	for i := range 600 {
 		lon, lat := 105+rng.Float64(), 20+rng.Float64()
 		if i%3 != 0 { // two thirds in a few tight clusters
@@ -375,7 +377,7 @@ func sameVertices(a, b []mvec) bool {
 // several per cent off in area.
 func TestApproximateShapes_Country(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	cs := make([]Commune, 11000)
+	cs := make([]geo.Commune, 11000)
 	for i := range cs {
 		cs[i] = approxCommune(strconv.Itoa(i), 102+rng.Float64()*7.5, 8.5+rng.Float64()*15, math.Exp(rng.Float64()*5))
 	}
@@ -465,7 +467,7 @@ func TestApproximateShapes_HoaBinh(t *testing.T) {
 
 func BenchmarkApproximateShapes(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	cs := make([]Commune, 11000)
+	cs := make([]geo.Commune, 11000)
 	for i := range cs {
 		cs[i] = approxCommune(strconv.Itoa(i), 102+rng.Float64()*7.5, 8.5+rng.Float64()*15, math.Exp(rng.Float64()*5))
 	}

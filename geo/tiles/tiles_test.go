@@ -1,25 +1,44 @@
-package geo
+package tiles
 
 import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
+	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/maptile"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/phusong/phusong/geo"
 )
 
-func TestTileSet_Tile(t *testing.T) {
-	tb := twoCommunes(t)
-	shapes := make([]orb.MultiPolygon, len(tb.Rows))
-	for i, r := range tb.Rows {
-		shapes[i] = r.Geometry
+// twoShapes is two communes: a square with a square hole, and a triangle
+// beside it, with a few of the figures' properties.
+func twoShapes() ([]orb.MultiPolygon, []map[string]any) {
+	shapes := []orb.MultiPolygon{
+		{{
+			{{105.30, 20.80}, {105.40, 20.80}, {105.40, 20.90}, {105.30, 20.90}, {105.30, 20.80}},
+			{{105.34, 20.84}, {105.34, 20.86}, {105.36, 20.86}, {105.36, 20.84}, {105.34, 20.84}},
+		}},
+		{{
+			{{105.40, 20.80}, {105.50, 20.80}, {105.45, 20.90}, {105.40, 20.80}},
+		}},
 	}
-	ts := NewTileSet(shapes)
-	props := func(i int) map[string]any { return tb.Rows[i].Properties() }
+	props := []map[string]any{
+		{"code": "04807", "population": 1000, "share_covered": 0.9996, "status": "covered"},
+		{"code": "04810", "population": 2345, "share_covered": 0.5, "status": "partial"},
+	}
+	return shapes, props
+}
+
+func TestSet_Tile(t *testing.T) {
+	shapes, attrs := twoShapes()
+	ts := NewSet(shapes)
+	props := func(i int) map[string]any { return attrs[i] }
 	id := func(i int) (uint64, bool) { return uint64(i + 1), true }
 
 	// The tile at zoom 10 that holds the first commune's corner.
@@ -32,7 +51,7 @@ func TestTileSet_Tile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(layers) != 1 || layers[0].Name != "mobile" || layers[0].Version != 2 || layers[0].Extent != TileExtent {
+	if len(layers) != 1 || layers[0].Name != "mobile" || layers[0].Version != 2 || layers[0].Extent != Extent {
 		t.Fatalf("layers %+v", layers)
 	}
 	if len(layers[0].Features) == 0 {
@@ -62,7 +81,7 @@ func TestTileSet_Tile(t *testing.T) {
 				}
 			}
 			for _, pt := range p[0] {
-				if pt[0] < -tileBuffer || pt[0] > TileExtent+tileBuffer || pt[1] < -tileBuffer || pt[1] > TileExtent+tileBuffer ||
+				if pt[0] < -tileBuffer || pt[0] > Extent+tileBuffer || pt[1] < -tileBuffer || pt[1] > Extent+tileBuffer ||
 					pt[0] != math.Round(pt[0]) {
 					t.Fatalf("vertex %v is not clipped to the tile and its margin, or not an integer", pt)
 				}
@@ -82,8 +101,8 @@ func TestTileSet_Tile(t *testing.T) {
 	}
 }
 
-func TestTileSet_OutOfRangeAndEmpty(t *testing.T) {
-	ts := NewTileSet([]orb.MultiPolygon{{{{{105.3, 20.8}, {105.4, 20.8}, {105.4, 20.9}, {105.3, 20.8}}}}})
+func TestSet_OutOfRangeAndEmpty(t *testing.T) {
+	ts := NewSet([]orb.MultiPolygon{{{{{105.3, 20.8}, {105.4, 20.8}, {105.4, 20.9}, {105.3, 20.8}}}}})
 	none := func(int) map[string]any { return nil }
 	id := func(int) (uint64, bool) { return 0, false }
 	cases := []struct {
@@ -96,7 +115,7 @@ func TestTileSet_OutOfRangeAndEmpty(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := ts.Tile(c.z, c.x, c.y, "l", id, none); !errors.Is(err, ErrInvalidInput) {
+			if _, err := ts.Tile(c.z, c.x, c.y, "l", id, none); !errors.Is(err, geo.ErrInvalidInput) {
 				t.Fatalf("err = %v, want ErrInvalidInput", err)
 			}
 		})
@@ -107,19 +126,49 @@ func TestTileSet_OutOfRangeAndEmpty(t *testing.T) {
 	}
 }
 
-// BenchmarkTileSet_Vietnam cuts the busiest tiles of Vietnam's 11,163
+// vietnamCommunesFile is every commune of Vietnam, beside the repository
+// (see ../../../shared/data/README.md).
+const vietnamCommunesFile = "../../../shared/data/vietnam/communes_2013_pop2019.geojson"
+
+// vietnamShapes returns the communes' shapes and their codes and census
+// populations, skipping when the file is absent.
+func vietnamShapes(b *testing.B) ([]orb.MultiPolygon, []string, []int) {
+	b.Helper()
+	raw, err := os.ReadFile(vietnamCommunesFile)
+	if err != nil {
+		b.Skipf("reference data absent, skipping: %v", err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var shapes []orb.MultiPolygon
+	var codes []string
+	var pops []int
+	for _, f := range fc.Features {
+		switch g := f.Geometry.(type) {
+		case orb.Polygon:
+			shapes = append(shapes, orb.MultiPolygon{g})
+		case orb.MultiPolygon:
+			shapes = append(shapes, g)
+		default:
+			continue
+		}
+		pop, _ := f.Properties["pop_2019"].(float64) // null counts as 0
+		codes = append(codes, fmt.Sprint(f.Properties["commune_id"]))
+		pops = append(pops, int(pop))
+	}
+	return shapes, codes, pops
+}
+
+// BenchmarkSet_Vietnam cuts the busiest tiles of Vietnam's 11,163
 // communes (Hà Nội) at zoom 6 and 12, with the figures' properties, once the
 // zoom's shapes are simplified.
-func BenchmarkTileSet_Vietnam(b *testing.B) {
-	communes := loadCommunes(b, vietnamCommunesFile, vietnamCommunes)
-	shapes := make([]orb.MultiPolygon, len(communes))
-	for i, c := range communes {
-		shapes[i] = c.Geometry
-	}
-	ts := NewTileSet(shapes)
+func BenchmarkSet_Vietnam(b *testing.B) {
+	shapes, codes, pops := vietnamShapes(b)
+	ts := NewSet(shapes)
 	props := func(i int) map[string]any {
-		c := communes[i]
-		return map[string]any{"code": c.Code, "population": c.Population, "population_covered": c.Population / 2,
+		return map[string]any{"code": codes[i], "population": pops[i], "population_covered": pops[i] / 2,
 			"share_covered": float64(i%1000) / 1000, "status": "partial"}
 	}
 	id := func(int) (uint64, bool) { return 0, false }

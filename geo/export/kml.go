@@ -1,4 +1,4 @@
-package geo
+package export
 
 import (
 	"encoding/json"
@@ -6,17 +6,20 @@ import (
 	"image/color"
 	"io"
 
+	"github.com/paulmach/orb"
 	geom "github.com/twpayne/go-geom"
 	kmlgeom "github.com/twpayne/go-geom/encoding/kml"
 	"github.com/twpayne/go-kml/v3"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // statusColours are the fills of the three statuses, the web page's
 // colour-blind-safe scale, 70% opaque so the base map shows through.
-var statusColours = map[Status]color.NRGBA{
-	StatusCovered: {0x2a, 0x78, 0x8e, 0xb3},
-	StatusPartial: {0x7a, 0xd1, 0x51, 0xb3},
-	StatusNone:    {0xfd, 0xe7, 0x25, 0xb3},
+var statusColours = map[geo.Status]color.NRGBA{
+	geo.StatusCovered: {0x2a, 0x78, 0x8e, 0xb3},
+	geo.StatusPartial: {0x7a, 0xd1, 0x51, 0xb3},
+	geo.StatusNone:    {0xfd, 0xe7, 0x25, 0xb3},
 }
 
 // WriteKML writes the table as a KML 2.2 document for Google Earth and
@@ -34,7 +37,7 @@ func (t *Table) WriteKML(w io.Writer) error {
 		kml.Description(t.Description()),
 		kml.Open(true),
 	)
-	for _, s := range []Status{StatusCovered, StatusPartial, StatusNone} {
+	for _, s := range []geo.Status{geo.StatusCovered, geo.StatusPartial, geo.StatusNone} {
 		doc.Append(kml.SharedStyle(string(s),
 			kml.LineStyle(kml.Color(color.NRGBA{0x44, 0x44, 0x44, 0xff}), kml.Width(0.5)),
 			kml.PolyStyle(kml.Color(statusColours[s]))))
@@ -47,7 +50,7 @@ func (t *Table) WriteKML(w io.Writer) error {
 		kml.Data("source", kml.Value(t.Source)),
 	)
 	if t.Approximate() > 0 {
-		meta.Append(kml.Data("boundary_note", kml.Value(BoundaryNote)))
+		meta.Append(kml.Data("boundary_note", kml.Value(geo.BoundaryNote)))
 	}
 	doc.Append(meta)
 	for _, r := range t.Rows {
@@ -64,8 +67,8 @@ func (t *Table) WriteKML(w io.Writer) error {
 		)
 		if len(r.Geometry) > 0 {
 			g := geom.NewMultiPolygon(geom.XY)
-			if _, err := g.SetCoords(toGeomCoords(r.Geometry)); err != nil {
-				return fmt.Errorf("%w: commune %s: %v", ErrInvalidGeometry, r.Code, err)
+			if _, err := g.SetCoords(geomCoords(r.Geometry)); err != nil {
+				return fmt.Errorf("%w: commune %s: %v", geo.ErrInvalidGeometry, r.Code, err)
 			}
 			pm.Append(kmlgeom.EncodeMultiPolygon(g))
 		}
@@ -81,7 +84,23 @@ func (t *Table) Description() string {
 		t.Layer, t.AsOf, t.ComputedAt, t.Method.Name, t.Method.CellSizeM,
 		100*t.Method.CoveredThreshold, 100*t.Method.PartialThreshold, t.Source)
 	if t.Approximate() > 0 {
-		s += " " + BoundaryNote
+		s += " " + geo.BoundaryNote
 	}
 	return s
+}
+
+// geomCoords turns mp into go-geom's nested coordinates for its KML
+// encoder.
+func geomCoords(mp orb.MultiPolygon) [][][]geom.Coord {
+	out := make([][][]geom.Coord, len(mp))
+	for i, p := range mp {
+		out[i] = make([][]geom.Coord, len(p))
+		for j, r := range p {
+			out[i][j] = make([]geom.Coord, len(r))
+			for k, pt := range r {
+				out[i][j][k] = geom.Coord{pt[0], pt[1]}
+			}
+		}
+	}
+	return out
 }

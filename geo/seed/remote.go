@@ -1,8 +1,10 @@
-package geo
+package seed
 
 import (
 	"cmp"
 	"slices"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // RemoteApproximate names the source of a remote set made by DefaultRemote.
@@ -25,7 +27,7 @@ const RemoteNote = "Remote communes (vùng sâu, vùng xa) are an approximation 
 // stand-in derived from the census facts alone, not the official list of
 // especially difficult communes. Communes without a positive area are
 // never chosen. Codes come in code order.
-func DefaultRemote(communes []Commune) []string {
+func DefaultRemote(communes []geo.Commune) []string {
 	type cand struct {
 		code    string
 		density float64

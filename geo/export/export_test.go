@@ -1,4 +1,4 @@
-package geo
+package export
 
 import (
 	"bytes"
@@ -10,40 +10,42 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/phusong/phusong/geo"
 )
 
 // twoCommunes is a small table: a square commune with a square hole, and an
 // approximate triangle.
 func twoCommunes(t *testing.T) *Table {
 	t.Helper()
-	communes := []Commune{
+	communes := []geo.Commune{
 		{Code: "04807", Name: "Phường Phương Lâm", Type: "phường", DistrictCode: "148", District: "Thành phố Hòa Bình",
 			Population: 1000, Boundary: "official.geojson", Geometry: orb.MultiPolygon{{
 				{{105.30, 20.80}, {105.40, 20.80}, {105.40, 20.90}, {105.30, 20.90}, {105.30, 20.80}},
 				{{105.34, 20.84}, {105.34, 20.86}, {105.36, 20.86}, {105.36, 20.84}, {105.34, 20.84}},
 			}}},
 		{Code: "04810", Name: "Xã Hợp Thịnh", Type: "xã", DistrictCode: "151", District: "Kỳ Sơn",
-			Population: 2345, Boundary: BoundaryApproximate, Geometry: orb.MultiPolygon{{
+			Population: 2345, Boundary: geo.BoundaryApproximate, Geometry: orb.MultiPolygon{{
 				{{105.40, 20.80}, {105.50, 20.80}, {105.45, 20.90}, {105.40, 20.80}},
 			}}},
 	}
-	figs := []CommuneFigure{
-		{Code: "04807", Population: 1000, Covered: 999.6, Share: 0.99964, Status: StatusCovered},
-		{Code: "04810", Population: 2345, Covered: 1172.5, Share: 0.5000001, Status: StatusPartial},
+	figs := []geo.CommuneFigure{
+		{Code: "04807", Population: 1000, Covered: 999.6, Share: 0.99964, Status: geo.StatusCovered},
+		{Code: "04810", Population: 2345, Covered: 1172.5, Share: 0.5000001, Status: geo.StatusPartial},
 	}
-	tb, err := NewTable(Mobile, communes, figs)
+	tb, err := NewTable(geo.Mobile, communes, figs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tb.AsOf, tb.ComputedAt, tb.Source = "2026-01-01", "2026-01-02T03:04:05Z", "two test communes"
-	tb.Method = Method{Name: MethodName, CellSizeM: 100, CoveredThreshold: 0.95, PartialThreshold: 0.5}
+	tb.Method = geo.Method{Name: geo.MethodName, CellSizeM: 100, CoveredThreshold: 0.95, PartialThreshold: 0.5}
 	return tb
 }
 
 func TestNewTable_RoundsAsTheAPI(t *testing.T) {
 	tb := twoCommunes(t)
 	r := tb.Rows[0]
-	if r.Covered != 1000 || r.Share != 0.9996 || r.Status != StatusCovered {
+	if r.Covered != 1000 || r.Share != 0.9996 || r.Status != geo.StatusCovered {
 		t.Fatalf("row 0 = %+v", r)
 	}
 	if tb.Rows[1].Covered != 1173 || tb.Rows[1].Share != 0.5 {
@@ -63,15 +65,15 @@ func TestNewTable_RoundsAsTheAPI(t *testing.T) {
 func TestNewTable_Mismatch(t *testing.T) {
 	cases := []struct {
 		name     string
-		communes []Commune
-		figs     []CommuneFigure
+		communes []geo.Commune
+		figs     []geo.CommuneFigure
 	}{
-		{"lengths", []Commune{{Code: "1"}}, nil},
-		{"codes", []Commune{{Code: "1"}}, []CommuneFigure{{Code: "2"}}},
+		{"lengths", []geo.Commune{{Code: "1"}}, nil},
+		{"codes", []geo.Commune{{Code: "1"}}, []geo.CommuneFigure{{Code: "2"}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if _, err := NewTable(Mobile, c.communes, c.figs); !errors.Is(err, ErrInvalidInput) {
+			if _, err := NewTable(geo.Mobile, c.communes, c.figs); !errors.Is(err, geo.ErrInvalidInput) {
 				t.Fatalf("err = %v, want ErrInvalidInput", err)
 			}
 		})
@@ -84,11 +86,11 @@ func TestTable_WriteGeoJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var fc struct {
-		Type     string `json:"type"`
-		AsOf     string `json:"as_of"`
-		Source   string `json:"source"`
-		Note     string `json:"boundary_note"`
-		Method   Method `json:"method"`
+		Type     string     `json:"type"`
+		AsOf     string     `json:"as_of"`
+		Source   string     `json:"source"`
+		Note     string     `json:"boundary_note"`
+		Method   geo.Method `json:"method"`
 		Features []struct {
 			ID         string         `json:"id"`
 			Properties map[string]any `json:"properties"`
@@ -100,7 +102,7 @@ func TestTable_WriteGeoJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &fc); err != nil {
 		t.Fatal(err)
 	}
-	if fc.Type != "FeatureCollection" || fc.AsOf != "2026-01-01" || fc.Source == "" || fc.Note == "" || fc.Method.Name != MethodName {
+	if fc.Type != "FeatureCollection" || fc.AsOf != "2026-01-01" || fc.Source == "" || fc.Note == "" || fc.Method.Name != geo.MethodName {
 		t.Fatalf("collection metadata: %+v", fc)
 	}
 	if len(fc.Features) != 2 || fc.Features[0].ID != "04807" || fc.Features[0].Geometry.Type != "MultiPolygon" {
@@ -127,7 +129,7 @@ func TestTable_WriteCSV(t *testing.T) {
 		t.Fatalf("header %v, %d records", recs[0], len(recs))
 	}
 	want := []string{"04807", "Phường Phương Lâm", "phường", "148", "Thành phố Hòa Bình", "1000", "1000", "0.9996",
-		"covered", "official.geojson", "false", "mobile", "2026-01-01", "2026-01-02T03:04:05Z", MethodName, "100", "two test communes"}
+		"covered", "official.geojson", "false", "mobile", "2026-01-01", "2026-01-02T03:04:05Z", geo.MethodName, "100", "two test communes"}
 	if strings.Join(recs[1], "|") != strings.Join(want, "|") {
 		t.Fatalf("row 1\n got %q\nwant %q", recs[1], want)
 	}

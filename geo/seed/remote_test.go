@@ -1,15 +1,17 @@
-package geo
+package seed
 
 import (
 	"reflect"
 	"testing"
+
+	"github.com/phusong/phusong/geo"
 )
 
 func TestDefaultRemote(t *testing.T) {
 	// Eight communes: a quarter is two. Densities (people/km²): a 10,
 	// b 5, c 5 (tie with b: code order), d 1 but a phường, e no area,
 	// f…h 100.
-	cs := []Commune{
+	cs := []geo.Commune{
 		{Code: "a", Type: "xã", Population: 100, AreaKm2: 10},
 		{Code: "c", Type: "xã", Population: 50, AreaKm2: 10},
 		{Code: "b", Type: "xã", Population: 50, AreaKm2: 10},
