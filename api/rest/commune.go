@@ -57,31 +57,29 @@ func figure(f geo.CommuneFigure) communeFigure {
 const maxCommuneCode = 32
 
 // communeParam finds the :code path parameter among the current
-// snapshot's communes; it answers 400, 404 or 503 itself when it cannot.
-func (s *Server) communeParam(c *gin.Context) (*api.Snapshot, int, bool) {
+// snapshot's communes: a code too long is a 400, an unknown one a 404.
+func (s *Server) communeParam(c *gin.Context) (*api.Snapshot, int, error) {
 	code := c.Param("code")
 	if len(code) > maxCommuneCode {
-		writeProblem(c, http.StatusBadRequest, "commune code over 32 characters")
-		return nil, 0, false
+		return nil, 0, invalid("commune code over %d characters", maxCommuneCode)
 	}
 	snap, err := s.core.Current()
 	if err != nil {
-		s.fail(c, err)
-		return nil, 0, false
+		return nil, 0, err
 	}
 	for i, cm := range snap.Communes {
 		if cm.Code == code {
-			return snap, i, true
+			return snap, i, nil
 		}
 	}
-	writeProblem(c, http.StatusNotFound, "no commune with code "+quote(code))
-	return nil, 0, false
+	return nil, 0, notFound("no commune with code %s", quote(code))
 }
 
 // handleCommune answers GET /api/v1/communes/{code}: the commune card.
 func (s *Server) handleCommune(c *gin.Context) {
-	snap, idx, ok := s.communeParam(c)
-	if !ok {
+	snap, idx, err := s.communeParam(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	cm := snap.Communes[idx]

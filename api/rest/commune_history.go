@@ -27,8 +27,9 @@ type communeAtDate struct {
 
 // handleCommuneHistory answers GET /api/v1/communes/{code}/history.
 func (s *Server) handleCommuneHistory(c *gin.Context) {
-	snap, idx, ok := s.communeParam(c)
-	if !ok {
+	snap, idx, err := s.communeParam(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	cm := snap.Communes[idx]

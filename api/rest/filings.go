@@ -135,9 +135,9 @@ const maxIdempotencyKey = 255
 // handleFilingSubmit validates a filing and, unless ?dry_run=true, stores
 // it whole and recomputes before answering.
 func (s *Server) handleFilingSubmit(c *gin.Context) {
-	dryRun := c.Query("dry_run")
-	if dryRun != "" && dryRun != "true" && dryRun != "false" {
-		writeProblem(c, http.StatusBadRequest, "dry_run "+quote(dryRun)+": want true or false")
+	dryRun, err := boolParam(c, "dry_run")
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	key := c.GetHeader("Idempotency-Key")
@@ -166,7 +166,7 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 	ans := filingAnswer{Provider: f.Provider, Layer: f.Layer, AsOf: f.AsOf, Report: rep, Before: snap.Province(f.Layer)}
 	ctx := c.Request.Context()
 
-	if dryRun == "true" {
+	if dryRun {
 		after, err := s.core.DryRun(ctx, snap, f)
 		if err != nil {
 			s.fail(c, err)
@@ -234,15 +234,14 @@ func (s *Server) recomputeAfterWrite(c *gin.Context, ans *filingAnswer) {
 	}
 }
 
-// filingID reads the :id path parameter; it answers 404 itself when the id
-// is not a positive integer.
-func filingID(c *gin.Context) (int64, bool) {
+// filingID reads the :id path parameter; an id that is not a positive
+// integer is no filing (404).
+func filingID(c *gin.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		writeProblem(c, http.StatusNotFound, "no filing "+quote(c.Param("id")))
-		return 0, false
+		return 0, notFound("no filing %s", quote(c.Param("id")))
 	}
-	return id, true
+	return id, nil
 }
 
 // ownerFilter is the provider whose filings a principal may see: its own,
@@ -266,8 +265,9 @@ func (s *Server) handleFilings(c *gin.Context) {
 }
 
 func (s *Server) handleFiling(c *gin.Context) {
-	id, ok := filingID(c)
-	if !ok {
+	id, err := filingID(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	f, err := s.store.FilingByID(c.Request.Context(), id, ownerFilter(principal(c)))
@@ -284,8 +284,9 @@ func (s *Server) handleFiling(c *gin.Context) {
 // handleFilingFeatures answers a filing as GeoJSON, in the filing format:
 // footprints with their geometry, declarations with geometry null.
 func (s *Server) handleFilingFeatures(c *gin.Context) {
-	id, ok := filingID(c)
-	if !ok {
+	id, err := filingID(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()
@@ -340,8 +341,9 @@ func itemProperties(tech, programme, service string) geojson.Properties {
 
 // handleFilingWithdraw marks a filing withdrawn and recomputes.
 func (s *Server) handleFilingWithdraw(c *gin.Context) {
-	id, ok := filingID(c)
-	if !ok {
+	id, err := filingID(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	ctx := c.Request.Context()

@@ -45,14 +45,13 @@ func (s *Server) handleLayers(c *gin.Context) {
 }
 
 // layerParam reads and checks the :layer path parameter against the four
-// layers; it answers 404 itself when the layer is unknown.
-func layerParam(c *gin.Context) (geo.Layer, bool) {
+// layers; an unknown layer is not found (404).
+func layerParam(c *gin.Context) (geo.Layer, error) {
 	l := geo.Layer(c.Param("layer"))
 	if !l.Valid() {
-		writeProblem(c, http.StatusNotFound, "unknown layer "+quote(string(l))+": want broadcast, phone, broadband or mobile")
-		return "", false
+		return "", notFound("unknown layer %s: want broadcast, phone, broadband or mobile", quote(string(l)))
 	}
-	return l, true
+	return l, nil
 }
 
 // boundaryNote is said with every commune geometry that is approximate.
@@ -66,8 +65,9 @@ const boundaryNote = geo.BoundaryNote
 // stood then. The current figures are rendered once per recompute and
 // served with an ETag and gzip.
 func (s *Server) handleLayerCommunes(c *gin.Context) {
-	layer, ok := layerParam(c)
-	if !ok {
+	layer, err := layerParam(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	snap, asOf, err := s.currentAsOf(c)
@@ -90,7 +90,8 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 			}
 			res = f.Result
 		}
-		if bd, ok = breakdownParam(c, res.Layer(layer)); !ok {
+		if bd, err = breakdownParam(c, res.Layer(layer)); err != nil {
+			s.fail(c, err)
 			return
 		}
 		figs, key = bd.Communes, bd.Key
@@ -168,8 +169,8 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, dataAsOf string, fig
 const maxBreakdownKey = 200
 
 // breakdownParam reads ?breakdown= (default "all") and finds it among the
-// layer's breakdowns; it answers 400 itself when the key is not one of them.
-func breakdownParam(c *gin.Context, lr *geo.LayerResult) (*geo.Breakdown, bool) {
+// layer's breakdowns; a key that is not one of them is a 400.
+func breakdownParam(c *gin.Context, lr *geo.LayerResult) (*geo.Breakdown, error) {
 	key := c.DefaultQuery("breakdown", geo.KindAll)
 	var bd *geo.Breakdown
 	if len(key) <= maxBreakdownKey {
@@ -183,10 +184,9 @@ func breakdownParam(c *gin.Context, lr *geo.LayerResult) (*geo.Breakdown, bool) 
 		if len(key) > maxBreakdownKey {
 			key = key[:maxBreakdownKey] + "…"
 		}
-		writeProblem(c, http.StatusBadRequest, "breakdown "+quote(key)+" is not one of layer "+string(lr.Layer)+"'s: "+strings.Join(keys, ", "))
-		return nil, false
+		return nil, invalid("breakdown %s is not one of layer %s's: %s", quote(key), lr.Layer, strings.Join(keys, ", "))
 	}
-	return bd, true
+	return bd, nil
 }
 
 func round4(v float64) float64 { return math.Round(v*1e4) / 1e4 }

@@ -105,8 +105,8 @@ func baseURL(r *http.Request) string {
 // ogcFormat reads the output format from f, else from the Accept header:
 // HTML for a browser, JSON otherwise. It checks that no query parameter
 // outside allowed is given (OGC API – Features requires a 400 for unknown
-// parameters) and answers the 400 itself.
-func ogcFormat(c *gin.Context, allowed ...string) (html bool, ok bool) {
+// parameters).
+func ogcFormat(c *gin.Context, allowed ...string) (html bool, err error) {
 	q := c.Request.URL.Query()
 	names := make([]string, 0, len(q))
 	for k := range q {
@@ -115,22 +115,20 @@ func ogcFormat(c *gin.Context, allowed ...string) (html bool, ok bool) {
 	sort.Strings(names)
 	for _, k := range names {
 		if k != "f" && !slices.Contains(allowed, k) {
-			writeProblem(c, http.StatusBadRequest, "unknown query parameter "+quote(k)+"; this resource takes "+
+			return false, invalid("unknown query parameter %s; this resource takes %s", quote(k),
 				strings.Join(append([]string{"f"}, allowed...), ", "))
-			return false, false
 		}
 	}
 	switch f := c.Query("f"); f {
 	case "json":
-		return false, true
+		return false, nil
 	case "html":
-		return true, true
+		return true, nil
 	case "":
 		accept := c.GetHeader("Accept")
-		return strings.Contains(accept, mediaHTML) && !strings.Contains(accept, "json"), true
+		return strings.Contains(accept, mediaHTML) && !strings.Contains(accept, "json"), nil
 	default:
-		writeProblem(c, http.StatusBadRequest, "f "+quote(f)+": want json or html")
-		return false, false
+		return false, invalid("f %s: want json or html", quote(f))
 	}
 }
 
@@ -196,8 +194,9 @@ type ogcLanding struct {
 }
 
 func (s *Server) handleOGCLanding(c *gin.Context) {
-	html, ok := ogcFormat(c)
-	if !ok {
+	html, err := ogcFormat(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	base := baseURL(c.Request)
@@ -216,8 +215,9 @@ func (s *Server) handleOGCLanding(c *gin.Context) {
 }
 
 func (s *Server) handleOGCConformance(c *gin.Context) {
-	html, ok := ogcFormat(c)
-	if !ok {
+	html, err := ogcFormat(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	links := selfAndAlternate(baseURL(c.Request), "/ogc/conformance", html, mediaJSON)
@@ -269,8 +269,9 @@ func (s *Server) collectionDoc(base string, col ogcCollection, communes []geo.Co
 }
 
 func (s *Server) handleOGCCollections(c *gin.Context) {
-	html, ok := ogcFormat(c)
-	if !ok {
+	html, err := ogcFormat(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	snap, err := s.core.Current()
@@ -287,23 +288,24 @@ func (s *Server) handleOGCCollections(c *gin.Context) {
 	s.writeOGC(c, html, mediaJSON, "collections", gin.H{"links": links, "collections": cols}, links)
 }
 
-// collectionParam reads :collectionId, answering 404 itself when unknown.
-func collectionParam(c *gin.Context) (ogcCollection, bool) {
+// collectionParam reads :collectionId; an unknown one is a 404.
+func collectionParam(c *gin.Context) (ogcCollection, error) {
 	col, ok := findCollection(c.Param("collectionId"))
 	if !ok {
-		writeProblem(c, http.StatusNotFound, "no collection "+quote(c.Param("collectionId"))+
-			": want communes, broadcast, phone, broadband or mobile")
+		return col, notFound("no collection %s: want communes, broadcast, phone, broadband or mobile", quote(c.Param("collectionId")))
 	}
-	return col, ok
+	return col, nil
 }
 
 func (s *Server) handleOGCCollection(c *gin.Context) {
-	col, ok := collectionParam(c)
-	if !ok {
+	col, err := collectionParam(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	html, ok := ogcFormat(c)
-	if !ok {
+	html, err := ogcFormat(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	snap, err := s.core.Current()

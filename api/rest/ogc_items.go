@@ -271,12 +271,14 @@ func pageURL(base, path string, q url.Values, offset, limit int, format string) 
 }
 
 func (s *Server) handleOGCItems(c *gin.Context) {
-	col, ok := collectionParam(c)
-	if !ok {
+	col, err := collectionParam(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	html, ok := ogcFormat(c, itemsParams...)
-	if !ok {
+	html, err := ogcFormat(c, itemsParams...)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	q := c.Request.URL.Query()
@@ -340,12 +342,14 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 }
 
 func (s *Server) handleOGCItem(c *gin.Context) {
-	col, ok := collectionParam(c)
-	if !ok {
+	col, err := collectionParam(c)
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
-	html, ok := ogcFormat(c, "datetime", "properties")
-	if !ok {
+	html, err := ogcFormat(c, "datetime", "properties")
+	if err != nil {
+		s.fail(c, err)
 		return
 	}
 	// The item takes only the parameters that choose its figures and its

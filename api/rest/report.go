@@ -103,7 +103,7 @@ type reportGapData struct {
 func (s *Server) handleReport(c *gin.Context) {
 	format := c.DefaultQuery("format", "html")
 	if format != "html" && format != "csv" {
-		writeProblem(c, http.StatusBadRequest, "format "+quote(format)+": want html or csv")
+		s.fail(c, invalid("format %s: want html or csv", quote(format)))
 		return
 	}
 	snap, asOf, err := s.currentAsOf(c)

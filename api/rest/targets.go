@@ -195,7 +195,7 @@ func targetID(c *gin.Context) (int64, error) {
 
 // noTarget is the 404 for the :id of the request.
 func noTarget(c *gin.Context) error {
-	return fmt.Errorf("%w: no target %s", data.ErrNotFound, quote(c.Param("id")))
+	return notFound("no target %s", quote(c.Param("id")))
 }
 
 func (s *Server) handleTargetChange(c *gin.Context) {

@@ -58,40 +58,39 @@ func (ts *tileServer) tileSet(snap *api.Snapshot) *tiles.Set {
 	return ts.set
 }
 
-// parseTile reads z/x/y.mvt, answering 400 (not numbers) or 404 (another
-// extension, or a tile outside zoom 0–16 and its grid) itself.
-func parseTile(c *gin.Context) (z, x, y uint32, ok bool) {
+// parseTile reads z/x/y.mvt: numbers that are not whole are a 400, another
+// extension or a tile outside zoom 0–16 and its grid a 404.
+func parseTile(c *gin.Context) (z, x, y uint32, err error) {
 	ys, isMVT := strings.CutSuffix(c.Param("y"), ".mvt")
 	if !isMVT {
-		writeProblem(c, http.StatusNotFound, "no such tile "+quote(c.Request.URL.Path)+": tiles are z/x/y.mvt")
-		return 0, 0, 0, false
+		return 0, 0, 0, notFound("no such tile %s: tiles are z/x/y.mvt", quote(c.Request.URL.Path))
 	}
 	var v [3]uint64
 	for i, s := range []string{c.Param("z"), c.Param("x"), ys} {
 		n, err := strconv.ParseUint(s, 10, 32)
 		if err != nil {
-			writeProblem(c, http.StatusBadRequest, "tile "+quote(c.Param("z")+"/"+c.Param("x")+"/"+ys)+": z, x and y must be whole numbers")
-			return 0, 0, 0, false
+			return 0, 0, 0, invalid("tile %s: z, x and y must be whole numbers", quote(c.Param("z")+"/"+c.Param("x")+"/"+ys))
 		}
 		v[i] = n
 	}
 	z, x, y = uint32(v[0]), uint32(v[1]), uint32(v[2])
 	if !tiles.InRange(z, x, y) {
-		writeProblem(c, http.StatusNotFound, fmt.Sprintf("no tile %d/%d/%d: zoom 0 to %d, x and y below 2^zoom", z, x, y, tiles.MaxZoom))
-		return 0, 0, 0, false
+		return 0, 0, 0, notFound("no tile %d/%d/%d: zoom 0 to %d, x and y below 2^zoom", z, x, y, tiles.MaxZoom)
 	}
-	return z, x, y, true
+	return z, x, y, nil
 }
 
 // handleTile answers a Mapbox Vector Tile of a layer: one feature per
 // commune with its figures, the same as the layer's GeoJSON.
 func (ts *tileServer) handleTile(c *gin.Context) {
-	layer, ok := layerParam(c)
-	if !ok {
+	layer, err := layerParam(c)
+	if err != nil {
+		ts.s.fail(c, err)
 		return
 	}
-	z, x, y, ok := parseTile(c)
-	if !ok {
+	z, x, y, err := parseTile(c)
+	if err != nil {
+		ts.s.fail(c, err)
 		return
 	}
 	snap, err := ts.s.core.Current()
