@@ -1,18 +1,16 @@
 package geo
 
 import (
-	"compress/gzip"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
+	"github.com/phusong/phusong/geo/stream"
 )
 
 // Reference data lives beside the repository (see ../../shared/data/README.md);
@@ -78,45 +76,20 @@ func loadFootprints(tb testing.TB, path string, load func() ([]Footprint, error)
 	return fps
 }
 
-// eachFeature decodes the features of a GeoJSON FeatureCollection one at a
-// time, so that a 100 MB scenario never sits in memory as text. Files
-// ending in .gz are gunzipped.
+// eachFeature calls fn with each feature of a GeoJSON FeatureCollection
+// file, one at a time; files ending in .gz are gunzipped.
 func eachFeature(path string, fn func(*geojson.Feature) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
+	r, err := stream.Uncompressed(f, path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	dec := json.NewDecoder(r)
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("%s: no features array: %w", path, err)
-		}
-		if tok == "features" {
-			break
-		}
-	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return fmt.Errorf("%s: features is not an array", path)
-	}
-	for i := 0; dec.More(); i++ {
-		var feat geojson.Feature
-		if err := dec.Decode(&feat); err != nil {
-			return fmt.Errorf("%s: feature %d: %w", path, i, err)
-		}
-		if err := fn(&feat); err != nil {
-			return fmt.Errorf("%s: feature %d: %w", path, i, err)
-		}
+	if err := stream.Features(r, func(_ int, ft *geojson.Feature) error { return fn(ft) }); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }

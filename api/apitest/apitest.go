@@ -6,11 +6,9 @@ package apitest
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,6 +22,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/stream"
 )
 
 // GoldenDay is the date the golden outputs are asked for: after every
@@ -261,36 +260,12 @@ func eachFeature(path string, fn func(*geojson.Feature) error) error {
 		return err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
+	r, err := stream.Uncompressed(bufio.NewReaderSize(f, 1<<20), path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	dec := json.NewDecoder(bufio.NewReaderSize(r, 1<<20))
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return fmt.Errorf("%s: no features array: %w", path, err)
-		}
-		if tok == "features" {
-			break
-		}
-	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return fmt.Errorf("%s: features is not an array", path)
-	}
-	for i := 0; dec.More(); i++ {
-		var ft geojson.Feature
-		if err := dec.Decode(&ft); err != nil {
-			return fmt.Errorf("%s: feature %d: %w", path, i, err)
-		}
-		if err := fn(&ft); err != nil {
-			return fmt.Errorf("%s: feature %d: %w", path, i, err)
-		}
+	if err := stream.Features(r, func(_ int, ft *geojson.Feature) error { return fn(ft) }); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
 }

@@ -28,9 +28,7 @@ package main
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -44,7 +42,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/stream"
 )
 
 func main() {
@@ -195,34 +195,12 @@ func readFootprints(path string) ([]geo.Footprint, error) {
 		return nil, err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(path, ".gz") {
-		gz, err := gzip.NewReader(f)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		defer gz.Close()
-		r = gz
-	}
-	dec := json.NewDecoder(r)
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, fmt.Errorf("%s: no features array: %w", path, err)
-		}
-		if tok == "features" {
-			break
-		}
-	}
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return nil, fmt.Errorf("%s: features is not an array", path)
+	r, err := stream.Uncompressed(f, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var fps []geo.Footprint
-	for i := 0; dec.More(); i++ {
-		var feat geojson.Feature
-		if err := dec.Decode(&feat); err != nil {
-			return nil, fmt.Errorf("%s: feature %d: %w", path, i, err)
-		}
+	err = stream.Features(r, func(_ int, feat *geojson.Feature) error {
 		var mp orb.MultiPolygon
 		switch g := feat.Geometry.(type) {
 		case orb.Polygon:
@@ -230,7 +208,7 @@ func readFootprints(path string) ([]geo.Footprint, error) {
 		case orb.MultiPolygon:
 			mp = g
 		default:
-			return nil, fmt.Errorf("%s: feature %d: geometry %T is not polygonal", path, i, feat.Geometry)
+			return fmt.Errorf("geometry %T is not polygonal", feat.Geometry)
 		}
 		fps = append(fps, geo.Footprint{
 			Provider:   feat.Properties.MustString("operator", ""),
@@ -238,6 +216,10 @@ func readFootprints(path string) ([]geo.Footprint, error) {
 			Technology: feat.Properties.MustString("technology", ""),
 			Geometry:   mp,
 		})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return fps, nil
 }
