@@ -5,7 +5,6 @@ import (
 	"math"
 	"strings"
 
-	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -74,7 +73,7 @@ func (snap *Snapshot) DistrictCode(v string) (string, error) {
 			return cm.DistrictCode, nil
 		}
 	}
-	return "", fmt.Errorf("%w: district %s: no such district code or name", data.ErrInvalid, quote(v))
+	return "", Invalidf("district %s: no such district code or name", quote(v))
 }
 
 // gapTarget picks the target of the plan: id, which must be of the layer,
@@ -88,7 +87,7 @@ func (snap *Snapshot) gapTarget(id int64, layer geo.Layer) (*geo.Target, error) 
 		}
 	}
 	if id != 0 {
-		return nil, fmt.Errorf("%w: target %d: no target of layer %s with that id", data.ErrInvalid, id, layer)
+		return nil, Invalidf("target %s: no target of layer %s with that id", quote(fmt.Sprint(id)), layer)
 	}
 	return nil, nil
 }

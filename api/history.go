@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"sort"
 	"sync"
 	"time"
@@ -378,10 +377,10 @@ func (snap *Snapshot) CheckAsOf(v string) error {
 		return nil
 	}
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
-		return fmt.Errorf("%w: as_of %s: want a date YYYY-MM-DD", data.ErrInvalid, quote(v))
+		return Invalidf("as_of %s: want a date YYYY-MM-DD", quote(v))
 	}
 	if v > snap.Day {
-		return fmt.Errorf("%w: as_of %s is after today (%s): figures are known up to today", data.ErrInvalid, v, snap.Day)
+		return Invalidf("as_of %s is after today (%s): figures are known up to today", v, snap.Day)
 	}
 	return nil
 }

@@ -1,12 +1,9 @@
 package rest
 
 import (
-	"fmt"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
-	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -66,25 +63,11 @@ func boolParam(c *gin.Context, name string) (bool, error) {
 	}
 }
 
-// paramError is a request's problem: it wraps data.ErrInvalid (400) or
-// data.ErrNotFound (404), for fail to map, and says only what is wrong.
-type paramError struct {
-	kind   error
-	detail string
-}
-
-func (e *paramError) Error() string { return e.detail }
-func (e *paramError) Unwrap() error { return e.kind }
-
 // invalid is a 400 error naming what is wrong.
-func invalid(format string, args ...any) error {
-	return &paramError{data.ErrInvalid, fmt.Sprintf(format, args...)}
-}
+func invalid(format string, args ...any) error { return api.Invalidf(format, args...) }
 
 // notFound is a 404 error naming what is not there.
-func notFound(format string, args ...any) error {
-	return &paramError{data.ErrNotFound, fmt.Sprintf(format, args...)}
-}
+func notFound(format string, args ...any) error { return api.NotFoundf(format, args...) }
 
 // dated is an answer's date fields: the date it was asked for, the date of
 // the data it describes and the remote filter, when they are not the
