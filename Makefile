@@ -65,9 +65,10 @@ bench-postgis:
 crashtest:
 	PHUSONG_CRASH_ROUNDS=$${PHUSONG_CRASH_ROUNDS:-25} $(GO) test -count=1 -run 'TestCrash' -v ./cmd/phusong/ | grep -E 'crash_test|^(---|ok|FAIL)'
 
-## loadtest: 200 readers and 4 writers for 30 s against the real binary
+## loadtest: 200 readers and 4 writers for 60 s against the real binary, then 4
+## providers filing and withdrawing for 60 s with a consistency check every 2 s
 loadtest:
-	PHUSONG_LOAD_SECONDS=$${PHUSONG_LOAD_SECONDS:-30} $(GO) test -count=1 -run 'TestLoad' -v ./cmd/phusong/ | grep -E 'loadtest:|^(---|ok|FAIL)'
+	PHUSONG_LOAD_SECONDS=$${PHUSONG_LOAD_SECONDS:-60} $(GO) test -count=1 -run 'TestLoad|TestConsistency' -v ./cmd/phusong/ | grep -E 'loadtest:|consistency_test|^(---|ok|FAIL)'
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 FUZZTIME ?= 60s

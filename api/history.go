@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"reflect"
 	"sort"
 	"sync"
 	"time"
@@ -175,19 +177,25 @@ func (s *Service) history(ctx context.Context, next, prev *Snapshot) ([]dayFigur
 	var compute []int
 	var fresh []data.DatedFigures
 	for i, d := range dates {
-		h := sha256.Sum256([]byte(next.communesVersion + "\x00" + string(method) + "\x00" + d.Key))
+		h := sha256.Sum256([]byte(historyKeyVersion + "\x00" + next.communesVersion + "\x00" + string(method) + "\x00" + d.Key))
 		key := hex.EncodeToString(h[:])
 		keep[i] = d.AsOf
-		if old, ok := have[d.AsOf]; ok && old.key == key {
+		old, stored := have[d.AsOf]
+		if i == len(dates)-1 {
+			// What is in force from the latest date is in force today: its
+			// figures are the snapshot's own, read in the same consistent
+			// window (Recompute checks it), stored again when they differ.
+			out[i] = dayFigures{asOf: d.AsOf, key: key, layers: allFigures(next.Result)}
+			if !stored || old.key != key || !reflect.DeepEqual(old.layers, out[i].layers) {
+				fresh = append(fresh, data.DatedFigures{AsOf: d.AsOf, InputsKey: key, Layers: out[i].layers})
+			}
+			continue
+		}
+		if stored && old.key == key {
 			out[i] = old
 			continue
 		}
 		out[i] = dayFigures{asOf: d.AsOf, key: key}
-		if i == len(dates)-1 {
-			out[i].layers = allFigures(next.Result)
-			fresh = append(fresh, data.DatedFigures{AsOf: d.AsOf, InputsKey: key, Layers: out[i].layers})
-			continue
-		}
 		compute = append(compute, i)
 	}
 	if len(compute) > 0 {
@@ -208,11 +216,29 @@ func (s *Service) history(ctx context.Context, next, prev *Snapshot) ([]dayFigur
 			fresh = append(fresh, data.DatedFigures{AsOf: out[i].asOf, InputsKey: out[i].key, Layers: out[i].layers})
 		}
 	}
+	// Every read of this recompute is done: if a write was committed since
+	// the first, the dates, their keys and the figures may not belong
+	// together, and none of them is stored.
+	if v, err := s.store.InputsVersion(ctx); err != nil {
+		return nil, err
+	} else if v != next.inputsVersion {
+		return nil, errInputsMoved
+	}
 	if err := s.store.SaveSnapshots(ctx, keep, fresh); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
+
+// historyKeyVersion is part of every history key. It changes when the
+// figures stored under a key could be wrong: version 2 came with the
+// consistent recompute, so figures that earlier versions stored under a
+// key that did not describe them are recomputed once.
+const historyKeyVersion = "2"
+
+// errInputsMoved says a write was committed while a recompute read the
+// store, so what it read may be inconsistent; Recompute starts again.
+var errInputsMoved = errors.New("the filings changed while the figures were read")
 
 // alignFigures puts stored figures (in code order) in the order of the
 // communes; ok is false when they are not for exactly these communes.

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -42,6 +43,18 @@ type Snapshot struct {
 	plan         *planning // targets, remote communes and the dated history; see history.go
 }
 
+// Generation names what the snapshot was computed from: the store's
+// versions of communes, filings, remote communes and targets, and the day.
+// Two snapshots of one generation have the same figures, in this process,
+// after a restart or in another instance on the same store.
+func (snap *Snapshot) Generation() string {
+	g := snap.inputsVersion
+	if snap.plan != nil {
+		g += ";" + snap.plan.version
+	}
+	return g + ";day=" + snap.Day
+}
+
 // CommunesVersion names the commune set the snapshot was computed on: equal
 // versions, equal communes and shapes.
 func (snap *Snapshot) CommunesVersion() string { return snap.communesVersion }
@@ -70,9 +83,28 @@ func (s *Service) Current() (*Snapshot, error) {
 // population surface is rebuilt only when the communes changed, the
 // figures only when the communes, the filings or the day did, and a past
 // date only when what was in force on it changed.
+//
+// Every figure it publishes comes from one consistent read of the store:
+// the filings in force today, the dates of the history with their keys and
+// the filings of earlier dates are read between two reads of the store's
+// inputs version, and when a write came between them the recompute starts
+// again (a few times, then it fails and the watcher tries later), so that
+// no endpoint, and no figure stored for a date, can disagree with another.
 func (s *Service) Recompute(ctx context.Context) error {
 	s.cov.recomputing.Lock()
 	defer s.cov.recomputing.Unlock()
+	for attempt := 1; ; attempt++ {
+		err := s.recompute(ctx)
+		if !errors.Is(err, errInputsMoved) || attempt == maxRecomputeAttempts {
+			return err
+		}
+	}
+}
+
+// maxRecomputeAttempts bounds the restarts of a recompute under writes.
+const maxRecomputeAttempts = 5
+
+func (s *Service) recompute(ctx context.Context) error {
 	inputs, err := s.store.InputsVersion(ctx)
 	if err != nil {
 		return err

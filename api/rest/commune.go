@@ -67,6 +67,7 @@ func (s *Server) communeParam(c *gin.Context) (*api.Snapshot, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	setGeneration(c, snap)
 	for i, cm := range snap.Communes {
 		if cm.Code == code {
 			return snap, i, nil

@@ -292,6 +292,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	setGeneration(c, f.Snap)
 	figs := layerFigures(col, f)
 	var matched []int
 	for i := range f.Communes {
@@ -364,6 +365,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	setGeneration(c, f.Snap)
 	id := c.Param("featureId")
 	for i, cm := range f.Communes {
 		if cm.Code != id {

@@ -20,11 +20,21 @@ func (s *Server) currentAsOf(c *gin.Context) (*api.Snapshot, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	setGeneration(c, snap)
 	v := c.Query("as_of")
 	if err := snap.CheckAsOf(v); err != nil {
 		return nil, "", err
 	}
 	return snap, v, nil
+}
+
+// generationHeader names the snapshot an answer was computed from
+// (api.Snapshot.Generation): answers with the same value tell the same
+// figures.
+const generationHeader = "Phusong-Generation"
+
+func setGeneration(c *gin.Context, snap *api.Snapshot) {
+	c.Header(generationHeader, snap.Generation())
 }
 
 // remoteParam reads ?remote=true|false as a filter on communes; absent,

@@ -98,6 +98,7 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		ts.s.fail(c, err)
 		return
 	}
+	setGeneration(c, snap)
 	figs := snap.Result.Layer(layer).Breakdown(geo.KindAll).Communes
 	cols := export.Columns
 	if z < tileDetailZoom {
@@ -165,6 +166,7 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		ts.s.fail(c, err)
 		return
 	}
+	setGeneration(c, snap)
 	var b orb.Bound
 	for i, cm := range snap.Communes {
 		if i == 0 {
