@@ -179,6 +179,16 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 		return
 	}
 
+	if key != "" {
+		// One request per key at a time: a retry waits for the first
+		// answer and then replays it.
+		release, err := s.keys.claim(ctx, p.String(), key)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		defer release()
+	}
 	stored, err := s.store.SubmitFiling(ctx, f, p.String(), key, bodyHash)
 	if err != nil {
 		s.fail(c, err)

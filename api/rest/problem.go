@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -71,6 +72,10 @@ func writeProblemDoc(c *gin.Context, p Problem) {
 // fail maps an error from data or geo to its status, in this one place. Only
 // unexpected errors are logged, once, and the client sees a generic detail.
 func (s *Server) fail(c *gin.Context, err error) {
+	var later *retryLater
+	if errors.As(err, &later) {
+		c.Header("Retry-After", strconv.Itoa(int(later.after.Seconds())))
+	}
 	var ie *geo.InputError
 	switch {
 	case errors.As(err, &ie):

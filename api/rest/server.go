@@ -85,6 +85,7 @@ type Server struct {
 	store      *data.Store
 	log        *slog.Logger
 	bodies     bodyCaches
+	keys       inflight // Idempotency-Keys being processed
 	static     *staticFiles
 	router     *gin.Engine
 }
