@@ -15,7 +15,7 @@ func (s *Service) DryRun(ctx context.Context, snap *Snapshot, f data.Filing) (ge
 	if err != nil {
 		return geo.Rollup{}, err
 	}
-	res, err := snap.Surface.Compute(fps, decls, s.cfg.Calc)
+	res, err := snap.Surface.Compute(fps, decls, snap.calc)
 	if err != nil {
 		return geo.Rollup{}, err
 	}

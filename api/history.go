@@ -208,7 +208,7 @@ func (s *Service) history(ctx context.Context, next, prev *Snapshot) ([]dayFigur
 			return nil, err
 		}
 		for j, i := range compute {
-			res, err := next.Surface.Compute(inputs[j].Footprints, inputs[j].Declarations, s.cfg.Calc)
+			res, err := next.Surface.Compute(inputs[j].Footprints, inputs[j].Declarations, next.calc)
 			if err != nil {
 				return nil, err
 			}
@@ -354,13 +354,13 @@ func (s *Service) ResultAt(ctx context.Context, snap *Snapshot, asOf string) (*g
 	}
 	res, err := snap.plan.results.get(day, func() (*geo.Result, error) {
 		if day == "" {
-			return snap.Surface.Compute(nil, nil, s.cfg.Calc)
+			return snap.Surface.Compute(nil, nil, snap.calc)
 		}
 		fps, decls, err := s.store.InForce(ctx, day)
 		if err != nil {
 			return nil, err
 		}
-		return snap.Surface.Compute(fps, decls, s.cfg.Calc)
+		return snap.Surface.Compute(fps, decls, snap.calc)
 	})
 	return res, day, err
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"sync"
 	"time"
 
@@ -39,8 +40,9 @@ type Snapshot struct {
 	Day          string
 	footprints   []geo.Footprint
 	declarations []geo.Declaration
-	base         *geo.Base // the coverage in force, kept for what-ifs
-	plan         *planning // targets, remote communes and the dated history; see history.go
+	base         *geo.Base   // the coverage in force, kept for what-ifs
+	calc         geo.Options // the calculator's options, reached thresholds included
+	plan         *planning   // targets, remote communes and the dated history; see history.go
 }
 
 // Generation names what the snapshot was computed from: the store's
@@ -53,6 +55,24 @@ func (snap *Snapshot) Generation() string {
 		g += ";" + snap.plan.version
 	}
 	return g + ";day=" + snap.Day
+}
+
+// Options returns the calculator's options the snapshot was computed with:
+// the service's, with each layer's reached threshold (reachedThresholds).
+func (snap *Snapshot) Options() geo.Options { return snap.calc }
+
+// reachedThresholds are the layers' reached thresholds: for each layer, the
+// threshold of its communes target in force (the first by id), so that the
+// count of communes reached shown with every figure is the target's; a
+// layer without one counts at the covered threshold.
+func reachedThresholds(targets []geo.Target) map[geo.Layer]float64 {
+	out := map[geo.Layer]float64{}
+	for _, t := range targets {
+		if _, ok := out[t.Layer]; !ok && !t.Retired() && t.Measure == geo.MeasureCommunes && t.Threshold > 0 && t.Threshold <= 1 {
+			out[t.Layer] = t.Threshold
+		}
+	}
+	return out
 }
 
 // CommunesVersion names the commune set the snapshot was computed on: equal
@@ -113,9 +133,16 @@ func (s *Service) recompute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	targets, err := s.store.Targets(ctx)
+	if err != nil {
+		return err
+	}
+	calc := s.cfg.Calc
+	calc.Reached = reachedThresholds(targets)
 	prev, _ := s.Current()
 	day := today()
-	if prev != nil && prev.inputsVersion == inputs && prev.communesVersion == version && prev.Day == day {
+	if prev != nil && prev.inputsVersion == inputs && prev.communesVersion == version && prev.Day == day &&
+		maps.Equal(prev.calc.Reached, calc.Reached) {
 		// Only targets or remote communes can have changed.
 		next := *prev
 		if next.plan, err = s.buildPlanning(ctx, &next, prev); err != nil {
@@ -124,7 +151,7 @@ func (s *Service) recompute(ctx context.Context) error {
 		s.publish(&next)
 		return nil
 	}
-	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day}
+	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc}
 	if prev != nil && prev.communesVersion == version {
 		next.Communes, next.Surface, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Codes, prev.Extent
 	} else {
@@ -149,7 +176,7 @@ func (s *Service) recompute(ctx context.Context) error {
 		return err
 	}
 	next.footprints, next.declarations = fps, decls
-	if next.Result, next.base, err = next.Surface.ComputeBase(fps, decls, s.cfg.Calc); err != nil {
+	if next.Result, next.base, err = next.Surface.ComputeBase(fps, decls, calc); err != nil {
 		return err
 	}
 	next.ComputedAt = time.Now().UTC().Format(time.RFC3339)

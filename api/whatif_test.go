@@ -50,7 +50,7 @@ func TestWhatIf_EqualsFullRecompute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			full, err := snap.Surface.Compute(append(slices.Clip(snap.footprints), req.footprints...), snap.declarations, s.cfg.Calc)
+			full, err := snap.Surface.Compute(append(slices.Clip(snap.footprints), req.footprints...), snap.declarations, snap.calc)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -324,7 +324,7 @@ func (e *layerEval) run(opt Options, keep *layerBase) LayerResult {
 	if keep != nil {
 		keep.layer, keep.classes, keep.all, keep.both = e.layer, nc, allBoth, bothCells
 	}
-	res.Breakdowns = append(res.Breakdowns, s.breakdown(KindAll, KindAll, "", allBoth, opt))
+	res.Breakdowns = append(res.Breakdowns, s.breakdown(e.layer, KindAll, KindAll, "", allBoth, opt))
 
 	largest, best := -1, -1.0
 	for p := range e.providers {
@@ -333,14 +333,14 @@ func (e *layerEval) run(opt Options, keep *layerBase) LayerResult {
 		}
 	}
 	if largest >= 0 {
-		res.Breakdowns = append(res.Breakdowns, s.breakdown(KindLargest, KindLargest, e.providers[largest], provBoth[largest], opt))
+		res.Breakdowns = append(res.Breakdowns, s.breakdown(e.layer, KindLargest, KindLargest, e.providers[largest], provBoth[largest], opt))
 	} else {
-		res.Breakdowns = append(res.Breakdowns, s.breakdown(KindLargest, KindLargest, "", make([]est, len(s.cells)), opt))
+		res.Breakdowns = append(res.Breakdowns, s.breakdown(e.layer, KindLargest, KindLargest, "", make([]est, len(s.cells)), opt))
 	}
-	res.Breakdowns = append(res.Breakdowns, s.breakdown(KindMulti, KindMulti, "", e.both(multi, twos), opt))
+	res.Breakdowns = append(res.Breakdowns, s.breakdown(e.layer, KindMulti, KindMulti, "", e.both(multi, twos), opt))
 
 	for p, name := range e.providers {
-		res.Breakdowns = append(res.Breakdowns, s.breakdown(ProviderKey(name), KindProvider, name, provBoth[p], opt))
+		res.Breakdowns = append(res.Breakdowns, s.breakdown(e.layer, ProviderKey(name), KindProvider, name, provBoth[p], opt))
 	}
 	for _, tech := range e.techs {
 		ests, fps := make([][]est, nc), make([]fp, nc)
@@ -348,15 +348,15 @@ func (e *layerEval) run(opt Options, keep *layerBase) LayerResult {
 			fps[k] = e.union(k, func(g *group) bool { return g.tech == tech })
 			ests[k] = e.estimate(fps[k], k, func(d *declItem) bool { return d.tech == tech })
 		}
-		res.Breakdowns = append(res.Breakdowns, s.breakdown(TechnologyKey(tech), KindTechnology, tech, e.both(ests, fps), opt))
+		res.Breakdowns = append(res.Breakdowns, s.breakdown(e.layer, TechnologyKey(tech), KindTechnology, tech, e.both(ests, fps), opt))
 		for k := range nc {
 			e.release(fps[k])
 		}
 	}
 	if e.layer == Broadcast {
 		res.Breakdowns = append(res.Breakdowns,
-			s.breakdown(ProgrammeKey("central"), KindProgramme, "central", all[classCentral], opt),
-			s.breakdown(ProgrammeKey("local"), KindProgramme, "local", all[classLocal], opt))
+			s.breakdown(e.layer, ProgrammeKey("central"), KindProgramme, "central", all[classCentral], opt),
+			s.breakdown(e.layer, ProgrammeKey("local"), KindProgramme, "local", all[classLocal], opt))
 	}
 	return res
 }

@@ -21,6 +21,21 @@ type Options struct {
 	// MobileMinDownMbps, when > 0, keeps in the mobile layer only
 	// footprints stating at least this download speed in Mbit/s.
 	MobileMinDownMbps float64 `json:"mobile_min_down_mbps"`
+	// Reached is, per layer, the share (0–1] at or above which a commune
+	// counts as reached in Rollup.CommunesReached; a layer absent from it
+	// takes CoveredThreshold. The service sets it from the layer's
+	// communes target, so that every count of communes reached is the
+	// target's.
+	Reached map[Layer]float64 `json:"reached,omitempty"`
+}
+
+// ReachedThreshold returns the share at or above which a commune of layer
+// l counts as reached.
+func (o Options) ReachedThreshold(l Layer) float64 {
+	if v, ok := o.Reached[l]; ok {
+		return v
+	}
+	return o.CoveredThreshold
 }
 
 // DefaultOptions returns covered ≥ 95%, partial ≥ 50%, no speed filter.
@@ -37,6 +52,11 @@ func (o Options) Validate() error {
 		return fmt.Errorf("%w: partial threshold %v is not in (0, covered threshold]", ErrInvalidInput, o.PartialThreshold)
 	case !(o.MobileMinDownMbps >= 0) || math.IsInf(o.MobileMinDownMbps, 1):
 		return fmt.Errorf("%w: minimum mobile speed %v Mbit/s", ErrInvalidInput, o.MobileMinDownMbps)
+	}
+	for l, v := range o.Reached {
+		if !l.Valid() || !(v > 0 && v <= 1) {
+			return fmt.Errorf("%w: reached threshold %v of layer %q is not in (0, 1]", ErrInvalidInput, v, l)
+		}
 	}
 	return nil
 }

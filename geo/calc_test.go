@@ -550,14 +550,14 @@ func TestCompute_Rollups(t *testing.T) {
 	cs := s.Communes()
 	want := []Rollup{
 		{Code: "001", Name: "Huyện Một", Population: 1500, Covered: 1300, Share: 1300.0 / 1500, Communes: 2,
-			CommunesCovered: 1, CommunesPartial: 1, CommunesReached: 1, ShareReached: 0.5},
-		{Code: "002", Name: "Huyện Hai", Population: 200, Communes: 1, CommunesNone: 1},
+			CommunesCovered: 1, CommunesPartial: 1, CommunesReached: 1, ShareReached: 0.5, ReachedThreshold: 0.95},
+		{Code: "002", Name: "Huyện Hai", Population: 200, Communes: 1, CommunesNone: 1, ReachedThreshold: 0.95},
 	}
 	if !reflect.DeepEqual(b.Districts, want) {
 		t.Errorf("districts\n got %+v\nwant %+v", b.Districts, want)
 	}
 	wantProvince := Rollup{Population: 1700, Covered: 1300, Share: 1300.0 / 1700, Communes: 3,
-		CommunesCovered: 1, CommunesPartial: 1, CommunesNone: 1, CommunesReached: 1, ShareReached: 1.0 / 3}
+		CommunesCovered: 1, CommunesPartial: 1, CommunesNone: 1, CommunesReached: 1, ShareReached: 1.0 / 3, ReachedThreshold: 0.95}
 	if b.Province != wantProvince {
 		t.Errorf("province\n got %+v\nwant %+v", b.Province, wantProvince)
 	}
@@ -571,6 +571,22 @@ func TestCompute_Rollups(t *testing.T) {
 	}
 	if _, err := json.Marshal(res); err != nil {
 		t.Error(err)
+	}
+	// With the mobile layer's reached threshold at 50%, the partial
+	// commune 02 is reached too; the status rule does not change, and
+	// other layers keep the covered threshold.
+	opt := DefaultOptions()
+	opt.Reached = map[Layer]float64{Mobile: 0.5}
+	res50 := mustCompute(t, s, []Footprint{footprint("a", Mobile, "4G", orb.Polygon{gridUnits(s).rect(-1, -1, 16, 11)})}, nil, opt)
+	p50 := breakdownOf(t, res50, Mobile, KindAll).Province
+	if p50.CommunesReached != 2 || p50.ReachedThreshold != 0.5 || p50.CommunesCovered != 1 || p50.CommunesPartial != 1 {
+		t.Errorf("reached at 50%%: %+v", p50)
+	}
+	if ph := breakdownOf(t, res50, Phone, KindAll).Province; ph.ReachedThreshold != 0.95 || ph.CommunesReached != 1 {
+		t.Errorf("phone keeps the covered threshold: %+v", ph)
+	}
+	if res50.Method.ReachedThresholds[Mobile] != 0.5 || res50.Method.ReachedThresholds[Broadband] != 0.95 {
+		t.Errorf("method's reached thresholds %v", res50.Method.ReachedThresholds)
 	}
 }
 

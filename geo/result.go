@@ -108,13 +108,17 @@ type Rollup struct {
 	CommunesCovered int     `json:"communes_covered"`
 	CommunesPartial int     `json:"communes_partial"`
 	CommunesNone    int     `json:"communes_none"`
-	// CommunesReached counts communes at or above the covered threshold,
-	// as targets count them; with one threshold it equals CommunesCovered.
-	CommunesReached int     `json:"communes_reached"`
-	ShareReached    float64 `json:"share_reached"` // CommunesReached/Communes; 0 when Communes is 0
+	// CommunesReached counts communes whose share covered is at least
+	// ReachedThreshold, the layer's (Options.ReachedThreshold): the
+	// threshold of the layer's communes target, so that this count and
+	// the target's are one number.
+	CommunesReached  int     `json:"communes_reached"`
+	ShareReached     float64 `json:"share_reached"`     // CommunesReached/Communes; 0 when Communes is 0
+	ReachedThreshold float64 `json:"reached_threshold"` // 0–1
 }
 
-func (r *Rollup) add(f CommuneFigure, opt Options) {
+// add counts f in the rollup; reached is the layer's reached threshold.
+func (r *Rollup) add(f CommuneFigure, reached float64) {
 	r.Population += f.Population
 	r.Covered += f.Covered
 	r.Communes++
@@ -126,7 +130,8 @@ func (r *Rollup) add(f CommuneFigure, opt Options) {
 	default:
 		r.CommunesNone++
 	}
-	if f.Share >= opt.CoveredThreshold {
+	r.ReachedThreshold = reached
+	if f.Share >= reached {
 		r.CommunesReached++
 	}
 }
@@ -154,6 +159,8 @@ type Method struct {
 	CoveredThreshold  float64           `json:"covered_threshold"`
 	PartialThreshold  float64           `json:"partial_threshold"`
 	MobileMinDownMbps float64           `json:"mobile_min_down_mbps"`
+	// ReachedThresholds is each layer's reached threshold (Rollup.ReachedThreshold).
+	ReachedThresholds map[Layer]float64 `json:"reached_thresholds"`
 	Rules             map[string]string `json:"rules"` // each rule in one sentence, by topic
 }
 
@@ -175,6 +182,7 @@ func (s *Surface) method(opt Options) Method {
 		CoveredThreshold:  opt.CoveredThreshold,
 		PartialThreshold:  opt.PartialThreshold,
 		MobileMinDownMbps: opt.MobileMinDownMbps,
+		ReachedThresholds: reachedThresholds(opt),
 		Rules: map[string]string{
 			"grid": "Square cells of cell_size_m at lat_ref_deg (dlat = size/110574°, dlon = size/(111320·cos lat_ref)°) over the communes' extent in EPSG:4326.",
 			"population": "Each commune's census population is spread in whole people over the cells whose centres lie in its polygon, evenly or by the weight layer rescaled to the census total; " +
@@ -191,15 +199,16 @@ func (s *Surface) method(opt Options) Method {
 			"largest": "The provider with the most covered people over the whole surface, counted alone; ties go to the first by name.",
 			"multi": "People still covered if any one provider stopped: in cells covered by two or more providers (broadcast: central by two or more and local by two or more). " +
 				"Where a declaration decides a provider's figure in a commune, its pairs count as nested (the smaller of the two providers' figures) and the commune takes the larger of those and the cell count.",
-			"status":          "covered when share ≥ covered_threshold, partial when share ≥ partial_threshold, otherwise none; communes reached are those covered.",
+			"status":  "covered when share ≥ covered_threshold, partial when share ≥ partial_threshold, otherwise none.",
+			"reached": "A commune is reached for a layer when its share covered is at least the layer's reached threshold (reached_thresholds): the threshold of the layer's communes target, or covered_threshold when it has none. Every count of communes reached uses it.",
 			"zero_population": "A commune of population 0 takes its share from the share of its cells covered (or declared); its covered people is 0.",
 			"ignored":         "Declarations for communes not on the surface are ignored and counted; items of unknown technology or programme are counted as unused.",
 		},
 	}
 }
 
-// breakdown turns per-commune estimates into figures and rollups.
-func (s *Surface) breakdown(key, kind, value string, ests []est, opt Options) Breakdown {
+// breakdown turns per-commune estimates of layer l into figures and rollups.
+func (s *Surface) breakdown(l Layer, key, kind, value string, ests []est, opt Options) Breakdown {
 	b := Breakdown{
 		Key:       key,
 		Kind:      kind,
@@ -223,12 +232,23 @@ func (s *Surface) breakdown(key, kind, value string, ests []est, opt Options) Br
 			f.Covered = min(e.w, float64(cc.people))
 		}
 		b.Communes[i] = f
-		b.Districts[s.districtOf[i]].add(f, opt)
-		b.Province.add(f, opt)
+		b.Districts[s.districtOf[i]].add(f, opt.ReachedThreshold(l))
+		b.Province.add(f, opt.ReachedThreshold(l))
 	}
 	for i := range b.Districts {
+		b.Districts[i].ReachedThreshold = opt.ReachedThreshold(l)
 		b.Districts[i].finish()
 	}
+	b.Province.ReachedThreshold = opt.ReachedThreshold(l)
 	b.Province.finish()
 	return b
+}
+
+// reachedThresholds lists every layer's reached threshold.
+func reachedThresholds(opt Options) map[Layer]float64 {
+	out := make(map[Layer]float64, len(Layers))
+	for _, l := range Layers {
+		out[l] = opt.ReachedThreshold(l)
+	}
+	return out
 }

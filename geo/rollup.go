@@ -4,9 +4,10 @@ package geo
 // figs, which are in the surface's commune order, as a Breakdown's) per
 // district and for the province, as Breakdown.Districts and
 // Breakdown.Province do for every commune. keep nil keeps every commune.
-// Districts where no commune is kept are left out; the thresholds come
-// from opt.
-func (s *Surface) Rollups(figs []CommuneFigure, keep func(i int) bool, opt Options) ([]Rollup, Rollup) {
+// Districts where no commune is kept are left out; communes reached are
+// counted at layer l's reached threshold (Options.ReachedThreshold).
+func (s *Surface) Rollups(l Layer, figs []CommuneFigure, keep func(i int) bool, opt Options) ([]Rollup, Rollup) {
+	reached := opt.ReachedThreshold(l)
 	districts := make([]Rollup, len(s.districts))
 	for i, d := range s.districts {
 		districts[i].Code, districts[i].Name = d.code, d.name
@@ -16,12 +17,14 @@ func (s *Surface) Rollups(figs []CommuneFigure, keep func(i int) bool, opt Optio
 		if i >= len(s.districtOf) || keep != nil && !keep(i) {
 			continue
 		}
-		districts[s.districtOf[i]].add(f, opt)
-		province.add(f, opt)
+		districts[s.districtOf[i]].add(f, reached)
+		province.add(f, reached)
 	}
 	out := districts[:0]
+	province.ReachedThreshold = reached
 	for _, d := range districts {
 		if d.Communes > 0 {
+			d.ReachedThreshold = reached
 			d.finish()
 			out = append(out, d)
 		}

@@ -146,7 +146,7 @@ func (b *Base) WhatIf(extra []Footprint) (*Result, error) {
 	}
 	for i := range b.layers {
 		lb := &b.layers[i]
-		all := s.breakdown(KindAll, KindAll, "", b.estimates(lb, in.groups), opt)
+		all := s.breakdown(lb.layer, KindAll, KindAll, "", b.estimates(lb, in.groups), opt)
 		res.Layers[i] = LayerResult{Layer: lb.layer, Breakdowns: []Breakdown{all}}
 	}
 	return res, nil

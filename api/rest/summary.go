@@ -80,28 +80,28 @@ func (s *Server) handleSummary(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rollups := func(b *geo.Breakdown) ([]geo.Rollup, geo.Rollup) {
+	rollups := func(l geo.Layer, b *geo.Breakdown) ([]geo.Rollup, geo.Rollup) {
 		if filter == geo.FilterAll {
 			return b.Districts, b.Province
 		}
-		return snap.Surface.Rollups(b.Communes, snap.Keeps(filter), s.cfg.Core.Calc)
+		return snap.Surface.Rollups(l, b.Communes, snap.Keeps(filter), snap.Options())
 	}
 	d := newDated(asOf, dataAsOf, filter, snap)
 	if layer == "" {
 		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, dated: d}
 		for _, l := range geo.Layers {
-			_, out.Layers[l] = rollups(res.Layer(l).Breakdown(geo.KindAll))
+			_, out.Layers[l] = rollups(l, res.Layer(l).Breakdown(geo.KindAll))
 		}
 		s.answerSummary(c, snap, asOf, "summary::"+string(filter), out)
 		return
 	}
 	lr := res.Layer(layer)
 	out := summaryLayer{Layer: layer, ComputedAt: snap.ComputedAt, Method: res.Method, dated: d}
-	out.Districts, out.Province = rollups(lr.Breakdown(geo.KindAll))
+	out.Districts, out.Province = rollups(layer, lr.Breakdown(geo.KindAll))
 	for _, b := range lr.Breakdowns {
 		for _, k := range kinds {
 			if b.Kind == k {
-				districts, province := rollups(&b)
+				districts, province := rollups(layer, &b)
 				out.Breakdowns = append(out.Breakdowns, summaryItem{b.Key, b.Kind, b.Value, province, districts})
 			}
 		}

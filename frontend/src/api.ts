@@ -31,6 +31,8 @@ export interface Rollup {
   communes_none: number;
   communes_reached: number;
   share_reached: number;
+  /** The share covered at or above which a commune counts in communes_reached (the layer's communes target's). */
+  reached_threshold: number;
 }
 
 export interface Method {

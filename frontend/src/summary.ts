@@ -13,7 +13,6 @@ function bar(share: number): HTMLElement {
 }
 
 export function renderSummary(el: HTMLElement, s: SummaryAll, info: LayerInfo[], current: LayerId): void {
-  const threshold = fmtPct(s.method.covered_threshold, 0);
   const rows = LAYERS.map((id) => {
     const r = s.layers[id];
     if (!r) return null;
@@ -34,6 +33,7 @@ export function renderSummary(el: HTMLElement, s: SummaryAll, info: LayerInfo[],
         h("span", { class: "big" }, fmtPct(r.share_reached)),
         bar(r.share_reached),
         h("span", { class: "fraction" }, t("summary.communesOf", { n: fmtInt(r.communes_reached), d: fmtInt(r.communes) })),
+        h("span", { class: "fraction", "data-field": "reached-threshold" }, t("summary.reachedAt", { threshold: fmtPct(r.reached_threshold, 0) })),
       ),
     );
   });
@@ -45,7 +45,7 @@ export function renderSummary(el: HTMLElement, s: SummaryAll, info: LayerInfo[],
       h(
         "thead",
         {},
-        h("tr", {}, h("th", { scope: "col" }, t("summary.layer")), h("th", { scope: "col" }, t("summary.population")), h("th", { scope: "col" }, t("summary.communes", { threshold }))),
+        h("tr", {}, h("th", { scope: "col" }, t("summary.layer")), h("th", { scope: "col" }, t("summary.population")), h("th", { scope: "col" }, t("summary.communes"))),
       ),
       h("tbody", {}, ...rows),
     ),
@@ -77,7 +77,7 @@ export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInf
           {},
           h("th", { scope: "col" }, t("summary.district")),
           h("th", { scope: "col", class: "num" }, t("summary.population")),
-          h("th", { scope: "col", class: "num" }, t("summary.communes", { threshold: fmtPct(s.method.covered_threshold, 0) })),
+          h("th", { scope: "col", class: "num" }, t("summary.communesAt", { threshold: fmtPct(s.province.reached_threshold, 0) })),
         ),
       ),
       h("tbody", {}, ...rows),

@@ -430,7 +430,7 @@ export class UploadPage {
           {},
           row(t("upload.rowPeople"), "covered", (r) => fmtInt(r.covered), fmtSigned(a.change.covered)),
           row(t("upload.rowShare"), "share", (r) => fmtPct(r.share, 2), fmtPoints(a.change.share)),
-          row(t("upload.rowCommunes"), "communes_reached", (r) => `${fmtInt(r.communes_reached)} / ${fmtInt(r.communes)}`, fmtSigned(a.change.communes_reached)),
+          row(t("upload.rowCommunes", { threshold: fmtPct(a.before.reached_threshold, 0) }), "communes_reached", (r) => `${fmtInt(r.communes_reached)} / ${fmtInt(r.communes)}`, fmtSigned(a.change.communes_reached)),
         ),
       ),
     );
