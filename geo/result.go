@@ -155,10 +155,10 @@ type Method struct {
 	LatRefDeg  float64 `json:"lat_ref_deg"`
 	// Population is "even" or "weighted" (a weight layer shaped at least
 	// one commune).
-	Population        string            `json:"population"`
-	CoveredThreshold  float64           `json:"covered_threshold"`
-	PartialThreshold  float64           `json:"partial_threshold"`
-	MobileMinDownMbps float64           `json:"mobile_min_down_mbps"`
+	Population        string  `json:"population"`
+	CoveredThreshold  float64 `json:"covered_threshold"`
+	PartialThreshold  float64 `json:"partial_threshold"`
+	MobileMinDownMbps float64 `json:"mobile_min_down_mbps"`
 	// ReachedThresholds is each layer's reached threshold (Rollup.ReachedThreshold).
 	ReachedThresholds map[Layer]float64 `json:"reached_thresholds"`
 	Rules             map[string]string `json:"rules"` // each rule in one sentence, by topic
@@ -199,8 +199,8 @@ func (s *Surface) method(opt Options) Method {
 			"largest": "The provider with the most covered people over the whole surface, counted alone; ties go to the first by name.",
 			"multi": "People still covered if any one provider stopped: in cells covered by two or more providers (broadcast: central by two or more and local by two or more). " +
 				"Where a declaration decides a provider's figure in a commune, its pairs count as nested (the smaller of the two providers' figures) and the commune takes the larger of those and the cell count.",
-			"status":  "covered when share ≥ covered_threshold, partial when share ≥ partial_threshold, otherwise none.",
-			"reached": "A commune is reached for a layer when its share covered is at least the layer's reached threshold (reached_thresholds): the threshold of the layer's communes target, or covered_threshold when it has none. Every count of communes reached uses it.",
+			"status":          "covered when share ≥ covered_threshold, partial when share ≥ partial_threshold, otherwise none.",
+			"reached":         "A commune is reached for a layer when its share covered is at least the layer's reached threshold (reached_thresholds): the threshold of the layer's communes target, or covered_threshold when it has none. Every count of communes reached uses it.",
 			"zero_population": "A commune of population 0 takes its share from the share of its cells covered (or declared); its covered people is 0.",
 			"ignored":         "Declarations for communes not on the surface are ignored and counted; items of unknown technology or programme are counted as unused.",
 		},
