@@ -301,16 +301,21 @@ func (s *Store) RemoveDemo(ctx context.Context) (int, error) {
 const filingItemsCTE = `items AS (
   SELECT f.id, f.provider, f.layer, f.as_of, p.technology FROM filings f
     JOIN footprints p ON p.filing_id = f.id
-    WHERE f.withdrawn_at IS NULL AND f.as_of <= ?1
+    WHERE f.as_of <= ?1 AND ` + notWithdrawnBy + `
   UNION
   SELECT f.id, f.provider, f.layer, f.as_of, d.technology FROM filings f
     JOIN declarations d ON d.filing_id = f.id
-    WHERE f.withdrawn_at IS NULL AND f.as_of <= ?1
+    WHERE f.as_of <= ?1 AND ` + notWithdrawnBy + `
 )`
+
+// notWithdrawnBy keeps a filing f on the date ?1 unless it was withdrawn
+// on or before that date: a withdrawal stops a filing counting from the
+// (UTC) day it was made on, and leaves every earlier date as it was.
+const notWithdrawnBy = `(f.withdrawn_at IS NULL OR substr(f.withdrawn_at, 1, 10) > ?1)`
 
 // inForceFilter is the SQL that picks, for every provider, layer and
 // technology, the filing in force on a date: the latest by as_of (then by
-// id) among those not withdrawn and dated on or before it. A later filing
+// id) among those dated on or before it and not withdrawn by then. A later filing
 // supersedes an earlier one only for the technologies it contains.
 const inForceFilter = `
 WITH ` + filingItemsCTE + `, ranked AS (

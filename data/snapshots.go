@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,43 +28,79 @@ type filingPart struct {
 	tech   string
 }
 
-// inForceDatesQuery lists, for every distinct as_of up to ?1 of a filing
-// that is not withdrawn, the filing parts in force on it. It is the rule of
-// inForceFilter (the latest filing by as_of, then id, per provider, layer
-// and technology) applied to every date at once; the store's tests check
-// that the two agree.
+// inForceDatesQuery lists, for every date up to ?1 on which what is in
+// force changes — a filing's as_of, or the day of a withdrawal — the
+// filing parts in force on it. It is the rule of inForceFilter (the latest
+// filing by as_of, then id, per provider, layer and technology, among
+// those not withdrawn by the date) applied to every date at once; the
+// store's tests check that the two agree. A date on which nothing is in
+// force has no rows: changeDates lists those.
 const inForceDatesQuery = `
-WITH ` + filingItemsCTE + `, dates AS (
-  SELECT DISTINCT as_of AS day FROM items
+WITH items AS (
+  SELECT f.id, f.provider, f.layer, f.as_of, substr(f.withdrawn_at, 1, 10) AS ended, p.technology FROM filings f
+    JOIN footprints p ON p.filing_id = f.id WHERE f.as_of <= ?1
+  UNION
+  SELECT f.id, f.provider, f.layer, f.as_of, substr(f.withdrawn_at, 1, 10) AS ended, d.technology FROM filings f
+    JOIN declarations d ON d.filing_id = f.id WHERE f.as_of <= ?1
+), dates AS (
+  ` + changeDatesQuery + `
 ), ranked AS (
   SELECT dates.day, items.id, items.technology, ROW_NUMBER() OVER (
     PARTITION BY dates.day, items.provider, items.layer, items.technology
     ORDER BY items.as_of DESC, items.id DESC) AS rn
-  FROM dates JOIN items ON items.as_of <= dates.day
+  FROM dates JOIN items ON items.as_of <= dates.day AND (items.ended IS NULL OR items.ended > dates.day)
 )
 SELECT day, id, technology FROM ranked WHERE rn = 1 ORDER BY day, id, technology`
+
+// changeDatesQuery lists the dates up to ?1 on which what is in force may
+// change: every as_of, and every withdrawal's day after its filing's as_of.
+const changeDatesQuery = `SELECT as_of AS day FROM items
+  UNION SELECT ended FROM items WHERE ended IS NOT NULL AND ended <= ?1 AND ended > as_of`
 
 // InForceDates returns, in date order, every date up to until
 // (YYYY-MM-DD) on which a filing that is not withdrawn takes effect, with
 // the key of what is in force from it.
 func (s *Store) InForceDates(ctx context.Context, until string) ([]InForceDate, error) {
+	// Every date first, those with nothing in force included, then what is
+	// in force on each.
+	days, err := s.r.QueryContext(ctx, `WITH items AS (
+  SELECT f.as_of, substr(f.withdrawn_at, 1, 10) AS ended FROM filings f WHERE f.as_of <= ?1
+    AND (EXISTS (SELECT 1 FROM footprints p WHERE p.filing_id = f.id) OR EXISTS (SELECT 1 FROM declarations d WHERE d.filing_id = f.id))
+) `+changeDatesQuery+` ORDER BY day`, until)
+	if err != nil {
+		return nil, err
+	}
+	var out []InForceDate
+	at := map[string]int{}
+	for days.Next() {
+		var day string
+		if err := days.Scan(&day); err != nil {
+			days.Close()
+			return nil, err
+		}
+		at[day] = len(out)
+		out = append(out, InForceDate{AsOf: day})
+	}
+	days.Close()
+	if err := days.Err(); err != nil {
+		return nil, err
+	}
 	rows, err := s.r.QueryContext(ctx, inForceDatesQuery, until)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []InForceDate
 	for rows.Next() {
 		var day string
 		var p filingPart
 		if err := rows.Scan(&day, &p.filing, &p.tech); err != nil {
 			return nil, err
 		}
-		if len(out) == 0 || out[len(out)-1].AsOf != day {
-			out = append(out, InForceDate{AsOf: day})
+		i, ok := at[day]
+		if !ok {
+			return nil, fmt.Errorf("in-force date %s is not among the change dates", day)
 		}
-		d := &out[len(out)-1]
-		d.parts = append(d.parts, p)
+		out[i].parts = append(out[i].parts, p)
 	}
 	for i := range out {
 		var b strings.Builder

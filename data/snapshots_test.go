@@ -26,14 +26,16 @@ func itemKeys(fps []geo.Footprint, decls []geo.Declaration) []string {
 
 // The many-dates query and LoadInForce agree with InForce, the rule of
 // record, on every date of the demonstration filings, with a withdrawn
-// filing among them.
+// filing among them: it counts from its as_of until the day of its
+// withdrawal, which is a date of the history too.
 func TestLoadInForce_AgreesWithInForce(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	if _, err := s.SeedDefault(ctx, true); err != nil {
 		t.Fatal(err)
 	}
-	// A later 4G filing of viettel, withdrawn: it must count nowhere.
+	// A later 4G filing of viettel, withdrawn on 1 February 2025: it counts
+	// from 15 January to 31 January, and from 1 February no more.
 	ids, err := s.AddFilings(ctx, []Filing{{Provider: "viettel", Layer: geo.Mobile, AsOf: "2025-01-15",
 		Footprints: []geo.Footprint{{Technology: "4G", Geometry: square(105.3, 20.8, 0.05)}}}})
 	if err != nil {
@@ -46,8 +48,20 @@ func TestLoadInForce_AgreesWithInForce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dates) < 30 || dates[0].AsOf != "2016-03-31" || slices.ContainsFunc(dates, func(d InForceDate) bool { return d.AsOf == "2025-01-15" }) {
-		t.Fatalf("%d dates from %s; want the demonstration's 38 from 2016-03-31, without the withdrawn filing's", len(dates), dates[0].AsOf)
+	has := func(day string) bool { return slices.ContainsFunc(dates, func(d InForceDate) bool { return d.AsOf == day }) }
+	if len(dates) != 40 || dates[0].AsOf != "2016-03-31" || !has("2025-01-15") || !has("2025-02-01") {
+		t.Fatalf("%d dates from %s; want the demonstration's 38 from 2016-03-31 and the withdrawn filing's as_of and withdrawal", len(dates), dates[0].AsOf)
+	}
+	counts := func(day string) bool {
+		t.Helper()
+		fps, _, err := s.InForce(ctx, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.ContainsFunc(fps, func(f geo.Footprint) bool { return f.Provider == "viettel" && f.Geometry.Bound() == square(105.3, 20.8, 0.05).Bound() })
+	}
+	if counts("2025-01-14") || !counts("2025-01-15") || !counts("2025-01-31") || counts("2025-02-01") || counts("2026-01-01") {
+		t.Fatal("the withdrawn filing must count from its as_of to the day before its withdrawal, and only then")
 	}
 	inputs, err := s.LoadInForce(ctx, dates)
 	if err != nil {
