@@ -48,7 +48,9 @@ func TestLoadInForce_AgreesWithInForce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	has := func(day string) bool { return slices.ContainsFunc(dates, func(d InForceDate) bool { return d.AsOf == day }) }
+	has := func(day string) bool {
+		return slices.ContainsFunc(dates, func(d InForceDate) bool { return d.AsOf == day })
+	}
 	if len(dates) != 40 || dates[0].AsOf != "2016-03-31" || !has("2025-01-15") || !has("2025-02-01") {
 		t.Fatalf("%d dates from %s; want the demonstration's 38 from 2016-03-31 and the withdrawn filing's as_of and withdrawal", len(dates), dates[0].AsOf)
 	}
@@ -58,7 +60,9 @@ func TestLoadInForce_AgreesWithInForce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return slices.ContainsFunc(fps, func(f geo.Footprint) bool { return f.Provider == "viettel" && f.Geometry.Bound() == square(105.3, 20.8, 0.05).Bound() })
+		return slices.ContainsFunc(fps, func(f geo.Footprint) bool {
+			return f.Provider == "viettel" && f.Geometry.Bound() == square(105.3, 20.8, 0.05).Bound()
+		})
 	}
 	if counts("2025-01-14") || !counts("2025-01-15") || !counts("2025-01-31") || counts("2025-02-01") || counts("2026-01-01") {
 		t.Fatal("the withdrawn filing must count from its as_of to the day before its withdrawal, and only then")
