@@ -11,6 +11,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -42,6 +43,7 @@ type Snapshot struct {
 	declarations []geo.Declaration
 	base         *geo.Base   // the coverage in force, kept for what-ifs
 	calc         geo.Options // the calculator's options, reached thresholds included
+	auditUpto    int64       // the newest audit entry the snapshot accounts for (the change log)
 	plan         *planning   // targets, remote communes and the dated history; see history.go
 }
 
@@ -125,6 +127,10 @@ func (s *Service) Recompute(ctx context.Context) error {
 const maxRecomputeAttempts = 5
 
 func (s *Service) recompute(ctx context.Context) error {
+	audited, err := s.store.LastAuditID(ctx)
+	if err != nil {
+		return err
+	}
 	inputs, err := s.store.InputsVersion(ctx)
 	if err != nil {
 		return err
@@ -145,13 +151,14 @@ func (s *Service) recompute(ctx context.Context) error {
 		maps.Equal(prev.calc.Reached, calc.Reached) {
 		// Only targets or remote communes can have changed.
 		next := *prev
+		next.auditUpto = audited
 		if next.plan, err = s.buildPlanning(ctx, &next, prev); err != nil {
 			return fmt.Errorf("targets and history: %w", err)
 		}
-		s.publish(&next)
+		s.publish(ctx, prev, &next)
 		return nil
 	}
-	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc}
+	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited}
 	if prev != nil && prev.communesVersion == version {
 		next.Communes, next.Surface, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Codes, prev.Extent
 	} else {
@@ -186,14 +193,69 @@ func (s *Service) recompute(ctx context.Context) error {
 	if next.plan, err = s.buildPlanning(ctx, next, prev); err != nil {
 		return fmt.Errorf("targets and history: %w", err)
 	}
-	s.publish(next)
+	s.publish(ctx, prev, next)
 	return nil
 }
 
-func (s *Service) publish(next *Snapshot) {
+// publish makes next the current snapshot and records in the change log
+// what changed since prev (nil on the first recompute of this process).
+func (s *Service) publish(ctx context.Context, prev, next *Snapshot) {
 	s.cov.mu.Lock()
 	s.cov.snap = next
 	s.cov.mu.Unlock()
+	if err := s.recordChange(ctx, prev, next); err != nil {
+		// The figures are published; only their entry in the log is lost.
+		s.log.ErrorContext(ctx, "recording the change of the figures", slog.Any("err", err))
+	}
+}
+
+// recordChange logs, when the published figures changed, the writes that
+// changed them and the province figures of every layer before and after.
+// On the first recompute of a process the figures before are those of the
+// last change recorded, so that writes made while the service was stopped
+// (an import from the command line) are logged too.
+func (s *Service) recordChange(ctx context.Context, prev, next *Snapshot) error {
+	after := provinces(next.Result)
+	var before map[geo.Layer]geo.Rollup
+	var auditAfter int64
+	switch {
+	case prev != nil:
+		if prev.Generation() == next.Generation() {
+			return nil
+		}
+		before, auditAfter = provinces(prev.Result), prev.auditUpto
+	default:
+		last, ok, err := s.store.LastChange(ctx)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// A store's first figures: nothing to compare with; the log
+			// starts here.
+			auditAfter = next.auditUpto
+		} else {
+			before, auditAfter = last.After, last.AuditUpto
+		}
+	}
+	_, err := s.store.RecordChange(ctx, data.FigureChange{At: time.Now().UTC().Format(time.RFC3339), Generation: next.Generation(), Before: before, After: after},
+		auditAfter, next.auditUpto)
+	return err
+}
+
+// provinces returns the province figures of every layer, all providers
+// together.
+func provinces(res *geo.Result) map[geo.Layer]geo.Rollup {
+	out := make(map[geo.Layer]geo.Rollup, len(res.Layers))
+	for _, lr := range res.Layers {
+		out[lr.Layer] = lr.Breakdown(geo.KindAll).Province
+	}
+	return out
+}
+
+// Changes returns the change log: each change of the published figures
+// on or after since (YYYY-MM-DD; "" for all), newest first, at most limit.
+func (s *Service) Changes(ctx context.Context, since string, limit int) ([]data.FigureChange, error) {
+	return s.store.Changes(ctx, since, limit)
 }
 
 // Watch recomputes whenever the store's inputs, targets or remote communes

@@ -251,6 +251,8 @@ var openAPICases = []openAPICase{
 	{"ready", "/api/v1/communes/" + strings.Repeat("9", 40), nil, 400},
 	{"computing", "/api/v1/communes/04807", nil, 503},
 	{"ready", "/api/v1/communes/04807/history", nil, 200},
+	{"ready", "/api/v1/changes?limit=5", nil, 200},
+	{"ready", "/api/v1/changes?since=yesterday", nil, 400},
 	{"ready", "/api/v1/communes/00000/history", nil, 404},
 	{"ready", "/api/v1/communes/" + strings.Repeat("9", 40) + "/history", nil, 400},
 	{"computing", "/api/v1/communes/04807/history", nil, 503},

@@ -21,6 +21,7 @@ func (s *Server) routes(r *gin.Engine) {
 	s.routesTiles(r)
 	v1.GET("/communes/:code", s.handleCommune)
 	v1.GET("/config", s.handleConfig)
+	v1.GET("/changes", s.handleChanges)
 
 	provider := v1.Group("", s.authenticate(data.RoleProvider))
 	provider.POST("/filings", s.handleFilingSubmit)

@@ -73,6 +73,7 @@ type Core interface {
 	WhatIf(ctx context.Context, req *api.WhatIfRequest) (*api.WhatIfAnswer, error)
 	DryRun(ctx context.Context, snap *api.Snapshot, f data.Filing) (geo.Rollup, error)
 	Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error)
+	Changes(ctx context.Context, since string, limit int) ([]data.FigureChange, error)
 }
 
 // Server serves the API and the embedded frontend over a Core.

@@ -296,6 +296,9 @@ func (notReady) DryRun(context.Context, *api.Snapshot, data.Filing) (geo.Rollup,
 func (notReady) Export(context.Context, io.Writer, geo.Layer, string, string) (string, error) {
 	return "", api.ErrNotReady
 }
+func (notReady) Changes(context.Context, string, int) ([]data.FigureChange, error) {
+	return nil, api.ErrNotReady
+}
 
 // Before the core has published figures, every figure is a 503 problem
 // that says to try again, and the page's settings still answer.

@@ -430,6 +430,18 @@ describe("map application", () => {
     await waitRendered(page, "mobile");
     const drawn = await page.evaluate((code) => window.__phusong.renderedCommunes().find((p) => p.code === code), worst.properties.code);
     assert.equal(drawn.status, "covered", `${worst.properties.code} is drawn as covered`);
+    // "Recent changes" lists the filing, with the province's mobile figure before and after, as the change log says.
+    const log = await api("/api/v1/changes?limit=1");
+    const change = log.body.changes[0];
+    assert.equal(change.writes[0].action, "filing.submit");
+    await page.click("#changes summary");
+    const item = page.locator(`#changes [data-change="${change.id}"]`);
+    await item.waitFor();
+    assert.ok((await item.locator('[data-action="filing.submit"]').textContent()).includes(change.writes[0].target.replace("filing ", "")));
+    const [before, after] = (await item.locator('[data-field="change-share"]').textContent()).split("→").map((x) => parseShown(x.split("(")[0], "vi"));
+    assert.ok(Math.abs(before - 100 * change.before.mobile.share) <= 0.005 + 1e-9 && Math.abs(after - 100 * change.after.mobile.share) <= 0.005 + 1e-9,
+      `recent changes show ${before}% → ${after}%, the log ${change.before.mobile.share} → ${change.after.mobile.share}`);
+    await page.screenshot({ path: join(artifacts, "recent-changes.png") });
     await page.close();
   });
 

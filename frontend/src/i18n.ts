@@ -37,6 +37,17 @@ const vi = {
   "summary.people": "{n} / {d} người",
   "summary.communesOf": "{n} / {d} xã",
   "summary.reachedAt": "đạt khi ≥ {threshold} dân số được phủ",
+  "changes.title": "Thay đổi gần đây",
+  "changes.none": "Chưa có thay đổi nào.",
+  "changes.noWrite": "Ngày mới: hồ sơ có hiệu lực từ hôm nay.",
+  "changes.from": "có hiệu lực từ {date}",
+  "changes.action.filing.submit": "Nộp hồ sơ số {target}",
+  "changes.action.filing.withdraw": "Rút hồ sơ số {target}",
+  "changes.action.target.add": "Thêm mục tiêu {target}",
+  "changes.action.target.change": "Sửa mục tiêu {target}",
+  "changes.action.target.retire": "Bỏ mục tiêu {target}",
+  "changes.action.commune.remote": "Đổi xã vùng sâu {target}",
+  "changes.action.remote.replace": "Nhập danh sách xã vùng sâu",
   "summary.byDistrict": "Theo huyện — {layer}",
   "summary.district": "Huyện, thành phố",
   "summary.selection": "Đang tô màu: {what} — {share} dân số ({n} / {d} người)",
@@ -223,6 +234,17 @@ const en: Record<Key, string> = {
   "summary.people": "{n} / {d} people",
   "summary.communesOf": "{n} / {d} communes",
   "summary.reachedAt": "reached at ≥ {threshold} of people covered",
+  "changes.title": "Recent changes",
+  "changes.none": "No change yet.",
+  "changes.noWrite": "A new day: filings dated today came into force.",
+  "changes.from": "counts from {date}",
+  "changes.action.filing.submit": "Filing {target} submitted",
+  "changes.action.filing.withdraw": "Filing {target} withdrawn",
+  "changes.action.target.add": "Target {target} added",
+  "changes.action.target.change": "Target {target} changed",
+  "changes.action.target.retire": "Target {target} retired",
+  "changes.action.commune.remote": "Remote commune {target} changed",
+  "changes.action.remote.replace": "Remote communes imported",
   "summary.byDistrict": "By district — {layer}",
   "summary.district": "District",
   "summary.selection": "Colouring: {what} — {share} of the population ({n} / {d} people)",
@@ -438,6 +460,11 @@ export function setLang(l: Lang): void {
 }
 
 /** The string of key in the current language, with {name} placeholders filled. */
+/** Whether key is a string of the tables (for keys built from data, such as an action's name). */
+export function isKey(key: string): key is Key {
+  return Object.prototype.hasOwnProperty.call(vi, key);
+}
+
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   const s: string = current === "en" ? en[key] : vi[key];
   return s.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));

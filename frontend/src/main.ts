@@ -27,6 +27,7 @@ import { dissolve, labelPoint } from "./outlines";
 import { Tabs } from "./panels";
 import { renderLegend, thresholds, type Thresholds } from "./scale";
 import { parseState, writeState, type State, type Tab } from "./state";
+import { type FigureChange, loadChanges, renderChanges } from "./changes";
 import { renderDistricts, renderSummary } from "./summary";
 import { GapsView } from "./gaps";
 import { TargetsView } from "./targets";
@@ -329,6 +330,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   state.layer = layer;
   state.by = by;
   writeState(state);
+  if (changes) renderChanges(byId("changes"), changes, layer);
   for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layer]")) input.checked = input.value === layer;
   document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   document.querySelectorAll("#card tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
@@ -438,11 +440,25 @@ async function refreshAll(): Promise<void> {
   summary = await fetchJSON<SummaryAll>("/api/v1/summary");
   mapView.reloadTiles();
   renderSummary(byId("summary"), summary, info, state.layer);
+  void showChanges();
   renderLayerSwitcher();
   await showLayer(state.layer, state.by);
   if (state.commune) await selectCommune(state.commune, false);
   void targets.activate(true).then(() => state.tab !== "targets" || targets.render());
   if (state.tab === "gaps") void gaps.activate(true);
+}
+
+// ---- the change log
+
+let changes: FigureChange[] | null = null;
+
+async function showChanges(): Promise<void> {
+  try {
+    changes = await loadChanges();
+    renderChanges(byId("changes"), changes, state.layer);
+  } catch {
+    // The log is a help, not a figure: the page works without it.
+  }
 }
 
 // ---- language
@@ -453,6 +469,7 @@ function applyLang(l: Lang): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>(".lang button")) b.setAttribute("aria-pressed", String(b.dataset.lang === l));
   renderLayerSwitcher();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
+  if (changes) renderChanges(byId("changes"), changes, state.layer);
   if (th) renderLegend(byId("legend"), th);
   if (communes) {
     renderMethod(communes);
@@ -508,6 +525,7 @@ try {
   summary = s;
   renderLayerSwitcher();
   renderSummary(byId("summary"), s, info, state.layer);
+  void showChanges();
 } catch (e) {
   showError(e);
 }
