@@ -301,17 +301,19 @@ func (s *Store) RemoveDemo(ctx context.Context) (int, error) {
 const filingItemsCTE = `items AS (
   SELECT f.id, f.provider, f.layer, f.as_of, p.technology FROM filings f
     JOIN footprints p ON p.filing_id = f.id
-    WHERE f.as_of <= ?1 AND ` + notWithdrawnBy + `
+    WHERE f.as_of <= ?1 AND ` + knownBy + `
   UNION
   SELECT f.id, f.provider, f.layer, f.as_of, d.technology FROM filings f
     JOIN declarations d ON d.filing_id = f.id
-    WHERE f.as_of <= ?1 AND ` + notWithdrawnBy + `
+    WHERE f.as_of <= ?1 AND ` + knownBy + `
 )`
 
-// notWithdrawnBy keeps a filing f on the date ?1 unless it was withdrawn
-// on or before that date: a withdrawal stops a filing counting from the
-// (UTC) day it was made on, and leaves every earlier date as it was.
-const notWithdrawnBy = `(f.withdrawn_at IS NULL OR substr(f.withdrawn_at, 1, 10) > ?1)`
+// knownBy keeps a filing f on the date ?1 as known on the date ?2: it had
+// been submitted by ?2, and it had not been withdrawn by ?1 — a withdrawal
+// stops a filing counting from the (UTC) day it was made on, and leaves
+// every earlier date as it was — or the withdrawal was not yet known on
+// ?2. With ?2 today, every filing and withdrawal is known.
+const knownBy = `substr(f.submitted_at, 1, 10) <= ?2 AND (f.withdrawn_at IS NULL OR substr(f.withdrawn_at, 1, 10) > min(?1, ?2))`
 
 // inForceFilter is the SQL that picks, for every provider, layer and
 // technology, the filing in force on a date: the latest by as_of (then by
@@ -334,7 +336,16 @@ type querier interface {
 // InForce returns the footprints and declarations in force on asOf
 // (YYYY-MM-DD; "" means today): the inputs of the calculator.
 func (s *Store) InForce(ctx context.Context, asOf string) ([]geo.Footprint, []geo.Declaration, error) {
-	return inForce(ctx, s.r, asOf)
+	return inForce(ctx, s.r, asOf, "")
+}
+
+// InForceKnown returns the footprints and declarations in force on asOf as
+// they were known on knownAt (both YYYY-MM-DD; "" means today): only
+// filings submitted by knownAt count, and only withdrawals made by then,
+// so that the figures published on a day can be computed again after a
+// provider corrected the past.
+func (s *Store) InForceKnown(ctx context.Context, asOf, knownAt string) ([]geo.Footprint, []geo.Declaration, error) {
+	return inForce(ctx, s.r, asOf, knownAt)
 }
 
 // InForceWith returns what would be in force on asOf if f were stored:
@@ -352,7 +363,7 @@ func (s *Store) InForceWith(ctx context.Context, f Filing, asOf string) ([]geo.F
 			return err
 		}
 		var err error
-		if fps, decls, err = inForce(ctx, tx, asOf); err != nil {
+		if fps, decls, err = inForce(ctx, tx, asOf, ""); err != nil {
 			return err
 		}
 		return errRollback
@@ -363,21 +374,19 @@ func (s *Store) InForceWith(ctx context.Context, f Filing, asOf string) ([]geo.F
 	return fps, decls, nil
 }
 
-func inForce(ctx context.Context, q querier, asOf string) ([]geo.Footprint, []geo.Declaration, error) {
-	if asOf == "" {
-		asOf = time.Now().UTC().Format(time.DateOnly)
-	}
+func inForce(ctx context.Context, q querier, asOf, knownAt string) ([]geo.Footprint, []geo.Declaration, error) {
+	asOf, knownAt = orToday(asOf), orToday(knownAt)
 	fps, err := queryFootprints(ctx, q, `SELECT p.geom, f.provider, f.layer, p.technology, p.programme, p.service,
 		p.min_down_mbps, p.min_up_mbps FROM footprints p JOIN filings f ON f.id = p.filing_id
 		JOIN (`+inForceFilter+`) w ON w.id = p.filing_id AND w.technology = p.technology
-		ORDER BY p.fid`, asOf)
+		ORDER BY p.fid`, asOf, knownAt)
 	if err != nil {
 		return nil, nil, err
 	}
 	decls, err := queryDeclarations(ctx, q, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
 		d.commune_code, d.share FROM declarations d JOIN filings f ON f.id = d.filing_id
 		JOIN (`+inForceFilter+`) w ON w.id = d.filing_id AND w.technology = d.technology
-		ORDER BY d.id`, asOf)
+		ORDER BY d.id`, asOf, knownAt)
 	return fps, decls, err
 }
 
@@ -421,4 +430,12 @@ func queryFootprints(ctx context.Context, q querier, query string, args ...any) 
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// orToday returns day, or today's UTC date for "".
+func orToday(day string) string {
+	if day == "" {
+		return time.Now().UTC().Format(time.DateOnly)
+	}
+	return day
 }

@@ -2,7 +2,6 @@ package data
 
 import (
 	"context"
-	"time"
 
 	"github.com/phusong/phusong/geo"
 )
@@ -12,13 +11,16 @@ import (
 // the filings InForce takes its footprints and declarations from — by
 // provider, layer and id. Exports name them as their source.
 func (s *Store) FilingsInForce(ctx context.Context, asOf string) ([]Filing, error) {
-	if asOf == "" {
-		asOf = time.Now().UTC().Format(time.DateOnly)
-	}
+	return s.FilingsInForceKnown(ctx, asOf, "")
+}
+
+// FilingsInForceKnown is FilingsInForce as known on knownAt (InForceKnown).
+func (s *Store) FilingsInForceKnown(ctx context.Context, asOf, knownAt string) ([]Filing, error) {
+	asOf, knownAt = orToday(asOf), orToday(knownAt)
 	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.provider, f.layer, f.as_of, f.submitted_at,
 		COALESCE(f.withdrawn_at, ''), f.demo, f.source FROM filings f
 		WHERE f.id IN (SELECT id FROM (`+inForceFilter+`))
-		ORDER BY f.provider, f.layer, f.id`, asOf)
+		ORDER BY f.provider, f.layer, f.id`, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}

@@ -134,3 +134,58 @@ func TestSnapshots_SaveKeepReplace(t *testing.T) {
 		t.Fatalf("%d target rows, want the 2 of the last save", rows)
 	}
 }
+
+// Figures as known on a day: a filing counts only once it was submitted,
+// and a withdrawal only once it was made, so that a correction filed
+// later with an earlier as_of, or a withdrawal, leaves what was known
+// before it exactly as it was.
+func TestInForceKnown_AsKnownOnADay(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	ids, err := s.AddFilings(ctx, []Filing{
+		{Provider: "viettel", Layer: geo.Mobile, AsOf: "2025-01-01", Footprints: []geo.Footprint{{Technology: "4G", Geometry: square(105.3, 20.8, 0.05)}}},
+		{Provider: "viettel", Layer: geo.Mobile, AsOf: "2025-01-01", Footprints: []geo.Footprint{{Technology: "3G", Geometry: square(105.4, 20.8, 0.05)}}},
+		{Provider: "vnpt", Layer: geo.Mobile, AsOf: "2025-02-01", Footprints: []geo.Footprint{{Technology: "4G", Geometry: square(105.5, 20.8, 0.05)}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Filing 0 was submitted on 2025-01-05 and withdrawn on 2025-03-10;
+	// filing 1 on 2025-01-05; filing 2, a correction of the past, on
+	// 2025-03-01.
+	for _, u := range []struct {
+		id                   int64
+		submitted, withdrawn any
+	}{{ids[0], "2025-01-05T08:00:00Z", "2025-03-10T09:00:00Z"}, {ids[1], "2025-01-05T08:00:00Z", nil}, {ids[2], "2025-03-01T10:00:00Z", nil}} {
+		if _, err := s.w.Exec("UPDATE filings SET submitted_at = ?, withdrawn_at = ? WHERE id = ?", u.submitted, u.withdrawn, u.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	providers := func(asOf, knownAt string) string {
+		t.Helper()
+		fps, _, err := s.InForceKnown(ctx, asOf, knownAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range fps {
+			out = append(out, f.Provider+" "+f.Technology)
+		}
+		slices.Sort(out)
+		return fmt.Sprint(out)
+	}
+	for _, c := range []struct{ asOf, knownAt, want string }{
+		{"2025-02-15", "2025-02-20", "[viettel 3G viettel 4G]"},         // vnpt's filing of 2025-02-01 was not known yet
+		{"2025-02-15", "2025-03-05", "[viettel 3G viettel 4G vnpt 4G]"}, // now it is: the past changed
+		{"2025-02-15", "2025-03-20", "[viettel 3G viettel 4G vnpt 4G]"}, // the withdrawal of 2025-03-10 leaves 2025-02-15 alone
+		{"2025-03-15", "2025-03-09", "[viettel 3G viettel 4G vnpt 4G]"}, // before the withdrawal was known
+		{"2025-03-15", "2025-03-20", "[viettel 3G vnpt 4G]"},            // after it
+		{"2024-12-31", "2025-03-20", "[]"},                              // nothing was in force yet
+		{"2025-01-10", "2025-01-04", "[]"},                              // nothing had been submitted yet
+		{"2025-03-15", "", "[viettel 3G vnpt 4G]"},                      // known today: everything
+	} {
+		if got := providers(c.asOf, c.knownAt); got != c.want {
+			t.Errorf("as of %s, known on %s: %s, want %s", c.asOf, c.knownAt, got, c.want)
+		}
+	}
+}
