@@ -21,12 +21,13 @@ import (
 // their values on those dates. Like the snapshot, it is never modified once
 // published, except for its cache of full results, which locks.
 type planning struct {
-	version   string         // the store's PlanningVersion it was built from
-	history   []dayFigures   // every date a filing took effect, up to the snapshot's day, in order
-	remote    []bool         // by commune, in the snapshot's order
-	remoteSet data.RemoteSet // the codes and the source of the set
-	targets   []targetTrack  // every target, retired ones included, by id
-	results   *resultCache   // full results of earlier dates, computed on demand
+	version   string                                   // the store's PlanningVersion it was built from
+	history   []dayFigures                             // every date a filing took effect, up to the snapshot's day, in order
+	remote    []bool                                   // by commune, in the snapshot's order
+	remoteSet data.RemoteSet                           // the codes and the source of the set
+	targets   []targetTrack                            // every target, retired ones included, by id
+	published map[int64]map[string]data.PublishedValue // target values as first published, by id and date
+	results   *resultCache                             // full results of earlier dates, computed on demand
 
 	todayOnce   sync.Once
 	todayValues []geo.TargetValue // by target, on the snapshot's figures; see today
@@ -131,6 +132,9 @@ func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot) (*pla
 		p.targets = append(p.targets, tr)
 	}
 	if err := s.store.SaveTargetSnapshots(ctx, rows); err != nil {
+		return nil, err
+	}
+	if p.published, err = s.store.PublishedTargetValues(ctx); err != nil {
 		return nil, err
 	}
 	return p, nil

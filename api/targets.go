@@ -1,6 +1,10 @@
 package api
 
-import "github.com/phusong/phusong/geo"
+import (
+	"math"
+
+	"github.com/phusong/phusong/geo"
+)
 
 // TargetAnswer is a target with where it stands, its history and its
 // forecast.
@@ -15,12 +19,17 @@ type TargetAnswer struct {
 }
 
 // HistoryPoint is a target's value on a history date.
+// Value and Met are as known now; where a correction filed later changed
+// the date's figures, PublishedValue and PublishedMet say what was first
+// published for it.
 type HistoryPoint struct {
-	Date        string  `json:"date"`
-	Value       float64 `json:"value"`
-	Met         bool    `json:"met"`
-	GapPeople   float64 `json:"gap_people"`
-	GapCommunes int     `json:"gap_communes"`
+	Date           string   `json:"date"`
+	Value          float64  `json:"value"`
+	Met            bool     `json:"met"`
+	GapPeople      float64  `json:"gap_people"`
+	GapCommunes    int      `json:"gap_communes"`
+	PublishedValue *float64 `json:"published_value,omitempty"`
+	PublishedMet   *bool    `json:"published_met,omitempty"`
 }
 
 // TargetForecast is when a target will be met at its trend.
@@ -52,7 +61,11 @@ func (snap *Snapshot) answerTarget(tr targetTrack, asOf string) TargetAnswer {
 	for k := 0; k <= i; k++ {
 		v := tr.values[k]
 		day := snap.plan.history[k].asOf
-		a.History = append(a.History, HistoryPoint{day, v.Value, v.Met, v.GapPeople, v.GapCommunes})
+		hp := HistoryPoint{Date: day, Value: v.Value, Met: v.Met, GapPeople: v.GapPeople, GapCommunes: v.GapCommunes}
+		if pub, ok := snap.plan.published[t.ID][day]; ok && (math.Abs(pub.Value-v.Value) > 1e-9 || pub.Met != v.Met) {
+			hp.PublishedValue, hp.PublishedMet = &pub.Value, &pub.Met
+		}
+		a.History = append(a.History, hp)
 		points = append(points, geo.TrendPoint{Date: day, Value: v.Value})
 	}
 	if a.Current.Met {

@@ -270,6 +270,12 @@ func (s *Store) SaveTargetSnapshots(ctx context.Context, rows []TargetSnapshot) 
 			return err
 		}
 		defer stmt.Close()
+		first, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO target_published (target_id, as_of, value, met, published_at)
+			VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer first.Close()
 		at := now()
 		for _, r := range rows {
 			v := r.Value
@@ -277,7 +283,41 @@ func (s *Store) SaveTargetSnapshots(ctx context.Context, rows []TargetSnapshot) 
 				v.GapPeople, v.GapCommunes, at); err != nil {
 				return err
 			}
+			if _, err := first.ExecContext(ctx, r.TargetID, r.AsOf, v.Value, v.Met, at); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
+}
+
+// PublishedValue is a target's value on a date as first published.
+type PublishedValue struct {
+	Value       float64
+	Met         bool
+	PublishedAt string // RFC 3339, UTC
+}
+
+// PublishedTargetValues returns, by target id and date, every target value
+// as first published (SaveTargetSnapshots keeps the first of each).
+func (s *Store) PublishedTargetValues(ctx context.Context) (map[int64]map[string]PublishedValue, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT target_id, as_of, value, met, published_at FROM target_published")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]map[string]PublishedValue{}
+	for rows.Next() {
+		var id int64
+		var day string
+		var v PublishedValue
+		if err := rows.Scan(&id, &day, &v.Value, &v.Met, &v.PublishedAt); err != nil {
+			return nil, err
+		}
+		if out[id] == nil {
+			out[id] = map[string]PublishedValue{}
+		}
+		out[id][day] = v
+	}
+	return out, rows.Err()
 }

@@ -115,6 +115,13 @@ func (s *Store) UpdateTarget(ctx context.Context, id int64, change func(*geo.Tar
 		if err := bumpVersion(ctx, tx, "targets_version"); err != nil {
 			return err
 		}
+		// What the target measures changed: its values as first published
+		// measured something else, so the history starts again from now.
+		if t.Layer != old.Layer || t.Measure != old.Measure || t.Threshold != old.Threshold || t.Filter != old.Filter {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM target_published WHERE target_id = ?", id); err != nil {
+				return err
+			}
+		}
 		return audit(ctx, tx, actor, "target.change", fmt.Sprint(id), "was "+describeTarget(old)+"; now "+describeTarget(t))
 	})
 	return t, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,5 +79,49 @@ func TestWithdrawal_LeavesThePastAsItWas(t *testing.T) {
 	}
 	if last := after[len(after)-1]; last.Value != 0 || last.Date != time.Now().UTC().Format(time.DateOnly) {
 		t.Errorf("the history ends with %+v; want today's withdrawal, with value 0", last)
+	}
+}
+
+// A correction filed later with an earlier as_of changes the past as known
+// now; the target's history shows the value first published beside it.
+func TestCorrection_HistoryShowsThePublishedValue(t *testing.T) {
+	s, store, _ := writableServer(t)
+	ctx := context.Background()
+	viettel, _ := store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
+	vnpt, _ := store.AddProvider(ctx, "vnpt", []geo.Layer{geo.Mobile}, "test")
+	if rec := post(t, s, "/api/v1/filings", viettel, "application/geo+json", "", goodFiling); rec.Code != http.StatusCreated {
+		t.Fatalf("filing: %d %s", rec.Code, rec.Body)
+	}
+	point := func(day string) api.HistoryPoint {
+		t.Helper()
+		ts := decodeAs[struct {
+			Targets []api.TargetAnswer `json:"targets"`
+		}](t, get(t, s, http.MethodGet, "/api/v1/targets"), http.StatusOK)
+		for _, tg := range ts.Targets {
+			if tg.Layer == geo.Mobile && tg.Measure == geo.MeasurePopulation {
+				for _, p := range tg.History {
+					if p.Date == day {
+						return p
+					}
+				}
+			}
+		}
+		t.Fatalf("no mobile history point on %s", day)
+		return api.HistoryPoint{}
+	}
+	published := point("2025-06-30")
+	if published.PublishedValue != nil {
+		t.Fatalf("a first value says it differs from what was published: %+v", published)
+	}
+	// vnpt's correction: it served another area since March.
+	correction := strings.Replace(goodFiling, `"as_of":"2025-06-30"`, `"as_of":"2025-03-01"`, 1)
+	correction = strings.NewReplacer("105.28", "105.40", "105.38", "105.50").Replace(correction)
+	if rec := post(t, s, "/api/v1/filings", vnpt, "application/geo+json", "", correction); rec.Code != http.StatusCreated {
+		t.Fatalf("correction: %d %s", rec.Code, rec.Body)
+	}
+	now := point("2025-06-30")
+	if now.Value <= published.Value || now.PublishedValue == nil || *now.PublishedValue != published.Value || *now.PublishedMet != published.Met {
+		t.Fatalf("after the correction: %+v (value %v, published %v); want the new value with the published one beside it",
+			now, now.Value, published.Value)
 	}
 }
