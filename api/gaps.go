@@ -19,6 +19,11 @@ type GapsQuery struct {
 	District string
 	TargetID int64
 	Limit    int
+	// Figures, when not nil, are the per-commune figures to rank (e.g. as
+	// known on an earlier day); nil: the snapshot's as of AsOf.
+	Figures  map[geo.Layer][]geo.CommuneFigure
+	DataAsOf string // the date of Figures' data
+	KnownAt  string // the day Figures were known on, "" for today
 }
 
 // GapRow is a commune with people not covered; people are rounded to
@@ -106,6 +111,9 @@ func (snap *Snapshot) Gaps(q GapsQuery) (*Gaps, error) {
 		return q.Filter.Keeps(remote[i]) && (q.District == "" || snap.Communes[i].DistrictCode == q.District)
 	}
 	figs, dataAsOf := snap.FiguresAt(q.AsOf)
+	if q.Figures != nil {
+		figs, dataAsOf = q.Figures, q.DataAsOf
+	}
 	ranked := geo.RankGaps(figs[q.Layer], keep)
 	out := &Gaps{Target: target, Communes: []GapRow{}, DataAsOf: dataAsOf}
 	inPlan := map[string]bool{}

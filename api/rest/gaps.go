@@ -52,7 +52,7 @@ func (s *Server) handleGaps(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gapsAnswer{Layer: q.Layer, ComputedAt: snap.ComputedAt, Rules: gapRules, Target: g.Target, Plan: g.Plan,
 		RemoteSet: snap.RemoteSet(), Communes: g.Communes, Total: g.Total, District: q.District,
-		dated: newDated(q.AsOf, g.DataAsOf, q.Filter, snap)})
+		dated: withKnown(newDated(q.AsOf, g.DataAsOf, q.Filter, snap), q.KnownAt)})
 }
 
 // gapsQuery reads the parameters of /api/v1/gaps.
@@ -78,6 +78,18 @@ func (s *Server) gapsQuery(c *gin.Context) (api.GapsQuery, *api.Snapshot, error)
 		if q.TargetID, err = strconv.ParseInt(v, 10, 64); err != nil || q.TargetID <= 0 {
 			return q, nil, invalid("target %s: no target of layer %s with that id", quote(v), q.Layer)
 		}
+	}
+	asOf, knownAt, err := knownAtParam(c, snap, q.AsOf)
+	if err != nil {
+		return q, nil, err
+	}
+	if knownAt != "" {
+		res, dataAsOf, err := s.core.ResultKnown(c.Request.Context(), snap, asOf, knownAt)
+		if err != nil {
+			return q, nil, err
+		}
+		q.AsOf, q.KnownAt, q.DataAsOf = asOf, knownAt, dataAsOf
+		q.Figures = map[geo.Layer][]geo.CommuneFigure{q.Layer: res.Layer(q.Layer).Breakdown(geo.KindAll).Communes}
 	}
 	if v := c.Query("limit"); v != "" {
 		if q.Limit, err = strconv.Atoi(v); err != nil || q.Limit < 1 || q.Limit > 10000 {

@@ -75,14 +75,30 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	asOf, knownAt, err := knownAtParam(c, snap, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	dated, dataAsOf := snap.FiguresAt(asOf)
+	var known *geo.Result // the result as known on known_at
+	if knownAt != "" {
+		if known, dataAsOf, err = s.core.ResultKnown(c.Request.Context(), snap, asOf, knownAt); err != nil {
+			s.fail(c, err)
+			return
+		}
+		dated = map[geo.Layer][]geo.CommuneFigure{layer: known.Layer(layer).Breakdown(geo.KindAll).Communes}
+	}
 	figs, key := dated[layer], geo.KindAll
 	var bd *geo.Breakdown
 	if c.DefaultQuery("breakdown", geo.KindAll) != geo.KindAll {
 		// One breakdown: of the current result, or of the one computed for
 		// the day asked.
 		res := snap.Result
-		if asOf != "" {
+		switch {
+		case known != nil:
+			res = known
+		case asOf != "":
 			f, err := s.core.FiguresOn(c.Request.Context(), asOf)
 			if err != nil {
 				s.fail(c, err)
@@ -96,7 +112,7 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		}
 		figs, key = bd.Communes, bd.Key
 	}
-	render := func() ([]byte, error) { return renderLayer(snap, layer, asOf, dataAsOf, figs, bd) }
+	render := func() ([]byte, error) { return renderLayer(snap, layer, asOf, knownAt, dataAsOf, figs, bd) }
 	if asOf == "" {
 		s.serveCached(c, snap, "layer:"+string(layer)+":"+key, "application/geo+json", render)
 		return
@@ -112,7 +128,7 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 // renderLayer is the layer's GeoJSON with the figures figs (communes in
 // the snapshot's order) of breakdown bd (nil for all providers), as of a
 // date ("" for now).
-func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, dataAsOf string, figs []geo.CommuneFigure, bd *geo.Breakdown) ([]byte, error) {
+func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, knownAt, dataAsOf string, figs []geo.CommuneFigure, bd *geo.Breakdown) ([]byte, error) {
 	fc := geojson.NewFeatureCollection()
 	approximate := 0
 	for i, cm := range snap.Communes {
@@ -152,6 +168,9 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, dataAsOf string, fig
 		if bd.Value != "" {
 			members["breakdown_value"] = bd.Value
 		}
+	}
+	if knownAt != "" {
+		members["known_at"] = knownAt
 	}
 	fc.ExtraMembers = geojson.Properties(withDate(members, day, dataAsOf, geo.FilterAll, snap))
 	if snap.RemoteSet().Source == seed.RemoteApproximate {

@@ -28,6 +28,18 @@ func (s *Server) currentAsOf(c *gin.Context) (*api.Snapshot, string, error) {
 	return snap, v, nil
 }
 
+// knownAtParam reads ?known_at=YYYY-MM-DD beside ?as_of (api.Snapshot.
+// CheckKnownAt): it returns as_of (which defaults to known_at) and
+// known_at, "" for today.
+func knownAtParam(c *gin.Context, snap *api.Snapshot, asOf string) (string, string, error) {
+	knownAt := c.Query("known_at")
+	asOf, err := snap.CheckKnownAt(asOf, knownAt)
+	if knownAt >= snap.Day {
+		knownAt = ""
+	}
+	return asOf, knownAt, err
+}
+
 // generationHeader names the snapshot an answer was computed from
 // (api.Snapshot.Generation): answers with the same value tell the same
 // figures.
@@ -85,8 +97,15 @@ func notFound(format string, args ...any) error { return api.NotFoundf(format, a
 type dated struct {
 	DataAsOf  string         `json:"data_as_of"`
 	AsOf      string         `json:"as_of,omitempty"`
+	KnownAt   string         `json:"known_at,omitempty"` // the figures as known on that day; absent: today
 	Remote    *bool          `json:"remote,omitempty"`
 	RemoteSet *api.RemoteSet `json:"remote_set,omitempty"`
+}
+
+// withKnown sets the day the figures were known on.
+func withKnown(d dated, knownAt string) dated {
+	d.KnownAt = knownAt
+	return d
 }
 
 func newDated(asOf, dataAsOf string, filter geo.Filter, snap *api.Snapshot) dated {

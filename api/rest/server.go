@@ -70,6 +70,7 @@ type Core interface {
 	Recompute(ctx context.Context) error
 	FiguresOn(ctx context.Context, day string) (*api.Figures, error)
 	ResultAt(ctx context.Context, snap *api.Snapshot, asOf string) (*geo.Result, string, error)
+	ResultKnown(ctx context.Context, snap *api.Snapshot, asOf, knownAt string) (*geo.Result, string, error)
 	WhatIf(ctx context.Context, req *api.WhatIfRequest) (*api.WhatIfAnswer, error)
 	DryRun(ctx context.Context, snap *api.Snapshot, f data.Filing) (geo.Rollup, error)
 	Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error)

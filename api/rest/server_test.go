@@ -287,6 +287,9 @@ func (notReady) FiguresOn(context.Context, string) (*api.Figures, error) {
 func (notReady) ResultAt(context.Context, *api.Snapshot, string) (*geo.Result, string, error) {
 	return nil, "", api.ErrNotReady
 }
+func (notReady) ResultKnown(context.Context, *api.Snapshot, string, string) (*geo.Result, string, error) {
+	return nil, "", api.ErrNotReady
+}
 func (notReady) WhatIf(context.Context, *api.WhatIfRequest) (*api.WhatIfAnswer, error) {
 	return nil, api.ErrNotReady
 }

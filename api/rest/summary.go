@@ -68,6 +68,11 @@ func (s *Server) handleSummary(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	asOf, knownAt, err := knownAtParam(c, snap, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	var layer geo.Layer
 	if c.Query("layer") != "" {
 		if layer, err = layerQuery(c); err != nil {
@@ -75,7 +80,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 			return
 		}
 	}
-	res, dataAsOf, err := s.core.ResultAt(c.Request.Context(), snap, asOf)
+	res, dataAsOf, err := s.core.ResultKnown(c.Request.Context(), snap, asOf, knownAt)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -87,6 +92,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 		return snap.Surface.Rollups(l, b.Communes, snap.Keeps(filter), snap.Options())
 	}
 	d := newDated(asOf, dataAsOf, filter, snap)
+	d.KnownAt = knownAt
 	if layer == "" {
 		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, dated: d}
 		for _, l := range geo.Layers {
@@ -113,7 +119,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 // (key names the validated parameters) and served with an ETag and gzip.
 func (s *Server) answerSummary(c *gin.Context, snap *api.Snapshot, asOf, key string, out any) {
 	render := func() ([]byte, error) { return json.Marshal(out) }
-	if asOf == "" {
+	if asOf == "" && c.Query("known_at") == "" {
 		s.serveCached(c, snap, key, "application/json; charset=utf-8", render)
 		return
 	}

@@ -1,0 +1,97 @@
+package rest
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/phusong/phusong/geo"
+)
+
+// ?known_at= gives the figures as known on a day: a correction filed later
+// with an earlier as_of changes the figures as known now, and leaves those
+// published on the day before it exactly as they were, on the summary, the
+// layer and the gaps alike.
+func TestKnownAt_ReproducesWhatWasPublished(t *testing.T) {
+	s, store, _ := writableServer(t)
+	ctx := context.Background()
+	viettel, _ := store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
+	vnpt, _ := store.AddProvider(ctx, "vnpt", []geo.Layer{geo.Mobile}, "test")
+	if rec := post(t, s, "/api/v1/filings", viettel, "application/geo+json", "", goodFiling); rec.Code != http.StatusCreated {
+		t.Fatalf("filing: %d %s", rec.Code, rec.Body)
+	}
+	// viettel's filing was received on 1 July 2025.
+	db, err := sql.Open("sqlite3", store.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("UPDATE filings SET submitted_at = '2025-07-01T09:00:00Z' WHERE provider = 'viettel'"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if err := s.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	summary := func(query string) summaryLayer {
+		t.Helper()
+		return decodeAs[summaryLayer](t, get(t, s, http.MethodGet, "/api/v1/summary?layer=mobile"+query), http.StatusOK)
+	}
+	published := summary("&as_of=2025-06-30").Province.Covered
+	if published == 0 {
+		t.Fatal("viettel's filing covers nobody")
+	}
+	// vnpt's correction, received today: it served another area since March.
+	correction := strings.Replace(goodFiling, `"as_of":"2025-06-30"`, `"as_of":"2025-03-01"`, 1)
+	correction = strings.NewReplacer("105.28", "105.40", "105.38", "105.50").Replace(correction)
+	if rec := post(t, s, "/api/v1/filings", vnpt, "application/geo+json", "", correction); rec.Code != http.StatusCreated {
+		t.Fatalf("correction: %d %s", rec.Code, rec.Body)
+	}
+	if now := summary("&as_of=2025-06-30").Province.Covered; now <= published {
+		t.Fatalf("as known now, 2025-06-30 has %v people covered; want more than the %v published", now, published)
+	}
+	known := summary("&as_of=2025-06-30&known_at=2025-07-02")
+	if known.Province.Covered != published || known.KnownAt != "2025-07-02" || known.AsOf != "2025-06-30" {
+		t.Errorf("as known on 2025-07-02: %v people covered (known_at %q, as_of %q); want the published %v",
+			known.Province.Covered, known.KnownAt, known.AsOf, published)
+	}
+	if alone := summary("&known_at=2025-07-02"); alone.AsOf != "2025-07-02" || alone.Province.Covered != published {
+		t.Errorf("known_at alone: as of %s, %v covered; want as of 2025-07-02, %v", alone.AsOf, alone.Province.Covered, published)
+	}
+	rec := get(t, s, http.MethodGet, "/api/v1/layers/mobile/communes?as_of=2025-06-30&known_at=2025-07-02")
+	fc := decodeAs[struct {
+		KnownAt  string `json:"known_at"`
+		Features []struct {
+			Properties struct {
+				PopulationCovered float64 `json:"population_covered"`
+			} `json:"properties"`
+		} `json:"features"`
+	}](t, rec, http.StatusOK)
+	if fc.KnownAt != "2025-07-02" {
+		t.Errorf("the layer says known_at %q", fc.KnownAt)
+	}
+	total := 0.0
+	for _, f := range fc.Features {
+		total += f.Properties.PopulationCovered
+	}
+	if math.Abs(total-published) > float64(len(fc.Features))/2+1 {
+		t.Errorf("the layer as known on 2025-07-02 has %v people covered, the summary %v", total, published)
+	}
+	gaps := decodeAs[struct {
+		KnownAt string `json:"known_at"`
+		Total   struct {
+			PeopleNotCovered float64 `json:"people_not_covered"`
+		} `json:"total"`
+	}](t, get(t, s, http.MethodGet, "/api/v1/gaps?layer=mobile&as_of=2025-06-30&known_at=2025-07-02"), http.StatusOK)
+	if gaps.KnownAt != "2025-07-02" || math.Abs(gaps.Total.PeopleNotCovered-(float64(known.Province.Population)-published)) > 1 {
+		t.Errorf("gaps as known on 2025-07-02: %+v; want %v people not covered", gaps, float64(known.Province.Population)-published)
+	}
+	for _, bad := range []string{"&known_at=2999-01-01", "&known_at=yesterday", "&as_of=2025-08-01&known_at=2025-07-02"} {
+		if rec := get(t, s, http.MethodGet, "/api/v1/summary?layer=mobile"+bad); rec.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", bad, rec.Code)
+		}
+	}
+}
