@@ -89,10 +89,35 @@ func (snap *Snapshot) Targets() []geo.Target {
 // AnswerTarget says where target id stood on asOf ("" for now), with its
 // history and forecast; ok is false when there is no such target.
 func (snap *Snapshot) AnswerTarget(id int64, asOf string) (a TargetAnswer, ok bool) {
+	return snap.AnswerTargetKnown(id, asOf, nil)
+}
+
+// AnswerTargetKnown is AnswerTarget with its current value (and the same
+// measure over the remote communes) evaluated on known, the per-commune
+// figures as of asOf as known on an earlier day (Service.ResultKnown);
+// nil known is AnswerTarget. The history stays as known now, each point
+// with the value first published beside it where they differ.
+func (snap *Snapshot) AnswerTargetKnown(id int64, asOf string, known map[geo.Layer][]geo.CommuneFigure) (a TargetAnswer, ok bool) {
 	for _, tr := range snap.plan.targets {
-		if tr.target.ID == id {
-			return snap.answerTarget(tr, asOf), true
+		if tr.target.ID != id {
+			continue
 		}
+		a := snap.answerTarget(tr, asOf)
+		if known != nil {
+			t := tr.target
+			a.Current = t.Evaluate(known[t.Layer], snap.plan.remote)
+			if a.RemoteCommunes != nil {
+				rt := t
+				rt.Filter = geo.FilterRemote
+				v := rt.Evaluate(known[t.Layer], snap.plan.remote)
+				a.RemoteCommunes = &v
+			}
+			if a.Current.Met {
+				a.Forecast.Forecast = geo.MetForecast()
+			}
+			a.Forecast.OnTrack = a.Current.Met || a.Forecast.Outcome == geo.OutcomeForecast && a.Forecast.Date <= t.Deadline
+		}
+		return a, true
 	}
 	return TargetAnswer{}, false
 }

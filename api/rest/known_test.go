@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -93,5 +94,34 @@ func TestKnownAt_ReproducesWhatWasPublished(t *testing.T) {
 		if rec := get(t, s, http.MethodGet, "/api/v1/summary?layer=mobile"+bad); rec.Code != http.StatusBadRequest {
 			t.Errorf("%s: %d, want 400", bad, rec.Code)
 		}
+	}
+}
+
+// The targets as known on a day give the value published that day.
+func TestKnownAt_Targets(t *testing.T) {
+	s, store, _ := writableServer(t)
+	ctx := context.Background()
+	viettel, _ := store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
+	if rec := post(t, s, "/api/v1/filings", viettel, "application/geo+json", "", goodFiling); rec.Code != http.StatusCreated {
+		t.Fatalf("filing: %d %s", rec.Code, rec.Body)
+	}
+	mobile := func(query string) (api.TargetAnswer, string) {
+		t.Helper()
+		ans := decodeAs[struct {
+			KnownAt string             `json:"known_at"`
+			Targets []api.TargetAnswer `json:"targets"`
+		}](t, get(t, s, http.MethodGet, "/api/v1/targets"+query), http.StatusOK)
+		for _, tg := range ans.Targets {
+			if tg.Layer == geo.Mobile && tg.Measure == geo.MeasurePopulation {
+				return tg, ans.KnownAt
+			}
+		}
+		t.Fatal("no mobile population target")
+		return api.TargetAnswer{}, ""
+	}
+	now, _ := mobile("?as_of=2025-06-30")
+	before, knownAt := mobile("?as_of=2025-06-30&known_at=2025-07-02") // the filing was received today
+	if now.Current.Value == 0 || before.Current.Value != 0 || knownAt != "2025-07-02" {
+		t.Fatalf("mobile target as of 2025-06-30: %v as known now, %v as known on %s; want > 0 and 0", now.Current.Value, before.Current.Value, knownAt)
 	}
 }

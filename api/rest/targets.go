@@ -59,15 +59,19 @@ func (s *Server) handleTargets(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	asOf, knownAt, known, dataAsOf, err := s.targetFigures(c, snap, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	out := targetsAnswer{ComputedAt: snap.ComputedAt, Targets: []api.TargetAnswer{}, RemoteSet: snap.RemoteSet(), Rules: targetRules}
 	for _, t := range snap.Targets() {
 		if !t.Retired() || retired {
-			a, _ := snap.AnswerTarget(t.ID, asOf)
+			a, _ := snap.AnswerTargetKnown(t.ID, asOf, known)
 			out.Targets = append(out.Targets, a)
 		}
 	}
-	_, dataAsOf := snap.FiguresAt(asOf)
-	out.dated = newDated(asOf, dataAsOf, geo.FilterAll, snap)
+	out.dated = withKnown(newDated(asOf, dataAsOf, geo.FilterAll, snap), knownAt)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -83,14 +87,41 @@ func (s *Server) handleTarget(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	a, ok := snap.AnswerTarget(id, asOf)
+	asOf, knownAt, known, dataAsOf, err := s.targetFigures(c, snap, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	a, ok := snap.AnswerTargetKnown(id, asOf, known)
 	if !ok {
 		s.fail(c, noTarget(c))
 		return
 	}
-	_, dataAsOf := snap.FiguresAt(asOf)
 	c.JSON(http.StatusOK, targetOne{ComputedAt: snap.ComputedAt, Target: a, Rules: targetRules,
-		dated: newDated(asOf, dataAsOf, geo.FilterAll, snap)})
+		dated: withKnown(newDated(asOf, dataAsOf, geo.FilterAll, snap), knownAt)})
+}
+
+// targetFigures reads ?known_at beside as_of and returns, for a day before
+// today, the figures as known then (nil: as known now) and the date of
+// their data.
+func (s *Server) targetFigures(c *gin.Context, snap *api.Snapshot, asOf string) (string, string, map[geo.Layer][]geo.CommuneFigure, string, error) {
+	asOf, knownAt, err := knownAtParam(c, snap, asOf)
+	if err != nil {
+		return "", "", nil, "", err
+	}
+	if knownAt == "" {
+		_, dataAsOf := snap.FiguresAt(asOf)
+		return asOf, "", nil, dataAsOf, nil
+	}
+	res, dataAsOf, err := s.core.ResultKnown(c.Request.Context(), snap, asOf, knownAt)
+	if err != nil {
+		return "", "", nil, "", err
+	}
+	known := map[geo.Layer][]geo.CommuneFigure{}
+	for _, l := range geo.Layers {
+		known[l] = res.Layer(l).Breakdown(geo.KindAll).Communes
+	}
+	return asOf, knownAt, known, dataAsOf, nil
 }
 
 // targetRequest creates a target; every field but source is needed.
