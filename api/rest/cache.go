@@ -105,7 +105,7 @@ func (s *Server) serveCached(c *gin.Context, snap *api.Snapshot, key, contentTyp
 	}
 	h := c.Writer.Header()
 	h.Set("ETag", etag)
-	h.Set("Vary", "Accept-Encoding")
+	addVary(h, "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
 	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)

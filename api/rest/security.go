@@ -34,8 +34,15 @@ func withBasemap(csp, basemapURL string) string {
 	return strings.Replace(csp, "img-src 'self'", "img-src 'self' "+origin, 1)
 }
 
+// corsMethods are the methods a browser may send from the allowed origin:
+// every method a route answers (PATCH for targets, PUT for remote
+// communes).
+const corsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE"
+
 // securityHeaders sets the headers every answer carries, and CORS headers
-// only for a configured origin.
+// only for a configured origin. With CORS on, every answer varies by
+// Origin, allowed or not, so that a shared cache never hands the answer
+// for one origin to another.
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", s.csp)
@@ -43,11 +50,13 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if s.cfg.CORSOrigin != "" {
+		addVary(h, "Origin")
+	}
 	if origin := c.GetHeader("Origin"); origin != "" && s.cfg.CORSOrigin != "" && origin == s.cfg.CORSOrigin {
 		h.Set("Access-Control-Allow-Origin", origin)
-		h.Set("Vary", "Origin")
 		if c.Request.Method == http.MethodOptions {
-			h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+			h.Set("Access-Control-Allow-Methods", corsMethods)
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
 			h.Set("Access-Control-Max-Age", "600")
 			c.AbortWithStatus(http.StatusNoContent)
@@ -55,6 +64,24 @@ func (s *Server) securityHeaders(c *gin.Context) {
 		}
 	}
 	c.Next()
+}
+
+// addVary adds field to the Vary header unless it is listed already,
+// keeping the fields set before: CORS varies by Origin and the bodies
+// served gzipped or not by Accept-Encoding, and a cache must know of both.
+func addVary(h http.Header, field string) {
+	var fields []string
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			} else if strings.EqualFold(f, field) {
+				return
+			}
+			fields = append(fields, f)
+		}
+	}
+	h.Set("Vary", strings.Join(append(fields, field), ", "))
 }
 
 // maxHeaderBytes bounds a request's headers. net/http refuses headers over

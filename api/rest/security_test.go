@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,6 +43,71 @@ func TestCORS_OnlyForTheConfiguredOrigin(t *testing.T) {
 		s.Handler().ServeHTTP(rec, req)
 		if got := rec.Header().Get("Access-Control-Allow-Origin"); got != want {
 			t.Fatalf("origin %s: allowed %q, want %q", origin, got, want)
+		}
+	}
+}
+
+// With CORS on, every answer varies by Origin (whether the origin is allowed
+// decides Access-Control-Allow-Origin), and the bodies served in a gzip and
+// an identity form vary by Accept-Encoding too: Vary lists both.
+func TestCORS_VaryListsOriginAndAcceptEncoding(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.CORSOrigin = "https://planning.hoabinh.gov.vn"
+	shared := testServer(t)
+	s := New(cfg, shared.core, shared.store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cases := []struct {
+		target, origin string
+		vary           []string
+	}{
+		{"/api/v1/summary", cfg.CORSOrigin, []string{"Origin", "Accept-Encoding"}},
+		{"/api/v1/summary", "https://evil.example", []string{"Origin", "Accept-Encoding"}},
+		{"/api/v1/layers/mobile/communes", cfg.CORSOrigin, []string{"Origin", "Accept-Encoding"}},
+		{"/tiles/mobile/0/0/0.mvt", cfg.CORSOrigin, []string{"Origin", "Accept-Encoding"}},
+		{"/", cfg.CORSOrigin, []string{"Origin", "Accept-Encoding"}},
+		{"/api/v1/layers", cfg.CORSOrigin, []string{"Origin"}},
+		{"/api/v1/nothing", cfg.CORSOrigin, []string{"Origin"}},
+	}
+	for _, c := range cases {
+		t.Run(c.target+" from "+c.origin, func(t *testing.T) {
+			req := httptest.NewRequest("GET", c.target, nil)
+			req.Header.Set("Origin", c.origin)
+			req.Header.Set("Accept-Encoding", "gzip")
+			rec := httptest.NewRecorder()
+			s.Handler().ServeHTTP(rec, req)
+			var got []string
+			for _, v := range rec.Header().Values("Vary") {
+				for _, f := range strings.Split(v, ",") {
+					got = append(got, strings.TrimSpace(f))
+				}
+			}
+			slices.Sort(got)
+			want := slices.Sorted(slices.Values(c.vary))
+			if !slices.Equal(got, want) {
+				t.Fatalf("%d: Vary %q, want %q", rec.Code, got, want)
+			}
+		})
+	}
+}
+
+// A browser may send every method the API answers: the preflight allows
+// PATCH (targets) and PUT (remote communes) as well as GET, HEAD, POST and
+// DELETE.
+func TestCORS_PreflightAllowsEveryMethod(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.CORSOrigin = "https://planning.hoabinh.gov.vn"
+	s := newTestServer(cfg, testServer(t).store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, method := range []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"} {
+		req := httptest.NewRequest("OPTIONS", "/api/v1/targets/1", nil)
+		req.Header.Set("Origin", cfg.CORSOrigin)
+		req.Header.Set("Access-Control-Request-Method", method)
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		allowed := strings.Split(rec.Header().Get("Access-Control-Allow-Methods"), ",")
+		for i := range allowed {
+			allowed[i] = strings.TrimSpace(allowed[i])
+		}
+		if rec.Code != http.StatusNoContent || !slices.Contains(allowed, method) {
+			t.Errorf("preflight of %s: %d, Access-Control-Allow-Methods %q", method, rec.Code, rec.Header().Get("Access-Control-Allow-Methods"))
 		}
 	}
 }

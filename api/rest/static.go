@@ -127,7 +127,7 @@ func (s *Server) serveStatic(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Type", f.contentType)
 	h.Set("ETag", etag)
-	h.Set("Vary", "Accept-Encoding")
+	addVary(h, "Accept-Encoding")
 	if f.immutable {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
