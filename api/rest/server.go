@@ -128,14 +128,18 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 }
 
 // Handler returns the HTTP handler of the whole service.
-func (s *Server) Handler() http.Handler { return s.router }
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // accessLog writes one line per request: method, path, status, duration.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	method := c.Request.Method
+	if isHead(c.Request) {
+		method = http.MethodHead
+	}
 	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
-		slog.String("method", c.Request.Method),
+		slog.String("method", method),
 		slog.String("path", c.Request.URL.Path),
 		slog.Int("status", c.Writer.Status()),
 		slog.Duration("duration", time.Since(start)))
