@@ -1,11 +1,13 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -68,11 +70,32 @@ func writeProblemDoc(c *gin.Context, p Problem) {
 	c.Abort()
 }
 
+// statusClientClosed is the status the access log gives a request whose
+// client went away before the answer, as nginx logs it. It is never read
+// by a client: there is none left to read it.
+const statusClientClosed = 499
+
+// clientGone reports whether err comes of the client going away: the
+// request's context canceled (net/http cancels it when the connection
+// closes), or a write that found the connection broken or reset.
+// context.Canceled while the client is still there is an internal error.
+func clientGone(r *http.Request, err error) bool {
+	if errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
+}
+
 // fail maps an error from data or geo to its status, in this one place. Only
 // unexpected errors are logged, once, and the client sees a generic detail.
 func (s *Server) fail(c *gin.Context, err error) {
 	var ie *geo.InputError
 	switch {
+	case clientGone(c.Request, err):
+		// Not the server's fault, and nobody to answer: a DEBUG line, and
+		// 499 in the access log.
+		s.log.DebugContext(c.Request.Context(), "client disconnected", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		c.AbortWithStatus(statusClientClosed)
 	case errors.As(err, &ie):
 		detail := fmt.Sprintf("the input has %d problem(s), listed in problems; nothing was stored", len(ie.Problems))
 		if ie.Truncated {
