@@ -120,8 +120,10 @@ type openAPIWriteCase struct {
 	method, target, role, contentType, key, body string
 	status                                       int
 	// server is "" for the writable server, "limited" for one on the same
-	// store whose rate limit is spent after one write per token, or
-	// "computing" for one whose figures are not computed yet.
+	// store whose rate limit is spent after one write per token,
+	// "computing" for one whose figures are not computed yet, or "full"
+	// for one whose disk is full (fullDisk; its cases are skipped where the
+	// test cannot mount a file system to fill).
 	server string
 }
 
@@ -211,6 +213,15 @@ var openAPIWriteCases = []openAPIWriteCase{
 	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.9}`, 429, "limited"},
 	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 429, "limited"},
 	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":false}`, 429, "limited"},
+	{"POST", "/api/v1/filings", "provider", "application/geo+json", "", openAPIFiling, 507, "full"},
+	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 507, "full"},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"vnpt","layers":["phone"]}`, 507, "full"},
+	{"POST", "/api/v1/providers/viettel/tokens", "admin", "", "", "", 507, "full"},
+	{"DELETE", "/api/v1/providers/viettel/tokens", "admin", "", "", "", 507, "full"},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 507, "full"},
+	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.95}`, 507, "full"},
+	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 507, "full"},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":true}`, 507, "full"},
 }
 
 // openAPITarget is a target for the write cases; openAPIWhatIf a what-if
@@ -412,13 +423,19 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	if err := limited.core.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}
+	full, noFullDisk := newFullDisk(t)
 	for _, c := range openAPIWriteCases {
 		t.Run(c.method+" "+c.target+" "+strconv.Itoa(c.status), func(t *testing.T) {
+			if c.server == "full" && noFullDisk != nil {
+				t.Skip(noFullDisk)
+			}
 			req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
 			if c.body == "" {
 				req = httptest.NewRequest(c.method, c.target, nil)
 			}
-			if c.role != "" {
+			if c.role != "" && c.server == "full" {
+				req.Header.Set("Authorization", "Bearer "+full.tokens[c.role])
+			} else if c.role != "" {
 				req.Header.Set("Authorization", "Bearer "+tokens[c.role])
 			}
 			if c.contentType != "" {
@@ -428,6 +445,9 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 				req.Header.Set("Idempotency-Key", c.key)
 			}
 			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"]}[c.server]
+			if c.server == "full" {
+				srv = full.srv
+			}
 			check(t, srv, req, c.status)
 		})
 	}
@@ -437,6 +457,9 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for status := range op.Responses.Map() {
+				if status == "507" && noFullDisk != nil {
+					continue // no full disk to see it on (fullDisk)
+				}
 				if key := method + " " + path + " " + status; !seen[key] {
 					missing = append(missing, key)
 				}

@@ -45,6 +45,7 @@ var problemTypes = map[int][2]string{
 	http.StatusUnprocessableEntity:         {"/problems/invalid-input", "Invalid input"},
 	http.StatusServiceUnavailable:          {"/problems/unavailable", "Service unavailable"},
 	http.StatusInternalServerError:         {"/problems/internal", "Internal error"},
+	http.StatusInsufficientStorage:         {"/problems/disk-full", "Insufficient storage"},
 }
 
 // writeProblem answers with a problem document. The body is marshalled
@@ -96,6 +97,11 @@ func (s *Server) fail(c *gin.Context, err error) {
 		// 499 in the access log.
 		s.log.DebugContext(c.Request.Context(), "client disconnected", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 		c.AbortWithStatus(statusClientClosed)
+	case errors.Is(err, data.ErrDiskFull), errors.Is(err, syscall.ENOSPC):
+		// The operator must make room: an ERROR that names the cause, and
+		// an answer that tells the client it may try again later.
+		s.log.ErrorContext(c.Request.Context(), "disk full", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		writeProblem(c, http.StatusInsufficientStorage, "the server's disk is full: nothing of this request was kept; try again once the operator has made room")
 	case errors.As(err, &ie):
 		detail := fmt.Sprintf("the input has %d problem(s), listed in problems; nothing was stored", len(ie.Problems))
 		if ie.Truncated {

@@ -3,11 +3,13 @@ package rest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -17,6 +19,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
 )
 
 // syncBuffer is a log destination that the server writes from its
@@ -132,5 +135,30 @@ func TestServer_ClientDisconnectIsLoggedAs499(t *testing.T) {
 	}
 	if strings.Contains(out, "level=ERROR") {
 		t.Fatalf("a disconnect logged at ERROR:\n%s", out)
+	}
+}
+
+// A write that finds the disk full is a 507 that says so, logged once at
+// ERROR; whatever wrapped the cause.
+func TestFail_DiskFullIs507(t *testing.T) {
+	cases := []struct {
+		name string
+		err  error
+	}{
+		{"the store's write", fmt.Errorf("storing the filing: %w", fmt.Errorf("%w: database or disk is full", data.ErrDiskFull))},
+		{"a file of the server's own", fmt.Errorf("export: %w", &os.PathError{Op: "write", Path: "/tmp/x.gpkg", Err: syscall.ENOSPC})},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec, logs := failWith(t, context.Background(), c.err)
+			var p Problem
+			if rec.Code != http.StatusInsufficientStorage || json.Unmarshal(rec.Body.Bytes(), &p) != nil ||
+				p.Status != http.StatusInsufficientStorage || !strings.Contains(p.Detail, "disk is full") {
+				t.Fatalf("%d %s, want a 507 problem saying the disk is full", rec.Code, rec.Body)
+			}
+			if n := strings.Count(logs, "level=ERROR"); n != 1 || !strings.Contains(logs, "disk full") {
+				t.Fatalf("logged %d times at ERROR, want once, as disk full:\n%s", n, logs)
+			}
+		})
 	}
 }
