@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -78,6 +79,9 @@ func bindJSONLimit(c *gin.Context, v any, limit int64) bool {
 	switch {
 	case errors.As(err, &tooBig):
 		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", limit))
+		return false
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeProblem(c, http.StatusRequestTimeout, "the body did not arrive within the time allowed for it; send it without pauses")
 		return false
 	case err != nil:
 		writeProblem(c, http.StatusBadRequest, "the body is not the JSON this route takes: "+err.Error())

@@ -37,6 +37,7 @@ var problemTypes = map[int][2]string{
 	http.StatusForbidden:                   {"/problems/forbidden", "Forbidden"},
 	http.StatusNotFound:                    {"/problems/not-found", "Not found"},
 	http.StatusConflict:                    {"/problems/conflict", "Conflict"},
+	http.StatusRequestTimeout:              {"/problems/timeout", "Request timeout"},
 	http.StatusRequestEntityTooLarge:       {"/problems/too-large", "Request body too large"},
 	http.StatusUnsupportedMediaType:        {"/problems/unsupported-media-type", "Unsupported media type"},
 	http.StatusTooManyRequests:             {"/problems/too-many-requests", "Too many requests"},

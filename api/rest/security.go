@@ -93,7 +93,11 @@ const maxHeaderBytes = 32 << 10
 const defaultBodyLimit = 1 << 20
 
 // limits rejects oversized headers and caps every request body: filings at
-// MaxFilingBytes, everything else at 1 MiB.
+// MaxFilingBytes, everything else at 1 MiB. A body but a filing's must
+// also arrive within BodyReadTimeout: a client that trickles a small body
+// (a byte every few seconds) would otherwise hold a connection and a
+// goroutine for the server's read timeout, minutes long for the sake of
+// large filings.
 func (s *Server) limits(c *gin.Context) {
 	size := len(c.Request.Method) + len(c.Request.RequestURI)
 	for k, vs := range c.Request.Header {
@@ -107,14 +111,21 @@ func (s *Server) limits(c *gin.Context) {
 		return
 	}
 	limit := int64(defaultBodyLimit)
-	if c.Request.Method == http.MethodPost && c.Request.URL.Path == "/api/v1/filings" {
+	filing := c.Request.Method == http.MethodPost && c.Request.URL.Path == "/api/v1/filings"
+	if filing {
 		limit = s.cfg.MaxFilingBytes
 	}
 	if c.Request.ContentLength > limit {
 		writeProblem(c, http.StatusRequestEntityTooLarge, "the body is over the limit of "+strconv.FormatInt(limit, 10)+" bytes for this route")
 		return
 	}
-	if c.Request.Body != nil {
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		if !filing {
+			// The deadline bounds the body only: net/http lifts it once
+			// the body is read. Under httptest there is no connection
+			// (ErrNotSupported), and nothing to bound.
+			http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
+		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()

@@ -34,6 +34,11 @@ type Config struct {
 	// compute (every non-GET request under /api/).
 	WritesPerToken   RateLimit
 	WritesPerAddress RateLimit
+	// BodyReadTimeout bounds how long a client may take to send the body
+	// of any request but a filing upload, which has the server's read
+	// timeout (minutes, for tens of MB); it starts once the headers are
+	// read and ends with the body.
+	BodyReadTimeout time.Duration
 	// CORSOrigin, when set, is the one origin allowed to call the API from
 	// a browser; CORS is off otherwise.
 	CORSOrigin string
@@ -48,13 +53,17 @@ func DefaultConfig() Config {
 	return Config{Core: api.DefaultConfig(),
 		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures,
 		WritesPerToken:   RateLimit{PerSecond: 2, Burst: 30},
-		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60}}
+		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60},
+		BodyReadTimeout:  20 * time.Second}
 }
 
 // Validate checks the settings.
 func (c Config) Validate() error {
 	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
 		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
+	}
+	if c.BodyReadTimeout < 100*time.Millisecond || c.BodyReadTimeout > 10*time.Minute {
+		return fmt.Errorf("body read timeout %s: want 100ms to 10m", c.BodyReadTimeout)
 	}
 	if err := validateBasemapURL(c.BasemapURL); err != nil {
 		return err
