@@ -20,23 +20,25 @@ const principalKey = "phusong.principal"
 // header carries a valid bearer token of one of the roles. A token is read
 // from that header only, never from the URL, and is never logged. Missing
 // or bad tokens are 401 with WWW-Authenticate; a valid token of another role
-// is 403.
+// is 403. A write spends the verified principal's rate limit, and a refused
+// one its address's budget of refusals (security.go).
 func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		scheme, token, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			c.Header("WWW-Authenticate", `Bearer realm="phusong"`)
-			writeProblem(c, http.StatusUnauthorized, "this route needs a bearer token: Authorization: Bearer TOKEN")
+			s.refuseAuthentication(c, `Bearer realm="phusong"`, "this route needs a bearer token: Authorization: Bearer TOKEN")
 			return
 		}
 		p, err := s.store.Authenticate(c.Request.Context(), strings.TrimSpace(token))
 		if errors.Is(err, data.ErrUnauthorized) {
-			c.Header("WWW-Authenticate", `Bearer realm="phusong", error="invalid_token"`)
-			writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
+			s.refuseAuthentication(c, `Bearer realm="phusong", error="invalid_token"`, "the token is unknown or revoked")
 			return
 		}
 		if err != nil {
 			s.fail(c, err)
+			return
+		}
+		if s.limitPrincipal(c, p) {
 			return
 		}
 		for _, r := range roles {

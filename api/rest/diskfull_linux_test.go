@@ -108,7 +108,7 @@ func newFullDisk(t *testing.T) (*fullDisk, error) {
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	cfg := DefaultConfig()
-	cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+	cfg.WritesPerPrincipal, cfg.ComputePerAddress, cfg.AuthFailuresPerAddress = RateLimit{}, RateLimit{}, RateLimit{}
 	s := New(cfg, api.New(cfg.Core, store, log), store, log)
 	if err := s.core.Recompute(ctx); err != nil {
 		t.Fatal(err)

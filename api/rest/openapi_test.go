@@ -121,7 +121,8 @@ type openAPIWriteCase struct {
 	method, target, role, contentType, key, body string
 	status                                       int
 	// server is "" for the writable server, "limited" for one on the same
-	// store whose rate limit is spent after one write per token,
+	// store whose rate limits are spent after one write per principal, one
+	// what-if and one refused token per address,
 	// "computing" for one whose figures are not computed yet, or "full"
 	// for one whose disk is full (fullDisk; its cases are skipped where the
 	// test cannot mount a file system to fill).
@@ -208,8 +209,15 @@ var openAPIWriteCases = []openAPIWriteCase{
 	{"POST", "/api/v1/whatif", "", "application/json", "", `{"sites":[]}`, 400, ""},
 	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIHugeJSON, 413, ""},
 	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 503, "computing"},
-	{"POST", "/api/v1/whatif", "admin", "application/json", "", openAPIWhatIf, 200, "limited"},
-	{"POST", "/api/v1/whatif", "admin", "application/json", "", openAPIWhatIf, 429, "limited"},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 200, "limited"},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 429, "limited"},
+	{"POST", "/api/v1/filings", "", "application/geo+json", "", openAPIFiling, 401, "limited"},
+	{"POST", "/api/v1/filings", "", "application/geo+json", "", openAPIFiling, 429, "limited"},
+	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 429, "limited"},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{}`, 400, "limited"},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"mobifone","layers":["mobile"]}`, 429, "limited"},
+	{"POST", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 429, "limited"},
+	{"DELETE", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 429, "limited"},
 	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 429, "limited"},
 	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.9}`, 429, "limited"},
 	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 429, "limited"},
@@ -445,7 +453,8 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	tokens["provider"], _ = store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile, geo.Phone}, "test")
 	tokens["admin"], _ = store.NewAdminToken(ctx, "test")
 	limited := newTestServer(DefaultConfig(), store, quiet)
-	limited.perToken = newRateLimiter(RateLimit{PerSecond: 0.001, Burst: 1})
+	one := RateLimit{PerSecond: 0.001, Burst: 1}
+	setLimits(limited, one, one, one)
 	if err := limited.core.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}

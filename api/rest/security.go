@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/data"
 )
 
 // contentSecurityPolicy lets the page load only its own scripts, styles and
@@ -138,7 +140,7 @@ type RateLimit struct {
 	Burst     int
 }
 
-// rateLimiter keeps one bucket per key (a token id or a client address).
+// rateLimiter keeps one bucket per key (a principal or a client address).
 type rateLimiter struct {
 	limit RateLimit
 	mu    sync.Mutex
@@ -190,49 +192,65 @@ func (rl *rateLimiter) evictFull(now time.Time) {
 	}
 }
 
-// rateLimitWrites limits the requests that write or compute (every
-// non-GET request under /api/) per bearer token and per client address,
-// answering 429 with Retry-After.
-func (s *Server) rateLimitWrites(c *gin.Context) {
-	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || !strings.HasPrefix(c.Request.URL.Path, "/api/") {
-		c.Next()
-		return
-	}
-	now := time.Now()
-	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+// The requests that write or compute are rate-limited by who is known to
+// send them, never by what a request merely claims: a token's id is public
+// and small ("ps_1"), so a limit keyed by it let anyone spend a provider's
+// budget with forged tokens. Writes spend the budget of the principal whose
+// token was verified; writes refused for a missing or bad token spend a
+// budget of their own per address, which no valid writer shares; the
+// public what-if spends a budget per address, apart from the writers'.
+
+// clientAddress is the host of the request's peer: behind a reverse proxy,
+// the proxy's.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = c.Request.RemoteAddr
+		return r.RemoteAddr
 	}
-	checks := []struct {
-		rl  *rateLimiter
-		key string
-	}{{s.perAddress, host}}
-	if id := tokenID(c.GetHeader("Authorization")); id != "" {
-		checks = append(checks, struct {
-			rl  *rateLimiter
-			key string
-		}{s.perToken, id})
-	}
-	for _, ch := range checks {
-		if ok, wait := ch.rl.allow(ch.key, now); !ok {
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			writeProblem(c, http.StatusTooManyRequests, "too many requests; try again after "+strconv.Itoa(int(math.Ceil(wait.Seconds())))+" s")
-			return
-		}
-	}
-	c.Next()
+	return host
 }
 
-// tokenID is the public part of a bearer token ("ps_<id>"), used as a
-// rate-limit key so that the secret is never kept.
-func tokenID(header string) string {
-	_, token, ok := strings.Cut(header, " ")
-	if !ok {
-		return ""
+// isWrite reports whether the request writes or computes: every method but
+// GET and HEAD.
+func isWrite(r *http.Request) bool {
+	return r.Method != http.MethodGet && r.Method != http.MethodHead
+}
+
+// overLimit takes one request from key's bucket in rl or, when it is
+// empty, answers 429 with Retry-After and reports that it did.
+func overLimit(c *gin.Context, rl *rateLimiter, key string) bool {
+	ok, wait := rl.allow(key, time.Now())
+	if ok {
+		return false
 	}
-	parts := strings.SplitN(strings.TrimSpace(token), "_", 3)
-	if len(parts) != 3 || parts[0] != "ps" {
-		return ""
+	secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
+	c.Header("Retry-After", secs)
+	writeProblem(c, http.StatusTooManyRequests, "too many requests; try again after "+secs+" s")
+	return true
+}
+
+// limitPrincipal spends one write of p, whose token authenticate has
+// verified, and reports whether it answered 429 instead. Reads are free.
+func (s *Server) limitPrincipal(c *gin.Context, p data.Principal) bool {
+	return isWrite(c.Request) && overLimit(c, s.perPrincipal, p.String())
+}
+
+// refuseAuthentication answers a request whose token is missing or bad:
+// 401 with wwwAuthenticate and detail, or, once the client's address has
+// had too many writes refused, 429.
+func (s *Server) refuseAuthentication(c *gin.Context, wwwAuthenticate, detail string) {
+	if isWrite(c.Request) && overLimit(c, s.authFailures, clientAddress(c.Request)) {
+		return
 	}
-	return parts[0] + "_" + parts[1]
+	c.Header("WWW-Authenticate", wwwAuthenticate)
+	writeProblem(c, http.StatusUnauthorized, detail)
+}
+
+// limitCompute is middleware for the public routes that compute (the
+// what-if): a budget per client address.
+func (s *Server) limitCompute(c *gin.Context) {
+	if overLimit(c, s.computePerAddress, clientAddress(c.Request)) {
+		return
+	}
+	c.Next()
 }

@@ -30,10 +30,18 @@ type Config struct {
 	// its features.
 	MaxFilingBytes    int64
 	MaxFilingFeatures int
-	// WritesPerToken and WritesPerAddress limit the requests that write or
-	// compute (every non-GET request under /api/).
-	WritesPerToken   RateLimit
-	WritesPerAddress RateLimit
+	// WritesPerPrincipal limits the writes (every request but GET and
+	// HEAD to a route that needs a token) of one authenticated principal:
+	// a provider, or the admin. It is spent once the token is verified, so
+	// nobody else can spend it.
+	WritesPerPrincipal RateLimit
+	// ComputePerAddress limits the public requests that compute (the
+	// what-if) per client address, apart from the writers' budgets.
+	ComputePerAddress RateLimit
+	// AuthFailuresPerAddress limits, per client address, the writes
+	// refused for a missing or bad token: past it they are 429, not 401.
+	// Only refusals spend it, so it never stands in a valid writer's way.
+	AuthFailuresPerAddress RateLimit
 	// BodyReadTimeout bounds how long a client may take to send the body
 	// of any request but a filing upload, which has the server's read
 	// timeout (minutes, for tens of MB); it starts once the headers are
@@ -52,9 +60,10 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Core: api.DefaultConfig(),
 		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures,
-		WritesPerToken:   RateLimit{PerSecond: 2, Burst: 30},
-		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60},
-		BodyReadTimeout:  20 * time.Second}
+		WritesPerPrincipal:     RateLimit{PerSecond: 2, Burst: 30},
+		ComputePerAddress:      RateLimit{PerSecond: 5, Burst: 60},
+		AuthFailuresPerAddress: RateLimit{PerSecond: 1, Burst: 20},
+		BodyReadTimeout:        20 * time.Second}
 }
 
 // Validate checks the settings.
@@ -86,16 +95,17 @@ type Core interface {
 
 // Server serves the API and the embedded frontend over a Core.
 type Server struct {
-	cfg        Config
-	csp        string
-	perToken   *rateLimiter
-	perAddress *rateLimiter
-	core       Core
-	store      *data.Store
-	log        *slog.Logger
-	bodies     bodyCaches
-	static     *staticFiles
-	router     *gin.Engine
+	cfg    Config
+	csp    string
+	core   Core
+	store  *data.Store
+	log    *slog.Logger
+	bodies bodyCaches
+	static *staticFiles
+	router *gin.Engine
+	// The rate limits: writes per principal, what-ifs per address, refused
+	// tokens per address (Config).
+	perPrincipal, computePerAddress, authFailures *rateLimiter
 }
 
 // New builds the router over core, whose figures it serves, and store, where
@@ -104,8 +114,9 @@ type Server struct {
 func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, core: core, store: store, log: log, csp: contentSecurityPolicy,
-		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress),
-		static: newStaticFiles(frontend.FS(), frontend.Unbuilt)}
+		perPrincipal: newRateLimiter(cfg.WritesPerPrincipal), computePerAddress: newRateLimiter(cfg.ComputePerAddress),
+		authFailures: newRateLimiter(cfg.AuthFailuresPerAddress),
+		static:       newStaticFiles(frontend.FS(), frontend.Unbuilt)}
 	if cfg.BasemapURL != "" {
 		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)
 	}
@@ -116,7 +127,9 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	// first page load does not wait for it.
 	go s.static.load()
 	r := gin.New()
-	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits, s.rateLimitWrites)
+	// The rate limits are not here but where the request is known: writes
+	// once the token is verified (authenticate), what-ifs on their route.
+	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits)
 	r.HandleMethodNotAllowed = true
 
 	s.routes(r)
