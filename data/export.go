@@ -51,6 +51,7 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 		if err != nil {
 			os.Remove(path)
 		}
+		err = diskFull(err)
 	}()
 	ms, err := migrations()
 	if err != nil {

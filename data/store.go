@@ -194,17 +194,18 @@ func writeGeoPackageHeader(ctx context.Context, tx *sql.Tx) error {
 }
 
 // inTx runs fn in a write transaction, committed when fn returns nil and
-// rolled back otherwise, so that every write is whole or absent.
+// rolled back otherwise, so that every write is whole or absent. A write
+// that found no room fails with ErrDiskFull.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return diskFull(err)
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
-		return err
+		return diskFull(err)
 	}
-	return tx.Commit()
+	return diskFull(tx.Commit())
 }
 
 // Meta returns the value stored under key, or "" when there is none.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -19,23 +20,25 @@ const principalKey = "phusong.principal"
 // header carries a valid bearer token of one of the roles. A token is read
 // from that header only, never from the URL, and is never logged. Missing
 // or bad tokens are 401 with WWW-Authenticate; a valid token of another role
-// is 403.
+// is 403. A write spends the verified principal's rate limit, and a refused
+// one its address's budget of refusals (security.go).
 func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		scheme, token, ok := strings.Cut(c.GetHeader("Authorization"), " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-			c.Header("WWW-Authenticate", `Bearer realm="phusong"`)
-			writeProblem(c, http.StatusUnauthorized, "this route needs a bearer token: Authorization: Bearer TOKEN")
+			s.refuseAuthentication(c, `Bearer realm="phusong"`, "this route needs a bearer token: Authorization: Bearer TOKEN")
 			return
 		}
 		p, err := s.store.Authenticate(c.Request.Context(), strings.TrimSpace(token))
 		if errors.Is(err, data.ErrUnauthorized) {
-			c.Header("WWW-Authenticate", `Bearer realm="phusong", error="invalid_token"`)
-			writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
+			s.refuseAuthentication(c, `Bearer realm="phusong", error="invalid_token"`, "the token is unknown or revoked")
 			return
 		}
 		if err != nil {
 			s.fail(c, err)
+			return
+		}
+		if s.limitPrincipal(c, p) {
 			return
 		}
 		for _, r := range roles {
@@ -78,6 +81,9 @@ func bindJSONLimit(c *gin.Context, v any, limit int64) bool {
 	switch {
 	case errors.As(err, &tooBig):
 		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the body is over %d bytes", limit))
+		return false
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		writeProblem(c, http.StatusRequestTimeout, "the body did not arrive within the time allowed for it; send it without pauses")
 		return false
 	case err != nil:
 		writeProblem(c, http.StatusBadRequest, "the body is not the JSON this route takes: "+err.Error())

@@ -30,7 +30,7 @@ func writableServer(t *testing.T) (*Server, *data.Store, *bytes.Buffer) {
 	var logs bytes.Buffer
 	cfg := DefaultConfig()
 	// Tests send many writes at once; the rate-limit test sets its own.
-	cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+	cfg.WritesPerPrincipal, cfg.ComputePerAddress, cfg.AuthFailuresPerAddress = RateLimit{}, RateLimit{}, RateLimit{}
 	s := newTestServer(cfg, store, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err := s.core.Recompute(ctx); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -20,9 +21,15 @@ type cachedBody struct {
 	once sync.Once
 	raw  []byte
 	gz   []byte
-	etag string
+	etag string // of raw; the gzip form's is gzipETag(etag)
 	err  error
 }
+
+// gzipETag is the ETag of the gzip form of the body whose ETag is etag. A
+// strong ETag names one representation (RFC 9110 §8.8.3): the gzip and the
+// identity forms of a body differ byte for byte, so a cache holding one
+// must not be told by a 304 that it holds the other.
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
 
 // bodyCache holds the rendered responses of one snapshot, by key.
 type bodyCache struct {
@@ -83,27 +90,30 @@ func (bc *bodyCaches) of(snap *api.Snapshot) *bodyCache {
 	return bc.cache
 }
 
-// serveCached answers with the snapshot's rendering of key: 304 when the
-// client's If-None-Match holds the ETag, gzip when the client accepts it.
+// serveCached answers with the snapshot's rendering of key, gzipped when
+// the client accepts it, or 304 when the client's If-None-Match holds the
+// ETag of the form it would get.
 func (s *Server) serveCached(c *gin.Context, snap *api.Snapshot, key, contentType string, render func() ([]byte, error)) {
 	cb := s.bodies.of(snap).get(key, render)
 	if cb.err != nil {
 		s.fail(c, cb.err)
 		return
 	}
+	body, etag, gzipped := cb.raw, cb.etag, acceptsGzip(c.GetHeader("Accept-Encoding"))
+	if gzipped {
+		body, etag = cb.gz, gzipETag(cb.etag)
+	}
 	h := c.Writer.Header()
-	h.Set("ETag", cb.etag)
-	h.Set("Vary", "Accept-Encoding")
+	h.Set("ETag", etag)
+	addVary(h, "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
-	if etagMatches(c.GetHeader("If-None-Match"), cb.etag) {
+	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.Status(http.StatusNotModified)
 		c.Writer.WriteHeaderNow()
 		return
 	}
-	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+	if gzipped {
 		h.Set("Content-Encoding", "gzip")
-		c.Data(http.StatusOK, contentType, cb.gz)
-		return
 	}
-	c.Data(http.StatusOK, contentType, cb.raw)
+	c.Data(http.StatusOK, contentType, body)
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -120,8 +121,11 @@ type openAPIWriteCase struct {
 	method, target, role, contentType, key, body string
 	status                                       int
 	// server is "" for the writable server, "limited" for one on the same
-	// store whose rate limit is spent after one write per token, or
-	// "computing" for one whose figures are not computed yet.
+	// store whose rate limits are spent after one write per principal, one
+	// what-if and one refused token per address,
+	// "computing" for one whose figures are not computed yet, or "full"
+	// for one whose disk is full (fullDisk; its cases are skipped where the
+	// test cannot mount a file system to fill).
 	server string
 }
 
@@ -205,12 +209,33 @@ var openAPIWriteCases = []openAPIWriteCase{
 	{"POST", "/api/v1/whatif", "", "application/json", "", `{"sites":[]}`, 400, ""},
 	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIHugeJSON, 413, ""},
 	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 503, "computing"},
-	{"POST", "/api/v1/whatif", "admin", "application/json", "", openAPIWhatIf, 200, "limited"},
-	{"POST", "/api/v1/whatif", "admin", "application/json", "", openAPIWhatIf, 429, "limited"},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 200, "limited"},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 429, "limited"},
+	{"POST", "/api/v1/filings", "", "application/geo+json", "", openAPIFiling, 401, "limited"},
+	{"POST", "/api/v1/filings", "", "application/geo+json", "", openAPIFiling, 429, "limited"},
+	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 429, "limited"},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{}`, 400, "limited"},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"mobifone","layers":["mobile"]}`, 429, "limited"},
+	{"POST", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 429, "limited"},
+	{"DELETE", "/api/v1/providers/vnpt/tokens", "admin", "", "", "", 429, "limited"},
 	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 429, "limited"},
 	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.9}`, 429, "limited"},
 	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 429, "limited"},
 	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":false}`, 429, "limited"},
+	{"POST", "/api/v1/whatif", "", "application/json", "", openAPIStalled, 408, ""},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", openAPIStalled, 408, ""},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPIStalled, 408, ""},
+	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", openAPIStalled, 408, ""},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", openAPIStalled, 408, ""},
+	{"POST", "/api/v1/filings", "provider", "application/geo+json", "", openAPIFiling, 507, "full"},
+	{"DELETE", "/api/v1/filings/1", "provider", "", "", "", 507, "full"},
+	{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"vnpt","layers":["phone"]}`, 507, "full"},
+	{"POST", "/api/v1/providers/viettel/tokens", "admin", "", "", "", 507, "full"},
+	{"DELETE", "/api/v1/providers/viettel/tokens", "admin", "", "", "", 507, "full"},
+	{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 507, "full"},
+	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.95}`, 507, "full"},
+	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 507, "full"},
+	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":true}`, 507, "full"},
 }
 
 // openAPITarget is a target for the write cases; openAPIWhatIf a what-if
@@ -225,6 +250,24 @@ const (
 )
 
 var openAPIHugeJSON = `{"pad":"` + strings.Repeat("x", 1<<20) + `"}`
+
+// openAPIStalled stands for a body whose client stops sending half-way:
+// the case sends a stalledBody.
+const openAPIStalled = "(a stalled body)"
+
+// stalledBody is a request body whose client stops sending: once its
+// first bytes are read, reads fail as those of a connection past its read
+// deadline do.
+type stalledBody struct{ sent *strings.Reader }
+
+func (b *stalledBody) Read(p []byte) (int, error) {
+	if b.sent.Len() > 0 {
+		return b.sent.Read(p)
+	}
+	return 0, os.ErrDeadlineExceeded
+}
+
+func (b *stalledBody) Close() error { return nil }
 
 // openAPICase is one request and the status it must get.
 type openAPICase struct {
@@ -361,7 +404,9 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	check := func(t *testing.T, srv *Server, req *http.Request, status int) {
 		t.Helper()
 		var body []byte
-		if req.Body != nil {
+		if _, stalled := req.Body.(*stalledBody); stalled {
+			body = []byte(`{"`)
+		} else if req.Body != nil {
 			body, _ = io.ReadAll(req.Body)
 			req.Body = io.NopCloser(bytes.NewReader(body))
 		}
@@ -410,17 +455,27 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	tokens["provider"], _ = store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile, geo.Phone}, "test")
 	tokens["admin"], _ = store.NewAdminToken(ctx, "test")
 	limited := newTestServer(DefaultConfig(), store, quiet)
-	limited.perToken = newRateLimiter(RateLimit{PerSecond: 0.001, Burst: 1})
+	one := RateLimit{PerSecond: 0.001, Burst: 1}
+	setLimits(limited, one, one, one)
 	if err := limited.core.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}
+	full, noFullDisk := newFullDisk(t)
 	for _, c := range openAPIWriteCases {
 		t.Run(c.method+" "+c.target+" "+strconv.Itoa(c.status), func(t *testing.T) {
-			req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
-			if c.body == "" {
-				req = httptest.NewRequest(c.method, c.target, nil)
+			if c.server == "full" && noFullDisk != nil {
+				t.Skip(noFullDisk)
 			}
-			if c.role != "" {
+			req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
+			switch c.body {
+			case "":
+				req = httptest.NewRequest(c.method, c.target, nil)
+			case openAPIStalled:
+				req = httptest.NewRequest(c.method, c.target, &stalledBody{strings.NewReader(`{"`)})
+			}
+			if c.role != "" && c.server == "full" {
+				req.Header.Set("Authorization", "Bearer "+full.tokens[c.role])
+			} else if c.role != "" {
 				req.Header.Set("Authorization", "Bearer "+tokens[c.role])
 			}
 			if c.contentType != "" {
@@ -430,6 +485,9 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 				req.Header.Set("Idempotency-Key", c.key)
 			}
 			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"]}[c.server]
+			if c.server == "full" {
+				srv = full.srv
+			}
 			check(t, srv, req, c.status)
 		})
 	}
@@ -439,6 +497,9 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for status := range op.Responses.Map() {
+				if status == "507" && noFullDisk != nil {
+					continue // no full disk to see it on (fullDisk)
+				}
 				if key := method + " " + path + " " + status; !seen[key] {
 					missing = append(missing, key)
 				}

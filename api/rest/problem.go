@@ -1,12 +1,14 @@
 package rest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -36,6 +38,7 @@ var problemTypes = map[int][2]string{
 	http.StatusForbidden:                   {"/problems/forbidden", "Forbidden"},
 	http.StatusNotFound:                    {"/problems/not-found", "Not found"},
 	http.StatusConflict:                    {"/problems/conflict", "Conflict"},
+	http.StatusRequestTimeout:              {"/problems/timeout", "Request timeout"},
 	http.StatusRequestEntityTooLarge:       {"/problems/too-large", "Request body too large"},
 	http.StatusUnsupportedMediaType:        {"/problems/unsupported-media-type", "Unsupported media type"},
 	http.StatusTooManyRequests:             {"/problems/too-many-requests", "Too many requests"},
@@ -44,6 +47,7 @@ var problemTypes = map[int][2]string{
 	http.StatusUnprocessableEntity:         {"/problems/invalid-input", "Invalid input"},
 	http.StatusServiceUnavailable:          {"/problems/unavailable", "Service unavailable"},
 	http.StatusInternalServerError:         {"/problems/internal", "Internal error"},
+	http.StatusInsufficientStorage:         {"/problems/disk-full", "Insufficient storage"},
 }
 
 // writeProblem answers with a problem document. The body is marshalled
@@ -69,6 +73,22 @@ func writeProblemDoc(c *gin.Context, p Problem) {
 	c.Abort()
 }
 
+// statusClientClosed is the status the access log gives a request whose
+// client went away before the answer, as nginx logs it. It is never read
+// by a client: there is none left to read it.
+const statusClientClosed = 499
+
+// clientGone reports whether err comes of the client going away: the
+// request's context canceled (net/http cancels it when the connection
+// closes), or a write that found the connection broken or reset.
+// context.Canceled while the client is still there is an internal error.
+func clientGone(r *http.Request, err error) bool {
+	if errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
+		return true
+	}
+	return errors.Is(err, context.Canceled) && r.Context().Err() != nil
+}
+
 // fail maps an error from data or geo to its status, in this one place. Only
 // unexpected errors are logged, once, and the client sees a generic detail.
 func (s *Server) fail(c *gin.Context, err error) {
@@ -78,6 +98,16 @@ func (s *Server) fail(c *gin.Context, err error) {
 	}
 	var ie *geo.InputError
 	switch {
+	case clientGone(c.Request, err):
+		// Not the server's fault, and nobody to answer: a DEBUG line, and
+		// 499 in the access log.
+		s.log.DebugContext(c.Request.Context(), "client disconnected", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		c.AbortWithStatus(statusClientClosed)
+	case errors.Is(err, data.ErrDiskFull), errors.Is(err, syscall.ENOSPC):
+		// The operator must make room: an ERROR that names the cause, and
+		// an answer that tells the client it may try again later.
+		s.log.ErrorContext(c.Request.Context(), "disk full", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		writeProblem(c, http.StatusInsufficientStorage, "the server's disk is full: nothing of this request was kept; try again once the operator has made room")
 	case errors.As(err, &ie):
 		detail := fmt.Sprintf("the input has %d problem(s), listed in problems; nothing was stored", len(ie.Problems))
 		if ie.Truncated {

@@ -43,7 +43,7 @@ func (s *Server) routes(r *gin.Engine) {
 	v1.GET("/targets/:id", s.handleTarget)
 	v1.GET("/remote-communes", s.handleRemote)
 	v1.GET("/gaps", s.handleGaps)
-	v1.POST("/whatif", s.handleWhatIf)
+	v1.POST("/whatif", s.limitCompute, s.handleWhatIf)
 	v1.GET("/report", s.handleReport)
 	v1.GET("/communes/:code/history", s.handleCommuneHistory)
 

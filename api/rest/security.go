@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/phusong/phusong/data"
 )
 
 // contentSecurityPolicy lets the page load only its own scripts, styles and
@@ -34,8 +36,15 @@ func withBasemap(csp, basemapURL string) string {
 	return strings.Replace(csp, "img-src 'self'", "img-src 'self' "+origin, 1)
 }
 
+// corsMethods are the methods a browser may send from the allowed origin:
+// every method a route answers (PATCH for targets, PUT for remote
+// communes).
+const corsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE"
+
 // securityHeaders sets the headers every answer carries, and CORS headers
-// only for a configured origin.
+// only for a configured origin. With CORS on, every answer varies by
+// Origin, allowed or not, so that a shared cache never hands the answer
+// for one origin to another.
 func (s *Server) securityHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("Content-Security-Policy", s.csp)
@@ -43,11 +52,13 @@ func (s *Server) securityHeaders(c *gin.Context) {
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
 	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	if s.cfg.CORSOrigin != "" {
+		addVary(h, "Origin")
+	}
 	if origin := c.GetHeader("Origin"); origin != "" && s.cfg.CORSOrigin != "" && origin == s.cfg.CORSOrigin {
 		h.Set("Access-Control-Allow-Origin", origin)
-		h.Set("Vary", "Origin")
 		if c.Request.Method == http.MethodOptions {
-			h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE")
+			h.Set("Access-Control-Allow-Methods", corsMethods)
 			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
 			h.Set("Access-Control-Max-Age", "600")
 			c.AbortWithStatus(http.StatusNoContent)
@@ -55,6 +66,24 @@ func (s *Server) securityHeaders(c *gin.Context) {
 		}
 	}
 	c.Next()
+}
+
+// addVary adds field to the Vary header unless it is listed already,
+// keeping the fields set before: CORS varies by Origin and the bodies
+// served gzipped or not by Accept-Encoding, and a cache must know of both.
+func addVary(h http.Header, field string) {
+	var fields []string
+	for _, v := range h.Values("Vary") {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			} else if strings.EqualFold(f, field) {
+				return
+			}
+			fields = append(fields, f)
+		}
+	}
+	h.Set("Vary", strings.Join(append(fields, field), ", "))
 }
 
 // maxHeaderBytes bounds a request's headers. net/http refuses headers over
@@ -66,7 +95,11 @@ const maxHeaderBytes = 32 << 10
 const defaultBodyLimit = 1 << 20
 
 // limits rejects oversized headers and caps every request body: filings at
-// MaxFilingBytes, everything else at 1 MiB.
+// MaxFilingBytes, everything else at 1 MiB. A body but a filing's must
+// also arrive within BodyReadTimeout: a client that trickles a small body
+// (a byte every few seconds) would otherwise hold a connection and a
+// goroutine for the server's read timeout, minutes long for the sake of
+// large filings.
 func (s *Server) limits(c *gin.Context) {
 	size := len(c.Request.Method) + len(c.Request.RequestURI)
 	for k, vs := range c.Request.Header {
@@ -80,14 +113,21 @@ func (s *Server) limits(c *gin.Context) {
 		return
 	}
 	limit := int64(defaultBodyLimit)
-	if c.Request.Method == http.MethodPost && c.Request.URL.Path == "/api/v1/filings" {
+	filing := c.Request.Method == http.MethodPost && c.Request.URL.Path == "/api/v1/filings"
+	if filing {
 		limit = s.cfg.MaxFilingBytes
 	}
 	if c.Request.ContentLength > limit {
 		writeProblem(c, http.StatusRequestEntityTooLarge, "the body is over the limit of "+strconv.FormatInt(limit, 10)+" bytes for this route")
 		return
 	}
-	if c.Request.Body != nil {
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		if !filing {
+			// The deadline bounds the body only: net/http lifts it once
+			// the body is read. Under httptest there is no connection
+			// (ErrNotSupported), and nothing to bound.
+			http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(s.cfg.BodyReadTimeout))
+		}
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	}
 	c.Next()
@@ -100,7 +140,7 @@ type RateLimit struct {
 	Burst     int
 }
 
-// rateLimiter keeps one bucket per key (a token id or a client address).
+// rateLimiter keeps one bucket per key (a principal or a client address).
 type rateLimiter struct {
 	limit RateLimit
 	mu    sync.Mutex
@@ -152,49 +192,65 @@ func (rl *rateLimiter) evictFull(now time.Time) {
 	}
 }
 
-// rateLimitWrites limits the requests that write or compute (every
-// non-GET request under /api/) per bearer token and per client address,
-// answering 429 with Retry-After.
-func (s *Server) rateLimitWrites(c *gin.Context) {
-	if c.Request.Method == http.MethodGet || c.Request.Method == http.MethodHead || !strings.HasPrefix(c.Request.URL.Path, "/api/") {
-		c.Next()
-		return
-	}
-	now := time.Now()
-	host, _, err := net.SplitHostPort(c.Request.RemoteAddr)
+// The requests that write or compute are rate-limited by who is known to
+// send them, never by what a request merely claims: a token's id is public
+// and small ("ps_1"), so a limit keyed by it let anyone spend a provider's
+// budget with forged tokens. Writes spend the budget of the principal whose
+// token was verified; writes refused for a missing or bad token spend a
+// budget of their own per address, which no valid writer shares; the
+// public what-if spends a budget per address, apart from the writers'.
+
+// clientAddress is the host of the request's peer: behind a reverse proxy,
+// the proxy's.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		host = c.Request.RemoteAddr
+		return r.RemoteAddr
 	}
-	checks := []struct {
-		rl  *rateLimiter
-		key string
-	}{{s.perAddress, host}}
-	if id := tokenID(c.GetHeader("Authorization")); id != "" {
-		checks = append(checks, struct {
-			rl  *rateLimiter
-			key string
-		}{s.perToken, id})
-	}
-	for _, ch := range checks {
-		if ok, wait := ch.rl.allow(ch.key, now); !ok {
-			c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			writeProblem(c, http.StatusTooManyRequests, "too many requests; try again after "+strconv.Itoa(int(math.Ceil(wait.Seconds())))+" s")
-			return
-		}
-	}
-	c.Next()
+	return host
 }
 
-// tokenID is the public part of a bearer token ("ps_<id>"), used as a
-// rate-limit key so that the secret is never kept.
-func tokenID(header string) string {
-	_, token, ok := strings.Cut(header, " ")
-	if !ok {
-		return ""
+// isWrite reports whether the request writes or computes: every method but
+// GET and HEAD.
+func isWrite(r *http.Request) bool {
+	return r.Method != http.MethodGet && r.Method != http.MethodHead
+}
+
+// overLimit takes one request from key's bucket in rl or, when it is
+// empty, answers 429 with Retry-After and reports that it did.
+func overLimit(c *gin.Context, rl *rateLimiter, key string) bool {
+	ok, wait := rl.allow(key, time.Now())
+	if ok {
+		return false
 	}
-	parts := strings.SplitN(strings.TrimSpace(token), "_", 3)
-	if len(parts) != 3 || parts[0] != "ps" {
-		return ""
+	secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
+	c.Header("Retry-After", secs)
+	writeProblem(c, http.StatusTooManyRequests, "too many requests; try again after "+secs+" s")
+	return true
+}
+
+// limitPrincipal spends one write of p, whose token authenticate has
+// verified, and reports whether it answered 429 instead. Reads are free.
+func (s *Server) limitPrincipal(c *gin.Context, p data.Principal) bool {
+	return isWrite(c.Request) && overLimit(c, s.perPrincipal, p.String())
+}
+
+// refuseAuthentication answers a request whose token is missing or bad:
+// 401 with wwwAuthenticate and detail, or, once the client's address has
+// had too many writes refused, 429.
+func (s *Server) refuseAuthentication(c *gin.Context, wwwAuthenticate, detail string) {
+	if isWrite(c.Request) && overLimit(c, s.authFailures, clientAddress(c.Request)) {
+		return
 	}
-	return parts[0] + "_" + parts[1]
+	c.Header("WWW-Authenticate", wwwAuthenticate)
+	writeProblem(c, http.StatusUnauthorized, detail)
+}
+
+// limitCompute is middleware for the public routes that compute (the
+// what-if): a budget per client address.
+func (s *Server) limitCompute(c *gin.Context) {
+	if overLimit(c, s.computePerAddress, clientAddress(c.Request)) {
+		return
+	}
+	c.Next()
 }

@@ -30,10 +30,23 @@ type Config struct {
 	// its features.
 	MaxFilingBytes    int64
 	MaxFilingFeatures int
-	// WritesPerToken and WritesPerAddress limit the requests that write or
-	// compute (every non-GET request under /api/).
-	WritesPerToken   RateLimit
-	WritesPerAddress RateLimit
+	// WritesPerPrincipal limits the writes (every request but GET and
+	// HEAD to a route that needs a token) of one authenticated principal:
+	// a provider, or the admin. It is spent once the token is verified, so
+	// nobody else can spend it.
+	WritesPerPrincipal RateLimit
+	// ComputePerAddress limits the public requests that compute (the
+	// what-if) per client address, apart from the writers' budgets.
+	ComputePerAddress RateLimit
+	// AuthFailuresPerAddress limits, per client address, the writes
+	// refused for a missing or bad token: past it they are 429, not 401.
+	// Only refusals spend it, so it never stands in a valid writer's way.
+	AuthFailuresPerAddress RateLimit
+	// BodyReadTimeout bounds how long a client may take to send the body
+	// of any request but a filing upload, which has the server's read
+	// timeout (minutes, for tens of MB); it starts once the headers are
+	// read and ends with the body.
+	BodyReadTimeout time.Duration
 	// CORSOrigin, when set, is the one origin allowed to call the API from
 	// a browser; CORS is off otherwise.
 	CORSOrigin string
@@ -47,14 +60,19 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Core: api.DefaultConfig(),
 		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures,
-		WritesPerToken:   RateLimit{PerSecond: 2, Burst: 30},
-		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60}}
+		WritesPerPrincipal:     RateLimit{PerSecond: 2, Burst: 30},
+		ComputePerAddress:      RateLimit{PerSecond: 5, Burst: 60},
+		AuthFailuresPerAddress: RateLimit{PerSecond: 1, Burst: 20},
+		BodyReadTimeout:        20 * time.Second}
 }
 
 // Validate checks the settings.
 func (c Config) Validate() error {
 	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
 		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
+	}
+	if c.BodyReadTimeout < 100*time.Millisecond || c.BodyReadTimeout > 10*time.Minute {
+		return fmt.Errorf("body read timeout %s: want 100ms to 10m", c.BodyReadTimeout)
 	}
 	if err := validateBasemapURL(c.BasemapURL); err != nil {
 		return err
@@ -79,17 +97,18 @@ type Core interface {
 
 // Server serves the API and the embedded frontend over a Core.
 type Server struct {
-	cfg        Config
-	csp        string
-	perToken   *rateLimiter
-	perAddress *rateLimiter
-	core       Core
-	store      *data.Store
-	log        *slog.Logger
-	bodies     bodyCaches
-	keys       inflight // Idempotency-Keys being processed
-	static     *staticFiles
-	router     *gin.Engine
+	cfg    Config
+	csp    string
+	core   Core
+	store  *data.Store
+	log    *slog.Logger
+	bodies bodyCaches
+	keys   inflight // Idempotency-Keys being processed
+	static *staticFiles
+	router *gin.Engine
+	// The rate limits: writes per principal, what-ifs per address, refused
+	// tokens per address (Config).
+	perPrincipal, computePerAddress, authFailures *rateLimiter
 }
 
 // New builds the router over core, whose figures it serves, and store, where
@@ -98,8 +117,9 @@ type Server struct {
 func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, core: core, store: store, log: log, csp: contentSecurityPolicy,
-		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress),
-		static: newStaticFiles(frontend.FS(), frontend.Unbuilt)}
+		perPrincipal: newRateLimiter(cfg.WritesPerPrincipal), computePerAddress: newRateLimiter(cfg.ComputePerAddress),
+		authFailures: newRateLimiter(cfg.AuthFailuresPerAddress),
+		static:       newStaticFiles(frontend.FS(), frontend.Unbuilt)}
 	if cfg.BasemapURL != "" {
 		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)
 	}
@@ -110,7 +130,9 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	// first page load does not wait for it.
 	go s.static.load()
 	r := gin.New()
-	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits, s.rateLimitWrites)
+	// The rate limits are not here but where the request is known: writes
+	// once the token is verified (authenticate), what-ifs on their route.
+	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits)
 	r.HandleMethodNotAllowed = true
 
 	s.routes(r)
@@ -131,14 +153,18 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 }
 
 // Handler returns the HTTP handler of the whole service.
-func (s *Server) Handler() http.Handler { return s.router }
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serveHTTP) }
 
 // accessLog writes one line per request: method, path, status, duration.
 func (s *Server) accessLog(c *gin.Context) {
 	start := time.Now()
 	c.Next()
+	method := c.Request.Method
+	if isHead(c.Request) {
+		method = http.MethodHead
+	}
 	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request",
-		slog.String("method", c.Request.Method),
+		slog.String("method", method),
 		slog.String("path", c.Request.URL.Path),
 		slog.Int("status", c.Writer.Status()),
 		slog.Duration("duration", time.Since(start)))

@@ -61,7 +61,7 @@ func testServer(t testing.TB) *Server {
 		cfg := DefaultConfig()
 		// Benchmarks and tests send many computing requests at once; the
 		// rate-limit test has a server of its own.
-		cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+		cfg.WritesPerPrincipal, cfg.ComputePerAddress, cfg.AuthFailuresPerAddress = RateLimit{}, RateLimit{}, RateLimit{}
 		seeded.srv = newTestServer(cfg, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		seeded.err = seeded.srv.core.Recompute(ctx)
 	})

@@ -33,7 +33,7 @@ type staticFile struct {
 	body        []byte
 	gz          []byte // nil when gzip does not make it smaller
 	contentType string
-	etag        string
+	etag        string // of body; gz's is gzipETag(etag)
 	// immutable is true for Vite's content-hashed assets, which browsers
 	// may cache for good; everything else is revalidated by ETag.
 	immutable bool
@@ -120,29 +120,29 @@ func (s *Server) serveStatic(c *gin.Context) {
 		writeProblem(c, http.StatusNotFound, "no such page: "+c.Request.URL.Path)
 		return
 	}
+	body, etag, gzipped := f.body, f.etag, f.gz != nil && acceptsGzip(c.GetHeader("Accept-Encoding"))
+	if gzipped {
+		body, etag = f.gz, gzipETag(f.etag)
+	}
 	h := c.Writer.Header()
 	h.Set("Content-Type", f.contentType)
-	h.Set("ETag", f.etag)
-	h.Set("Vary", "Accept-Encoding")
+	h.Set("ETag", etag)
+	addVary(h, "Accept-Encoding")
 	if f.immutable {
 		h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {
 		h.Set("Cache-Control", "no-cache")
 	}
-	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, f.etag) {
+	if match := c.GetHeader("If-None-Match"); match != "" && etagMatches(match, etag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	body := f.body
-	if f.gz != nil && acceptsGzip(c.GetHeader("Accept-Encoding")) {
-		body = f.gz
+	if gzipped {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	c.Status(http.StatusOK)
-	if c.Request.Method != http.MethodHead {
-		c.Writer.Write(body)
-	}
+	c.Writer.Write(body) // dropped for a HEAD (head.go)
 }
 
 // etagMatches reads an If-None-Match list ("*" or ETags, weak or strong).

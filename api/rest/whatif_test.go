@@ -172,7 +172,7 @@ func BenchmarkWhatIf_Vietnam(b *testing.B) {
 	dir := filepath.Dir(sharedData(b, "vietnam/communes_2013_pop2019.geojson"))
 	store := apitest.NationalStore(b, filepath.Dir(dir))
 	cfg := DefaultConfig()
-	cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+	cfg.WritesPerPrincipal, cfg.ComputePerAddress, cfg.AuthFailuresPerAddress = RateLimit{}, RateLimit{}, RateLimit{}
 	s := newTestServer(cfg, store, quietLog())
 	if err := s.core.Recompute(context.Background()); err != nil {
 		b.Fatal(err)

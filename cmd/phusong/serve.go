@@ -48,15 +48,19 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
 	fs.Float64Var(&cfg.API.Core.CellSizeM, "cell-size", cfg.API.Core.CellSizeM, "population grid cell size in metres")
 	fs.StringVar(&cfg.API.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (CORS is off without it)")
-	fs.Float64Var(&cfg.API.WritesPerToken.PerSecond, "write-rate", cfg.API.WritesPerToken.PerSecond, "writes per second allowed per token (0: no limit); per address it is 2.5 times that")
+	fs.Float64Var(&cfg.API.WritesPerPrincipal.PerSecond, "write-rate", cfg.API.WritesPerPrincipal.PerSecond,
+		"writes per second allowed per provider and for the admin (0: no limit); what-ifs per address 2.5 times that, refused tokens per address half")
 	fs.DurationVar(&cfg.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "how long a client may take to send its request headers")
+	fs.DurationVar(&cfg.API.BodyReadTimeout, "body-read-timeout", cfg.API.BodyReadTimeout,
+		"how long a client may take to send a request body other than a filing's (filings have 5 minutes)")
 	fs.StringVar(&cfg.API.BasemapURL, "basemap-url", envOr("PHUSONG_BASEMAP_URL", ""),
 		"MapLibre style URL drawn under the communes on the web page; none by default, so no request leaves the machine (env PHUSONG_BASEMAP_URL)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg.Demo = !*noDemo
-	cfg.API.WritesPerAddress.PerSecond = 2.5 * cfg.API.WritesPerToken.PerSecond
+	cfg.API.ComputePerAddress.PerSecond = 2.5 * cfg.API.WritesPerPrincipal.PerSecond
+	cfg.API.AuthFailuresPerAddress.PerSecond = 0.5 * cfg.API.WritesPerPrincipal.PerSecond
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
@@ -87,7 +91,7 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	hs := &http.Server{
 		Handler:           srv.Handler(),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
-		ReadTimeout:       5 * time.Minute, // filings of a national operator are tens of MB
+		ReadTimeout:       5 * time.Minute, // filings of a national operator are tens of MB; other bodies have --body-read-timeout
 		WriteTimeout:      5 * time.Minute,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    1 << 20, // larger headers get a plain 431 from net/http; over 32 KiB the API answers a problem
