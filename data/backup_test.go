@@ -151,3 +151,71 @@ func TestRestore_Refuses(t *testing.T) {
 		}
 	})
 }
+
+// TestRestore_SourceWAL restores from a copy of a store taken while its
+// writer was still open, as a kill -9 leaves it: the last filings are only
+// in the copy's -wal. The restored file holds them, and the counts Restore
+// reports are those of the file it put in place.
+func TestRestore_SourceWAL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	live := filepath.Join(dir, "live.gpkg")
+	s, err := Open(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	// Close and reopen so that the seed is checkpointed into the main file
+	// and only what follows lives in the WAL.
+	s.Close()
+	if s, err = Open(ctx, live); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const filed = 5
+	for i := range filed {
+		f := Filing{Provider: "p", Layer: geo.Mobile, AsOf: "2025-01-01",
+			Footprints: []geo.Footprint{{Technology: "4G", Geometry: square(105+float64(i)*0.01, 20.5, 0.01)}}}
+		if _, err := s.AddFilings(ctx, []Filing{f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The crashed store: its main file and its -wal, copied while the
+	// writer is open (nothing checkpointed them).
+	crashed := filepath.Join(dir, "crashed.gpkg")
+	for _, side := range []string{"", "-wal"} {
+		b, err := os.ReadFile(live + side)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if side == "-wal" && len(b) == 0 {
+			t.Fatal("the live store's WAL is empty: the test proves nothing")
+		}
+		if err := os.WriteFile(crashed+side, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	restored := filepath.Join(dir, "restored.gpkg")
+	info, err := Restore(ctx, crashed, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Filings != filed {
+		t.Errorf("Restore reported %d filings, want %d", info.Filings, filed)
+	}
+	got, err := CheckCopy(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Filings != filed || got.Filings != info.Filings {
+		t.Fatalf("the restored file holds %d filings; Restore reported %d; %d were filed", got.Filings, info.Filings, filed)
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(restored + side); err == nil {
+			t.Errorf("%s%s left beside the restored file", restored, side)
+		}
+	}
+}
