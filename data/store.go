@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,10 +49,30 @@ type Store struct {
 
 // Open opens the store at path, creating the file if it does not exist and
 // applying every migration it has not seen, each in its own transaction.
+// A file that exists with 0 bytes is refused (ErrInvalid): SQLite would
+// take it for a new database and the service would seed it, silently
+// putting demonstration data where a store was lost or truncated.
 func Open(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, fmt.Errorf("%w: empty database path", ErrInvalid)
 	}
+	if err := refuseEmpty(path); err != nil {
+		return nil, err
+	}
+	return open(ctx, path)
+}
+
+// refuseEmpty fails when path is an existing file of 0 bytes.
+func refuseEmpty(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return fmt.Errorf("%w: %s is an empty file (0 bytes), not a database; it is not made a new one. "+
+			"Restore a backup to it (phusong restore), or delete it to start a new database", ErrInvalid, path)
+	}
+	return nil
+}
+
+// open opens and migrates the store at path, with no check of the file.
+func open(ctx context.Context, path string) (*Store, error) {
 	w, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

@@ -3,7 +3,9 @@ package data
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -70,6 +72,36 @@ func TestOpen_GeoPackageHeaderAndMigrations(t *testing.T) {
 	if err := s2.w.QueryRow("SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != len(ms) {
 		t.Fatalf("schema_migrations rows %d (%v), want %d", n, err, len(ms))
 	}
+}
+
+// TestOpen_EmptyFile: a database file of 0 bytes that exists (truncated by
+// a full disk, a failed copy, a "> phusong.gpkg") is refused by name and
+// left as it is, never taken for a new store and seeded; a path that does
+// not exist is a new store.
+func TestOpen_EmptyFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.gpkg")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, empty)
+	if err == nil {
+		s.Close()
+		t.Fatal("a 0-byte file was opened as a store")
+	}
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "0 bytes") {
+		t.Fatalf("error %q: want ErrInvalid naming %s and saying it has 0 bytes", err, empty)
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Fatalf("the empty file changed: %v %v", fi, err)
+	}
+	fresh := filepath.Join(dir, "fresh.gpkg")
+	s, err = Open(ctx, fresh)
+	if err != nil {
+		t.Fatalf("a new file: %v", err)
+	}
+	s.Close()
 }
 
 func TestSeedDefault(t *testing.T) {
