@@ -8,30 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 )
-
-// ErrLocked is returned when another process holds the store's lock: a
-// running service, while a restore needs the file to itself.
-var ErrLocked = errors.New("locked by another process")
-
-// Lock takes the store's process lock, a flock on PATH.lock, which the
-// service holds while it runs so that a restore cannot replace the file
-// under it. The lock goes with the process, also when it is killed.
-func Lock(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%s: %w (is the service running?)", path, ErrLocked)
-		}
-		return nil, err
-	}
-	return func() { f.Close() }, nil
-}
 
 // Backup writes a consistent copy of the store to dest with VACUUM INTO:
 // it reads one snapshot, so writes that go on meanwhile are either wholly
@@ -105,54 +82,64 @@ func checkCopy(ctx context.Context, path, name string) (BackupInfo, error) {
 }
 
 // Restore replaces the store at dest by the copy at src, only while no
-// service holds dest's lock. It never copies src's files as they lie: a
+// other process holds dest's lock (a service, or another command that
+// writes it), by whatever name. It never copies src's files as they lie: a
 // copy left by a crash keeps its last transactions in its -wal, which a
 // file copy of the main file alone would drop. Instead it reads src
 // through SQLite, read-only (src is not changed), and writes one
 // consistent snapshot of it with VACUUM INTO beside dest; it checks that
 // snapshot (CheckCopy), and renames it over dest, so dest is never
 // half-written. The counts returned are those of the file put in place.
+// When dest is a symbolic link, the file it leads to is replaced.
 func Restore(ctx context.Context, src, dest string) (BackupInfo, error) {
 	var info BackupInfo
 	if _, err := os.Stat(src); err != nil {
 		return info, err
 	}
-	unlock, err := Lock(dest)
+	real, err := resolve(dest)
 	if err != nil {
 		return info, err
 	}
-	defer unlock()
-	tmp := dest + ".restoring"
-	clean := func() {
+	// A dest that does not exist is created empty and locked, so that a
+	// service starting meanwhile finds it held (or empty, which it refuses)
+	// rather than making a database of its own there.
+	l, created, err := lockFile(real, true)
+	if err != nil {
+		return info, err
+	}
+	defer l.release()
+	tmp := real + ".restoring"
+	cleanTmp := func() {
 		for _, side := range []string{"", "-wal", "-shm", "-journal"} {
 			os.Remove(tmp + side)
 		}
 	}
-	clean() // what an interrupted restore left
-	if err := snapshot(ctx, src, tmp); err != nil {
-		clean()
+	fail := func(err error) (BackupInfo, error) {
+		cleanTmp()
+		if created {
+			os.Remove(real)
+		}
 		return info, err
+	}
+	cleanTmp() // what an interrupted restore left
+	if err := snapshot(ctx, src, tmp); err != nil {
+		return fail(err)
 	}
 	if info, err = checkCopy(ctx, tmp, src); err != nil {
-		clean()
-		return info, err
+		return fail(err)
 	}
 	if err := syncFile(tmp); err != nil {
-		clean()
-		return info, err
+		return fail(err)
 	}
 	for _, side := range []string{"-wal", "-shm"} {
-		if err := os.Remove(dest + side); err != nil && !errors.Is(err, os.ErrNotExist) {
-			clean()
-			return info, err
+		if err := os.Remove(real + side); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fail(err)
 		}
 	}
-	if err := os.Rename(tmp, dest); err != nil {
-		clean()
-		return info, err
+	if err := os.Rename(tmp, real); err != nil {
+		return fail(err)
 	}
-	clean()
-	return info, syncDir(filepath.Dir(dest))
+	return info, syncDir(filepath.Dir(real))
 }
 
 // snapshot writes what SQLite reads in the database at src, its -wal

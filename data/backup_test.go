@@ -134,6 +134,15 @@ func TestRestore_Refuses(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a bad copy into a new file", func(t *testing.T) {
+		fresh := filepath.Join(dir, "fresh.gpkg")
+		if _, err := Restore(ctx, garbage, fresh); err == nil {
+			t.Fatal("restored")
+		}
+		if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("a failed restore left %s: %v", fresh, err)
+		}
+	})
 	t.Run("while the service holds the lock", func(t *testing.T) {
 		unlock, err := Lock(dest)
 		if err != nil {

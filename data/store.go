@@ -45,21 +45,33 @@ type Store struct {
 	path string
 	w    *sql.DB
 	r    *sql.DB
+	lock *fileLock // held by OpenExclusive's store until Close
 }
 
 // Open opens the store at path, creating the file if it does not exist and
 // applying every migration it has not seen, each in its own transaction.
+// It takes no lock: it is for readers alongside a service and for tests;
+// a process that changes a database uses OpenExclusive.
+//
 // A file that exists with 0 bytes is refused (ErrInvalid): SQLite would
 // take it for a new database and the service would seed it, silently
-// putting demonstration data where a store was lost or truncated.
+// putting demonstration data where a store was lost or truncated. So is a
+// file with more than one hard link, and symbolic links are resolved (see
+// the database lock in lock.go): every process opens a database by one name.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" {
-		return nil, fmt.Errorf("%w: empty database path", ErrInvalid)
-	}
-	if err := refuseEmpty(path); err != nil {
+	real, err := resolve(path)
+	if err != nil {
 		return nil, err
 	}
-	return open(ctx, path)
+	if err := refuseEmpty(real); err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(real); err == nil {
+		if err := refuseHardLinks(real, fi); err != nil {
+			return nil, err
+		}
+	}
+	return open(ctx, real)
 }
 
 // refuseEmpty fails when path is an existing file of 0 bytes.
@@ -111,7 +123,8 @@ func dsn(path string, readOnly bool) string {
 	return fileURI(path) + "?" + q.Encode()
 }
 
-// Path returns the file the store was opened on.
+// Path returns the file the store was opened on, its symbolic links
+// resolved.
 func (s *Store) Path() string { return s.path }
 
 // Close checkpoints the WAL into the main file and closes every connection.
@@ -121,6 +134,9 @@ func (s *Store) Close() error {
 		errs = append(errs, s.r.Close())
 	}
 	errs = append(errs, s.w.Close())
+	// The lock goes last: its descriptor is one of the database file's,
+	// and closing it while SQLite's are open would drop SQLite's locks.
+	errs = append(errs, s.lock.release())
 	return errors.Join(errs...)
 }
 

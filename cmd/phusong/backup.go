@@ -11,7 +11,7 @@ import (
 )
 
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
-	store, pos, err := openExisting(ctx, flag.NewFlagSet("backup", flag.ContinueOnError), args)
+	store, pos, err := openExisting(ctx, flag.NewFlagSet("backup", flag.ContinueOnError), args, false, "")
 	if err != nil {
 		return err
 	}
@@ -48,6 +48,9 @@ func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
 		return errors.New("usage: phusong restore FILE [--db PATH]")
 	}
 	info, err := data.Restore(ctx, file, *db)
+	if errors.Is(err, data.ErrLocked) {
+		return explainLocked(err, *db, "")
+	}
 	if err != nil {
 		return fmt.Errorf("restore %s: %w\nnothing was changed", file, err)
 	}

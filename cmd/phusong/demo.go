@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
-	"github.com/phusong/phusong/data"
 )
 
 func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
@@ -15,10 +13,7 @@ func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := fileExists(*db); err != nil {
-		return err
-	}
-	store, err := data.Open(ctx, *db)
+	store, err := openWriter(ctx, *db, "")
 	if err != nil {
 		return err
 	}

@@ -21,8 +21,11 @@ const providerUsage = `usage:
   phusong admin token [--db PATH]`
 
 // openExisting opens a store that must already exist (created by serve or
-// import), so that a typo in --db does not make an empty database.
-func openExisting(ctx context.Context, fs *flag.FlagSet, args []string) (*data.Store, []string, error) {
+// import), so that a typo in --db does not make an empty database. With
+// write, it opens it as the one writer (openWriter; alternative says how
+// to make the change through a running service instead); otherwise to
+// read, alongside a service.
+func openExisting(ctx context.Context, fs *flag.FlagSet, args []string, write bool, alternative string) (*data.Store, []string, error) {
 	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
 	// Accept a positional argument before or after the options.
 	var pos []string
@@ -35,6 +38,10 @@ func openExisting(ctx context.Context, fs *flag.FlagSet, args []string) (*data.S
 		}
 		pos = append(pos, fs.Arg(0))
 		args = fs.Args()[1:]
+	}
+	if write {
+		store, err := openWriter(ctx, *db, alternative)
+		return store, pos, err
 	}
 	if err := fileExists(*db); err != nil {
 		return nil, nil, err
@@ -49,7 +56,12 @@ func cmdProvider(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fs := flag.NewFlagSet("provider "+args[0], flag.ContinueOnError)
 	layers := fs.String("layers", "", "comma-separated layers the provider may file: broadcast, phone, broadband, mobile")
-	store, pos, err := openExisting(ctx, fs, args[1:])
+	alternative := map[string]string{
+		"add":    "add it through the API (POST /api/v1/providers, admin)",
+		"token":  "issue it through the API (POST /api/v1/providers/NAME/tokens, admin)",
+		"revoke": "revoke through the API (DELETE /api/v1/providers/NAME/tokens, admin)",
+	}[args[0]]
+	store, pos, err := openExisting(ctx, fs, args[1:], args[0] != "list", alternative)
 	if err != nil {
 		return err
 	}
@@ -119,7 +131,7 @@ func cmdProvider(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdAdminToken(ctx context.Context, args []string, stdout io.Writer) error {
-	store, _, err := openExisting(ctx, flag.NewFlagSet("admin token", flag.ContinueOnError), args)
+	store, _, err := openExisting(ctx, flag.NewFlagSet("admin token", flag.ContinueOnError), args, true, "")
 	if err != nil {
 		return err
 	}

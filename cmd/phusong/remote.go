@@ -11,8 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/phusong/phusong/data"
 )
 
 // cmdImportRemote replaces the set of remote communes by the codes of a
@@ -36,10 +34,7 @@ func cmdImportRemote(ctx context.Context, args []string, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}
-	if err := fileExists(*db); err != nil {
-		return err
-	}
-	store, err := data.Open(ctx, *db)
+	store, err := openWriter(ctx, *db, "mark communes one by one through the API (PUT /api/v1/remote-communes/{code}, admin)")
 	if err != nil {
 		return err
 	}

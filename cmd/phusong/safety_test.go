@@ -44,3 +44,112 @@ func TestE2E_EmptyDatabaseRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestE2E_OneWriter: while a service holds a database, every command that
+// writes it refuses, by whatever name it is given (the path, a symbolic
+// link, a hard link), and says what to do; a second service refuses too;
+// the commands that only read still work.
+func TestE2E_OneWriter(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "live", "phusong.gpkg")
+	if err := os.Mkdir(filepath.Dir(db), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	backup := filepath.Join(dir, "backup.gpkg")
+	if out, err := runCLI(t, "recompute", "--db", db); err != nil {
+		t.Fatalf("recompute: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "provider", "add", "--layers", "mobile", "viettel", "--db", db); err != nil {
+		t.Fatalf("provider add: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "backup", backup, "--db", db); err != nil {
+		t.Fatalf("backup: %v\n%s", err, out)
+	}
+	communes := filepath.Join(dir, "one.geojson")
+	os.WriteFile(communes, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"gso_code":"99999","name":"X","district":"D","pop_2019":10},`+
+		`"geometry":{"type":"Polygon","coordinates":[[[105.3,20.8],[105.4,20.8],[105.4,20.9],[105.3,20.8]]]}}]}`), 0o644)
+	remote := filepath.Join(dir, "remote.csv")
+	os.WriteFile(remote, []byte("code\n04807\n"), 0o644)
+
+	s := startServer(t, db)
+	symlink := filepath.Join(dir, "link.gpkg")
+	if err := os.Symlink(db, symlink); err != nil {
+		t.Fatal(err)
+	}
+	linkedDir := filepath.Join(dir, "linked")
+	if err := os.Symlink(filepath.Dir(db), linkedDir); err != nil {
+		t.Fatal(err)
+	}
+	writers := [][]string{
+		{"import", "communes", communes, "--new-set"},
+		{"import", "communes", communes},
+		{"import", "remote", remote},
+		{"demo", "remove"},
+		{"provider", "add", "--layers", "phone", "vnpt"},
+		{"provider", "token", "viettel"},
+		{"provider", "revoke", "viettel"},
+		{"admin", "token"},
+		{"restore", backup},
+		{"recompute"},
+	}
+	for _, name := range []string{db, symlink, filepath.Join(linkedDir, "phusong.gpkg")} {
+		for _, w := range writers {
+			args := append(append([]string{}, w...), "--db", name)
+			out, err := runCLITimeout(t, 60*time.Second, args...)
+			if err == nil {
+				t.Errorf("phusong %s succeeded while the service holds %s:\n%s", strings.Join(args, " "), db, out)
+				continue
+			}
+			if !strings.Contains(out, "held by a running phusong service") || !strings.Contains(out, "stop the service") {
+				t.Errorf("phusong %s: the refusal does not say that the service holds the database and what to do:\n%s", strings.Join(args, " "), out)
+			}
+		}
+		out, err := runCLITimeout(t, 30*time.Second, "serve", "--addr", freeAddr(t), "--db", name)
+		if err == nil || !strings.Contains(out, "held by a running phusong service") {
+			t.Errorf("a second service on %s: %v\n%s", name, err, out)
+		}
+	}
+	// Nothing changed: the communes and the providers are as they were.
+	if n := len(s.layer(t, "mobile").Features); n != 210 {
+		t.Errorf("%d communes served after the refused imports, want 210", n)
+	}
+	if out, err := runCLI(t, "provider", "list", "--db", symlink); err != nil || !strings.Contains(out, "viettel") || strings.Contains(out, "vnpt") {
+		t.Errorf("provider list while serving: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "backup", filepath.Join(dir, "again.gpkg"), "--db", symlink); err != nil {
+		t.Errorf("backup while serving: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "export", "--layer", "mobile", "--format", "csv", "--db", symlink); err != nil {
+		t.Errorf("export while serving: %v\n%.300s", err, out)
+	}
+
+	t.Run("a hard link", func(t *testing.T) {
+		hard := filepath.Join(dir, "hard.gpkg")
+		if err := os.Link(db, hard); err != nil {
+			t.Fatal(err)
+		}
+		defer os.Remove(hard)
+		for _, args := range [][]string{
+			{"serve", "--addr", freeAddr(t), "--db", hard},
+			{"provider", "add", "--layers", "phone", "vnpt", "--db", hard},
+			{"restore", backup, "--db", hard},
+			{"provider", "list", "--db", hard},
+		} {
+			out, err := runCLITimeout(t, 30*time.Second, args...)
+			if err == nil {
+				t.Errorf("phusong %s through a hard link succeeded:\n%s", strings.Join(args, " "), out)
+			}
+		}
+	})
+	s.stop(t)
+	// Stopped, the same commands work again.
+	if out, err := runCLI(t, "provider", "add", "--layers", "phone", "vnpt", "--db", symlink); err != nil {
+		t.Fatalf("provider add once the service stopped: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "restore", backup, "--db", symlink); err != nil {
+		t.Fatalf("restore once the service stopped: %v\n%s", err, out)
+	}
+	if fi, err := os.Lstat(symlink); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Fatalf("restore through a symbolic link replaced the link, not the database: %v", err)
+	}
+}

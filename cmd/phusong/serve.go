@@ -61,11 +61,6 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 
-	unlock, err := data.Lock(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	store, err := openStore(ctx, cfg.DB, cfg.Demo, log)
 	if err != nil {
 		return err
@@ -111,12 +106,13 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	return nil
 }
 
-// openStore opens (creating and migrating) the database, and seeds the
-// default data when the file is new.
+// openStore opens (creating and migrating) the database as its one writer,
+// holding its lock until the store is closed, and seeds the default data
+// when the file is new.
 func openStore(ctx context.Context, path string, demo bool, log *slog.Logger) (*data.Store, error) {
-	store, err := data.Open(ctx, path)
+	store, err := data.OpenExclusive(ctx, path, true)
 	if err != nil {
-		return nil, err
+		return nil, explainLocked(err, path, "")
 	}
 	seeded, err := store.SeedDefault(ctx, demo)
 	if err != nil {
