@@ -34,8 +34,9 @@ Usage:
       Recompute the coverage figures and print the province's.
   phusong provider add --layers mobile,phone NAME | list | token NAME | revoke NAME
       Manage the providers who file coverage, and their bearer tokens.
-  phusong admin token
-      Issue an admin token (manages providers and targets over the API).
+  phusong admin token [--list | --revoke ID | --rotate]
+      Issue an admin token (manages providers and targets over the API), list
+      them, revoke one, or issue a new one and revoke every earlier one.
   phusong backup FILE [--db PATH]
       Write a consistent copy of the database, also while the service runs.
   phusong restore FILE [--db PATH]

@@ -18,7 +18,7 @@ const providerUsage = `usage:
   phusong provider list [--db PATH]
   phusong provider token NAME [--db PATH]    (new token; earlier ones are revoked)
   phusong provider revoke NAME [--db PATH]   (revoke every token of NAME)
-  phusong admin token [--db PATH]`
+  phusong admin token [--list | --revoke ID | --rotate] [--db PATH]`
 
 // openExisting opens a store that must already exist (created by serve or
 // import), so that a typo in --db does not make an empty database. With
@@ -131,15 +131,71 @@ func cmdProvider(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdAdminToken(ctx context.Context, args []string, stdout io.Writer) error {
-	store, _, err := openExisting(ctx, flag.NewFlagSet("admin token", flag.ContinueOnError), args, true, "")
+	fs := flag.NewFlagSet("admin token", flag.ContinueOnError)
+	list := fs.Bool("list", false, "list the admin tokens (id, issued, revoked), never their secrets")
+	revoke := fs.Int64("revoke", 0, "revoke the admin token `ID` (the number after ps_ in the token)")
+	rotate := fs.Bool("rotate", false, "issue a new admin token and revoke every earlier one")
+	// The flags are read after parsing, so the store is opened by hand.
+	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	chosen := 0
+	for _, on := range []bool{*list, *revoke != 0, *rotate} {
+		if on {
+			chosen++
+		}
+	}
+	if chosen > 1 || fs.NArg() > 0 {
+		return errors.New("usage: phusong admin token [--list | --revoke ID | --rotate] [--db PATH]")
+	}
+	if *list {
+		if err := fileExists(*db); err != nil {
+			return err
+		}
+		store, err := data.Open(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		tokens, err := store.AdminTokens(ctx)
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(w, "ID\tISSUED\tREVOKED")
+		for _, t := range tokens {
+			revoked := t.RevokedAt
+			if revoked == "" {
+				revoked = "- (active)"
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\n", t.ID, t.CreatedAt, revoked)
+		}
+		return w.Flush()
+	}
+	store, err := openWriter(ctx, *db, "")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	token, err := store.NewAdminToken(ctx, "cli")
-	if err != nil {
-		return err
+	switch {
+	case *revoke != 0:
+		if err := store.RevokeAdminToken(ctx, *revoke, "cli"); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "admin token %d revoked\n", *revoke)
+	case *rotate:
+		token, n, err := store.RotateAdminTokens(ctx, "cli")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d earlier admin token(s) revoked; the new admin token (shown only once, keep it safe):\n%s\n", n, token)
+	default:
+		token, err := store.NewAdminToken(ctx, "cli")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "admin token (shown only once, keep it safe; earlier admin tokens still work, --rotate ends them):\n%s\n", token)
 	}
-	fmt.Fprintf(stdout, "admin token (shown only once, keep it safe):\n%s\n", token)
 	return nil
 }

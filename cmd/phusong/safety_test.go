@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -151,5 +153,94 @@ func TestE2E_OneWriter(t *testing.T) {
 	}
 	if fi, err := os.Lstat(symlink); err != nil || fi.Mode()&os.ModeSymlink == 0 {
 		t.Fatalf("restore through a symbolic link replaced the link, not the database: %v", err)
+	}
+}
+
+// lastLine is the last line of a command's output: the token it printed.
+func lastLine(out string) string {
+	out = strings.TrimSpace(out)
+	return strings.TrimSpace(out[strings.LastIndex(out, "\n")+1:])
+}
+
+// status answers the status of GET path with a bearer token.
+func (s *server) status(t *testing.T, path, token string) int {
+	t.Helper()
+	req, _ := http.NewRequest("GET", s.url+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// TestE2E_AdminTokens: admin tokens are listed, revoked by id and rotated
+// from the command line, and the service refuses the revoked ones.
+func TestE2E_AdminTokens(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	newDatabase(t, db, "--no-demo")
+	var tokens []string
+	for range 2 {
+		out, err := runCLI(t, "admin", "token", "--db", db)
+		if err != nil {
+			t.Fatalf("admin token: %v\n%s", err, out)
+		}
+		tokens = append(tokens, lastLine(out))
+	}
+	id := func(token string) string {
+		idText, _, _ := strings.Cut(strings.TrimPrefix(token, "ps_"), "_")
+		return idText
+	}
+	out, err := runCLI(t, "admin", "token", "--list", "--db", db)
+	if err != nil || !strings.Contains(out, id(tokens[0])) || !strings.Contains(out, id(tokens[1])) || strings.Contains(out, tokens[0]) {
+		t.Fatalf("admin token --list: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "admin", "token", "--revoke", id(tokens[0]), "--db", db); err != nil {
+		t.Fatalf("admin token --revoke: %v\n%s", err, out)
+	}
+	if out, err := runCLI(t, "admin", "token", "--revoke", "999", "--db", db); err == nil {
+		t.Fatalf("revoking an unknown token succeeded:\n%s", out)
+	}
+	s := startServer(t, db)
+	if got := s.status(t, "/api/v1/audit", tokens[0]); got != 401 {
+		t.Errorf("a revoked admin token: %d, want 401", got)
+	}
+	if got := s.status(t, "/api/v1/audit", tokens[1]); got != 200 {
+		t.Errorf("the other admin token: %d, want 200", got)
+	}
+	s.stop(t)
+
+	out, err = runCLI(t, "admin", "token", "--rotate", "--db", db)
+	if err != nil || !strings.HasPrefix(lastLine(out), "ps_") {
+		t.Fatalf("admin token --rotate: %v\n%s", err, out)
+	}
+	rotated := lastLine(out)
+	s = startServer(t, db)
+	if got := s.status(t, "/api/v1/audit", tokens[1]); got != 401 {
+		t.Errorf("an admin token from before the rotation: %d, want 401", got)
+	}
+	if got := s.status(t, "/api/v1/audit", rotated); got != 200 {
+		t.Errorf("the rotated admin token: %d, want 200", got)
+	}
+	var audit struct {
+		Entries []struct{ Action, Target string } `json:"entries"`
+	}
+	req, _ := http.NewRequest("GET", s.url+"/api/v1/audit", nil)
+	req.Header.Set("Authorization", "Bearer "+rotated)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	json.NewDecoder(res.Body).Decode(&audit)
+	seen := map[string]bool{}
+	for _, e := range audit.Entries {
+		seen[e.Action] = true
+	}
+	for _, a := range []string{"admin.token", "admin.token.revoke", "admin.token.rotate"} {
+		if !seen[a] {
+			t.Errorf("the audit log has no %s: %+v", a, audit.Entries)
+		}
 	}
 }
