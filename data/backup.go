@@ -89,9 +89,12 @@ func checkCopy(ctx context.Context, path, name string) (BackupInfo, error) {
 // through SQLite, read-only (src is not changed), and writes one
 // consistent snapshot of it with VACUUM INTO beside dest; it checks that
 // snapshot (CheckCopy), and renames it over dest, so dest is never
-// half-written. The counts returned are those of the file put in place.
-// When dest is a symbolic link, the file it leads to is replaced.
-func Restore(ctx context.Context, src, dest string) (BackupInfo, error) {
+// half-written. The restored database's audit log records that actor
+// restored it from src, with its counts, and the counts returned are those
+// of the file put in place. A copy of an older schema is migrated on the
+// way, as a service would on its next start. When dest is a symbolic link,
+// the file it leads to is replaced.
+func Restore(ctx context.Context, src, dest, actor string) (BackupInfo, error) {
 	var info BackupInfo
 	if _, err := os.Stat(src); err != nil {
 		return info, err
@@ -125,7 +128,10 @@ func Restore(ctx context.Context, src, dest string) (BackupInfo, error) {
 	if err := snapshot(ctx, src, tmp); err != nil {
 		return fail(err)
 	}
-	if info, err = checkCopy(ctx, tmp, src); err != nil {
+	if _, err = checkCopy(ctx, tmp, src); err != nil {
+		return fail(err)
+	}
+	if info, err = recordRestore(ctx, tmp, src, actor); err != nil {
 		return fail(err)
 	}
 	if err := syncFile(tmp); err != nil {
@@ -140,6 +146,39 @@ func Restore(ctx context.Context, src, dest string) (BackupInfo, error) {
 		return fail(err)
 	}
 	return info, syncDir(filepath.Dir(real))
+}
+
+// recordRestore opens the checked snapshot at tmp, records in its audit log
+// that actor restored it from src, and returns its counts.
+func recordRestore(ctx context.Context, tmp, src, actor string) (BackupInfo, error) {
+	var info BackupInfo
+	s, err := open(ctx, tmp)
+	if err != nil {
+		return info, err
+	}
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM communes), (SELECT COUNT(*) FROM filings), (SELECT MAX(version) FROM schema_migrations)").
+			Scan(&info.Communes, &info.Filings, &info.SchemaVersion); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "store.restore", src,
+			fmt.Sprintf("database replaced by this copy: %d communes, %d filings, schema %d", info.Communes, info.Filings, info.SchemaVersion))
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return info, err
+	}
+	// The last connection's close checkpoints the WAL into the file and
+	// removes it; a -wal left here would not follow the file's rename.
+	if _, err := os.Stat(tmp + "-wal"); err == nil {
+		return info, fmt.Errorf("restore: %s-wal was not checkpointed", tmp)
+	}
+	return info, nil
 }
 
 // snapshot writes what SQLite reads in the database at src, its -wal

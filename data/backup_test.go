@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestBackup_DuringWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	restored := filepath.Join(dir, "restored.gpkg")
-	if _, err := Restore(ctx, copyPath, restored); err != nil {
+	if _, err := Restore(ctx, copyPath, restored, "test"); err != nil {
 		t.Fatal(err)
 	}
 	r, err := Open(ctx, restored)
@@ -126,7 +127,7 @@ func TestRestore_Refuses(t *testing.T) {
 
 	for name, src := range map[string]string{"garbage": garbage, "plain SQLite": plain, "truncated copy": truncated, "missing": filepath.Join(dir, "nope")} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Restore(ctx, src, dest); err == nil {
+			if _, err := Restore(ctx, src, dest, "test"); err == nil {
 				t.Fatal("restored")
 			}
 			if sum() != before {
@@ -136,7 +137,7 @@ func TestRestore_Refuses(t *testing.T) {
 	}
 	t.Run("a bad copy into a new file", func(t *testing.T) {
 		fresh := filepath.Join(dir, "fresh.gpkg")
-		if _, err := Restore(ctx, garbage, fresh); err == nil {
+		if _, err := Restore(ctx, garbage, fresh, "test"); err == nil {
 			t.Fatal("restored")
 		}
 		if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
@@ -149,12 +150,12 @@ func TestRestore_Refuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer unlock()
-		if _, err := Restore(ctx, good, dest); !errors.Is(err, ErrLocked) {
+		if _, err := Restore(ctx, good, dest, "test"); !errors.Is(err, ErrLocked) {
 			t.Fatalf("err %v, want ErrLocked", err)
 		}
 	})
 	t.Run("a good copy", func(t *testing.T) {
-		info, err := Restore(ctx, good, dest)
+		info, err := Restore(ctx, good, dest, "test")
 		if err != nil || info.Communes != 210 {
 			t.Fatalf("%+v %v", info, err)
 		}
@@ -208,12 +209,17 @@ func TestRestore_SourceWAL(t *testing.T) {
 	}
 
 	restored := filepath.Join(dir, "restored.gpkg")
-	info, err := Restore(ctx, crashed, restored)
+	info, err := Restore(ctx, crashed, restored, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if info.Filings != filed {
 		t.Errorf("Restore reported %d filings, want %d", info.Filings, filed)
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(restored + side); err == nil {
+			t.Errorf("%s%s left beside the restored file", restored, side)
+		}
 	}
 	got, err := CheckCopy(ctx, restored)
 	if err != nil {
@@ -222,9 +228,14 @@ func TestRestore_SourceWAL(t *testing.T) {
 	if got.Filings != filed || got.Filings != info.Filings {
 		t.Fatalf("the restored file holds %d filings; Restore reported %d; %d were filed", got.Filings, info.Filings, filed)
 	}
-	for _, side := range []string{"-wal", "-shm"} {
-		if _, err := os.Stat(restored + side); err == nil {
-			t.Errorf("%s%s left beside the restored file", restored, side)
-		}
+	r, err := Open(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	entries, err := r.Audit(ctx, 1)
+	if err != nil || len(entries) != 1 || entries[0].Action != "store.restore" || entries[0].Actor != "test" ||
+		entries[0].Target != crashed || !strings.Contains(entries[0].Detail, "5 filings") {
+		t.Fatalf("the restored store's last audit entry: %+v (%v), want the restore", entries, err)
 	}
 }

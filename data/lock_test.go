@@ -54,13 +54,13 @@ func TestLock_SameFileByAnyName(t *testing.T) {
 	}
 	t.Run("restore through a symbolic link", func(t *testing.T) {
 		good := filepath.Join(dir, "good.gpkg")
-		if _, err := Restore(ctx, real, filepath.Join(dir, "fresh.gpkg")); err != nil {
+		if _, err := Restore(ctx, real, filepath.Join(dir, "fresh.gpkg"), "test"); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.Rename(filepath.Join(dir, "fresh.gpkg"), good); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Restore(ctx, good, symlink); !errors.Is(err, ErrLocked) {
+		if _, err := Restore(ctx, good, symlink, "test"); !errors.Is(err, ErrLocked) {
 			t.Fatalf("Restore(%s) while %s is locked: %v, want ErrLocked", symlink, real, err)
 		}
 		if fi, err := os.Lstat(symlink); err != nil || fi.Mode()&os.ModeSymlink == 0 {

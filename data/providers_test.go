@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paulmach/orb"
+
 	"github.com/phusong/phusong/geo"
 )
 
@@ -117,5 +119,53 @@ func TestAdminTokens_RevokeAndRotate(t *testing.T) {
 	}
 	if strings.Join(actions, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(actions, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestAudit_CommandLineChanges: the changes a person makes from the command
+// line are in the audit log with the actor, the file and the counts, in the
+// transaction of the change itself.
+func TestAudit_CommandLineChanges(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if _, err := s.SeedDefault(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := s.Filings(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RemoveDemo(ctx, "cli:alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportBoundaries(ctx, map[string]orb.MultiPolygon{"04807": square(105.3, 20.8, 0.1), "99999": square(0, 0, 1)},
+		"official.geojson", "cli:alice", nil); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.Communes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportCommunes(ctx, cs[:10], "ten.geojson", "cli:alice", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ImportCommunes(ctx, nil, "none.geojson", "cli:alice", nil); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("an empty set: %v", err)
+	}
+	entries, err := s.Audit(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Actor+" "+e.Action+" "+e.Target+": "+e.Detail)
+	}
+	want := []string{
+		"cli:alice communes.replace ten.geojson: new commune set: 10 communes replace 210",
+		"cli:alice communes.boundaries official.geojson: boundaries: 1 matched, 209 stored communes without a boundary in the file, 1 codes in the file not in the store",
+		"cli:alice demo.remove : " + strconv.Itoa(len(demo)) + " demonstration filings deleted",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -160,7 +160,7 @@ func TestRemoveDemo_KeepsOtherFilings(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := s.Filings(ctx, "")
-	n, err := s.RemoveDemo(ctx)
+	n, err := s.RemoveDemo(ctx, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,7 +47,7 @@ func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
 	if file == "" {
 		return errors.New("usage: phusong restore FILE [--db PATH]")
 	}
-	info, err := data.Restore(ctx, file, *db)
+	info, err := data.Restore(ctx, file, *db, cliActor())
 	if errors.Is(err, data.ErrLocked) {
 		return explainLocked(err, *db, "")
 	}

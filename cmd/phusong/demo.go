@@ -18,7 +18,7 @@ func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	n, err := store.RemoveDemo(ctx)
+	n, err := store.RemoveDemo(ctx, cliActor())
 	if err != nil {
 		return err
 	}

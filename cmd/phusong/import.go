@@ -60,7 +60,7 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	defer store.Close()
 	if *newSet {
 		bar := newProgressBar("storing  ")
-		if err := store.ReplaceCommunes(ctx, communes, bar.Update); err != nil {
+		if err := store.ImportCommunes(ctx, communes, source, cliActor(), bar.Update); err != nil {
 			return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 		}
 		fmt.Fprintf(stdout, "loaded a new commune set of %d communes from %s into %s\n", len(communes), file, *db)
@@ -70,7 +70,7 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	for _, c := range communes {
 		shapes[c.Code] = c.Geometry
 	}
-	rep, err := store.UpdateBoundaries(ctx, shapes, source, newProgressBar("storing  ").Update)
+	rep, err := store.ImportBoundaries(ctx, shapes, source, cliActor(), newProgressBar("storing  ").Update)
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}

@@ -84,7 +84,7 @@ func cmdProvider(ctx context.Context, args []string, stdout io.Writer) error {
 				ls = append(ls, geo.Layer(l))
 			}
 		}
-		token, err := store.AddProvider(ctx, name, ls, "cli")
+		token, err := store.AddProvider(ctx, name, ls, cliActor())
 		if err != nil {
 			return err
 		}
@@ -109,7 +109,7 @@ func cmdProvider(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		token, err := store.NewProviderToken(ctx, name, "cli")
+		token, err := store.NewProviderToken(ctx, name, cliActor())
 		if err != nil {
 			return err
 		}
@@ -119,7 +119,7 @@ func cmdProvider(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		n, err := store.RevokeProvider(ctx, name, "cli")
+		n, err := store.RevokeProvider(ctx, name, cliActor())
 		if err != nil {
 			return err
 		}
@@ -180,18 +180,18 @@ func cmdAdminToken(ctx context.Context, args []string, stdout io.Writer) error {
 	defer store.Close()
 	switch {
 	case *revoke != 0:
-		if err := store.RevokeAdminToken(ctx, *revoke, "cli"); err != nil {
+		if err := store.RevokeAdminToken(ctx, *revoke, cliActor()); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "admin token %d revoked\n", *revoke)
 	case *rotate:
-		token, n, err := store.RotateAdminTokens(ctx, "cli")
+		token, n, err := store.RotateAdminTokens(ctx, cliActor())
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%d earlier admin token(s) revoked; the new admin token (shown only once, keep it safe):\n%s\n", n, token)
 	default:
-		token, err := store.NewAdminToken(ctx, "cli")
+		token, err := store.NewAdminToken(ctx, cliActor())
 		if err != nil {
 			return err
 		}

@@ -39,7 +39,7 @@ func cmdImportRemote(ctx context.Context, args []string, stdout io.Writer) error
 		return err
 	}
 	defer store.Close()
-	rep, err := store.ReplaceRemote(ctx, codes, filepath.Base(file), "cli")
+	rep, err := store.ReplaceRemote(ctx, codes, filepath.Base(file), cliActor())
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phusong/phusong/data"
 )
 
 // runCLITimeout runs the binary and kills it after d: a command that should
@@ -242,5 +244,87 @@ func TestE2E_AdminTokens(t *testing.T) {
 		if !seen[a] {
 			t.Errorf("the audit log has no %s: %+v", a, audit.Entries)
 		}
+	}
+}
+
+// TestE2E_CommandLineAudited: every command that changes a database records
+// who ran it (the OS user, through the command line), what it did and how
+// much, in the audit log that GET /api/v1/audit lists; a restore records
+// itself in the restored database.
+func TestE2E_CommandLineAudited(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "phusong.gpkg")
+	newDatabase(t, db)
+	boundaries := filepath.Join(dir, "official.geojson")
+	os.WriteFile(boundaries, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"gso_code":"04807"},`+
+		`"geometry":{"type":"Polygon","coordinates":[[[105.3,20.8],[105.4,20.8],[105.4,20.9],[105.3,20.8]]]}}]}`), 0o644)
+	set := filepath.Join(dir, "set.geojson")
+	os.WriteFile(set, []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"gso_code":"04807","name":"X","district":"D","pop_2019":10},`+
+		`"geometry":{"type":"Polygon","coordinates":[[[105.3,20.8],[105.4,20.8],[105.4,20.9],[105.3,20.8]]]}}]}`), 0o644)
+	remote := filepath.Join(dir, "remote.csv")
+	os.WriteFile(remote, []byte("code\n04807\n"), 0o644)
+	backup := filepath.Join(dir, "backup.gpkg")
+	for _, args := range [][]string{
+		{"demo", "remove"},
+		{"import", "communes", boundaries},
+		{"import", "remote", remote},
+		{"backup", backup},
+		{"import", "communes", set, "--new-set"},
+		{"restore", backup},
+	} {
+		if out, err := runCLI(t, append(args, "--db", db)...); err != nil {
+			t.Fatalf("phusong %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	store, err := data.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	entries, err := store.Audit(context.Background(), 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]data.AuditEntry{}
+	for _, e := range entries {
+		got[e.Action] = e
+	}
+	user := "cli:" + osUser()
+	for _, w := range []struct{ action, target, detail string }{
+		{"demo.remove", "", " demonstration filings deleted"},
+		{"communes.boundaries", "official.geojson", "1 matched"},
+		{"remote.replace", "remote.csv", "1 communes remote"},
+		{"store.restore", backup, "210 communes"},
+	} {
+		e, ok := got[w.action]
+		if !ok {
+			t.Errorf("no %s in the audit log", w.action)
+			continue
+		}
+		if e.Actor != user || !strings.Contains(e.Target, w.target) || !strings.Contains(e.Detail, w.detail) {
+			t.Errorf("%s: actor %q target %q detail %q; want actor %q, target with %q, detail with %q",
+				w.action, e.Actor, e.Target, e.Detail, user, w.target, w.detail)
+		}
+	}
+	// The new commune set was imported after the backup: the restored file
+	// does not hold its record, and the record of what was there is the
+	// restore's own.
+	if _, ok := got["communes.replace"]; ok {
+		t.Error("the restored database holds a record made after its backup")
+	}
+	s2 := filepath.Join(dir, "s2.gpkg")
+	newDatabase(t, s2, "--no-demo")
+	if out, err := runCLI(t, "import", "communes", set, "--new-set", "--db", s2); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	st, err := data.Open(context.Background(), s2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	entries, _ = st.Audit(context.Background(), 10)
+	if len(entries) == 0 || entries[0].Action != "communes.replace" || entries[0].Target != "set.geojson" ||
+		!strings.Contains(entries[0].Detail, "1 communes") || entries[0].Actor != user {
+		t.Errorf("import communes --new-set: audit %+v", entries)
 	}
 }
