@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 )
 
 func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo remove", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("demo remove")
+	db := dbFlag(fs, "database file")
+	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	store, err := openWriter(ctx, *db, "")

@@ -20,6 +20,15 @@ func openWriter(ctx context.Context, db, alternative string) (*data.Store, error
 	return store, explainLocked(err, db, alternative)
 }
 
+// openReader opens an existing database to read it, beside a service that
+// may hold it.
+func openReader(ctx context.Context, db string) (*data.Store, error) {
+	if err := fileExists(db); err != nil {
+		return nil, err
+	}
+	return data.Open(ctx, db)
+}
+
 // explainLocked turns data.ErrLocked into what a user can act on.
 func explainLocked(err error, db, alternative string) error {
 	if !errors.Is(err, data.ErrLocked) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,16 +15,14 @@ import (
 // cmdImportRemote replaces the set of remote communes by the codes of a
 // CSV file, and says how they matched.
 func cmdImportRemote(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("import remote", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	fs := newFlags("import remote")
+	db := dbFlag(fs, "database file")
 	column := fs.String("column", "code", "CSV column holding the GSO commune code")
-	file, err := parseWithFile(fs, args)
+	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	if file == "" {
-		return errors.New("usage: phusong import remote FILE.csv [--db PATH] [--column code]")
-	}
+	file := pos[0]
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return err
