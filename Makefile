@@ -14,7 +14,7 @@ run: build
 # The commit goes in by -ldflags because this project's machines build with
 # -buildvcs=false (phusong --version prints it).
 build: frontend
-	$(GO) build -ldflags "-X main.linkedCommit=$$(git rev-parse --short=12 HEAD 2>/dev/null)$$(git diff --quiet HEAD 2>/dev/null || echo -modified)" -o $(BIN) ./cmd/phusong
+	$(GO) build -ldflags "-X main.linkedCommit=$$(git describe --always --dirty=-modified --abbrev=12 --exclude='*' 2>/dev/null)" -o $(BIN) ./cmd/phusong
 
 ## frontend: npm ci and vite build into frontend/dist (embedded by the binary),
 ## each only when its inputs changed. Without Node the binary is still built
