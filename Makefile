@@ -11,8 +11,10 @@ DB ?= phusong.gpkg
 run: build
 	./$(BIN) serve --addr $(ADDR) --db $(DB)
 
+# The commit goes in by -ldflags because this project's machines build with
+# -buildvcs=false (phusong --version prints it).
 build: frontend
-	$(GO) build -o $(BIN) ./cmd/phusong
+	$(GO) build -ldflags "-X main.linkedCommit=$$(git describe --always --dirty=-modified --abbrev=12 --exclude='*' 2>/dev/null)" -o $(BIN) ./cmd/phusong
 
 ## frontend: npm ci and vite build into frontend/dist (embedded by the binary),
 ## each only when its inputs changed. Without Node the binary is still built

@@ -5,33 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"syscall"
+	"strings"
 )
-
-// ErrLocked is returned when another process holds the store's lock: a
-// running service, while a restore needs the file to itself.
-var ErrLocked = errors.New("locked by another process")
-
-// Lock takes the store's process lock, a flock on PATH.lock, which the
-// service holds while it runs so that a restore cannot replace the file
-// under it. The lock goes with the process, also when it is killed.
-func Lock(path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path+".lock", os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("%s: %w (is the service running?)", path, ErrLocked)
-		}
-		return nil, err
-	}
-	return func() { f.Close() }, nil
-}
 
 // Backup writes a consistent copy of the store to dest with VACUUM INTO:
 // it reads one snapshot, so writes that go on meanwhile are either wholly
@@ -59,94 +36,199 @@ type BackupInfo struct {
 
 // CheckCopy opens a copy read-only and checks that it can replace a store:
 // SQLite's integrity check passes, it is a Phủ Sóng GeoPackage, and its
-// schema is not newer than this program's.
+// schema is not newer than this program's. A copy with a -wal beside it is
+// checked with the -wal applied, as SQLite reads it.
 func CheckCopy(ctx context.Context, path string) (BackupInfo, error) {
+	return checkCopy(ctx, path, path)
+}
+
+// checkCopy is CheckCopy, naming the file name in its errors: Restore checks
+// a snapshot but speaks of the file the user gave.
+func checkCopy(ctx context.Context, path, name string) (BackupInfo, error) {
 	var info BackupInfo
 	if _, err := os.Stat(path); err != nil {
 		return info, err
 	}
-	db, err := sql.Open("sqlite3", "file:"+path+"?mode=ro&_query_only=true")
+	db, err := sql.Open("sqlite3", fileURI(path)+"?mode=ro&_query_only=true")
 	if err != nil {
 		return info, err
 	}
 	defer db.Close()
 	var ok string
 	if err := db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&ok); err != nil {
-		return info, fmt.Errorf("%w: %s is not a readable SQLite database: %v", ErrInvalid, path, err)
+		return info, fmt.Errorf("%w: %s is not a readable SQLite database: %v", ErrInvalid, name, err)
 	}
 	if ok != "ok" {
-		return info, fmt.Errorf("%w: %s fails SQLite's integrity check: %s", ErrInvalid, path, ok)
+		return info, fmt.Errorf("%w: %s fails SQLite's integrity check: %s", ErrInvalid, name, ok)
 	}
 	var appID int
 	if err := db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil || appID != applicationID {
-		return info, fmt.Errorf("%w: %s is not a GeoPackage (application_id %#x)", ErrInvalid, path, appID)
+		return info, fmt.Errorf("%w: %s is not a GeoPackage (application_id %#x)", ErrInvalid, name, appID)
 	}
 	if err := db.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&info.SchemaVersion); err != nil {
-		return info, fmt.Errorf("%w: %s is not a Phủ Sóng store: %v", ErrInvalid, path, err)
+		return info, fmt.Errorf("%w: %s is not a Phủ Sóng store: %v", ErrInvalid, name, err)
 	}
 	ms, err := migrations()
 	if err != nil {
 		return info, err
 	}
 	if latest := ms[len(ms)-1].version; info.SchemaVersion > latest {
-		return info, fmt.Errorf("%w: %s has schema version %d, newer than this program's %d", ErrInvalid, path, info.SchemaVersion, latest)
+		return info, fmt.Errorf("%w: %s has schema version %d, newer than this program's %d", ErrInvalid, name, info.SchemaVersion, latest)
 	}
 	if err := db.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM communes), (SELECT COUNT(*) FROM filings)").Scan(&info.Communes, &info.Filings); err != nil {
-		return info, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		return info, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	return info, nil
 }
 
-// Restore replaces the store at dest by the copy at src, after CheckCopy
-// passes and only while no service holds dest's lock. The copy is written
-// beside dest and renamed over it, so dest is never half-written.
-func Restore(ctx context.Context, src, dest string) (BackupInfo, error) {
-	info, err := CheckCopy(ctx, src)
+// Restore replaces the store at dest by the copy at src, only while no
+// other process holds dest's lock (a service, or another command that
+// writes it), by whatever name. It never copies src's files as they lie: a
+// copy left by a crash keeps its last transactions in its -wal, which a
+// file copy of the main file alone would drop. Instead it reads src
+// through SQLite, read-only (src is not changed), and writes one
+// consistent snapshot of it with VACUUM INTO beside dest; it checks that
+// snapshot (CheckCopy), and renames it over dest, so dest is never
+// half-written. The restored database's audit log records that actor
+// restored it from src, with its counts, and the counts returned are those
+// of the file put in place. A copy of an older schema is migrated on the
+// way, as a service would on its next start. When dest is a symbolic link,
+// the file it leads to is replaced.
+func Restore(ctx context.Context, src, dest, actor string) (BackupInfo, error) {
+	var info BackupInfo
+	if _, err := os.Stat(src); err != nil {
+		return info, err
+	}
+	real, err := resolve(dest)
 	if err != nil {
 		return info, err
 	}
-	unlock, err := Lock(dest)
+	// A dest that does not exist is created empty and locked, so that a
+	// service starting meanwhile finds it held (or empty, which it refuses)
+	// rather than making a database of its own there.
+	l, created, err := lockFile(real, true)
 	if err != nil {
 		return info, err
 	}
-	defer unlock()
-	tmp := dest + ".restoring"
-	if err := copyFile(src, tmp); err != nil {
-		os.Remove(tmp)
-		return info, err
-	}
-	for _, side := range []string{"-wal", "-shm"} {
-		if err := os.Remove(dest + side); err != nil && !errors.Is(err, os.ErrNotExist) {
-			os.Remove(tmp)
-			return info, err
+	defer l.release()
+	tmp := real + ".restoring"
+	cleanTmp := func() {
+		for _, side := range []string{"", "-wal", "-shm", "-journal"} {
+			os.Remove(tmp + side)
 		}
 	}
-	if err := os.Rename(tmp, dest); err != nil {
-		os.Remove(tmp)
+	fail := func(err error) (BackupInfo, error) {
+		cleanTmp()
+		if created {
+			os.Remove(real)
+		}
 		return info, err
+	}
+	cleanTmp() // what an interrupted restore left
+	if err := snapshot(ctx, src, tmp); err != nil {
+		return fail(err)
+	}
+	if _, err = checkCopy(ctx, tmp, src); err != nil {
+		return fail(err)
+	}
+	if info, err = recordRestore(ctx, tmp, src, actor); err != nil {
+		return fail(err)
+	}
+	if err := syncFile(tmp); err != nil {
+		return fail(err)
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if err := os.Remove(real + side); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fail(err)
+		}
+	}
+	if err := os.Rename(tmp, real); err != nil {
+		return fail(err)
+	}
+	return info, syncDir(filepath.Dir(real))
+}
+
+// recordRestore opens the checked snapshot at tmp, records in its audit log
+// that actor restored it from src, and returns its counts.
+func recordRestore(ctx context.Context, tmp, src, actor string) (BackupInfo, error) {
+	var info BackupInfo
+	s, err := open(ctx, tmp)
+	if err != nil {
+		return info, err
+	}
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT (SELECT COUNT(*) FROM communes), (SELECT COUNT(*) FROM filings), (SELECT MAX(version) FROM schema_migrations)").
+			Scan(&info.Communes, &info.Filings, &info.SchemaVersion); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "store.restore", src,
+			fmt.Sprintf("database replaced by this copy: %d communes, %d filings, schema %d", info.Communes, info.Filings, info.SchemaVersion))
+	})
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return info, err
+	}
+	// The last connection's close checkpoints the WAL into the file and
+	// removes it; a -wal left here would not follow the file's rename.
+	if _, err := os.Stat(tmp + "-wal"); err == nil {
+		return info, fmt.Errorf("restore: %s-wal was not checkpointed", tmp)
 	}
 	return info, nil
 }
 
-func copyFile(src, dst string) error {
-	in, err := os.Open(src)
+// snapshot writes what SQLite reads in the database at src, its -wal
+// applied, to the new file dst in one read transaction (VACUUM INTO). The
+// connection is read-only, so src and its -wal are left as they are.
+func snapshot(ctx context.Context, src, dst string) error {
+	abs, err := filepath.Abs(dst)
 	if err != nil {
 		return err
 	}
-	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	// Not query_only: that pragma refuses VACUUM INTO, which writes only dst.
+	db, err := sql.Open("sqlite3", fileURI(src)+"?mode=ro")
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", abs); err != nil {
+		return fmt.Errorf("%w: %s is not a readable SQLite database: %v", ErrInvalid, src, err)
+	}
+	return nil
+}
+
+// fileURI makes path the path of an SQLite "file:" URI, escaping the
+// characters that would end it or be decoded.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+}
+
+// syncFile flushes a file written by SQLite without a sync of its own
+// (VACUUM INTO's output) to the disk before it replaces a store.
+func syncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
 		return err
 	}
-	if err := out.Sync(); err != nil {
-		out.Close()
+	if err := f.Sync(); err != nil {
+		f.Close()
 		return err
 	}
-	return out.Close()
+	return f.Close()
+}
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
 }
 
 // IntegrityCheck runs SQLite's integrity check on the store and returns

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestBackup_DuringWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	restored := filepath.Join(dir, "restored.gpkg")
-	if _, err := Restore(ctx, copyPath, restored); err != nil {
+	if _, err := Restore(ctx, copyPath, restored, "test"); err != nil {
 		t.Fatal(err)
 	}
 	r, err := Open(ctx, restored)
@@ -126,7 +127,7 @@ func TestRestore_Refuses(t *testing.T) {
 
 	for name, src := range map[string]string{"garbage": garbage, "plain SQLite": plain, "truncated copy": truncated, "missing": filepath.Join(dir, "nope")} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := Restore(ctx, src, dest); err == nil {
+			if _, err := Restore(ctx, src, dest, "test"); err == nil {
 				t.Fatal("restored")
 			}
 			if sum() != before {
@@ -134,20 +135,107 @@ func TestRestore_Refuses(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a bad copy into a new file", func(t *testing.T) {
+		fresh := filepath.Join(dir, "fresh.gpkg")
+		if _, err := Restore(ctx, garbage, fresh, "test"); err == nil {
+			t.Fatal("restored")
+		}
+		if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("a failed restore left %s: %v", fresh, err)
+		}
+	})
 	t.Run("while the service holds the lock", func(t *testing.T) {
 		unlock, err := Lock(dest)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer unlock()
-		if _, err := Restore(ctx, good, dest); !errors.Is(err, ErrLocked) {
+		if _, err := Restore(ctx, good, dest, "test"); !errors.Is(err, ErrLocked) {
 			t.Fatalf("err %v, want ErrLocked", err)
 		}
 	})
 	t.Run("a good copy", func(t *testing.T) {
-		info, err := Restore(ctx, good, dest)
+		info, err := Restore(ctx, good, dest, "test")
 		if err != nil || info.Communes != 210 {
 			t.Fatalf("%+v %v", info, err)
 		}
 	})
+}
+
+// TestRestore_SourceWAL restores from a copy of a store taken while its
+// writer was still open, as a kill -9 leaves it: the last filings are only
+// in the copy's -wal. The restored file holds them, and the counts Restore
+// reports are those of the file it put in place.
+func TestRestore_SourceWAL(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	live := filepath.Join(dir, "live.gpkg")
+	s, err := Open(ctx, live)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	// Close and reopen so that the seed is checkpointed into the main file
+	// and only what follows lives in the WAL.
+	s.Close()
+	if s, err = Open(ctx, live); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const filed = 5
+	for i := range filed {
+		f := Filing{Provider: "p", Layer: geo.Mobile, AsOf: "2025-01-01",
+			Footprints: []geo.Footprint{{Technology: "4G", Geometry: square(105+float64(i)*0.01, 20.5, 0.01)}}}
+		if _, err := s.AddFilings(ctx, []Filing{f}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The crashed store: its main file and its -wal, copied while the
+	// writer is open (nothing checkpointed them).
+	crashed := filepath.Join(dir, "crashed.gpkg")
+	for _, side := range []string{"", "-wal"} {
+		b, err := os.ReadFile(live + side)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if side == "-wal" && len(b) == 0 {
+			t.Fatal("the live store's WAL is empty: the test proves nothing")
+		}
+		if err := os.WriteFile(crashed+side, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	restored := filepath.Join(dir, "restored.gpkg")
+	info, err := Restore(ctx, crashed, restored, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Filings != filed {
+		t.Errorf("Restore reported %d filings, want %d", info.Filings, filed)
+	}
+	for _, side := range []string{"-wal", "-shm"} {
+		if _, err := os.Stat(restored + side); err == nil {
+			t.Errorf("%s%s left beside the restored file", restored, side)
+		}
+	}
+	got, err := CheckCopy(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Filings != filed || got.Filings != info.Filings {
+		t.Fatalf("the restored file holds %d filings; Restore reported %d; %d were filed", got.Filings, info.Filings, filed)
+	}
+	r, err := Open(ctx, restored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	entries, err := r.Audit(ctx, 1)
+	if err != nil || len(entries) != 1 || entries[0].Action != "store.restore" || entries[0].Actor != "test" ||
+		entries[0].Target != crashed || !strings.Contains(entries[0].Detail, "5 filings") {
+		t.Fatalf("the restored store's last audit entry: %+v (%v), want the restore", entries, err)
+	}
 }

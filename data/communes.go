@@ -50,11 +50,33 @@ func (s *Store) CommuneCount(ctx context.Context) (int, error) {
 // one transaction: on any error the store keeps the communes it had. Filings
 // are kept; declarations for codes that no longer exist are ignored by the
 // calculator. progress, if not nil, is told how many communes are written.
+// It records nothing in the audit log: it builds stores for tests and
+// tools, and a person's import goes through ImportCommunes.
 func (s *Store) ReplaceCommunes(ctx context.Context, cs []geo.Commune, progress func(done, total int)) error {
 	if len(cs) == 0 {
 		return fmt.Errorf("%w: a commune set needs at least one commune", ErrInvalid)
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error { return replaceCommunes(ctx, tx, cs, progress) })
+}
+
+// ImportCommunes is ReplaceCommunes for a file that actor loads: the audit
+// log records, in the same transaction, the file (source), and how many
+// communes replaced how many.
+func (s *Store) ImportCommunes(ctx context.Context, cs []geo.Commune, source, actor string, progress func(done, total int)) error {
+	if len(cs) == 0 {
+		return fmt.Errorf("%w: a commune set needs at least one commune", ErrInvalid)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var before int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes").Scan(&before); err != nil {
+			return err
+		}
+		if err := replaceCommunes(ctx, tx, cs, progress); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "communes.replace", source,
+			fmt.Sprintf("new commune set: %d communes replace %d", len(cs), before))
+	})
 }
 
 func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress func(done, total int)) error {
@@ -97,13 +119,42 @@ type BoundaryReport struct {
 
 // UpdateBoundaries replaces the geometry of the stored communes whose code
 // is a key of shapes, marking their boundary as coming from source, in one
-// transaction. Codes that match nothing are reported, not stored.
+// transaction. Codes that match nothing are reported, not stored. Like
+// ReplaceCommunes it records nothing in the audit log; a person's import
+// goes through ImportBoundaries.
 func (s *Store) UpdateBoundaries(ctx context.Context, shapes map[string]orb.MultiPolygon, source string, progress func(done, total int)) (BoundaryReport, error) {
+	var rep BoundaryReport
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		rep, err = updateBoundaries(ctx, tx, shapes, source, progress)
+		return err
+	})
+	return rep, err
+}
+
+// ImportBoundaries is UpdateBoundaries for a file that actor loads: the
+// audit log records, in the same transaction, the file (source) and how
+// its codes matched.
+func (s *Store) ImportBoundaries(ctx context.Context, shapes map[string]orb.MultiPolygon, source, actor string, progress func(done, total int)) (BoundaryReport, error) {
+	var rep BoundaryReport
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if rep, err = updateBoundaries(ctx, tx, shapes, source, progress); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "communes.boundaries", source,
+			fmt.Sprintf("boundaries: %d matched, %d stored communes without a boundary in the file, %d codes in the file not in the store",
+				rep.Matched, len(rep.Unmatched), len(rep.Extra)))
+	})
+	return rep, err
+}
+
+func updateBoundaries(ctx context.Context, tx *sql.Tx, shapes map[string]orb.MultiPolygon, source string, progress func(done, total int)) (BoundaryReport, error) {
 	var rep BoundaryReport
 	if source == "" || source == geo.BoundaryApproximate {
 		return rep, fmt.Errorf("%w: boundary source %q must name the imported file", ErrInvalid, source)
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := func() error {
 		stored := map[string]bool{}
 		rows, err := tx.QueryContext(ctx, "SELECT code FROM communes")
 		if err != nil {
@@ -157,7 +208,7 @@ func (s *Store) UpdateBoundaries(ctx context.Context, shapes map[string]orb.Mult
 			return err
 		}
 		return recomputeExtent(ctx, tx, "communes")
-	})
+	}()
 	return rep, err
 }
 

@@ -275,8 +275,9 @@ func (s *Store) WithdrawFiling(ctx context.Context, id int64, provider, actor st
 }
 
 // RemoveDemo deletes every demonstration filing with its footprints and
-// declarations, and nothing else. It returns how many filings went.
-func (s *Store) RemoveDemo(ctx context.Context) (int, error) {
+// declarations, and nothing else, and records in the audit log that actor
+// did and how many filings went. It returns that number.
+func (s *Store) RemoveDemo(ctx context.Context, actor string) (int, error) {
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM filings WHERE demo = 1")
@@ -290,7 +291,10 @@ func (s *Store) RemoveDemo(ctx context.Context) (int, error) {
 		if err := bumpVersion(ctx, tx, "filings_version"); err != nil {
 			return err
 		}
-		return recomputeExtent(ctx, tx, "footprints")
+		if err := recomputeExtent(ctx, tx, "footprints"); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "demo.remove", "", fmt.Sprintf("%d demonstration filings deleted", n))
 	})
 	return int(n), err
 }

@@ -147,7 +147,8 @@ func (s *Store) RevokeProvider(ctx context.Context, name, actor string) (int, er
 }
 
 // NewAdminToken issues a token for the admin, who manages providers and
-// targets.
+// targets. Earlier admin tokens keep working: RevokeAdminToken and
+// RotateAdminTokens end them.
 func (s *Store) NewAdminToken(ctx context.Context, actor string) (string, error) {
 	var token string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -155,9 +156,89 @@ func (s *Store) NewAdminToken(ctx context.Context, actor string) (string, error)
 		if token, err = insertToken(ctx, tx, RoleAdmin, nil); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "admin.token", "", "new admin token")
+		return audit(ctx, tx, actor, "admin.token", tokenTarget(token), "new admin token")
 	})
 	return token, err
+}
+
+// Token describes an issued token, never its secret. ID is the number a
+// token carries after "ps_".
+type Token struct {
+	ID        int64  `json:"id"`
+	CreatedAt string `json:"created_at"`
+	RevokedAt string `json:"revoked_at,omitempty"` // "" while the token works
+}
+
+// AdminTokens lists every admin token ever issued, revoked or not, oldest
+// first.
+func (s *Store) AdminTokens(ctx context.Context) ([]Token, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, created_at, COALESCE(revoked_at, '') FROM tokens WHERE role = ? ORDER BY id", RoleAdmin)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Token{}
+	for rows.Next() {
+		var t Token
+		if err := rows.Scan(&t.ID, &t.CreatedAt, &t.RevokedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAdminToken revokes the admin token id. An id that is not an admin
+// token's is ErrNotFound (provider tokens are revoked by provider); a
+// token already revoked is ErrConflict.
+func (s *Store) RevokeAdminToken(ctx context.Context, id int64, actor string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var revoked sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT revoked_at FROM tokens WHERE id = ? AND role = ?", id, RoleAdmin).Scan(&revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("%w: no admin token %d", ErrNotFound, id)
+		}
+		if err != nil {
+			return err
+		}
+		if revoked.Valid {
+			return fmt.Errorf("%w: admin token %d was revoked at %s", ErrConflict, id, revoked.String)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE id = ?", now(), id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "admin.token.revoke", "token "+strconv.FormatInt(id, 10), "admin token revoked")
+	})
+}
+
+// RotateAdminTokens issues a new admin token and revokes every earlier one
+// in the same transaction, so that there is never a moment with none or
+// with the old ones still working. It returns the new token and how many
+// were revoked.
+func (s *Store) RotateAdminTokens(ctx context.Context, actor string) (string, int, error) {
+	var token string
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE role = ? AND revoked_at IS NULL", now(), RoleAdmin)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		if token, err = insertToken(ctx, tx, RoleAdmin, nil); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "admin.token.rotate", tokenTarget(token),
+			fmt.Sprintf("new admin token; %d earlier admin token(s) revoked", n))
+	})
+	return token, int(n), err
+}
+
+// tokenTarget names a token in the audit log by its id, never its secret.
+func tokenTarget(token string) string {
+	idText, _, _ := strings.Cut(strings.TrimPrefix(token, tokenPrefix), "_")
+	return "token " + idText
 }
 
 // revokeTokens revokes every active token of the named provider, returning

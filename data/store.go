@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -44,14 +45,46 @@ type Store struct {
 	path string
 	w    *sql.DB
 	r    *sql.DB
+	lock *fileLock // held by OpenExclusive's store until Close
 }
 
 // Open opens the store at path, creating the file if it does not exist and
 // applying every migration it has not seen, each in its own transaction.
+// It takes no lock: it is for readers alongside a service and for tests;
+// a process that changes a database uses OpenExclusive.
+//
+// A file that exists with 0 bytes is refused (ErrInvalid): SQLite would
+// take it for a new database and the service would seed it, silently
+// putting demonstration data where a store was lost or truncated. So is a
+// file with more than one hard link, and symbolic links are resolved (see
+// the database lock in lock.go): every process opens a database by one name.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if path == "" {
-		return nil, fmt.Errorf("%w: empty database path", ErrInvalid)
+	real, err := resolve(path)
+	if err != nil {
+		return nil, err
 	}
+	if err := refuseEmpty(real); err != nil {
+		return nil, err
+	}
+	if fi, err := os.Stat(real); err == nil {
+		if err := refuseHardLinks(real, fi); err != nil {
+			return nil, err
+		}
+	}
+	return open(ctx, real)
+}
+
+// refuseEmpty fails when path is an existing file of 0 bytes.
+func refuseEmpty(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		return fmt.Errorf("%w: %s is an empty file (0 bytes), not a database; it is not made a new one. "+
+			"Restore a backup to it (phusong restore), or delete it to start a new database", ErrInvalid, path)
+	}
+	return nil
+}
+
+// open opens and migrates the store at path, with no check of the file.
+func open(ctx context.Context, path string) (*Store, error) {
 	w, err := sql.Open("sqlite3", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -87,10 +120,11 @@ func dsn(path string, readOnly bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 	}
-	return "file:" + path + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
 }
 
-// Path returns the file the store was opened on.
+// Path returns the file the store was opened on, its symbolic links
+// resolved.
 func (s *Store) Path() string { return s.path }
 
 // Close checkpoints the WAL into the main file and closes every connection.
@@ -100,6 +134,9 @@ func (s *Store) Close() error {
 		errs = append(errs, s.r.Close())
 	}
 	errs = append(errs, s.w.Close())
+	// The lock goes last: its descriptor is one of the database file's,
+	// and closing it while SQLite's are open would drop SQLite's locks.
+	errs = append(errs, s.lock.release())
 	return errors.Join(errs...)
 }
 

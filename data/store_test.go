@@ -3,7 +3,9 @@ package data
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -72,6 +74,36 @@ func TestOpen_GeoPackageHeaderAndMigrations(t *testing.T) {
 	}
 }
 
+// TestOpen_EmptyFile: a database file of 0 bytes that exists (truncated by
+// a full disk, a failed copy, a "> phusong.gpkg") is refused by name and
+// left as it is, never taken for a new store and seeded; a path that does
+// not exist is a new store.
+func TestOpen_EmptyFile(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.gpkg")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, empty)
+	if err == nil {
+		s.Close()
+		t.Fatal("a 0-byte file was opened as a store")
+	}
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), empty) || !strings.Contains(err.Error(), "0 bytes") {
+		t.Fatalf("error %q: want ErrInvalid naming %s and saying it has 0 bytes", err, empty)
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Size() != 0 {
+		t.Fatalf("the empty file changed: %v %v", fi, err)
+	}
+	fresh := filepath.Join(dir, "fresh.gpkg")
+	s, err = Open(ctx, fresh)
+	if err != nil {
+		t.Fatalf("a new file: %v", err)
+	}
+	s.Close()
+}
+
 func TestSeedDefault(t *testing.T) {
 	ctx := context.Background()
 	for _, demo := range []bool{true, false} {
@@ -128,7 +160,7 @@ func TestRemoveDemo_KeepsOtherFilings(t *testing.T) {
 		t.Fatal(err)
 	}
 	before, _ := s.Filings(ctx, "")
-	n, err := s.RemoveDemo(ctx)
+	n, err := s.RemoveDemo(ctx, "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -11,14 +10,17 @@ import (
 )
 
 func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
-	store, pos, err := openExisting(ctx, flag.NewFlagSet("backup", flag.ContinueOnError), args)
+	fs := newFlags("backup")
+	db := dbFlag(fs, "database file, read beside a running service")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
+		return err
+	}
+	store, err := openReader(ctx, *db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if len(pos) != 1 {
-		return errors.New("usage: phusong backup FILE [--db PATH]")
-	}
 	if err := store.Backup(ctx, pos[0]); err != nil {
 		return err
 	}
@@ -32,22 +34,17 @@ func cmdBackup(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func cmdRestore(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file to replace (env PHUSONG_DB)")
-	var file string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("restore")
+	db := dbFlag(fs, "database file to replace")
+	pos, err := parseArgs(fs, args, 1, 1)
+	if err != nil {
 		return err
 	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
+	file := pos[0]
+	info, err := data.Restore(ctx, file, *db, cliActor())
+	if errors.Is(err, data.ErrLocked) {
+		return explainLocked(err, *db, "")
 	}
-	if file == "" {
-		return errors.New("usage: phusong restore FILE [--db PATH]")
-	}
-	info, err := data.Restore(ctx, file, *db)
 	if err != nil {
 		return fmt.Errorf("restore %s: %w\nnothing was changed", file, err)
 	}

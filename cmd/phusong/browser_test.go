@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/phusong/phusong/frontend"
@@ -44,15 +43,9 @@ func TestE2E_Browser(t *testing.T) {
 	}
 
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	newDatabase(t, db)
+	token := addProvider(t, db, "mobile,phone,broadband,broadcast", "e2e-telecom")
 	s := startServer(t, db)
-	out, err := runCLI(t, "provider", "add", "--layers", "mobile,phone,broadband,broadcast", "e2e-telecom", "--db", db)
-	if err != nil {
-		t.Fatalf("provider add: %v\n%s", err, out)
-	}
-	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
-	if !strings.HasPrefix(token, "ps_") {
-		t.Fatalf("no token in:\n%s", out)
-	}
 
 	// A second service on the 11,163 communes of Vietnam, where the map
 	// draws vector tiles instead of one GeoJSON document.

@@ -39,12 +39,9 @@ func crashRounds() int {
 // fresh recompute.
 func TestCrash_NothingAcknowledgedIsLost(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "crash.gpkg")
-	s := startServer(t, db, "--no-demo", "--write-rate", "0")
-	out, err := runCLI(t, "provider", "add", "--layers", "mobile", "crasher", "--db", db)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	newDatabase(t, db, "--no-demo")
+	token := addProvider(t, db, "mobile", "crasher")
+	s := startServer(t, db, "--write-rate", "0")
 	rng := rand.New(rand.NewPCG(1, 2))
 	acked := map[int64]int{} // filing id → footprints
 	attempts, killedMidWrite := 0, 0

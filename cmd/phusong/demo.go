@@ -2,28 +2,22 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-
-	"github.com/phusong/phusong/data"
 )
 
 func cmdDemoRemove(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("demo remove", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
-	if err := fs.Parse(args); err != nil {
+	fs := newFlags("demo remove")
+	db := dbFlag(fs, "database file")
+	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
-	if err := fileExists(*db); err != nil {
-		return err
-	}
-	store, err := data.Open(ctx, *db)
+	store, err := openWriter(ctx, *db, "")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	n, err := store.RemoveDemo(ctx)
+	n, err := store.RemoveDemo(ctx, cliActor())
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -54,14 +53,14 @@ func exportFormats() []string {
 // service agree.
 func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	cfg := exportConfig{API: api.DefaultConfig()}
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	fs := newFlags("export")
+	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file, read beside a running service (env PHUSONG_DB)")
 	layer := fs.String("layer", "", "layer: broadcast, phone, broadband or mobile")
 	fs.StringVar(&cfg.Format, "format", "", "file format: "+strings.Join(exportFormats(), ", "))
 	fs.StringVar(&cfg.AsOf, "as-of", "", "the day (YYYY-MM-DD) whose filings in force give the figures; default: today")
 	fs.StringVar(&cfg.Out, "o", "", "output file; default: standard output")
 	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	cfg.Layer = geo.Layer(*layer)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,8 +15,8 @@ import (
 
 func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) error {
 	props := geo.DefaultCommuneProperties()
-	fs := flag.NewFlagSet("import communes", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	fs := newFlags("import communes")
+	db := dbFlag(fs, "database file; created and seeded when new")
 	newSet := fs.Bool("new-set", false, "replace the whole commune set instead of updating boundaries by code")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out if the database is new")
 	fs.StringVar(&props.Code, "code", props.Code, "property holding the commune code")
@@ -26,13 +25,11 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	fs.StringVar(&props.DistrictCode, "district-code", props.DistrictCode, "property holding the district code")
 	fs.StringVar(&props.Type, "type", props.Type, "property holding the commune type (xã, phường, thị trấn)")
 	fs.StringVar(&props.Population, "population", props.Population, "property holding the census population")
-	file, err := parseWithFile(fs, args)
+	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	if file == "" {
-		return fmt.Errorf("usage: phusong import communes FILE.geojson [options]")
-	}
+	file := pos[0]
 	f, err := os.Open(file)
 	if err != nil {
 		return err
@@ -60,7 +57,7 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	defer store.Close()
 	if *newSet {
 		bar := newProgressBar("storing  ")
-		if err := store.ReplaceCommunes(ctx, communes, bar.Update); err != nil {
+		if err := store.ImportCommunes(ctx, communes, source, cliActor(), bar.Update); err != nil {
 			return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 		}
 		fmt.Fprintf(stdout, "loaded a new commune set of %d communes from %s into %s\n", len(communes), file, *db)
@@ -70,7 +67,7 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	for _, c := range communes {
 		shapes[c.Code] = c.Geometry
 	}
-	rep, err := store.UpdateBoundaries(ctx, shapes, source, newProgressBar("storing  ").Update)
+	rep, err := store.ImportBoundaries(ctx, shapes, source, cliActor(), newProgressBar("storing  ").Update)
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}
@@ -83,22 +80,6 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 		fmt.Fprintf(stdout, "  ignored codes: %s\n", listSome(rep.Extra))
 	}
 	return nil
-}
-
-// parseWithFile parses the options of a command that takes one file,
-// accepted before or after the options; the file is "" when none is given.
-func parseWithFile(fs *flag.FlagSet, args []string) (string, error) {
-	var file string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return "", err
-	}
-	if file == "" && fs.NArg() > 0 {
-		file = fs.Arg(0)
-	}
-	return file, nil
 }
 
 func listSome(codes []string) string {

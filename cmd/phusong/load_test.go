@@ -29,15 +29,12 @@ func loadDuration() time.Duration {
 func TestLoad_ReadersAndWriters(t *testing.T) {
 	const readers, writers = 200, 4
 	db := filepath.Join(t.TempDir(), "load.gpkg")
-	s := startServer(t, db, "--write-rate", "0")
+	newDatabase(t, db)
 	var tokens []string
 	for i := range writers {
-		out, err := runCLI(t, "provider", "add", "--layers", "mobile,phone", fmt.Sprintf("writer%d", i), "--db", db)
-		if err != nil {
-			t.Fatalf("%v\n%s", err, out)
-		}
-		tokens = append(tokens, strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:]))
+		tokens = append(tokens, addProvider(t, db, "mobile,phone", fmt.Sprintf("writer%d", i)))
 	}
+	s := startServer(t, db, "--write-rate", "0")
 	paths := []string{"/api/v1/layers/mobile/communes", "/api/v1/layers/broadband/communes", "/api/v1/summary",
 		"/api/v1/summary?layer=mobile&breakdown=provider", "/api/v1/layers", "/"}
 	deadline := time.Now().Add(loadDuration())

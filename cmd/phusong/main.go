@@ -6,103 +6,138 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"strings"
 	"syscall"
 )
-
-const usage = `Phủ Sóng — infrastructure coverage maps for a province.
-
-Usage:
-  phusong serve [--addr HOST:PORT] [--db PATH] [--no-demo] [--cell-size M] [--basemap-url URL]
-      Run the service. Creates and seeds the database on first start
-      (Hòa Bình, 2019 census, with demonstration filings unless --no-demo).
-  phusong import communes FILE.geojson [--db PATH] [--new-set] [--code P] [--name P]
-      [--district P] [--district-code P] [--type P] [--population P] [--no-demo]
-      Update commune boundaries matched by code, or with --new-set replace the
-      whole commune set (e.g. every commune of Vietnam).
-  phusong import remote FILE.csv [--db PATH] [--column code]
-      Mark exactly the communes listed (by GSO code) as remote (vùng sâu, vùng
-      xa), replacing the default approximation.
-  phusong demo remove [--db PATH]
-      Delete every demonstration filing, and nothing else.
-  phusong recompute [--db PATH]
-      Recompute the coverage figures and print the province's.
-  phusong provider add --layers mobile,phone NAME | list | token NAME | revoke NAME
-      Manage the providers who file coverage, and their bearer tokens.
-  phusong admin token
-      Issue an admin token (manages providers and targets over the API).
-  phusong backup FILE [--db PATH]
-      Write a consistent copy of the database, also while the service runs.
-  phusong restore FILE [--db PATH]
-      Check a copy (integrity, schema) and put it in place; stop the service first.
-  phusong export --layer L --format gpkg|geojson|csv|kml [--as-of YYYY-MM-DD] [-o FILE] [--db PATH]
-      Write a layer's figures per commune to a file (default: standard output),
-      with the date, the method and the source of the data.
-
-Environment: PHUSONG_ADDR (default 127.0.0.1:8080), PHUSONG_DB (default ./phusong.gpkg).
-`
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			os.Exit(0)
+	os.Exit(exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
+}
+
+// exit reports err and returns the exit status: 0, 2 for a command line a
+// command does not take (with its usage line), 1 for any other failure.
+func exit(err error, stderr io.Writer) int {
+	var u *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &u):
+		fmt.Fprintf(stderr, "phusong: %v\n", u.err)
+		if u.cmd == "" {
+			fmt.Fprint(stderr, "usage: phusong COMMAND [ARGUMENTS] [OPTIONS]; run phusong help for the commands\n")
+			return 2
 		}
-		fmt.Fprintln(os.Stderr, "phusong:", err)
-		os.Exit(1)
+		c := commandNamed(u.cmd)
+		fmt.Fprintf(stderr, "usage: phusong %s\nrun phusong %s --help for the options\n", strings.TrimSpace(c.name+" "+c.synopsis), c.name)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "phusong:", err)
+		return 1
 	}
 }
 
-func run(ctx context.Context, args []string, stdout io.Writer) error {
+// run runs the command that args name.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	e := env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
 	if len(args) == 0 {
-		fmt.Fprint(os.Stderr, usage)
-		return errors.New("missing command")
+		printUsage(stderr)
+		return &usageError{err: errors.New("missing command")}
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	switch args[0] {
-	case "serve":
-		return cmdServe(ctx, args[1:], log)
-	case "import":
-		switch {
-		case len(args) >= 2 && args[1] == "communes":
-			return cmdImportCommunes(ctx, args[2:], stdout)
-		case len(args) >= 2 && args[1] == "remote":
-			return cmdImportRemote(ctx, args[2:], stdout)
-		}
-		return errors.New(`usage: phusong import communes FILE.geojson [options] | phusong import remote FILE.csv [options]`)
-	case "demo":
-		if len(args) < 2 || args[1] != "remove" {
-			return errors.New("usage: phusong demo remove [--db PATH]")
-		}
-		return cmdDemoRemove(ctx, args[2:], stdout)
-	case "provider":
-		return cmdProvider(ctx, args[1:], stdout)
-	case "admin":
-		if len(args) < 2 || args[1] != "token" {
-			return errors.New("usage: phusong admin token [--db PATH]")
-		}
-		return cmdAdminToken(ctx, args[2:], stdout)
-	case "backup":
-		return cmdBackup(ctx, args[1:], stdout)
-	case "restore":
-		return cmdRestore(ctx, args[1:], stdout)
-	case "recompute":
-		return cmdRecompute(ctx, args[1:], stdout, log)
-	case "export":
-		return cmdExport(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		if len(args) > 1 && args[0] == "help" {
+			// phusong help import communes = phusong import communes --help
+			return run(ctx, append(append([]string{}, args[1:]...), "--help"), stdout, stderr)
+		}
+		printUsage(stdout)
 		return nil
-	default:
-		fmt.Fprint(os.Stderr, usage)
-		return fmt.Errorf("unknown command %q", args[0])
+	case "--version", "-version":
+		return cmdVersion(args[1:], stdout)
 	}
+	cmd, group, rest := lookup(args)
+	if cmd == nil {
+		if group != "" {
+			var names []string
+			for _, c := range commands() {
+				if strings.HasPrefix(c.name, group+" ") {
+					names = append(names, "phusong "+c.name)
+				}
+			}
+			return &usageError{err: fmt.Errorf("%s what? one of: %s", group, strings.Join(names, ", "))}
+		}
+		return &usageError{err: fmt.Errorf("unknown command %q", args[0])}
+	}
+	err := cmd.run(ctx, e, rest)
+	var h *helpRequest
+	if errors.As(err, &h) {
+		printHelp(stdout, *cmd, h.fs)
+		return nil
+	}
+	return err
+}
+
+// linkedCommit is the commit the binary was built from, set by make build
+// with -ldflags "-X main.linkedCommit=…" for builds that record no VCS
+// information: this project's machines set GOFLAGS=-buildvcs=false, and go
+// records none in a git worktree. It is "" otherwise.
+var linkedCommit string
+
+// cmdVersion prints the program's version.
+func cmdVersion(args []string, stdout io.Writer) error {
+	if _, err := parseArgs(newFlags("version"), args, 0, 0); err != nil {
+		return err
+	}
+	bi, _ := debug.ReadBuildInfo()
+	fmt.Fprintln(stdout, versionLine(bi, linkedCommit))
+	return nil
+}
+
+// versionLine says the module version (a tag, or a pseudo-version with the
+// commit's date and hash; "(devel)" for a build from a work tree), the
+// commit with its time and whether the tree had uncommitted changes, as
+// the build recorded them (or linked, when it recorded none), and the Go
+// version. bi may be nil.
+func versionLine(bi *debug.BuildInfo, linked string) string {
+	version, commit, at, modified := "(unknown)", "", "", false
+	if bi != nil {
+		version = bi.Main.Version
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				commit = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	if commit == "" {
+		commit = linked
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "phusong %s", version)
+	if commit != "" {
+		fmt.Fprintf(&b, " (commit %s", commit)
+		if at != "" {
+			fmt.Fprintf(&b, ", %s", at)
+		}
+		if modified {
+			b.WriteString(", with uncommitted changes")
+		}
+		b.WriteString(")")
+	}
+	fmt.Fprintf(&b, " built with %s", runtime.Version())
+	return b.String()
 }
 
 func envOr(name, def string) string {

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 func (s *server) getJSON(t *testing.T, path string, v any) {
@@ -26,8 +25,9 @@ func (s *server) getJSON(t *testing.T, path string, v any) {
 }
 
 // On first start the binary lists the four targets with their history and
-// forecast; "phusong import remote" run while it serves reaches its
-// answers, and a file that matches nothing changes nothing.
+// forecast; "phusong import remote" refuses while it serves and, run once it
+// is stopped, reaches its answers at the next start; a file that matches
+// nothing changes nothing.
 func TestE2E_TargetsAndRemoteImport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
 	s := startServer(t, db)
@@ -56,27 +56,23 @@ func TestE2E_TargetsAndRemoteImport(t *testing.T) {
 	if err := os.WriteFile(list, []byte("\xEF\xBB\xBFma_xa,ten\n4807,Phương Lâm\n05011,x\n99999,none\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if out, err := runCLI(t, "import", "remote", list, "--db", db, "--column", "ma_xa"); err == nil || !strings.Contains(out, "PUT /api/v1/remote-communes") {
+		t.Fatalf("import remote while the service holds the database: %v\n%s", err, out)
+	}
+	s.stop(t)
 	out, err := runCLI(t, "import", "remote", list, "--db", db, "--column", "ma_xa")
 	if err != nil || !strings.Contains(out, "2 marked remote") || !strings.Contains(out, "99999") {
 		t.Fatalf("import remote: %v\n%s", err, out)
 	}
-	type remote struct {
+	var r struct {
 		RemoteSet struct {
 			Communes int    `json:"communes"`
 			Source   string `json:"source"`
 		} `json:"remote_set"`
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var r remote
-		s.getJSON(t, "/api/v1/remote-communes", &r)
-		if r.RemoteSet.Communes == 2 && r.RemoteSet.Source == "xa_dbkk.csv" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("15 s after the import the service still has %+v", r.RemoteSet)
-		}
-		time.Sleep(200 * time.Millisecond)
+	startServer(t, db).getJSON(t, "/api/v1/remote-communes", &r)
+	if r.RemoteSet.Communes != 2 || r.RemoteSet.Source != "xa_dbkk.csv" {
+		t.Fatalf("after the import the service has %+v", r.RemoteSet)
 	}
 	bad := filepath.Join(t.TempDir(), "bad.csv")
 	os.WriteFile(bad, []byte("code\n88888\n"), 0o644)

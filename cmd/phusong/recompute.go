@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,11 +15,11 @@ import (
 // province's, so a deployer can check a database without starting a server.
 func cmdRecompute(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
 	cfg := api.DefaultConfig()
-	fs := flag.NewFlagSet("recompute", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	fs := newFlags("recompute")
+	db := dbFlag(fs, "database file; created and seeded when new")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out if the database is new")
 	fs.Float64Var(&cfg.CellSizeM, "cell-size", cfg.CellSizeM, "population grid cell size in metres")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	if err := cfg.Validate(); err != nil {

@@ -5,29 +5,24 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"github.com/phusong/phusong/data"
 )
 
 // cmdImportRemote replaces the set of remote communes by the codes of a
 // CSV file, and says how they matched.
 func cmdImportRemote(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("import remote", flag.ContinueOnError)
-	db := fs.String("db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	fs := newFlags("import remote")
+	db := dbFlag(fs, "database file")
 	column := fs.String("column", "code", "CSV column holding the GSO commune code")
-	file, err := parseWithFile(fs, args)
+	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err
 	}
-	if file == "" {
-		return errors.New("usage: phusong import remote FILE.csv [--db PATH] [--column code]")
-	}
+	file := pos[0]
 	raw, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -36,15 +31,12 @@ func cmdImportRemote(ctx context.Context, args []string, stdout io.Writer) error
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}
-	if err := fileExists(*db); err != nil {
-		return err
-	}
-	store, err := data.Open(ctx, *db)
+	store, err := openWriter(ctx, *db, "mark communes one by one through the API (PUT /api/v1/remote-communes/{code}, admin)")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	rep, err := store.ReplaceRemote(ctx, codes, filepath.Base(file), "cli")
+	rep, err := store.ReplaceRemote(ctx, codes, filepath.Base(file), cliActor())
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}

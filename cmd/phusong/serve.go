@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -42,9 +41,9 @@ func (c serveConfig) Validate() error {
 
 func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	cfg := serveConfig{API: rest.DefaultConfig()}
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs := newFlags("serve")
 	fs.StringVar(&cfg.Addr, "addr", envOr("PHUSONG_ADDR", "127.0.0.1:8080"), "address to listen on (env PHUSONG_ADDR)")
-	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file (env PHUSONG_DB)")
+	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file; created, migrated and seeded when new (env PHUSONG_DB)")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
 	fs.Float64Var(&cfg.API.Core.CellSizeM, "cell-size", cfg.API.Core.CellSizeM, "population grid cell size in metres")
 	fs.StringVar(&cfg.API.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (CORS is off without it)")
@@ -55,7 +54,7 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 		"how long a client may take to send a request body other than a filing's (filings have 5 minutes)")
 	fs.StringVar(&cfg.API.BasemapURL, "basemap-url", envOr("PHUSONG_BASEMAP_URL", ""),
 		"MapLibre style URL drawn under the communes on the web page; none by default, so no request leaves the machine (env PHUSONG_BASEMAP_URL)")
-	if err := fs.Parse(args); err != nil {
+	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	cfg.Demo = !*noDemo
@@ -65,11 +64,6 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 		return err
 	}
 
-	unlock, err := data.Lock(cfg.DB)
-	if err != nil {
-		return err
-	}
-	defer unlock()
 	store, err := openStore(ctx, cfg.DB, cfg.Demo, log)
 	if err != nil {
 		return err
@@ -115,12 +109,13 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	return nil
 }
 
-// openStore opens (creating and migrating) the database, and seeds the
-// default data when the file is new.
+// openStore opens (creating and migrating) the database as its one writer,
+// holding its lock until the store is closed, and seeds the default data
+// when the file is new.
 func openStore(ctx context.Context, path string, demo bool, log *slog.Logger) (*data.Store, error) {
-	store, err := data.Open(ctx, path)
+	store, err := data.OpenExclusive(ctx, path, true)
 	if err != nil {
-		return nil, err
+		return nil, explainLocked(err, path, "")
 	}
 	seeded, err := store.SeedDefault(ctx, demo)
 	if err != nil {
