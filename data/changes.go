@@ -35,7 +35,7 @@ type ChangeWrite struct {
 }
 
 // figureActions are the audit actions that can change the figures.
-var figureActions = []string{"filing.", "remote.", "commune.", "communes.", "target.", "demo."}
+var figureActions = []string{"filing.", "remote.", "commune.", "communes.", "target.", "demo.", "store."}
 
 // LastAuditID returns the id of the newest audit entry, 0 when there is
 // none.
