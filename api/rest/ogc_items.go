@@ -295,6 +295,20 @@ func pageURL(base, path string, q url.Values, offset, limit int, format string) 
 	return base + path + "?" + v.Encode()
 }
 
+// itemsFigures returns the figures of datetime's day ("" for now). The
+// core refuses a day after today in the words of as_of; here the words name
+// datetime, the parameter the client gave.
+func (s *Server) itemsFigures(c *gin.Context, day string) (*api.Figures, error) {
+	snap, err := s.core.Current()
+	if err != nil {
+		return nil, err
+	}
+	if err := snap.CheckDay("datetime", day); err != nil {
+		return nil, err
+	}
+	return s.core.FiguresOn(c.Request.Context(), day)
+}
+
 func (s *Server) handleOGCItems(c *gin.Context) {
 	col, err := collectionParam(c)
 	if err != nil {
@@ -312,7 +326,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.core.FiguresOn(c.Request.Context(), iq.day)
+	f, err := s.itemsFigures(c, iq.day)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -385,7 +399,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.core.FiguresOn(c.Request.Context(), iq.day)
+	f, err := s.itemsFigures(c, iq.day)
 	if err != nil {
 		s.fail(c, err)
 		return
