@@ -10,6 +10,9 @@ import (
 // everyone, filings for providers (and admins), the rest of the writes
 // behind the admin token.
 func (s *Server) routes(r *gin.Engine) {
+	// Before every route, the web application's included: each query
+	// parameter at most once (params.go).
+	r.Use(s.queryOnce)
 	r.GET("/healthz", s.handleHealth)
 	v1 := r.Group("/api/v1")
 	v1.GET("/layers", s.handleLayers)
