@@ -6,14 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/gin-gonic/gin"
 )
 
 // A filing's body is read here: as sent or gzip-compressed, within
-// MaxFilingBytes both as sent and as decoded.
+// MaxFilingBytes both as sent and as decoded, and, when it is large, only
+// in one of the HeavyFilings turns, so that a few national filings at once
+// cannot take the server's memory.
 
 // filingPath is the one route whose body may be compressed.
 const filingPath = "/api/v1/filings"
@@ -66,9 +72,13 @@ func (s *Server) bodyEncoding(c *gin.Context) {
 var errDecodedTooLarge = errors.New("decoded body over the limit")
 
 // readFilingBody reads a filing's body, decoding gzip (bodyEncoding let
-// no other coding through), within MaxFilingBytes as sent and as decoded.
-// It answers the client itself and returns ok false on any problem.
-func (s *Server) readFilingBody(c *gin.Context) (raw []byte, ok bool) {
+// no other coding through), within MaxFilingBytes as sent and as decoded. A
+// body over HeavyFilingBytes (decoded) waits for a heavy turn (heavyTurn)
+// before the rest of it is read; release ends the turn, a no-op for a small
+// body, and the caller calls it once the filing is handled (validated,
+// computed, stored). It answers the client itself and returns ok false on
+// any problem, with nothing to release.
+func (s *Server) readFilingBody(c *gin.Context) (raw []byte, release func(), ok bool) {
 	limit := s.cfg.MaxFilingBytes
 	var body io.Reader = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 	compressed := len(bodyCodings(c.Request.Header)) > 0
@@ -76,23 +86,39 @@ func (s *Server) readFilingBody(c *gin.Context) (raw []byte, ok bool) {
 		zr, err := gzip.NewReader(body)
 		if err != nil {
 			s.bodyError(c, err, true)
-			return nil, false
+			return nil, nil, false
 		}
 		body = zr
 	}
+	release = func() {}
 	var buf bytes.Buffer
-	if !compressed && c.Request.ContentLength > 0 {
-		buf.Grow(int(min(c.Request.ContentLength, limit)))
+	if cap(s.heavy) > 0 {
+		// Up to the threshold first: a small filing never waits, and one that
+		// waits holds at most HeavyFilingBytes while it does.
+		n, err := io.CopyN(&buf, body, s.cfg.HeavyFilingBytes+1)
+		if err != nil && err != io.EOF {
+			s.bodyError(c, err, compressed)
+			return nil, nil, false
+		}
+		if n > s.cfg.HeavyFilingBytes {
+			if release, ok = s.heavyTurn(c); !ok {
+				return nil, nil, false
+			}
+		}
 	}
-	_, err := io.Copy(&buf, io.LimitReader(body, limit+1))
+	if !compressed && c.Request.ContentLength > int64(buf.Len()) {
+		buf.Grow(int(min(c.Request.ContentLength, limit) - int64(buf.Len())))
+	}
+	_, err := io.Copy(&buf, io.LimitReader(body, limit+1-int64(buf.Len())))
 	if err == nil && int64(buf.Len()) > limit {
 		err = errDecodedTooLarge
 	}
 	if err != nil {
+		release()
 		s.bodyError(c, err, compressed)
-		return nil, false
+		return nil, nil, false
 	}
-	return buf.Bytes(), true
+	return buf.Bytes(), release, true
 }
 
 // bodyError answers a filing body that could not be read: 413 over a
@@ -108,5 +134,36 @@ func (s *Server) bodyError(c *gin.Context, err error, compressed bool) {
 		writeProblem(c, http.StatusBadRequest, "the body could not be decoded as gzip: "+err.Error())
 	default:
 		writeProblem(c, http.StatusBadRequest, "the body could not be read")
+	}
+}
+
+// heavyTurn waits up to HeavyFilingWait for one of the HeavyFilings turns
+// of a large filing and returns its release, which may be called more than
+// once. Past the wait it answers 503 with Retry-After; a client that leaves
+// while waiting gets nothing (499 in the access log, nginx's "client closed
+// request").
+func (s *Server) heavyTurn(c *gin.Context) (release func(), ok bool) {
+	var once sync.Once
+	release = func() { once.Do(func() { <-s.heavy }) }
+	select { // a free turn is taken at once, even with no wait configured
+	case s.heavy <- struct{}{}:
+		return release, true
+	default:
+	}
+	wait := time.NewTimer(s.cfg.HeavyFilingWait)
+	defer wait.Stop()
+	select {
+	case s.heavy <- struct{}{}:
+		return release, true
+	case <-c.Request.Context().Done():
+		c.AbortWithStatus(499)
+		return nil, false
+	case <-wait.C:
+		retry := max(1, int(math.Ceil(s.cfg.HeavyFilingWait.Seconds())))
+		c.Header("Retry-After", strconv.Itoa(retry))
+		writeProblem(c, http.StatusServiceUnavailable, fmt.Sprintf(
+			"%d large filings (over %d bytes) are being handled, as many as the server handles at once; try again after %d s",
+			cap(s.heavy), s.cfg.HeavyFilingBytes, retry))
+		return nil, false
 	}
 }

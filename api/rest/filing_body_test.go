@@ -9,10 +9,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -148,5 +152,135 @@ func TestFilings_ContentEncoding(t *testing.T) {
 				t.Fatalf("detail %q", p.Detail)
 			}
 		})
+	}
+}
+
+// heavyServer is a writable server whose filings over 2 KiB are heavy, one
+// at a time, waiting at most wait.
+func heavyServer(t *testing.T, wait time.Duration) (*Server, string) {
+	t.Helper()
+	ctx := context.Background()
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "heavy.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	cfg := DefaultConfig()
+	cfg.WritesPerToken, cfg.WritesPerAddress = RateLimit{}, RateLimit{}
+	cfg.HeavyFilingBytes, cfg.HeavyFilings, cfg.HeavyFilingWait = 2<<10, 1, wait
+	s := newTestServer(cfg, store, quietLog())
+	if err := s.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	token, err := store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, token
+}
+
+// Heavy filings take turns: while one is handled, another waits, and past
+// HeavyFilingWait is answered 503 with Retry-After as a problem document.
+// Small filings do not wait, and the next heavy one goes through once the
+// first is done.
+func TestFilings_HeavyFilingsTakeTurns(t *testing.T) {
+	s, token := heavyServer(t, 200*time.Millisecond)
+	heavy := strings.Repeat(" ", 8<<10) + goodFiling // leading white space: valid JSON, over 2 KiB
+
+	// The first heavy filing is sent slowly: its first 4 KiB (past the
+	// threshold), then nothing until the test lets it finish.
+	pr, pw := io.Pipe()
+	req := httptest.NewRequest("POST", "/api/v1/filings?dry_run=true", pr)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/geo+json")
+	first := httptest.NewRecorder()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); s.Handler().ServeHTTP(first, req) }()
+	if _, err := io.WriteString(pw, heavy[:4<<10]); err != nil {
+		t.Fatal(err)
+	}
+	waitHeavyBusy(t, s)
+
+	start := time.Now()
+	second := post(t, s, "/api/v1/filings?dry_run=true", token, "application/geo+json", "", heavy)
+	if second.Code != http.StatusServiceUnavailable || second.Header().Get("Retry-After") == "" {
+		t.Fatalf("a second heavy filing: %d Retry-After %q %s, want 503 with Retry-After", second.Code, second.Header().Get("Retry-After"), second.Body)
+	}
+	if waited := time.Since(start); waited < 200*time.Millisecond {
+		t.Fatalf("refused after %s, before its wait of 200ms", waited)
+	}
+	if p := problemOf(t, second); !strings.Contains(p.Detail, "heavy") && !strings.Contains(p.Detail, "large") {
+		t.Fatalf("detail %q does not say why", p.Detail)
+	}
+	if small := post(t, s, "/api/v1/filings?dry_run=true", token, "application/geo+json", "", goodFiling); small.Code != 200 {
+		t.Fatalf("a small filing while a heavy one runs: %d %s", small.Code, small.Body)
+	}
+
+	io.WriteString(pw, heavy[4<<10:])
+	pw.Close()
+	wg.Wait()
+	if first.Code != 200 {
+		t.Fatalf("the first heavy filing: %d %s", first.Code, first.Body)
+	}
+	if third := post(t, s, "/api/v1/filings?dry_run=true", token, "application/geo+json", "", heavy); third.Code != 200 {
+		t.Fatalf("a heavy filing after the first: %d %s", third.Code, third.Body)
+	}
+}
+
+// A heavy filing that waits for its turn is queued, not refused, when the
+// turn comes within the wait; a client that leaves while waiting frees its
+// place.
+func TestFilings_HeavyFilingWaitsForItsTurn(t *testing.T) {
+	s, token := heavyServer(t, 10*time.Second)
+	heavy := strings.Repeat(" ", 8<<10) + goodFiling
+	pr, pw := io.Pipe()
+	req := httptest.NewRequest("POST", "/api/v1/filings?dry_run=true", pr)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/geo+json")
+	first := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() { defer close(done); s.Handler().ServeHTTP(first, req) }()
+	io.WriteString(pw, heavy[:4<<10])
+	waitHeavyBusy(t, s)
+
+	// A client that gives up while waiting is not answered and holds nothing.
+	ctx, cancel := context.WithCancel(context.Background())
+	gone := httptest.NewRequest("POST", "/api/v1/filings?dry_run=true", strings.NewReader(heavy)).WithContext(ctx)
+	gone.Header.Set("Authorization", "Bearer "+token)
+	gone.Header.Set("Content-Type", "application/geo+json")
+	goneDone := make(chan struct{})
+	go func() { defer close(goneDone); s.Handler().ServeHTTP(httptest.NewRecorder(), gone) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case <-goneDone:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a waiting request outlived its client")
+	}
+
+	second := make(chan *httptest.ResponseRecorder)
+	go func() { second <- post(t, s, "/api/v1/filings?dry_run=true", token, "application/geo+json", "", heavy) }()
+	time.Sleep(100 * time.Millisecond)
+	io.WriteString(pw, heavy[4<<10:])
+	pw.Close()
+	<-done
+	if rec := <-second; first.Code != 200 || rec.Code != 200 {
+		t.Fatalf("first %d, second (queued) %d %s", first.Code, rec.Code, rec.Body)
+	}
+}
+
+// waitHeavyBusy waits until a heavy filing holds a turn.
+func waitHeavyBusy(t *testing.T, s *Server) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for len(s.heavy) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the first heavy filing never took its turn")
+		}
+		time.Sleep(time.Millisecond)
 	}
 }

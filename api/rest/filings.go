@@ -138,10 +138,11 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	raw, ok := s.readFilingBody(c)
+	raw, release, ok := s.readFilingBody(c)
 	if !ok {
 		return
 	}
+	defer release()
 	sub, bodyHash, format, ok := s.parseFiling(c, snap, raw)
 	if !ok {
 		return

@@ -212,7 +212,12 @@ var openAPIWriteCases = []openAPIWriteCase{
 	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.9}`, 429, "limited"},
 	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 429, "limited"},
 	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":false}`, 429, "limited"},
+	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIHeavyFiling, 503, "busy"},
 }
+
+// openAPIHeavyFiling is a filing over the "busy" server's threshold of a
+// large filing (leading white space is valid JSON).
+var openAPIHeavyFiling = strings.Repeat(" ", 2<<10) + openAPIFiling
 
 // openAPIEncodedCases send their body with a Content-Encoding: only a
 // filing may be gzip-compressed, so the other routes that take a body
@@ -428,6 +433,15 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	if err := limited.core.Recompute(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// busy handles one large filing (over 1 KiB) at a time, and one holds
+	// the turn: another is refused at once.
+	busyConfig := DefaultConfig()
+	busyConfig.HeavyFilingBytes, busyConfig.HeavyFilings, busyConfig.HeavyFilingWait = 1<<10, 1, 0
+	busy := newTestServer(busyConfig, store, quiet)
+	if err := busy.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	busy.heavy <- struct{}{}
 	for _, c := range openAPIWriteCases {
 		t.Run(c.method+" "+c.target+" "+strconv.Itoa(c.status), func(t *testing.T) {
 			req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
@@ -443,7 +457,7 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 			if c.key != "" {
 				req.Header.Set("Idempotency-Key", c.key)
 			}
-			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"]}[c.server]
+			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"], "busy": busy}[c.server]
 			check(t, srv, req, c.status)
 		})
 	}

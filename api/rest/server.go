@@ -30,6 +30,15 @@ type Config struct {
 	// its features.
 	MaxFilingBytes    int64
 	MaxFilingFeatures int
+	// HeavyFilingBytes is the size (decoded) above which a filing is
+	// heavy: parsing, validating and computing one of tens of MB takes
+	// hundreds of MB of memory and seconds of CPU. At most HeavyFilings
+	// heavy filings are handled at once; another waits up to
+	// HeavyFilingWait for its turn, then is answered 503 with Retry-After.
+	// Smaller filings never wait. HeavyFilings 0 turns the bound off.
+	HeavyFilingBytes int64
+	HeavyFilings     int
+	HeavyFilingWait  time.Duration
 	// WritesPerToken and WritesPerAddress limit the requests that write or
 	// compute (every non-GET request under /api/).
 	WritesPerToken   RateLimit
@@ -47,6 +56,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{Core: api.DefaultConfig(),
 		MaxFilingBytes: 64 << 20, MaxFilingFeatures: geo.DefaultMaxFeatures,
+		HeavyFilingBytes: 1 << 20, HeavyFilings: 2, HeavyFilingWait: 10 * time.Second,
 		WritesPerToken:   RateLimit{PerSecond: 2, Burst: 30},
 		WritesPerAddress: RateLimit{PerSecond: 5, Burst: 60}}
 }
@@ -55,6 +65,9 @@ func DefaultConfig() Config {
 func (c Config) Validate() error {
 	if c.MaxFilingBytes < 1<<10 || c.MaxFilingFeatures < 1 {
 		return fmt.Errorf("filing limits %d bytes, %d features: want at least 1 KiB and 1 feature", c.MaxFilingBytes, c.MaxFilingFeatures)
+	}
+	if c.HeavyFilingBytes < 0 || c.HeavyFilings < 0 || c.HeavyFilingWait < 0 {
+		return fmt.Errorf("heavy filings over %d bytes, %d at once, waiting %s: want none negative", c.HeavyFilingBytes, c.HeavyFilings, c.HeavyFilingWait)
 	}
 	if err := validateBasemapURL(c.BasemapURL); err != nil {
 		return err
@@ -87,6 +100,7 @@ type Server struct {
 	bodies     bodyCaches
 	static     *staticFiles
 	router     *gin.Engine
+	heavy      chan struct{} // the turns of large filings (filing_body.go)
 }
 
 // New builds the router over core, whose figures it serves, and store, where
@@ -96,6 +110,7 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, core: core, store: store, log: log, csp: contentSecurityPolicy,
 		perToken: newRateLimiter(cfg.WritesPerToken), perAddress: newRateLimiter(cfg.WritesPerAddress),
+		heavy:  make(chan struct{}, cfg.HeavyFilings),
 		static: newStaticFiles(frontend.FS(), frontend.Unbuilt)}
 	if cfg.BasemapURL != "" {
 		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)
