@@ -26,7 +26,8 @@ var ExportTypes = map[string]string{
 // returns the day the figures are of. The figures are the API's: the same
 // snapshot, or the same Compute on the filings in force on day, through the
 // same table. Every file says its date, method and source. A bad layer,
-// format or day is an error wrapping data.ErrInvalid.
+// format or day, or a day after today (see Snapshot.CheckDay), is an error
+// wrapping data.ErrInvalid.
 func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error) {
 	if !layer.Valid() {
 		return "", fmt.Errorf("%w: layer %s: want broadcast, phone, broadband or mobile", data.ErrInvalid, quote(string(layer)))

@@ -59,10 +59,14 @@ func ParseDay(s string) (string, error) {
 // otherwise the result of the filings in force on day, computed on the
 // snapshot's surface once per set of filings in force and kept with the
 // snapshot's history (resultAt), so that the days between two filings
-// share one computation.
+// share one computation. A day after the snapshot's is refused as
+// Snapshot.CheckDay refuses as_of.
 func (s *Service) FiguresOn(ctx context.Context, day string) (*Figures, error) {
 	snap, err := s.Current()
 	if err != nil {
+		return nil, err
+	}
+	if err := snap.CheckDay("as_of", day); err != nil {
 		return nil, err
 	}
 	// The snapshot took the filings in force on the UTC day it was

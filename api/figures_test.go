@@ -2,8 +2,11 @@ package api
 
 import (
 	"context"
+	"errors"
+	"io"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -69,5 +72,55 @@ func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 	}
 	if n := len(snap.plan.results.entries); n != kept || n > maxCachedResults {
 		t.Fatalf("%d results kept after five more days of the same filings, want still %d (at most %d)", n, kept, maxCachedResults)
+	}
+}
+
+// One rule for every way of asking for figures: a day after the snapshot's
+// (today) is refused, with the words of Snapshot.CheckAsOf, whether it comes
+// through FiguresOn or Export, as a date or as a date-time.
+func TestFiguresOn_FutureDayRefused(t *testing.T) {
+	ctx := context.Background()
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "future.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if _, err := store.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	s := New(DefaultConfig(), store, quietLog())
+	if err := s.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	snap, _ := s.Current()
+	day, _ := time.Parse(time.DateOnly, snap.Day)
+	tomorrow := day.AddDate(0, 0, 1).Format(time.DateOnly)
+	asked := map[string]string{ // what is asked: the day it means
+		"9999-12-31":           "9999-12-31",
+		tomorrow:               tomorrow,
+		"9999-12-31T00:00:00Z": "9999-12-31",
+	}
+	for v, d := range asked {
+		want := snap.CheckAsOf(d)
+		if want == nil {
+			t.Fatalf("CheckAsOf(%s) accepts it", d)
+		}
+		calls := map[string]func() error{
+			"FiguresOn": func() error { _, err := s.FiguresOn(ctx, d); return err },
+			"Export":    func() error { _, err := s.Export(ctx, io.Discard, geo.Mobile, "csv", v); return err },
+		}
+		for name, call := range calls {
+			t.Run(name+" "+v, func(t *testing.T) {
+				err := call()
+				if !errors.Is(err, data.ErrInvalid) || err.Error() != want.Error() {
+					t.Fatalf("%v, want %q wrapping data.ErrInvalid", err, want)
+				}
+			})
+		}
+	}
+	for _, v := range []string{"", snap.Day, "2010-01-01"} {
+		if _, err := s.FiguresOn(ctx, v); err != nil {
+			t.Errorf("FiguresOn(%q): %v", v, err)
+		}
 	}
 }

@@ -409,8 +409,18 @@ func (snap *Snapshot) CheckAsOf(v string) error {
 	if _, err := time.Parse(time.DateOnly, v); err != nil {
 		return Invalidf("as_of %s: want a date YYYY-MM-DD", quote(v))
 	}
-	if v > snap.Day {
-		return Invalidf("as_of %s is after today (%s): figures are known up to today", v, snap.Day)
+	return snap.CheckDay("as_of", v)
+}
+
+// CheckDay refuses a day (YYYY-MM-DD) after the snapshot's day, naming
+// param, the parameter that gave it ("as_of", OGC's "datetime"): what is
+// filed for the future is not in force, so no figures of a later day
+// exist. Every way of asking for figures (the REST API, OGC API – Features,
+// the exports, the command line) answers with these words. The error wraps
+// data.ErrInvalid.
+func (snap *Snapshot) CheckDay(param, day string) error {
+	if day > snap.Day {
+		return Invalidf("%s %s is after today (%s): figures are known up to today", param, day, snap.Day)
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -91,6 +92,9 @@ func (s *Store) AddProvider(ctx context.Context, name string, layers []geo.Layer
 	for i, l := range layers {
 		if !l.Valid() {
 			return "", fmt.Errorf("%w: layer %q is not one of broadcast, phone, broadband, mobile", ErrInvalid, l)
+		}
+		if slices.Contains(layers[:i], l) {
+			return "", fmt.Errorf("%w: layer %q is named more than once", ErrInvalid, l)
 		}
 		names[i] = string(l)
 	}

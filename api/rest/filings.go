@@ -3,9 +3,7 @@ package rest
 import (
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -68,21 +66,11 @@ func filingLinks(id int64) map[string]string {
 	return map[string]string{"self": self, "features": self + "/features"}
 }
 
-// readFiling reads the body within the size limit and parses it by its
-// content type. It answers the client itself and returns false on any
-// problem.
-func (s *Server) readFiling(c *gin.Context, snap *api.Snapshot) (*geo.Submission, []byte, string, bool) {
+// parseFiling parses a filing's body (readFilingBody) by its content type.
+// It answers the client itself and returns false on any problem.
+func (s *Server) parseFiling(c *gin.Context, snap *api.Snapshot, raw []byte) (*geo.Submission, []byte, string, bool) {
 	p := principal(c)
-	raw, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, s.cfg.MaxFilingBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		writeProblem(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("the filing is over the limit of %d bytes", s.cfg.MaxFilingBytes))
-		return nil, nil, "", false
-	}
-	if err != nil {
-		writeProblem(c, http.StatusBadRequest, "the body could not be read")
-		return nil, nil, "", false
-	}
+	var err error
 	rules := geo.FilingRules{Provider: p.Provider.Name, Layers: p.Provider.Layers, Communes: snap.Codes,
 		Extent: snap.Extent, MaxFeatures: s.cfg.MaxFilingFeatures}
 	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
@@ -104,8 +92,8 @@ func (s *Server) readFiling(c *gin.Context, snap *api.Snapshot) (*geo.Submission
 		s.fail(c, err)
 		return nil, nil, "", false
 	}
-	// The key's body hash covers what the filing means: body, format and
-	// the CSV's layer and date.
+	// The key's body hash covers what the filing means: body (decoded),
+	// format and the CSV's layer and date.
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\n%s\n%s\n", format, c.Query("layer"), c.Query("as_of"))
 	h.Write(raw)
@@ -150,7 +138,12 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	sub, bodyHash, format, ok := s.readFiling(c, snap)
+	raw, release, ok := s.readFilingBody(c)
+	if !ok {
+		return
+	}
+	defer release()
+	sub, bodyHash, format, ok := s.parseFiling(c, snap, raw)
 	if !ok {
 		return
 	}

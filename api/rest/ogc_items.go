@@ -2,7 +2,9 @@ package rest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -52,15 +54,15 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 		return itemsQuery{}, fmt.Errorf("%w: "+format, append([]any{data.ErrInvalid}, args...)...)
 	}
 	if v, ok := q["limit"]; ok {
-		n, err := strconv.Atoi(v[0])
-		if err != nil || n < 1 {
+		n, ok := pagingNumber(v[0])
+		if !ok || n < 1 {
 			return bad("limit %s: want a whole number from 1 (at most %d are served)", quote(v[0]), ogcMaxLimit)
 		}
 		iq.limit = min(n, ogcMaxLimit)
 	}
 	if v, ok := q["offset"]; ok {
-		n, err := strconv.Atoi(v[0])
-		if err != nil || n < 0 {
+		n, ok := pagingNumber(v[0])
+		if !ok || n < 0 {
 			return bad("offset %s: want a whole number from 0", quote(v[0]))
 		}
 		iq.offset = n
@@ -110,6 +112,29 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 		}
 	}
 	return iq, nil
+}
+
+// pagingNumber reads a whole number of limit or offset. A positive number
+// too large for an int is the largest int: a limit that large is served as
+// ogcMaxLimit and an offset that large is past the end, as any other large
+// one. ok is false for what is not a whole number.
+func pagingNumber(s string) (n int, ok bool) {
+	n, err := strconv.Atoi(s)
+	if err == nil {
+		return n, true
+	}
+	if errors.Is(err, strconv.ErrRange) && n > 0 {
+		return math.MaxInt, true
+	}
+	return 0, false
+}
+
+// pageOf returns the indexes of one page of matched: from offset, at most
+// limit of them. Neither offset nor limit is added to anything, so that the
+// largest int of each is a page, not an overflow.
+func pageOf(matched []int, offset, limit int) []int {
+	start := min(offset, len(matched))
+	return matched[start : start+min(limit, len(matched)-start)]
 }
 
 // parseBBox reads minLon,minLat,maxLon,maxLat in CRS84. A minLon greater
@@ -270,6 +295,20 @@ func pageURL(base, path string, q url.Values, offset, limit int, format string) 
 	return base + path + "?" + v.Encode()
 }
 
+// itemsFigures returns the figures of datetime's day ("" for now). The
+// core refuses a day after today in the words of as_of; here the words name
+// datetime, the parameter the client gave.
+func (s *Server) itemsFigures(c *gin.Context, day string) (*api.Figures, error) {
+	snap, err := s.core.Current()
+	if err != nil {
+		return nil, err
+	}
+	if err := snap.CheckDay("datetime", day); err != nil {
+		return nil, err
+	}
+	return s.core.FiguresOn(c.Request.Context(), day)
+}
+
 func (s *Server) handleOGCItems(c *gin.Context) {
 	col, err := collectionParam(c)
 	if err != nil {
@@ -287,7 +326,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.core.FiguresOn(c.Request.Context(), iq.day)
+	f, err := s.itemsFigures(c, iq.day)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -304,7 +343,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 			matched = append(matched, i)
 		}
 	}
-	page := matched[min(iq.offset, len(matched)):min(iq.offset+iq.limit, len(matched))]
+	page := pageOf(matched, iq.offset, iq.limit)
 	fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, 0, len(page)),
 		NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
 		Collection: col, Columns: iq.props}
@@ -332,7 +371,8 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		{Href: pageURL(base, path, q, iq.offset, iq.limit, other), Rel: "alternate", Type: otherType, Title: "this page as " + other},
 		{Href: base + "/ogc/collections/" + col.ID + "?f=" + self, Rel: "collection", Type: collType, Title: "the collection"},
 	}
-	if next := iq.offset + iq.limit; next < len(matched) {
+	if iq.offset < len(matched) && iq.limit < len(matched)-iq.offset {
+		next := iq.offset + iq.limit
 		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, next, iq.limit, self), Rel: "next", Type: selfType, Title: "next page"})
 	}
 	if iq.offset > 0 {
@@ -360,7 +400,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.core.FiguresOn(c.Request.Context(), iq.day)
+	f, err := s.itemsFigures(c, iq.day)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -275,3 +275,40 @@ func TestOGC_Errors(t *testing.T) {
 		})
 	}
 }
+
+// Paging parameters at the edges of int64 (and beyond it) give a page or a
+// 400, never a 500: offset+limit must not overflow.
+func TestOGC_ItemsPagingExtremes(t *testing.T) {
+	s := testServer(t)
+	cases := []struct {
+		name, query string
+		returned    int
+		next, prev  bool
+	}{
+		{"largest offset", "offset=9223372036854775807", 0, false, true},
+		{"largest offset and limit", "offset=9223372036854775807&limit=9223372036854775807", 0, false, true},
+		{"offset beyond int64", "offset=99999999999999999999999", 0, false, true},
+		{"largest limit", "limit=9223372036854775807", 210, false, false},
+		{"limit beyond int64", "limit=99999999999999999999999", 210, false, false},
+		{"largest limit from the middle", "offset=200&limit=9223372036854775807", 10, false, true},
+		{"last page", "offset=209&limit=1", 1, false, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := getPage(t, s, "/ogc/collections/mobile/items?"+c.query)
+			if p.NumberMatched != 210 || p.NumberReturned != c.returned || len(p.Features) != c.returned ||
+				(p.link("next") != "") != c.next || (p.link("prev") != "") != c.prev {
+				t.Fatalf("matched %d, returned %d (%d features), next %q, prev %q; want 210, %d, next %v, prev %v",
+					p.NumberMatched, p.NumberReturned, len(p.Features), p.link("next"), p.link("prev"), c.returned, c.next, c.prev)
+			}
+		})
+	}
+	for _, q := range []string{"offset=-9223372036854775808", "offset=-99999999999999999999999", "limit=-9223372036854775808", "limit=-99999999999999999999999"} {
+		t.Run(q, func(t *testing.T) {
+			rec := get(t, s, "GET", "/ogc/collections/mobile/items?"+q)
+			if rec.Code != 400 || rec.Header().Get("Content-Type") != "application/problem+json" {
+				t.Fatalf("%d %s, want a 400 problem", rec.Code, rec.Body)
+			}
+		})
+	}
+}

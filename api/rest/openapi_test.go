@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/csv"
 	"io"
@@ -236,6 +237,26 @@ var openAPIWriteCases = []openAPIWriteCase{
 	{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.95}`, 507, "full"},
 	{"DELETE", "/api/v1/targets/1", "admin", "", "", "", 507, "full"},
 	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":true}`, 507, "full"},
+	{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIHeavyFiling, 503, "busy"},
+}
+
+// openAPIHeavyFiling is a filing over the "busy" server's threshold of a
+// large filing (leading white space is valid JSON).
+var openAPIHeavyFiling = strings.Repeat(" ", 2<<10) + openAPIFiling
+
+// openAPIEncodedCases send their body with a Content-Encoding: only a
+// filing may be gzip-compressed, so the other routes that take a body
+// answer 415 (filing_body.go).
+var openAPIEncodedCases = []struct {
+	encoding string
+	openAPIWriteCase
+}{
+	{"br", openAPIWriteCase{"POST", "/api/v1/filings?dry_run=true", "provider", "application/geo+json", "", openAPIFiling, 415, ""}},
+	{"gzip", openAPIWriteCase{"POST", "/api/v1/whatif", "", "application/json", "", openAPIWhatIf, 415, ""}},
+	{"gzip", openAPIWriteCase{"POST", "/api/v1/providers", "admin", "application/json", "", `{"name":"mobifone","layers":["mobile"]}`, 415, ""}},
+	{"gzip", openAPIWriteCase{"POST", "/api/v1/targets", "admin", "application/json", "", openAPITarget, 415, ""}},
+	{"gzip", openAPIWriteCase{"PATCH", "/api/v1/targets/1", "admin", "application/json", "", `{"value":0.9}`, 415, ""}},
+	{"gzip", openAPIWriteCase{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":false}`, 415, ""}},
 }
 
 // openAPITarget is a target for the write cases; openAPIWhatIf a what-if
@@ -461,6 +482,15 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 		t.Fatal(err)
 	}
 	full, noFullDisk := newFullDisk(t)
+	// busy handles one large filing (over 1 KiB) at a time, and one holds
+	// the turn: another is refused at once.
+	busyConfig := DefaultConfig()
+	busyConfig.HeavyFilingBytes, busyConfig.HeavyFilings, busyConfig.HeavyFilingWait = 1<<10, 1, 0
+	busy := newTestServer(busyConfig, store, quiet)
+	if err := busy.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	busy.heavy <- struct{}{}
 	for _, c := range openAPIWriteCases {
 		t.Run(c.method+" "+c.target+" "+strconv.Itoa(c.status), func(t *testing.T) {
 			if c.server == "full" && noFullDisk != nil {
@@ -484,11 +514,26 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 			if c.key != "" {
 				req.Header.Set("Idempotency-Key", c.key)
 			}
-			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"]}[c.server]
+			srv := map[string]*Server{"": writable, "limited": limited, "computing": servers["computing"], "busy": busy}[c.server]
 			if c.server == "full" {
 				srv = full.srv
 			}
 			check(t, srv, req, c.status)
+		})
+	}
+	for _, c := range openAPIEncodedCases {
+		t.Run(c.method+" "+c.target+" "+c.encoding+" "+strconv.Itoa(c.status), func(t *testing.T) {
+			var body bytes.Buffer
+			zw := gzip.NewWriter(&body)
+			zw.Write([]byte(c.body))
+			zw.Close()
+			req := httptest.NewRequest(c.method, c.target, &body)
+			if c.role != "" {
+				req.Header.Set("Authorization", "Bearer "+tokens[c.role])
+			}
+			req.Header.Set("Content-Type", c.contentType)
+			req.Header.Set("Content-Encoding", c.encoding)
+			check(t, writable, req, c.status)
 		})
 	}
 

@@ -1,6 +1,8 @@
 package rest
 
 import (
+	"sort"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
@@ -11,6 +13,27 @@ import (
 // reader returns an error wrapping data.ErrInvalid (400) that names the
 // parameter, its value and what was expected; the handler passes it to
 // fail, the one problem writer.
+
+// queryOnce refuses a request that gives a query parameter more than once,
+// on every route (it runs before them): every parameter of this service is
+// one value, and which of two a handler would read is not what every
+// client, proxy or firewall assumes (?dry_run=false&dry_run=true stored a
+// filing). 400 naming the parameter.
+func (s *Server) queryOnce(c *gin.Context) {
+	q := c.Request.URL.Query()
+	names := make([]string, 0, len(q))
+	for k, vs := range q {
+		if len(vs) > 1 {
+			names = append(names, k)
+		}
+	}
+	if len(names) > 0 {
+		sort.Strings(names)
+		s.fail(c, invalid("query parameter %s is given %d times: give each parameter once", quote(names[0]), len(q[names[0]])))
+		return
+	}
+	c.Next()
+}
 
 // currentAsOf returns the current snapshot and the date of ?as_of ("" for
 // now). A date after the snapshot's day is refused: what is filed for the

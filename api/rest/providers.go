@@ -3,6 +3,7 @@ package rest
 import (
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -24,9 +25,12 @@ func (r providerRequest) Validate() error {
 	if len(r.Layers) == 0 {
 		return fmt.Errorf("%w: %s", data.ErrInvalid, "layers: name at least one of broadcast, phone, broadband, mobile")
 	}
-	for _, l := range r.Layers {
+	for i, l := range r.Layers {
 		if !l.Valid() {
 			return fmt.Errorf("%w: %s", data.ErrInvalid, "layers: "+quote(string(l)+" is not one of broadcast, phone, broadband, mobile"))
+		}
+		if slices.Contains(r.Layers[:i], l) {
+			return fmt.Errorf("%w: layers: %s is named more than once", data.ErrInvalid, quote(string(l)))
 		}
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/export"
 	"github.com/phusong/phusong/geo/seed"
 )
 
@@ -289,12 +290,16 @@ func svgNum(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 
 
 // reportCSV writes the report's three tables one under the other, each
 // with its header, separated by an empty line: targets, history, gaps.
+// Text cells (titles, names, codes, notes) go through export.CSVText, so
+// that a spreadsheet never runs one as a formula; numbers are written as
+// numbers.
 func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
 	w := csv.NewWriter(&b)
 	pct := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e4)/100, 'f', -1, 64) }
 	num := func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
+	text := export.CSVText
 	w.Write([]string{"Báo cáo tiến độ – số liệu tính đến ngày", rd.asOf, "hồ sơ mới nhất có hiệu lực từ", rd.dataAsOf})
 	w.Write(nil)
 	w.Write([]string{"Mã mục tiêu", "Mục tiêu", "Lĩnh vực", "Chỉ tiêu", "Giá trị (%)", "Mục tiêu (%)", "Đạt",
@@ -304,8 +309,8 @@ func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
 		if a.Current.Met {
 			met = "có"
 		}
-		w.Write([]string{strconv.FormatInt(a.ID, 10), a.TitleVI, layerTitleVI(a.Layer), measureVI(a.Target), pct(a.Current.Value), pct(a.Value), met,
-			num(a.Current.GapPeople), strconv.Itoa(a.Current.GapCommunes), a.Deadline, a.Forecast.NoteVI, a.Forecast.Date})
+		w.Write([]string{strconv.FormatInt(a.ID, 10), text(a.TitleVI), text(layerTitleVI(a.Layer)), text(measureVI(a.Target)), pct(a.Current.Value), pct(a.Value), met,
+			num(a.Current.GapPeople), strconv.Itoa(a.Current.GapCommunes), a.Deadline, text(a.Forecast.NoteVI), a.Forecast.Date})
 	}
 	w.Write(nil)
 	w.Write([]string{"Mã mục tiêu", "Ngày", "Giá trị (%)", "Đạt"})
@@ -324,7 +329,7 @@ func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
 		}
 		for k, gap := range g.ranked {
 			cm := snap.Communes[gap.Index]
-			w.Write([]string{strconv.FormatInt(g.target.ID, 10), strconv.Itoa(k + 1), gap.Code, cm.Name, cm.District,
+			w.Write([]string{strconv.FormatInt(g.target.ID, 10), strconv.Itoa(k + 1), text(gap.Code), text(cm.Name), text(cm.District),
 				strconv.Itoa(gap.Population), num(gap.Uncovered), pct(gap.Share), statusVI(gap.Status),
 				strconv.FormatBool(snap.Remote()[gap.Index]), strconv.FormatBool(inPlan[gap.Code])})
 		}

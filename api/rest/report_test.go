@@ -2,10 +2,12 @@ package rest
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/csv"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -95,5 +97,53 @@ func TestReport_CSVAndAsOf(t *testing.T) {
 	old := get(t, s, "GET", "/api/v1/report?as_of=2017-01-01").Body.String()
 	if !strings.Contains(old, "01/01/2017") || strings.Contains(old, "31/05/2026") {
 		t.Fatal("the report as of 2017 does not say so, or shows later data")
+	}
+}
+
+// The report's CSV writes a target's title and a commune's code, name and
+// district, which come from an admin and from an imported file, so that a
+// spreadsheet shows them and never runs them: a leading =, +, -, @, tab or
+// carriage return gets a single quote (geo/export.CSVText). Numbers stay
+// numbers.
+func TestReport_CSVNeutralisesFormulas(t *testing.T) {
+	s, store, _ := writableServer(t)
+	ctx := context.Background()
+	communes, err := store.Communes(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	communes[0].Name, communes[0].District = `=HYPERLINK("http://evil.example","Xã")`, "@SUM(A1:A9)"
+	if err := store.ReplaceCommunes(ctx, communes, nil); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := adminAndProvider(t, store)
+	title := "-1+1 mục tiêu"
+	if rec := do(t, s, "POST", "/api/v1/targets", admin, `{"layer":"mobile","measure":"population","value":0.5,
+		"deadline":"2030-12-31","title_vi":"`+title+`","title_en":"+target","source":"test"}`); rec.Code != 201 {
+		t.Fatalf("target: %d %s", rec.Code, rec.Body)
+	}
+	if err := s.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rec := get(t, s, "GET", "/api/v1/report?format=csv")
+	r := csv.NewReader(bytes.NewReader(rec.Body.Bytes()[3:]))
+	r.FieldsPerRecord = -1
+	rows, err := r.ReadAll()
+	if rec.Code != 200 || err != nil {
+		t.Fatalf("%d %v", rec.Code, err)
+	}
+	var titles, names, districts bool
+	for _, row := range rows {
+		for i, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("cell %d of %q starts a formula", i, row)
+			}
+		}
+		titles = titles || slices.Contains(row, "'"+title)
+		names = names || slices.Contains(row, "'"+communes[0].Name)
+		districts = districts || slices.Contains(row, "'"+communes[0].District)
+	}
+	if !titles || !names || !districts {
+		t.Fatalf("the title (%v), the name (%v) or the district (%v) is missing, quoted", titles, names, districts)
 	}
 }

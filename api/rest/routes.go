@@ -10,6 +10,10 @@ import (
 // everyone, filings for providers (and admins), the rest of the writes
 // behind the admin token.
 func (s *Server) routes(r *gin.Engine) {
+	// Before every route, the web application's included: each query
+	// parameter at most once (params.go), and no body in an encoding the
+	// route does not decode (filing_body.go).
+	r.Use(s.queryOnce, s.bodyEncoding)
 	r.GET("/healthz", s.handleHealth)
 	v1 := r.Group("/api/v1")
 	v1.GET("/layers", s.handleLayers)

@@ -47,6 +47,15 @@ type Config struct {
 	// timeout (minutes, for tens of MB); it starts once the headers are
 	// read and ends with the body.
 	BodyReadTimeout time.Duration
+	// HeavyFilingBytes is the size (decoded) above which a filing is
+	// heavy: parsing, validating and computing one of tens of MB takes
+	// hundreds of MB of memory and seconds of CPU. At most HeavyFilings
+	// heavy filings are handled at once; another waits up to
+	// HeavyFilingWait for its turn, then is answered 503 with Retry-After.
+	// Smaller filings never wait. HeavyFilings 0 turns the bound off.
+	HeavyFilingBytes int64
+	HeavyFilings     int
+	HeavyFilingWait  time.Duration
 	// CORSOrigin, when set, is the one origin allowed to call the API from
 	// a browser; CORS is off otherwise.
 	CORSOrigin string
@@ -63,7 +72,8 @@ func DefaultConfig() Config {
 		WritesPerPrincipal:     RateLimit{PerSecond: 2, Burst: 30},
 		ComputePerAddress:      RateLimit{PerSecond: 5, Burst: 60},
 		AuthFailuresPerAddress: RateLimit{PerSecond: 1, Burst: 20},
-		BodyReadTimeout:        20 * time.Second}
+		BodyReadTimeout:        20 * time.Second,
+		HeavyFilingBytes:       1 << 20, HeavyFilings: 2, HeavyFilingWait: 10 * time.Second}
 }
 
 // Validate checks the settings.
@@ -73,6 +83,9 @@ func (c Config) Validate() error {
 	}
 	if c.BodyReadTimeout < 100*time.Millisecond || c.BodyReadTimeout > 10*time.Minute {
 		return fmt.Errorf("body read timeout %s: want 100ms to 10m", c.BodyReadTimeout)
+	}
+	if c.HeavyFilingBytes < 0 || c.HeavyFilings < 0 || c.HeavyFilingWait < 0 {
+		return fmt.Errorf("heavy filings over %d bytes, %d at once, waiting %s: want none negative", c.HeavyFilingBytes, c.HeavyFilings, c.HeavyFilingWait)
 	}
 	if err := validateBasemapURL(c.BasemapURL); err != nil {
 		return err
@@ -106,6 +119,7 @@ type Server struct {
 	keys   inflight // Idempotency-Keys being processed
 	static *staticFiles
 	router *gin.Engine
+	heavy  chan struct{} // the turns of large filings (filing_body.go)
 	// The rate limits: writes per principal, what-ifs per address, refused
 	// tokens per address (Config).
 	perPrincipal, computePerAddress, authFailures *rateLimiter
@@ -119,6 +133,7 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, core: core, store: store, log: log, csp: contentSecurityPolicy,
 		perPrincipal: newRateLimiter(cfg.WritesPerPrincipal), computePerAddress: newRateLimiter(cfg.ComputePerAddress),
 		authFailures: newRateLimiter(cfg.AuthFailuresPerAddress),
+		heavy:        make(chan struct{}, cfg.HeavyFilings),
 		static:       newStaticFiles(frontend.FS(), frontend.Unbuilt)}
 	if cfg.BasemapURL != "" {
 		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)

@@ -317,6 +317,27 @@ func TestE2E_BrokenImportsChangeNothing(t *testing.T) {
 	}
 }
 
+// The command line refuses a day after today as the API does (the core's
+// rule, api.Snapshot.CheckDay), and writes no file.
+func TestE2E_ExportFutureDayRefused(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "phusong.gpkg")
+	startServer(t, db, "--no-demo").stop(t)
+	out := filepath.Join(dir, "mobile.csv")
+	for _, day := range []string{"9999-12-31", "9999-12-31T00:00:00Z"} {
+		msg, err := runCLI(t, "export", "--db", db, "--layer", "mobile", "--format", "csv", "--as-of", day, "-o", out)
+		if err == nil || !strings.Contains(msg, "as_of 9999-12-31 is after today (") || !strings.Contains(msg, "figures are known up to today") {
+			t.Fatalf("export --as-of %s: %v\n%s", day, err, msg)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("export --as-of %s left %s (%v)", day, out, err)
+		}
+	}
+	if msg, err := runCLI(t, "export", "--db", db, "--layer", "mobile", "--format", "csv", "--as-of", "2020-01-01", "-o", out); err != nil {
+		t.Fatalf("export --as-of 2020-01-01: %v\n%s", err, msg)
+	}
+}
+
 func TestE2E_VietnamCommuneSet(t *testing.T) {
 	file := sharedData(t, "vietnam/communes_2013_pop2019.geojson")
 	db := filepath.Join(t.TempDir(), "vietnam.gpkg")

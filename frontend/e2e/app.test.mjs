@@ -530,6 +530,50 @@ describe("map application", () => {
     await page.close();
   });
 
+  test("the gaps CSV quotes text that a spreadsheet would run as a formula", async () => {
+    // Names come from an imported commune file: the answer is given a hostile
+    // name and district, as such a file could.
+    const hostile = { name: '=HYPERLINK("http://evil.example","Xã")', district: "@SUM(A1:A9)", district_code: "-1.5" };
+    const page = await newPage();
+    await page.route(/\/api\/v1\/gaps\?/, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      Object.assign(body.communes[0], hostile);
+      await route.fulfill({ response: res, json: body });
+    });
+    await openMap(page, "#tab=gaps&layer=mobile");
+    await page.locator("#gaps-table tbody tr").first().waitFor();
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#gaps-csv")]);
+    const lines = readFileSync(await download.path(), "utf8").replace(/^\ufeff/, "").trim().split(/\r\n/);
+    assert.ok(lines[1].includes(`"'=HYPERLINK(""http://evil.example"",""Xã"")"`), lines[1]);
+    // Cell by cell: a quoted cell is unquoted and its doubled quotes undone.
+    const cells = (line) => {
+      const out = [];
+      for (let i = 0; i <= line.length; i++) {
+        let v = "";
+        if (line[i] === '"') {
+          for (i++; i < line.length && !(line[i] === '"' && line[i + 1] !== '"'); i++) v += line[i] === '"' ? line[i++] : line[i];
+          i++;
+        } else for (; i < line.length && line[i] !== ","; i++) v += line[i];
+        out.push(v);
+      }
+      return out;
+    };
+    const header = cells(lines[0]);
+    const first = Object.fromEntries(cells(lines[1]).map((v, i) => [header[i], v]));
+    assert.equal(first.name, "'" + hostile.name);
+    assert.equal(first.district, "'" + hostile.district);
+    assert.equal(first.district_code, "'" + hostile.district_code);
+    // No text cell starts a formula, and the figures stay numbers.
+    for (const line of lines.slice(1)) {
+      const row = cells(line);
+      assert.equal(row.length, header.length, line);
+      assert.ok(row.every((v) => !/^[=+\-@\t\r]/.test(v)), line);
+      for (const k of ["rank", "population", "people_not_covered", "share_covered"]) assert.match(row[header.indexOf(k)], /^[0-9.]+$/, line);
+    }
+    await page.close();
+  });
+
   test("the what-if tool changes the figures, and removing the site restores them", async () => {
     const { body } = await api("/api/v1/layers/mobile/communes");
     const page = await newPage();

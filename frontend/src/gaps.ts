@@ -49,9 +49,17 @@ function compare(a: GapCommune, b: GapCommune, col: Column): number {
   }
 }
 
-/** A CSV field: quoted when it holds a separator, a quote or a line break. */
+/**
+ * A CSV field: quoted when it holds a separator, a quote or a line break.
+ * Text (names, codes: from an imported commune file) that starts with =, +,
+ * -, @, a tab or a carriage return gets a leading single quote, so that a
+ * spreadsheet shows it rather than running it as a formula (OWASP, "CSV
+ * Injection"; the service's CSV files do the same, geo/export.CSVText).
+ * Numbers are the figures and stay numbers.
+ */
 function csvField(v: string | number | boolean): string {
-  const s = String(v);
+  let s = String(v);
+  if (typeof v === "string" && /^[=+\-@\t\r]/.test(s)) s = "'" + s;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

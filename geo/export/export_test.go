@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -135,6 +136,59 @@ func TestTable_WriteCSV(t *testing.T) {
 	}
 }
 
+// A text cell that a spreadsheet would run as a formula (CSV injection)
+// gets a leading single quote, as OWASP recommends: a commune's name, type,
+// codes, district or boundary source come from an imported file. The
+// figures are numbers the program writes and stay numbers; GeoJSON and KML
+// carry the names as they are.
+func TestTable_WriteCSV_NeutralisesFormulas(t *testing.T) {
+	cases := []struct{ name, in, want string }{
+		{"equals", `=HYPERLINK("http://evil.example","Phường")`, `'=HYPERLINK("http://evil.example","Phường")`},
+		{"plus", "+84 Xã", "'+84 Xã"},
+		{"minus", "-1.5", "'-1.5"},
+		{"at", "@SUM(A1:A9)", "'@SUM(A1:A9)"},
+		{"tab", "\t=1+1", "'\t=1+1"},
+		{"carriage return", "\r=1+1", "'\r=1+1"},
+		{"plain", "Xã Hợp Thịnh", "Xã Hợp Thịnh"},
+		{"formula later", "Xã =1+1", "Xã =1+1"},
+		{"a quote already", "'=1", "'=1"},
+		{"empty", "", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb := twoCommunes(t)
+			r := &tb.Rows[0]
+			r.Code, r.Name, r.Type, r.DistrictCode, r.District, r.Boundary = c.in, c.in, c.in, c.in, c.in, c.in
+			var buf bytes.Buffer
+			if err := tb.WriteCSV(&buf); err != nil {
+				t.Fatal(err)
+			}
+			r2 := csv.NewReader(bytes.NewReader(buf.Bytes()[3:]))
+			recs, err := r2.ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := recs[1]
+			for _, i := range []int{0, 1, 2, 3, 4, 9} {
+				if got[i] != c.want {
+					t.Errorf("%s: %q, want %q", CSVColumns[i], got[i], c.want)
+				}
+			}
+			if got[5] != "1000" || got[6] != "1000" || got[7] != "0.9996" {
+				t.Errorf("the figures became %q", got[5:8])
+			}
+			var gj bytes.Buffer
+			if err := tb.WriteGeoJSON(&gj); err != nil {
+				t.Fatal(err)
+			}
+			name, _ := json.Marshal(c.in)
+			if !bytes.Contains(gj.Bytes(), []byte(`"name":`+string(name))) {
+				t.Errorf("the GeoJSON does not carry the name as it is, %s", name)
+			}
+		})
+	}
+}
+
 func TestTable_WriteKML(t *testing.T) {
 	var buf bytes.Buffer
 	if err := twoCommunes(t).WriteKML(&buf); err != nil {
@@ -190,4 +244,15 @@ func TestTable_WriteKML(t *testing.T) {
 	if got["code"] != "04810" || got["population_covered"] != "1173" || got["share_covered"] != "0.5" {
 		t.Fatalf("placemark data %v", got)
 	}
+}
+
+func ExampleCSVText() {
+	for _, s := range []string{"=1+1", "@SUM(A1:A2)", "-2", "Xã Hợp Thịnh"} {
+		fmt.Println(CSVText(s))
+	}
+	// Output:
+	// '=1+1
+	// '@SUM(A1:A2)
+	// '-2
+	// Xã Hợp Thịnh
 }
