@@ -28,7 +28,10 @@ var ExportTypes = map[string]string{
 // same table. Every file says its date, method and source. A bad layer,
 // format or day, or a day after today (see Snapshot.CheckDay), is an error
 // wrapping data.ErrInvalid.
-func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day string) (string, error) {
+//
+// knownAt ("" for today) exports the figures as known on that day
+// (FiguresKnown), and the file's source says so.
+func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt string) (string, error) {
 	if !layer.Valid() {
 		return "", fmt.Errorf("%w: layer %s: want broadcast, phone, broadband or mobile", data.ErrInvalid, quote(string(layer)))
 	}
@@ -41,7 +44,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, form
 			return "", err
 		}
 	}
-	figs, err := s.FiguresOn(ctx, day)
+	figs, err := s.FiguresKnown(ctx, day, knownAt)
 	if err != nil {
 		return "", err
 	}
@@ -49,7 +52,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, form
 	if err != nil {
 		return "", err
 	}
-	if err := s.describeSource(ctx, t); err != nil {
+	if err := s.describeSource(ctx, t, figs.KnownAt); err != nil {
 		return "", err
 	}
 	switch format {

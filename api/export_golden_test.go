@@ -32,7 +32,7 @@ func TestExport_Golden(t *testing.T) {
 		for _, format := range []string{"geojson", "csv", "kml", "gpkg"} {
 			t.Run(string(layer)+"."+format, func(t *testing.T) {
 				var buf bytes.Buffer
-				day, err := s.Export(ctx, &buf, layer, format, apitest.GoldenDay)
+				day, err := s.Export(ctx, &buf, layer, format, apitest.GoldenDay, "")
 				if err != nil {
 					t.Fatal(err)
 				}

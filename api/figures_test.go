@@ -107,7 +107,7 @@ func TestFiguresOn_FutureDayRefused(t *testing.T) {
 		}
 		calls := map[string]func() error{
 			"FiguresOn": func() error { _, err := s.FiguresOn(ctx, d); return err },
-			"Export":    func() error { _, err := s.Export(ctx, io.Discard, geo.Mobile, "csv", v); return err },
+			"Export":    func() error { _, err := s.Export(ctx, io.Discard, geo.Mobile, "csv", v, ""); return err },
 		}
 		for name, call := range calls {
 			t.Run(name+" "+v, func(t *testing.T) {

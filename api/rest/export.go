@@ -28,7 +28,7 @@ func (s *Server) handleExport(c *gin.Context) {
 		return
 	}
 	var buf bytes.Buffer
-	day, err := s.core.Export(c.Request.Context(), &buf, layer, format, c.Query("as_of"))
+	day, err := s.core.Export(c.Request.Context(), &buf, layer, format, c.Query("as_of"), c.Query("known_at"))
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -125,3 +125,35 @@ func TestKnownAt_Targets(t *testing.T) {
 		t.Fatalf("mobile target as of 2025-06-30: %v as known now, %v as known on %s; want > 0 and 0", now.Current.Value, before.Current.Value, knownAt)
 	}
 }
+
+// An export as known on a day carries the figures published that day and
+// says so in its source.
+func TestKnownAt_Export(t *testing.T) {
+	s, store, _ := writableServer(t)
+	viettel, _ := store.AddProvider(context.Background(), "viettel", []geo.Layer{geo.Mobile}, "test")
+	if rec := post(t, s, "/api/v1/filings", viettel, "application/geo+json", "", goodFiling); rec.Code != http.StatusCreated {
+		t.Fatalf("filing: %d %s", rec.Code, rec.Body)
+	}
+	covered := func(query string) (float64, string) {
+		t.Helper()
+		rec := get(t, s, http.MethodGet, "/api/v1/export/mobile.geojson?as_of=2025-06-30"+query)
+		fc := decodeAs[struct {
+			Source   string `json:"source"`
+			Features []struct {
+				Properties struct {
+					PopulationCovered float64 `json:"population_covered"`
+				} `json:"properties"`
+			} `json:"features"`
+		}](t, rec, http.StatusOK)
+		sum := 0.0
+		for _, f := range fc.Features {
+			sum += f.Properties.PopulationCovered
+		}
+		return sum, fc.Source
+	}
+	now, _ := covered("")
+	then, source := covered("&known_at=2025-07-02") // the filing was received today
+	if now == 0 || then != 0 || !strings.Contains(source, "as known on 2025-07-02") {
+		t.Fatalf("export as of 2025-06-30: %v people covered as known now, %v as known on 2025-07-02 (source %q)", now, then, source)
+	}
+}

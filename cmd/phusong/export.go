@@ -18,12 +18,13 @@ import (
 
 // exportConfig is the configuration of "phusong export".
 type exportConfig struct {
-	DB     string
-	Layer  geo.Layer
-	Format string
-	AsOf   string
-	Out    string // "" or "-" for standard output
-	API    api.Config
+	DB      string
+	Layer   geo.Layer
+	Format  string
+	AsOf    string
+	KnownAt string // the figures as known on this day; "" for today
+	Out     string // "" or "-" for standard output
+	API     api.Config
 }
 
 func (c exportConfig) Validate() error {
@@ -58,6 +59,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	layer := fs.String("layer", "", "layer: broadcast, phone, broadband or mobile")
 	fs.StringVar(&cfg.Format, "format", "", "file format: "+strings.Join(exportFormats(), ", "))
 	fs.StringVar(&cfg.AsOf, "as-of", "", "the day (YYYY-MM-DD) whose filings in force give the figures; default: today")
+	fs.StringVar(&cfg.KnownAt, "known-at", "", "the figures as known on this day (YYYY-MM-DD): only filings submitted and withdrawals made by then; default: today")
 	fs.StringVar(&cfg.Out, "o", "", "output file; default: standard output")
 	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
@@ -80,7 +82,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("computing coverage: %w", err)
 	}
 	if cfg.Out == "" || cfg.Out == "-" {
-		_, err := srv.Export(ctx, stdout, cfg.Layer, cfg.Format, cfg.AsOf)
+		_, err := srv.Export(ctx, stdout, cfg.Layer, cfg.Format, cfg.AsOf, cfg.KnownAt)
 		return err
 	}
 	// Write beside the target and rename, so that a failed export never
@@ -90,7 +92,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	day, err := srv.Export(ctx, tmp, cfg.Layer, cfg.Format, cfg.AsOf)
+	day, err := srv.Export(ctx, tmp, cfg.Layer, cfg.Format, cfg.AsOf, cfg.KnownAt)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
