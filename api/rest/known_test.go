@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/api/apitest"
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -155,5 +157,44 @@ func TestKnownAt_Export(t *testing.T) {
 	then, source := covered("&known_at=2025-07-02") // the filing was received today
 	if now == 0 || then != 0 || !strings.Contains(source, "as known on 2025-07-02") {
 		t.Fatalf("export as of 2025-06-30: %v people covered as known now, %v as known on 2025-07-02 (source %q)", now, then, source)
+	}
+}
+
+// A printed report can be checked later: asked again with its as_of and
+// known_at it has the same digest after a correction of the past, while
+// the report as known now, which counts the correction, has another.
+func TestReport_DigestChecksAPrintedCopy(t *testing.T) {
+	store := apitest.SmallStore(t)
+	s := newTestServer(DefaultConfig(), store, quietLog())
+	ctx := context.Background()
+	if err := s.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	digest := func(query string) string {
+		t.Helper()
+		rec := get(t, s, http.MethodGet, "/api/v1/report?format=csv&"+query)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: %d %s", query, rec.Code, rec.Body)
+		}
+		first, _, _ := strings.Cut(rec.Body.String(), "\n")
+		return first[strings.LastIndex(first, ",")+1:]
+	}
+	printed := digest("as_of=" + apitest.GoldenDay + "&known_at=" + apitest.GoldenKnownAt)
+	if len(printed) != 19 {
+		t.Fatalf("digest %q", printed)
+	}
+	// A correction received today: viettel covered the approximate commune too since March.
+	if _, err := store.AddFilings(ctx, []data.Filing{{Provider: "mobifone", Layer: geo.Mobile, AsOf: "2025-03-01",
+		Declarations: []geo.Declaration{{Provider: "mobifone", Layer: geo.Mobile, Technology: "4G", CommuneCode: "90003", Share: 0.8}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if again := digest("as_of=" + apitest.GoldenDay + "&known_at=" + apitest.GoldenKnownAt); again != printed {
+		t.Errorf("the printed report's digest was %s; asked again after the correction it is %s", printed, again)
+	}
+	if now := digest("as_of=" + apitest.GoldenDay); now == printed {
+		t.Errorf("the report as known now, with the correction, has the printed digest %s", now)
 	}
 }

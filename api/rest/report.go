@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"encoding/base64"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"math"
@@ -56,6 +57,7 @@ const reportBarWidth = 220.0
 type reportPage struct {
 	CSS                               template.CSS
 	AsOf, DataAsOf, GeneratedAt       string
+	KnownAt, Digest, CheckQuery       string
 	Notes                             []string
 	BarWidth                          float64
 	Targets                           []reportTarget
@@ -86,6 +88,8 @@ type reportGapRow struct {
 // reportData gathers what both forms of the report show.
 type reportData struct {
 	asOf, dataAsOf string
+	knownAt        string // the day the figures are as known on
+	digest         string // of the figures, so that a printed report can be checked (reportDigest)
 	answers        []api.TargetAnswer
 	gaps           []reportGapData
 	demo           bool
@@ -112,21 +116,32 @@ func (s *Server) handleReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rd := reportData{asOf: asOf}
+	asOf, knownAt, known, dataAsOf, err := s.targetFigures(c, snap, asOf)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rd := reportData{asOf: asOf, knownAt: knownAt, dataAsOf: dataAsOf}
 	if rd.asOf == "" {
 		rd.asOf = snap.Day
 	}
-	figs, dataAsOf := snap.FiguresAt(asOf)
-	rd.dataAsOf = dataAsOf
+	if rd.knownAt == "" {
+		rd.knownAt = snap.Day
+	}
+	figs := known
+	if figs == nil {
+		figs, _ = snap.FiguresAt(asOf)
+	}
 	for _, t := range snap.Targets() {
 		if t.Retired() {
 			continue
 		}
-		a, _ := snap.AnswerTarget(t.ID, asOf)
+		a, _ := snap.AnswerTargetKnown(t.ID, asOf, known)
 		rd.answers = append(rd.answers, a)
 		f := figs[t.Layer]
 		rd.gaps = append(rd.gaps, reportGapData{t, geo.RankGaps(f, snap.Keeps(t.Filter)), t.Plan(f, snap.Remote(), nil)})
 	}
+	rd.digest = reportDigest(rd)
 	filings, err := s.store.Filings(c.Request.Context(), "")
 	if err != nil {
 		s.fail(c, err)
@@ -220,6 +235,7 @@ func measureVI(t geo.Target) string {
 func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 	page := reportPage{
 		CSS: template.CSS(reportCSS), AsOf: dateVI(rd.asOf), DataAsOf: dateVI(rd.dataAsOf),
+		KnownAt: dateVI(rd.knownAt), Digest: rd.digest, CheckQuery: "/api/v1/report?as_of=" + rd.asOf + "&known_at=" + rd.knownAt,
 		GeneratedAt: time.Now().UTC().Format("15:04 02/01/2006") + " (UTC)", BarWidth: reportBarWidth,
 		ReachedRule: "Xã được tính là đạt khi tỷ lệ dân số được phủ của xã không thấp hơn ngưỡng của mục tiêu. " +
 			"Số người còn thiếu của mục tiêu theo số xã là số dân chưa được phủ ở các xã cần phủ thêm.",
@@ -300,7 +316,8 @@ func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
 	pct := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e4)/100, 'f', -1, 64) }
 	num := func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
 	text := export.CSVText
-	w.Write([]string{"Báo cáo tiến độ – số liệu tính đến ngày", rd.asOf, "hồ sơ mới nhất có hiệu lực từ", rd.dataAsOf})
+	w.Write([]string{"Báo cáo tiến độ – số liệu tính đến ngày", rd.asOf, "hồ sơ mới nhất có hiệu lực từ", rd.dataAsOf,
+		"theo hồ sơ đã nhận đến ngày", rd.knownAt, "mã kiểm tra số liệu", rd.digest})
 	w.Write(nil)
 	w.Write([]string{"Mã mục tiêu", "Mục tiêu", "Lĩnh vực", "Chỉ tiêu", "Giá trị (%)", "Mục tiêu (%)", "Đạt",
 		"Còn thiếu (người)", "Còn thiếu (xã)", "Thời hạn", "Dự báo", "Ngày dự báo đạt"})
@@ -336,4 +353,24 @@ func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
+}
+
+// reportDigest is a short check of a report's figures: the SHA-256 of the
+// dates and of every target's value and every commune's people covered it
+// shows, in 4 groups of 4 hexadecimal digits. The same report asked again
+// with the same as_of and known_at has the same digest, whatever was filed
+// since, so that an official can check a printed copy.
+func reportDigest(rd reportData) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "as_of=%s known_at=%s\n", rd.asOf, rd.knownAt)
+	for _, a := range rd.answers {
+		fmt.Fprintf(h, "target %d %.6f %.6f %.6f %t\n", a.ID, a.Current.Value, a.Current.Numerator, a.Current.Denominator, a.Current.Met)
+	}
+	for _, g := range rd.gaps {
+		for _, r := range g.ranked {
+			fmt.Fprintf(h, "gap %d %s %.3f\n", g.target.ID, r.Code, r.Covered)
+		}
+	}
+	x := hex.EncodeToString(h.Sum(nil))
+	return x[0:4] + "-" + x[4:8] + "-" + x[8:12] + "-" + x[12:16]
 }

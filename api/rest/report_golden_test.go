@@ -28,7 +28,7 @@ func TestReport_Golden(t *testing.T) {
 		{"&format=csv", "report.csv"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			rec := get(t, s, http.MethodGet, "/api/v1/report?as_of="+apitest.GoldenDay+tc.query)
+			rec := get(t, s, http.MethodGet, "/api/v1/report?as_of="+apitest.GoldenDay+"&known_at="+apitest.GoldenKnownAt+tc.query)
 			if rec.Code != http.StatusOK {
 				t.Fatalf("status %d: %s", rec.Code, rec.Body)
 			}
