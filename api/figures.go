@@ -37,8 +37,11 @@ func (f *Figures) Table(layer geo.Layer) (*export.Table, error) {
 		return nil, err
 	}
 	t.AsOf, t.ComputedAt, t.Method = f.AsOf, f.ComputedAt, f.Result.Method
+	reached := f.Snap.calc.ReachedThreshold(layer)
+	figs := lr.Breakdown(geo.KindAll).Communes
 	for i := range t.Rows {
 		t.Rows[i].Remote = f.Snap.RemoteAt(i)
+		t.Rows[i].Reached = figs[i].Share >= reached
 	}
 	return t, nil
 }

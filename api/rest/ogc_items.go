@@ -259,11 +259,12 @@ type ogcFeatureCollection struct {
 }
 
 // feature builds commune i of the collection with the chosen properties.
-func feature(col ogcCollection, cm geo.Commune, figs []geo.CommuneFigure, i int, remote bool, props []string) ogcFeature {
+// reached is the layer's reached threshold (export.Row.Reached).
+func feature(col ogcCollection, cm geo.Commune, figs []geo.CommuneFigure, i int, remote bool, reached float64, props []string) ogcFeature {
 	var all map[string]any
 	if col.Layer != "" {
 		r := export.NewRow(cm, figs[i])
-		r.Remote = remote
+		r.Remote, r.Reached = remote, figs[i].Share >= reached
 		all = r.Properties()
 	} else {
 		all = map[string]any{"code": cm.Code, "name": cm.Name, "type": cm.Type, "district_code": cm.DistrictCode,
@@ -348,7 +349,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
 		Collection: col, Columns: iq.props}
 	for _, i := range page {
-		fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), iq.props))
+		fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props))
 	}
 	if col.Layer != "" {
 		fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
@@ -411,7 +412,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		if cm.Code != id {
 			continue
 		}
-		ft := feature(col, cm, layerFigures(col, f), i, f.Snap.RemoteAt(i), iq.props)
+		ft := feature(col, cm, layerFigures(col, f), i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props)
 		base := baseURL(c.Request)
 		path := "/ogc/collections/" + col.ID + "/items/" + url.PathEscape(id)
 		ft.Links = append(selfAndAlternate(base, path, html, mediaGeoJSON),

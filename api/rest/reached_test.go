@@ -2,8 +2,11 @@ package rest
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/phusong/phusong/api"
@@ -44,6 +47,20 @@ func TestReached_SummaryEqualsTheTarget(t *testing.T) {
 				t.Errorf("%s: %d communes reached at %v; the target counts %v at %v", name, r.CommunesReached, r.ReachedThreshold,
 					target.Current.Numerator, target.Threshold)
 			}
+		}
+		// The export's reached column counts the same communes.
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(get(t, s, http.MethodGet, "/api/v1/export/phone.csv").Body.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col, exported := slices.Index(rows[0], "reached"), 0
+		for _, r := range rows[1:] {
+			if r[col] == "true" {
+				exported++
+			}
+		}
+		if exported != phone.Province.CommunesReached {
+			t.Errorf("the phone export has %d communes reached, the summary %d", exported, phone.Province.CommunesReached)
 		}
 		sum := 0
 		for _, d := range phone.Districts {

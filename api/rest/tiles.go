@@ -107,6 +107,7 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 	props := func(i int) map[string]any {
 		r := export.NewRow(snap.Communes[i], figs[i])
 		r.Remote = snap.RemoteAt(i)
+		r.Reached = figs[i].Share >= snap.Options().ReachedThreshold(layer)
 		all := r.Properties()
 		all["population_covered"] = int64(all["population_covered"].(float64))
 		p := make(map[string]any, len(cols))

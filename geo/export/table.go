@@ -40,20 +40,24 @@ type Row struct {
 	Status       geo.Status
 	Boundary     string // "approximate" or the imported source
 	Remote       bool   // a remote (vùng sâu, vùng xa) commune; set by the caller, who knows the set
-	Geometry     orb.MultiPolygon
+	// Reached says the commune counts as reached for the layer: its share
+	// covered is at least the layer's reached threshold (the method's
+	// reached_thresholds); set by the caller, who knows the threshold.
+	Reached  bool
+	Geometry orb.MultiPolygon
 }
 
 // Columns names a Row's attributes in the order of Row.Values; the names are
 // the property names of every output.
 var Columns = []string{"code", "name", "type", "district_code", "district",
-	"population", "population_covered", "share_covered", "status", "boundary", "remote"}
+	"population", "population_covered", "share_covered", "status", "boundary", "remote", "reached"}
 
 // ColumnTypes gives each of Columns its kind: "string", "integer" or
 // "number" or "boolean", for outputs that declare a schema (GeoPackage, KML, TileJSON).
 var ColumnTypes = map[string]string{
 	"code": "string", "name": "string", "type": "string", "district_code": "string", "district": "string",
 	"population": "integer", "population_covered": "integer", "share_covered": "number",
-	"status": "string", "boundary": "string", "remote": "boolean",
+	"status": "string", "boundary": "string", "remote": "boolean", "reached": "boolean",
 }
 
 // Values returns the row's attributes in the order of Columns: strings,
@@ -61,7 +65,7 @@ var ColumnTypes = map[string]string{
 // and the share.
 func (r Row) Values() []any {
 	return []any{r.Code, r.Name, r.Type, r.DistrictCode, r.District,
-		r.Population, r.Covered, r.Share, string(r.Status), r.Boundary, r.Remote}
+		r.Population, r.Covered, r.Share, string(r.Status), r.Boundary, r.Remote, r.Reached}
 }
 
 // Properties returns the row's attributes by column name.
