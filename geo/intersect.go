@@ -50,22 +50,17 @@ func segmentCrossesBound(a, c orb.Point, b orb.Bound) bool {
 }
 
 // segmentsMeet reports whether segments pq and rs share a point, ends and
-// collinear overlaps included.
+// collinear overlaps included, exactly (see orient).
 func segmentsMeet(p, q, r, s orb.Point) bool {
-	d1 := cross(r, s, p)
-	d2 := cross(r, s, q)
-	d3 := cross(p, q, r)
-	d4 := cross(p, q, s)
-	if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) {
+	d1 := orient(r, s, p)
+	d2 := orient(r, s, q)
+	d3 := orient(p, q, r)
+	d4 := orient(p, q, s)
+	if d1*d2 < 0 && d3*d4 < 0 {
 		return true
 	}
 	return (d1 == 0 && onSegment(r, s, p)) || (d2 == 0 && onSegment(r, s, q)) ||
 		(d3 == 0 && onSegment(p, q, r)) || (d4 == 0 && onSegment(p, q, s))
-}
-
-// cross is the z of (b−a)×(c−a): its sign says on which side of ab c lies.
-func cross(a, b, c orb.Point) float64 {
-	return (b[0]-a[0])*(c[1]-a[1]) - (b[1]-a[1])*(c[0]-a[0])
 }
 
 // onSegment reports whether c, collinear with ab, lies between a and b.
