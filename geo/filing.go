@@ -2,12 +2,10 @@ package geo
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"strings"
 	"time"
 
@@ -431,35 +429,4 @@ func (v *validator) declaration(i, line int, props map[string]any) (Declaration,
 		}
 	}
 	return d, ok
-}
-
-// selfIntersection reports two non-adjacent edges of a closed ring that
-// touch or cross, by a sweep over the edges sorted by their west end.
-func selfIntersection(r orb.Ring) (int, int, bool) {
-	n := len(r) - 1 // edges
-	if n < 3 {
-		return 0, 0, false
-	}
-	order := make([]int, n)
-	for k := range order {
-		order[k] = k
-	}
-	minX := func(k int) float64 { return math.Min(r[k][0], r[k+1][0]) }
-	maxX := func(k int) float64 { return math.Max(r[k][0], r[k+1][0]) }
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(minX(a), minX(b)) })
-	for x, a := range order {
-		for _, b := range order[x+1:] {
-			if minX(b) > maxX(a) {
-				break
-			}
-			lo, hi := min(a, b), max(a, b)
-			if hi-lo == 1 || (lo == 0 && hi == n-1) {
-				continue // neighbours share a vertex
-			}
-			if segmentsMeet(r[a], r[a+1], r[b], r[b+1]) {
-				return lo, hi, true
-			}
-		}
-	}
-	return 0, 0, false
 }
