@@ -2,6 +2,7 @@ package geo
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -171,6 +172,19 @@ func layerList(ls []Layer) string {
 // and returned at once in an *InputError; a filing with any problem yields
 // no submission.
 func ParseFilingGeoJSON(raw []byte, r FilingRules) (*Submission, error) {
+	return ParseFilingGeoJSONContext(context.Background(), raw, r)
+}
+
+// ParseFilingGeoJSONContext is ParseFilingGeoJSON that gives up when ctx
+// ends, returning ctx.Err(): a server passes the request's context so that
+// a client that goes away, or a deadline, stops the work. Validation
+// checks ctx between features and every few thousand vertices of a ring;
+// only the reading of the JSON itself, linear in the input, runs to its
+// end.
+func ParseFilingGeoJSONContext(ctx context.Context, raw []byte, r FilingRules) (*Submission, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	r.defaults()
 	if ie := checkUTF8(raw); ie != nil {
 		return nil, ie
@@ -205,10 +219,14 @@ func ParseFilingGeoJSON(raw []byte, r FilingRules) (*Submission, error) {
 		return nil, ps.err()
 	}
 	sub := &Submission{Layer: layer, AsOf: deref(fc.AsOf), Features: len(fc.Features)}
-	v := validator{rules: &r, ps: ps, layer: layer, seen: map[declKey]int{},
+	var stopped error
+	v := validator{rules: &r, ps: ps, layer: layer, seen: map[declKey]int{}, stop: func() bool { stopped = ctx.Err(); return stopped != nil },
 		extent: orb.Bound{Min: orb.Point{r.Extent.Min[0] - r.MarginDeg, r.Extent.Min[1] - r.MarginDeg},
 			Max: orb.Point{r.Extent.Max[0] + r.MarginDeg, r.Extent.Max[1] + r.MarginDeg}}}
 	for i, rawF := range fc.Features {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		var f struct {
 			Type       string          `json:"type"`
 			Properties json.RawMessage `json:"properties"`
@@ -235,6 +253,9 @@ func ParseFilingGeoJSON(raw []byte, r FilingRules) (*Submission, error) {
 		}
 		if fp, ok := v.footprint(i, props, f.Geometry); ok {
 			sub.Footprints = append(sub.Footprints, fp)
+		}
+		if v.stopped {
+			return nil, stopped
 		}
 	}
 	if err := ps.err(); err != nil {
@@ -263,6 +284,10 @@ type validator struct {
 	layer  Layer
 	extent orb.Bound
 	seen   map[declKey]int
+	// stop reports that the caller's context has ended; stopped records
+	// that a check gave up because of it.
+	stop    func() bool
+	stopped bool
 }
 
 type declKey struct{ code, tech, programme, service string }
@@ -387,7 +412,12 @@ func (v *validator) area(i int, mp orb.MultiPolygon) bool {
 					return false
 				}
 			}
-			if a, b, ok := selfIntersection(r); ok {
+			a, b, _, err := checkRing(r, v.stop)
+			if err != nil {
+				v.stopped = true
+				return false
+			}
+			if a >= 0 {
 				v.ps.add(i, where, ProblemSelfIntersection, "ring crosses itself: edge %d and edge %d intersect", a, b)
 				return false
 			}

@@ -1,8 +1,11 @@
 package geo
 
 import (
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -267,6 +270,75 @@ func BenchmarkSelfIntersection_MillionNearlyParallel(b *testing.B) {
 	for b.Loop() {
 		if _, _, bad := selfIntersection(r); bad {
 			b.Fatal("reported a crossing")
+		}
+	}
+}
+
+// zigzagFiling is a mobile filing of one footprint: a zigzag ring of m
+// teeth across the province of testRules, about 17 bytes a vertex.
+func zigzagFiling(m int) []byte {
+	b := []byte(`{"type":"FeatureCollection","layer":"mobile","as_of":"2025-01-01","features":[{"type":"Feature","properties":{"technology":"4G"},"geometry":{"type":"Polygon","coordinates":[[`)
+	pt := func(x, y float64) {
+		b = append(b, '[')
+		b = strconv.AppendFloat(b, x, 'f', -1, 64)
+		b = append(b, ',')
+		b = strconv.AppendFloat(b, y, 'f', -1, 64)
+		b = append(b, "],"...)
+	}
+	y := func(k int) float64 { return 20.1 + 0.8*float64(k)/float64(m) }
+	for k := range m + 1 {
+		pt(105.1+0.4*float64(k%2), y(k))
+	}
+	pt(105.9, y(m))
+	pt(105.9, y(0))
+	b = append(b, "[105.1,20.1]]]}}]}"...)
+	return b
+}
+
+// endsAfter is a context that ends (context.Canceled) at the n-th time
+// it is asked, and counts the asking.
+type endsAfter struct {
+	context.Context
+	n, asked int
+}
+
+func (c *endsAfter) Err() error {
+	c.asked++
+	if c.asked >= c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A client that goes away stops the validation: the parser asks its
+// context before it starts, before each feature and every few thousand
+// vertices of a ring, and returns the context's error as soon as it has
+// ended, here inside the million-vertex ring's check.
+func TestParseFilingGeoJSONContext_StopsWhenCancelled(t *testing.T) {
+	raw := zigzagFiling(1_000_000)
+	if sub, err := ParseFilingGeoJSON(zigzagFiling(1000), testRules()); err != nil || len(sub.Footprints) != 1 {
+		t.Fatalf("the small zigzag filing: %v", err)
+	}
+	for _, n := range []int{1, 3} {
+		ctx := &endsAfter{Context: context.Background(), n: n}
+		if _, err := ParseFilingGeoJSONContext(ctx, raw, testRules()); !errors.Is(err, context.Canceled) {
+			t.Fatalf("a context that ends when asked %d times: err = %v, want context.Canceled", n, err)
+		}
+		if ctx.asked != n {
+			t.Fatalf("a context that ends when asked %d times was asked %d times", n, ctx.asked)
+		}
+	}
+}
+
+// BenchmarkParseFilingGeoJSON_MillionVertexRing validates a 17 MB filing
+// of one zigzag footprint of a million vertices, reading included (goal:
+// ≤ 2 s).
+func BenchmarkParseFilingGeoJSON_MillionVertexRing(b *testing.B) {
+	raw := zigzagFiling(1_000_000)
+	b.SetBytes(int64(len(raw)))
+	for b.Loop() {
+		if _, err := ParseFilingGeoJSON(raw, testRules()); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -79,7 +79,8 @@ func (s *Server) parseFiling(c *gin.Context, snap *api.Snapshot, raw []byte) (*g
 	switch mediaType {
 	case "application/geo+json", "application/json":
 		format = "geojson"
-		sub, err = geo.ParseFilingGeoJSON(raw, rules)
+		// The request's context: validation stops when the client goes.
+		sub, err = geo.ParseFilingGeoJSONContext(c.Request.Context(), raw, rules)
 	case "text/csv":
 		format = "csv"
 		sub, err = geo.ParseFilingCSV(raw, c.Query("layer"), c.Query("as_of"), rules)
