@@ -30,28 +30,18 @@ import (
 func orient(a, b, c orb.Point) int {
 	acx, bcx := a[0]-c[0], b[0]-c[0]
 	acy, bcy := a[1]-c[1], b[1]-c[1]
-	if filterable(acx) && filterable(bcx) && filterable(acy) && filterable(bcy) {
-		detLeft := acx * bcy
-		detRight := acy * bcx
-		det := detLeft - detRight
-		var detSum float64
-		switch {
-		case detLeft > 0:
-			if detRight <= 0 {
-				return sign(det)
-			}
-			detSum = detLeft + detRight
-		case detLeft < 0:
-			if detRight >= 0 {
-				return sign(det)
-			}
-			detSum = -detLeft - detRight
-		default:
-			return sign(det)
-		}
-		if bound := orientErrBound * detSum; det > bound || -det > bound {
-			return sign(det)
-		}
+	detLeft := acx * bcy
+	detRight := acy * bcx
+	det := detLeft - detRight
+	l, r := math.Abs(detLeft), math.Abs(detRight)
+	// Within this range neither product lost precision to underflow nor
+	// overflowed, so the filter's bound holds; when the products differ
+	// in sign, or one is zero, it always passes.
+	if m := max(l, r); m >= 0x1p-900 && m <= 0x1p900 && math.Abs(det) > orientErrBound*(l+r) {
+		return sign(det)
+	}
+	if detLeft == 0 && detRight == 0 && (acx == 0 || bcy == 0) && (acy == 0 || bcx == 0) {
+		return 0 // points on a horizontal or vertical line, or equal
 	}
 	for _, f := range [6]float64{a[0], a[1], b[0], b[1], c[0], c[1]} {
 		if m := math.Abs(f); m != 0 && !(m >= 0x1p-400 && m <= 0x1p400) {
@@ -64,14 +54,6 @@ func orient(a, b, c orb.Point) int {
 // orientErrBound is Shewchuk's ccwerrboundA, (3 + 16ε)ε with ε = 2⁻⁵³: the
 // largest relative error of the filter's determinant.
 const orientErrBound = (3 + 16*0x1p-53) * 0x1p-53
-
-// filterable reports whether a coordinate difference is zero or far
-// enough from underflow and overflow that the filter's error bound holds
-// for products of two of them.
-func filterable(d float64) bool {
-	d = math.Abs(d)
-	return d == 0 || (d >= 0x1p-500 && d <= 0x1p500)
-}
 
 func sign(x float64) int {
 	switch {
