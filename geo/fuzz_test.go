@@ -2,10 +2,13 @@ package geo
 
 import (
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paulmach/orb"
 )
 
 // addCatalogue seeds a fuzz target with the broken filings of the
@@ -86,6 +89,73 @@ func FuzzReadCommunes(f *testing.F) {
 				t.Fatalf("accepted commune %+v", c)
 			}
 			seen[c.Code] = true
+		}
+	})
+}
+
+// fuzzRing decodes a closed ring of 3 to 40 vertices from the fuzzer's
+// bytes. The first byte picks the coordinates: a grid of 8 × 8 or 256 × 256
+// integers, where vertices on edges, shared vertices and collinear runs
+// are common, or points in a province nudged by units in the last place,
+// where only exact arithmetic tells on which side of an edge a vertex is.
+func fuzzRing(data []byte) (orb.Ring, []byte) {
+	if len(data) < 7 {
+		return nil, nil
+	}
+	mode, n := data[0]%3, 3+int(data[1])%38
+	data = data[2:]
+	r := make(orb.Ring, 0, n+1)
+	for len(r) < n && len(data) >= 2 {
+		x, y := float64(data[0]), float64(data[1])
+		switch mode {
+		case 0:
+			x, y = float64(int(x)%8), float64(int(y)%8)
+		case 2:
+			// 16 × 16 positions 0.01° apart, each nudged by up to 7 units
+			// in the last place.
+			px := 105 + 0.01*float64(data[0]>>4)
+			py := 20 + 0.01*float64(data[1]>>4)
+			for range data[0] & 7 {
+				px = math.Nextafter(px, 200)
+			}
+			for range data[1] & 7 {
+				py = math.Nextafter(py, 200)
+			}
+			x, y = px, py
+		}
+		r = append(r, orb.Point{x, y})
+		data = data[2:]
+	}
+	if len(r) < 3 {
+		return nil, nil
+	}
+	return append(r, r[0]), data
+}
+
+// FuzzRingValidation holds the sweep-line ring check to the quadratic
+// definition (bruteSelfIntersection) on small rings: the same answer,
+// a witness that is two edges that are not neighbours and meet, and never
+// a contradiction inside the sweep.
+func FuzzRingValidation(f *testing.F) {
+	f.Add([]byte{0, 4, 0, 0, 7, 7, 7, 0, 0, 7})                     // a bowtie
+	f.Add([]byte{0, 5, 0, 0, 4, 0, 4, 4, 0, 4, 2, 0})               // a vertex on an edge
+	f.Add([]byte{1, 6, 0, 0, 200, 0, 200, 200, 100, 50, 0, 200, 9}) // a simple hexagon
+	f.Add([]byte{2, 5, 0x00, 0x00, 0xf0, 0x00, 0xf3, 0xf0, 0x70, 0x75, 0x01, 0xf0})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, _ := fuzzRing(data)
+		if r == nil {
+			return
+		}
+		want := bruteSelfIntersection(r)
+		a, b, inconsistent, err := checkRing(r, nil)
+		if err != nil || inconsistent {
+			t.Fatalf("ring %v: err %v, inconsistent %v", r, err, inconsistent)
+		}
+		if got := a >= 0; got != want {
+			t.Fatalf("ring %v: the sweep says %v, the definition %v", r, got, want)
+		}
+		if want {
+			checkWitness(t, r, a, b)
 		}
 	})
 }
