@@ -373,11 +373,19 @@ func (v *validator) footprint(i int, props map[string]any, rawGeom json.RawMessa
 }
 
 // area checks a footprint's rings: enough positions, closed, coordinates
-// in range and near the province, no ring crossing itself.
+// in range and near the province, then how the rings lie together
+// (checkRings): none crossing itself, holes inside their shells and apart,
+// polygons apart.
 func (v *validator) area(i int, mp orb.MultiPolygon) bool {
 	if len(mp) == 0 {
 		v.ps.add(i, "geometry", ProblemTooFewPositions, "the geometry has no polygon")
 		return false
+	}
+	where := func(pi, ri int) string {
+		if len(mp) == 1 {
+			return fmt.Sprintf("geometry.coordinates[%d]", ri)
+		}
+		return fmt.Sprintf("geometry.coordinates[%d][%d]", pi, ri)
 	}
 	for pi, p := range mp {
 		if len(p) == 0 {
@@ -385,43 +393,39 @@ func (v *validator) area(i int, mp orb.MultiPolygon) bool {
 			return false
 		}
 		for ri, r := range p {
-			where := fmt.Sprintf("geometry.coordinates[%d][%d]", pi, ri)
-			if len(mp) == 1 {
-				where = fmt.Sprintf("geometry.coordinates[%d]", ri)
-			}
 			if len(r) < 4 {
-				v.ps.add(i, where, ProblemTooFewPositions, "ring has %d positions; a closed ring needs at least 4", len(r))
+				v.ps.add(i, where(pi, ri), ProblemTooFewPositions, "ring has %d positions; a closed ring needs at least 4", len(r))
 				return false
 			}
 			if r[0] != r[len(r)-1] {
-				v.ps.add(i, where, ProblemUnclosedRing, "ring is not closed: its first position %v differs from its last %v", r[0], r[len(r)-1])
+				v.ps.add(i, where(pi, ri), ProblemUnclosedRing, "ring is not closed: its first position %v differs from its last %v", r[0], r[len(r)-1])
 				return false
 			}
 			for k, pt := range r {
 				if !(pt[0] >= -180 && pt[0] <= 180 && pt[1] >= -90 && pt[1] <= 90) {
-					v.ps.add(i, fmt.Sprintf("%s[%d]", where, k), ProblemOutOfRange,
+					v.ps.add(i, fmt.Sprintf("%s[%d]", where(pi, ri), k), ProblemOutOfRange,
 						"position (%g, %g) is out of range: want longitude −180…180, latitude −90…90", pt[0], pt[1])
 					return false
 				}
 			}
 			for k, pt := range r {
 				if !v.extent.IsEmpty() && !v.extent.Contains(pt) {
-					v.ps.add(i, fmt.Sprintf("%s[%d]", where, k), ProblemFarFromProvince,
+					v.ps.add(i, fmt.Sprintf("%s[%d]", where(pi, ri), k), ProblemFarFromProvince,
 						"position (%g, %g) is more than %g° outside the communes' extent %v–%v: is it in this province, as longitude then latitude?",
 						pt[0], pt[1], v.rules.MarginDeg, v.rules.Extent.Min, v.rules.Extent.Max)
 					return false
 				}
 			}
-			a, b, _, err := checkRing(r, v.stop)
-			if err != nil {
-				v.stopped = true
-				return false
-			}
-			if a >= 0 {
-				v.ps.add(i, where, ProblemSelfIntersection, "ring crosses itself: edge %d and edge %d intersect", a, b)
-				return false
-			}
 		}
+	}
+	rp, err := checkRings(mp, v.stop)
+	if err != nil {
+		v.stopped = true
+		return false
+	}
+	if rp != nil {
+		v.ps.add(i, where(rp.Part, rp.Ring), rp.Code, "%s", rp.Message)
+		return false
 	}
 	return true
 }

@@ -92,7 +92,10 @@ const (
 	ProblemUnclosedRing      = "unclosed_ring"          // first and last positions differ
 	ProblemOutOfRange        = "coordinate_out_of_range"
 	ProblemFarFromProvince   = "far_from_province"    // outside the communes' extent plus a margin
-	ProblemSelfIntersection  = "self_intersection"    // a ring crosses itself
+	ProblemSelfIntersection  = "self_intersection"    // a ring crosses or touches itself
+	ProblemHoleOutsideShell  = "hole_outside_shell"   // a hole crosses its shell, runs along it or lies outside it
+	ProblemHolesOverlap      = "holes_overlap"        // two holes of a polygon cross, run along each other, or one is inside the other
+	ProblemPartsOverlap      = "parts_overlap"        // two polygons of a MultiPolygon cross, run along each other, or one is inside the other
 	ProblemMissingCommune    = "missing_commune_code" // a declaration without commune_code
 	ProblemUnknownCommune    = "unknown_commune"      // a code that is not a commune here
 	ProblemBadShare          = "bad_share"            // share missing, not a number, or outside 0–1
@@ -110,6 +113,7 @@ var FilingProblemCodes = []string{
 	ProblemFutureAsOf, ProblemNotFeature, ProblemMissingTechnology, ProblemUnknownTechnology, ProblemTechNotAllowed,
 	ProblemBadProgramme, ProblemBadService, ProblemBadSpeed, ProblemBadGeometry, ProblemGeometryType,
 	ProblemTooFewPositions, ProblemUnclosedRing, ProblemOutOfRange, ProblemFarFromProvince, ProblemSelfIntersection,
+	ProblemHoleOutsideShell, ProblemHolesOverlap, ProblemPartsOverlap,
 	ProblemMissingCommune, ProblemUnknownCommune, ProblemBadShare, ProblemDuplicate, ProblemCSVHeader, ProblemCSVRow,
 }
 

@@ -1,0 +1,136 @@
+package geo
+
+import (
+	"fmt"
+
+	"github.com/paulmach/orb"
+)
+
+// ringProblem is the first thing found wrong with how a footprint's rings
+// lie: Code is a Problem code, reported on ring Ring of polygon Part, and
+// Message says what is wrong for people.
+type ringProblem struct {
+	Code       string
+	Part, Ring int
+	Message    string
+	// inconsistent is the sweep's contradiction (ringContact), which the
+	// fuzz target holds never happens.
+	inconsistent bool
+}
+
+// checkRings checks how the rings of a footprint lie, in one sweep over
+// all of them (sweepRings), by the GeoJSON (RFC 7946 §3.1.6) and OGC Simple
+// Features rules for polygons and multipolygons:
+//
+//   - no ring crosses or touches itself: two edges that are not neighbours
+//     along a ring share no point (ProblemSelfIntersection);
+//   - a polygon's holes lie inside its shell: a hole may touch the shell at
+//     single points, but not cross it, run along it or lie outside it
+//     (ProblemHoleOutsideShell);
+//   - holes do not overlap: two holes of a polygon may touch at single
+//     points, but not cross, run along each other or lie one inside the
+//     other (ProblemHolesOverlap);
+//   - the polygons of a multipolygon do not overlap in the same way; one
+//     may lie in a hole of another, as an island (ProblemPartsOverlap).
+//
+// Rasterisation combines a polygon's rings even-odd, so a "hole" that is
+// not inside its shell adds area instead of removing it: a 1 km shell and
+// a hole around the province covered the province. Two rules of the OGC
+// are not checked, since neither changes what a footprint covers: that
+// the interior is connected (holes touching the shell at two points cut a
+// polygon in two), and the winding order (RFC 7946 asks parsers not to
+// refuse the other one). A ring of three edges on one line (no interior,
+// and every two of its edges neighbours) is left out of the checks, as it
+// always was of the self-intersection check.
+//
+// The rings must be closed and have at least four positions; stop is as
+// for sweepRings, whose errSweepStopped is returned.
+func checkRings(mp orb.MultiPolygon, stop func() bool) (*ringProblem, error) {
+	type ref struct{ part, ring int }
+	var rings []orb.Ring
+	var refs []ref
+	for pi, p := range mp {
+		for ri, r := range p {
+			switch n := len(r) - 1; {
+			case n < 3 || (n == 3 && orient(r[0], r[1], r[2]) == 0):
+				continue
+			case n >= 4:
+				if a, b, ok := foldBack(r); ok {
+					return selfProblem(pi, ri, a, b), nil
+				}
+			}
+			rings = append(rings, r)
+			refs = append(refs, ref{pi, ri})
+		}
+	}
+	c, parent, err := sweepRings(rings, stop)
+	if err != nil {
+		return nil, err
+	}
+	if c != nil {
+		x, y := refs[c.ringA], refs[c.ringB]
+		ex, ey := c.edgeA, c.edgeB
+		// Report on the later ring (a hole rather than its shell).
+		if y.part < x.part || (y.part == x.part && y.ring < x.ring) {
+			x, y, ex, ey = y, x, ey, ex
+		}
+		how := "crosses"
+		if c.shared {
+			how = "runs along"
+		}
+		switch {
+		case c.ringA == c.ringB || c.inconsistent:
+			p := selfProblem(x.part, x.ring, ex, ey)
+			p.inconsistent = c.inconsistent
+			return p, nil
+		case x.part != y.part:
+			return &ringProblem{Code: ProblemPartsOverlap, Part: y.part, Ring: y.ring, Message: fmt.Sprintf(
+				"polygon %d %s polygon %d (its ring %d, edge %d, and ring %d, edge %d, of polygon %d meet): the polygons of a MultiPolygon may touch at single points only; merge overlapping ones into one",
+				y.part, how, x.part, y.ring, ey, x.ring, ex, x.part)}, nil
+		case x.ring == 0:
+			return &ringProblem{Code: ProblemHoleOutsideShell, Part: y.part, Ring: y.ring, Message: fmt.Sprintf(
+				"this hole %s its shell (its edge %d and the shell's edge %d meet): a hole must lie inside its shell, touching it at single points at most",
+				how, ey, ex)}, nil
+		default:
+			return &ringProblem{Code: ProblemHolesOverlap, Part: y.part, Ring: y.ring, Message: fmt.Sprintf(
+				"this hole %s hole %d (its edge %d and that hole's edge %d meet): holes may touch at single points only",
+				how, x.ring, ey, ex)}, nil
+		}
+	}
+	// No rings meet but at single points: parent says which ring
+	// immediately encloses each. Shells first, so that a polygon inside
+	// another is reported as that rather than as its holes' problem.
+	for x, r := range refs {
+		if r.ring != 0 || parent[x] < 0 {
+			continue
+		}
+		switch p := refs[parent[x]]; {
+		case p.part == r.part:
+			return &ringProblem{Code: ProblemHoleOutsideShell, Part: p.part, Ring: p.ring, Message: "this hole lies around its shell: a hole must lie inside its shell"}, nil
+		case p.ring == 0:
+			return &ringProblem{Code: ProblemPartsOverlap, Part: r.part, Ring: 0, Message: fmt.Sprintf(
+				"polygon %d lies inside polygon %d: the polygons of a MultiPolygon may not overlap (one may lie in a hole of another)", r.part, p.part)}, nil
+		}
+	}
+	for x, r := range refs {
+		if r.ring == 0 {
+			continue
+		}
+		switch {
+		case parent[x] < 0:
+			return &ringProblem{Code: ProblemHoleOutsideShell, Part: r.part, Ring: r.ring, Message: "this hole lies outside its shell: a hole must lie inside its shell"}, nil
+		case refs[parent[x]].part != r.part:
+			return &ringProblem{Code: ProblemHoleOutsideShell, Part: r.part, Ring: r.ring, Message: fmt.Sprintf(
+				"this hole lies outside its shell, inside polygon %d: a hole must lie inside its own shell", refs[parent[x]].part)}, nil
+		case refs[parent[x]].ring != 0:
+			return &ringProblem{Code: ProblemHolesOverlap, Part: r.part, Ring: r.ring, Message: fmt.Sprintf(
+				"this hole lies inside hole %d: holes may not overlap", refs[parent[x]].ring)}, nil
+		}
+	}
+	return nil, nil
+}
+
+func selfProblem(part, ring, a, b int) *ringProblem {
+	return &ringProblem{Code: ProblemSelfIntersection, Part: part, Ring: ring, Message: fmt.Sprintf(
+		"ring crosses itself: edge %d and edge %d intersect", min(a, b), max(a, b))}
+}
