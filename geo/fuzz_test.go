@@ -93,16 +93,39 @@ func FuzzReadCommunes(f *testing.F) {
 	})
 }
 
-// fuzzRing decodes a closed ring of 3 to 40 vertices from the fuzzer's
-// bytes. The first byte picks the coordinates: a grid of 8 × 8 or 256 × 256
-// integers, where vertices on edges, shared vertices and collinear runs
-// are common, or points in a province nudged by units in the last place,
-// where only exact arithmetic tells on which side of an edge a vertex is.
+// fuzzRing decodes a closed ring from the fuzzer's bytes, and returns the
+// bytes left. The first byte picks the kind: 3 to 40 vertices on a grid of
+// 8 × 8 or 256 × 256 integers, where vertices on edges, shared vertices
+// and collinear runs are common; the same in a province nudged by units
+// in the last place, where only exact arithmetic tells on which side of
+// an edge a vertex is; or a rectangle or a triangle on the 8 × 8 grid,
+// simple shapes that make nested, touching and crossing rings common.
 func fuzzRing(data []byte) (orb.Ring, []byte) {
-	if len(data) < 7 {
+	if len(data) < 2 {
 		return nil, nil
 	}
-	mode, n := data[0]%3, 3+int(data[1])%38
+	mode := min(data[0]%8, 4) // rectangles (3) and triangles (4) the most often
+	if data[0]%8 >= 5 {
+		mode = 3 + data[0]%2
+	}
+	switch mode {
+	case 3, 4:
+		k := int(mode) - 1 // 2 corners of a rectangle, 3 of a triangle
+		if len(data) < 1+k {
+			return nil, nil
+		}
+		var p []orb.Point
+		for _, b := range data[1 : 1+k] {
+			p = append(p, orb.Point{float64(b & 7), float64(b >> 4 & 7)})
+		}
+		if k == 2 {
+			x0, x1 := min(p[0][0], p[1][0]), max(p[0][0], p[1][0])
+			y0, y1 := min(p[0][1], p[1][1]), max(p[0][1], p[1][1])
+			p = []orb.Point{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}}
+		}
+		return append(orb.Ring(p), p[0]), data[1+k:]
+	}
+	n := 3 + int(data[1])%38
 	data = data[2:]
 	r := make(orb.Ring, 0, n+1)
 	for len(r) < n && len(data) >= 2 {
@@ -132,30 +155,85 @@ func fuzzRing(data []byte) (orb.Ring, []byte) {
 	return append(r, r[0]), data
 }
 
-// FuzzRingValidation holds the sweep-line ring check to the quadratic
-// definition (bruteSelfIntersection) on small rings: the same answer,
-// a witness that is two edges that are not neighbours and meet, and never
-// a contradiction inside the sweep.
+// fuzzPolygons decodes a multipolygon of one or two polygons of up to
+// three rings each, as fuzzRing rings; the first byte says how many.
+func fuzzPolygons(data []byte) orb.MultiPolygon {
+	if len(data) < 1 {
+		return nil
+	}
+	layout := data[0]
+	data = data[1:]
+	var mp orb.MultiPolygon
+	for p := range 1 + int(layout&1) {
+		var poly orb.Polygon
+		for range 1 + int(layout>>(1+2*p))%3 {
+			r, rest := fuzzRing(data)
+			if r == nil {
+				break
+			}
+			poly, data = append(poly, r), rest
+		}
+		if len(poly) == 0 {
+			break
+		}
+		mp = append(mp, poly)
+	}
+	return mp
+}
+
+// FuzzRingValidation holds the ring checks to slow references on small
+// inputs. The sweep-line self-intersection check answers what the
+// quadratic definition (bruteSelfIntersection) answers, with a witness
+// that is two edges that are not neighbours and meet; and checkRings, on
+// one or two polygons of up to three rings, reports a problem exactly
+// when the rational reference (referenceRingCodes) finds one, with a code
+// the reference found. Neither may find the sweep contradicting itself.
 func FuzzRingValidation(f *testing.F) {
-	f.Add([]byte{0, 4, 0, 0, 7, 7, 7, 0, 0, 7})                     // a bowtie
-	f.Add([]byte{0, 5, 0, 0, 4, 0, 4, 4, 0, 4, 2, 0})               // a vertex on an edge
-	f.Add([]byte{1, 6, 0, 0, 200, 0, 200, 200, 100, 50, 0, 200, 9}) // a simple hexagon
-	f.Add([]byte{2, 5, 0x00, 0x00, 0xf0, 0x00, 0xf3, 0xf0, 0x70, 0x75, 0x01, 0xf0})
+	// Layout byte, then rings: mode, 3 + vertex count, x y pairs.
+	f.Add([]byte{0, 0, 1, 0, 0, 7, 7, 7, 0, 0, 7})                  // a bowtie
+	f.Add([]byte{0, 0, 2, 0, 0, 4, 0, 4, 4, 0, 4, 2, 0})            // a vertex on an edge
+	f.Add([]byte{0, 1, 2, 0, 0, 200, 0, 200, 200, 100, 50, 0, 200}) // a simple pentagon
+	f.Add([]byte{0, 2, 2, 0x00, 0x00, 0xf0, 0x00, 0xf3, 0xf0, 0x70, 0x75, 0x01, 0xf0})
+	// A square with a hole touching it at a corner; two squares sharing
+	// an edge; a square with a hole around it; a rectangle with two
+	// rectangular holes, one above the other.
+	f.Add([]byte{2, 0, 1, 0, 0, 6, 0, 6, 6, 0, 6, 0, 0, 0, 0, 2, 1, 1, 2})
+	f.Add([]byte{1, 0, 1, 0, 0, 3, 0, 3, 3, 0, 3, 0, 1, 3, 0, 6, 0, 6, 3, 3, 3})
+	f.Add([]byte{2, 0, 1, 2, 2, 4, 2, 4, 4, 2, 4, 0, 1, 0, 0, 6, 0, 6, 6, 0, 6})
+	f.Add([]byte{4, 3, 0x00, 0x77, 3, 0x11, 0x26, 3, 0x42, 0x65})
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, _ := fuzzRing(data)
-		if r == nil {
+		if r, _ := fuzzRing(data[min(1, len(data)):]); r != nil {
+			want := bruteSelfIntersection(r)
+			a, b, inconsistent, err := checkRing(r, nil)
+			if err != nil || inconsistent {
+				t.Fatalf("ring %v: err %v, inconsistent %v", r, err, inconsistent)
+			}
+			if got := a >= 0; got != want {
+				t.Fatalf("ring %v: the sweep says %v, the definition %v", r, got, want)
+			}
+			if want {
+				checkWitness(t, r, a, b)
+			}
+		}
+		mp := fuzzPolygons(data)
+		if mp == nil {
 			return
 		}
-		want := bruteSelfIntersection(r)
-		a, b, inconsistent, err := checkRing(r, nil)
-		if err != nil || inconsistent {
-			t.Fatalf("ring %v: err %v, inconsistent %v", r, err, inconsistent)
+		rp, err := checkRings(mp, nil)
+		if err != nil || (rp != nil && rp.inconsistent) {
+			t.Fatalf("%v: err %v, %+v", mp, err, rp)
 		}
-		if got := a >= 0; got != want {
-			t.Fatalf("ring %v: the sweep says %v, the definition %v", r, got, want)
-		}
-		if want {
-			checkWitness(t, r, a, b)
+		codes, selfCrossing := referenceRingCodes(mp)
+		switch {
+		case len(selfCrossing) > 0:
+			// Inside and outside mean little beside a ring crossing
+			// itself: a problem must be found, and a self-intersection
+			// only where there is one.
+			if rp == nil || (rp.Code == ProblemSelfIntersection && !selfCrossing[[2]int{rp.Part, rp.Ring}]) {
+				t.Fatalf("%v: rings crossing themselves %v; checkRings says %+v", mp, selfCrossing, rp)
+			}
+		case rp == nil && len(codes) > 0, rp != nil && !codes[rp.Code]:
+			t.Fatalf("%v: the reference finds %v; checkRings says %+v", mp, codes, rp)
 		}
 	})
 }
