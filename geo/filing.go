@@ -288,6 +288,7 @@ type validator struct {
 	// that a check gave up because of it.
 	stop    func() bool
 	stopped bool
+	rings   ringChecker
 }
 
 type declKey struct{ code, tech, programme, service string }
@@ -418,7 +419,7 @@ func (v *validator) area(i int, mp orb.MultiPolygon) bool {
 			}
 		}
 	}
-	rp, err := checkRings(mp, v.stop)
+	rp, err := v.rings.check(mp, v.stop)
 	if err != nil {
 		v.stopped = true
 		return false

@@ -182,9 +182,10 @@ func fuzzPolygons(data []byte) orb.MultiPolygon {
 }
 
 // FuzzRingValidation holds the ring checks to slow references on small
-// inputs. The sweep-line self-intersection check answers what the
-// quadratic definition (bruteSelfIntersection) answers, with a witness
-// that is two edges that are not neighbours and meet; and checkRings, on
+// inputs. The sweep-line self-intersection check, and the pairwise one of
+// small rings, answer what the quadratic definition
+// (bruteSelfIntersection) answers, with a witness that is two edges that
+// are not neighbours and meet; and checkRings, on
 // one or two polygons of up to three rings, reports a problem exactly
 // when the rational reference (referenceRingCodes) finds one, with a code
 // the reference found. Neither may find the sweep contradicting itself.
@@ -212,6 +213,11 @@ func FuzzRingValidation(f *testing.F) {
 				t.Fatalf("ring %v: the sweep says %v, the definition %v", r, got, want)
 			}
 			if want {
+				checkWitness(t, r, a, b)
+			}
+			if a, b, got := smallRingCrossing(r); len(r)-1 <= smallRing && got != want {
+				t.Fatalf("ring %v: smallRingCrossing says %v, the definition %v", r, got, want)
+			} else if got {
 				checkWitness(t, r, a, b)
 			}
 		}

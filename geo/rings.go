@@ -1,7 +1,9 @@
 package geo
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -46,9 +48,32 @@ type ringProblem struct {
 // The rings must be closed and have at least four positions; stop is as
 // for sweepRings, whose errSweepStopped is returned.
 func checkRings(mp orb.MultiPolygon, stop func() bool) (*ringProblem, error) {
-	type ref struct{ part, ring int }
-	var rings []orb.Ring
-	var refs []ref
+	var rc ringChecker
+	return rc.check(mp, stop)
+}
+
+// ringChecker is checkRings with memory kept from one footprint to the
+// next.
+type ringChecker struct {
+	sweep ringSweep
+	rings []orb.Ring
+	refs  []ringRef
+}
+
+// ringRef is a ring by its polygon and its index there.
+type ringRef struct{ part, ring int }
+
+// check is checkRings.
+func (rc *ringChecker) check(mp orb.MultiPolygon, stop func() bool) (*ringProblem, error) {
+	if len(mp) == 1 && len(mp[0]) == 1 && len(mp[0][0])-1 <= smallRing {
+		// One small ring, such as a site's 32-gon: nothing to nest.
+		if a, b, ok := smallRingCrossing(mp[0][0]); ok {
+			return selfProblem(0, 0, a, b), nil
+		}
+		return nil, nil
+	}
+	rings, refs := rc.rings[:0], rc.refs[:0]
+	defer func() { rc.rings, rc.refs = rings[:0], refs[:0] }()
 	for pi, p := range mp {
 		for ri, r := range p {
 			switch n := len(r) - 1; {
@@ -60,10 +85,10 @@ func checkRings(mp orb.MultiPolygon, stop func() bool) (*ringProblem, error) {
 				}
 			}
 			rings = append(rings, r)
-			refs = append(refs, ref{pi, ri})
+			refs = append(refs, ringRef{pi, ri})
 		}
 	}
-	c, parent, err := sweepRings(rings, stop)
+	c, parent, err := rc.sweep.run(rings, stop)
 	if err != nil {
 		return nil, err
 	}
@@ -128,6 +153,43 @@ func checkRings(mp orb.MultiPolygon, stop func() bool) (*ringProblem, error) {
 		}
 	}
 	return nil, nil
+}
+
+// smallRing is the most edges of a ring that smallRingCrossing checks:
+// at most 496 pairs, about as many tests a vertex as the sweep makes, and
+// without its setup, which costs more than the check itself on a 32-gon.
+const smallRing = 32
+
+// smallRingCrossing is selfIntersection for a closed ring of at most
+// smallRing edges, by the definition: every two edges that are not
+// neighbours and overlap in longitude are tested.
+func smallRingCrossing(r orb.Ring) (int, int, bool) {
+	n := len(r) - 1
+	if n < 4 || n > smallRing {
+		return 0, 0, false
+	}
+	var order [smallRing]int
+	for k := range n {
+		order[k] = k
+	}
+	minX := func(k int) float64 { return min(r[k][0], r[k+1][0]) }
+	maxX := func(k int) float64 { return max(r[k][0], r[k+1][0]) }
+	slices.SortFunc(order[:n], func(a, b int) int { return cmp.Compare(minX(a), minX(b)) })
+	for x, a := range order[:n] {
+		for _, b := range order[x+1 : n] {
+			if minX(b) > maxX(a) {
+				break
+			}
+			lo, hi := min(a, b), max(a, b)
+			if hi-lo == 1 || (lo == 0 && hi == n-1) {
+				continue // neighbours share a vertex
+			}
+			if segmentsMeet(r[a], r[a+1], r[b], r[b+1]) {
+				return lo, hi, true
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 func selfProblem(part, ring, a, b int) *ringProblem {

@@ -180,7 +180,8 @@ func TestSelfIntersection_Adversarial(t *testing.T) {
 
 // Random star-shaped rings, then each with one vertex moved at random, on
 // a small integer grid so that touching and collinear cases are common:
-// the sweep answers what the quadratic definition answers.
+// the sweep, and the pairwise check of small rings, answer what the
+// quadratic definition answers.
 func TestSelfIntersection_RandomAgainstReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i := range 3000 {
@@ -199,6 +200,13 @@ func TestSelfIntersection_RandomAgainstReference(t *testing.T) {
 		}
 		if got {
 			checkWitness(t, r, a, b)
+		}
+		if len(r)-1 <= smallRing {
+			if a, b, got := smallRingCrossing(r); got != want {
+				t.Fatalf("ring %v: smallRingCrossing = %v, the reference %v", r, got, want)
+			} else if got {
+				checkWitness(t, r, a, b)
+			}
 		}
 	}
 }

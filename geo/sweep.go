@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"cmp"
 	"errors"
 	"math/rand/v2"
 	"slices"
@@ -112,6 +111,10 @@ type ringSweep struct {
 	ccw     []bool
 	parent  []int32
 
+	rng   *rand.Rand
+	verts []sweepVertex
+	order []int32
+
 	// Scratch, stamped with the event number so that it needs no clearing.
 	epoch     uint32
 	edgeStamp []uint32 // epoch<<2 | inStatusAtV | incidentToV
@@ -134,13 +137,37 @@ const (
 // nil, is called every few thousand vertices; when it returns true the
 // sweep ends with errSweepStopped.
 func sweepRings(rings []orb.Ring, stop func() bool) (*ringContact, []int32, error) {
-	s := &ringSweep{off: make([]int32, len(rings)+1)}
+	var s ringSweep
+	return s.run(rings, stop)
+}
+
+// sweepVertex is a vertex and the edge starting there.
+type sweepVertex struct {
+	p  orb.Point
+	id int32
+}
+
+// resize returns s with length n, reusing its memory when it can; the
+// elements kept are not cleared.
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// run is sweepRings reusing the memory of s's earlier runs, which a
+// filing of many small footprints would otherwise allocate for each. The
+// slice of enclosing rings it returns is valid until the next run.
+func (s *ringSweep) run(rings []orb.Ring, stop func() bool) (*ringContact, []int32, error) {
+	nr := len(rings)
+	s.off = resize(s.off, nr+1)
+	s.off[0] = 0
 	for i, r := range rings {
 		s.off[i+1] = s.off[i] + int32(len(r)-1)
 	}
-	n := int(s.off[len(rings)])
-	s.ringOf = make([]int32, n)
-	s.edge = make([]sweepEdge, n)
+	n := int(s.off[nr])
+	s.ringOf, s.edge = resize(s.ringOf, n), resize(s.edge, n)
 	for i, r := range rings {
 		for k := range len(r) - 1 {
 			id := s.off[i] + int32(k)
@@ -152,40 +179,46 @@ func sweepRings(rings []orb.Ring, stop func() bool) (*ringContact, []int32, erro
 			}
 		}
 	}
-	s.left, s.right, s.prio = make([]int32, n), make([]int32, n), make([]uint32, n)
+	s.left, s.right, s.prio = resize(s.left, n), resize(s.right, n), resize(s.prio, n)
 	// Random priorities keep the treap balanced whatever order the edges
 	// come in, also against a filing built to unbalance a fixed sequence.
-	rng := rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	if s.rng == nil {
+		s.rng = rand.New(rand.NewPCG(rand.Uint64(), rand.Uint64()))
+	}
 	for i := range s.prio {
-		s.prio[i] = rng.Uint32()
+		s.prio[i] = s.rng.Uint32()
 	}
 	s.root = -1
-	s.started, s.ccw, s.parent = make([]bool, len(rings)), make([]bool, len(rings)), make([]int32, len(rings))
-	s.edgeStamp, s.ringStamp = make([]uint32, n), make([]uint32, len(rings))
+	s.started, s.ccw, s.parent = resize(s.started, nr), resize(s.ccw, nr), resize(s.parent, nr)
+	clear(s.started)
+	// Stamps left from earlier runs carry earlier epochs, so they need no
+	// clearing either.
+	s.edgeStamp, s.ringStamp = resize(s.edgeStamp, n), resize(s.ringStamp, nr)
 
 	// The vertices in sweep order, each as the edge starting there; sorted
 	// by value rather than through the edges, which is twice as fast.
-	type vertex struct {
-		p  orb.Point
-		id int32
+	s.verts = resize(s.verts, n)
+	for i := range s.verts {
+		s.verts[i] = sweepVertex{s.edge[i].start(), int32(i)}
 	}
-	vs := make([]vertex, n)
-	for i := range vs {
-		vs[i] = vertex{s.edge[i].start(), int32(i)}
-	}
-	slices.SortFunc(vs, func(a, b vertex) int {
-		if c := cmp.Compare(a.p[0], b.p[0]); c != 0 {
-			return c
+	slices.SortFunc(s.verts, func(a, b sweepVertex) int {
+		switch {
+		case a.p[0] < b.p[0]:
+			return -1
+		case a.p[0] > b.p[0]:
+			return 1
+		case a.p[1] < b.p[1]:
+			return -1
+		case a.p[1] > b.p[1]:
+			return 1
 		}
-		if c := cmp.Compare(a.p[1], b.p[1]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
+		return int(a.id - b.id)
 	})
-	order := make([]int32, n)
-	for i, x := range vs {
-		order[i] = x.id
+	s.order = resize(s.order, n)
+	for i, x := range s.verts {
+		s.order[i] = x.id
 	}
+	order := s.order
 	for i, events := 0, 0; i < len(order); events++ {
 		if stop != nil && events%sweepCheckEvery == sweepCheckEvery-1 && stop() {
 			return nil, nil, errSweepStopped
