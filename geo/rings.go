@@ -196,3 +196,55 @@ func selfProblem(part, ring, a, b int) *ringProblem {
 	return &ringProblem{Code: ProblemSelfIntersection, Part: part, Ring: ring, Message: fmt.Sprintf(
 		"ring crosses itself: edge %d and edge %d intersect", min(a, b), max(a, b))}
 }
+
+// foldBack finds, in a closed ring of at least four edges, an edge of zero
+// length or two neighbouring edges running back along each other, and
+// returns two edges that are not neighbours and meet because of it.
+func foldBack(r orb.Ring) (int, int, bool) {
+	n := len(r) - 1
+	for k := range n {
+		if r[k] == r[k+1] {
+			// Edges k−1 and k+1 both hold the point.
+			return (k - 1 + n) % n, (k + 1) % n, true
+		}
+	}
+	for k := range n {
+		// Edges k (a to b) and k+1 (b to c) overlap when c lies on the
+		// line ab on a's side of b.
+		a, b, c := r[k], r[k+1], r[(k+2)%n]
+		if orient(a, b, c) != 0 || lexLess(a, b) != lexLess(c, b) {
+			continue
+		}
+		if onSegment(a, b, c) {
+			return k, (k + 2) % n, true // edge k+2 starts at c, on edge k
+		}
+		return (k - 1 + n) % n, (k + 1) % n, true // edge k−1 ends at a, on edge k+1
+	}
+	return 0, 0, false
+}
+
+// selfIntersection reports two edges of the closed ring r that are not
+// neighbours along it and share a point (touching or crossing), or false:
+// the ring is simple. A triangle's edges are all neighbours, so a
+// triangle never intersects itself.
+func selfIntersection(r orb.Ring) (int, int, bool) {
+	a, b, _, err := checkRing(r, nil)
+	return a, b, err == nil && a >= 0
+}
+
+// checkRing is selfIntersection by the sweep, with a stop function (see
+// sweepRings): the two edges, or -1 and -1 for a simple ring, and whether
+// the sweep found itself inconsistent (ringContact).
+func checkRing(r orb.Ring, stop func() bool) (int, int, bool, error) {
+	if len(r)-1 < 4 || r[0] != r[len(r)-1] {
+		return -1, -1, false, nil
+	}
+	if a, b, ok := foldBack(r); ok {
+		return min(a, b), max(a, b), false, nil
+	}
+	c, _, err := sweepRings([]orb.Ring{r}, stop)
+	if err != nil || c == nil {
+		return -1, -1, false, err
+	}
+	return min(c.edgeA, c.edgeB), max(c.edgeA, c.edgeB), c.inconsistent, nil
+}

@@ -22,8 +22,8 @@ import (
 // common stretch. The sweep stops at the first contact it finds.
 //
 // Events are the vertices in lexicographic order (longitude, then
-// latitude: a sweep line turned a hair clockwise, so that vertical edges
-// and vertices above one another need no special case). The status holds
+// latitude: a sweep line turned a hair anticlockwise, so that vertical
+// edges and vertices above one another need no special case). The status holds
 // the edges the sweep line crosses, bottom to top, in a treap; it is only
 // ever searched with the current vertex (which side of an edge it lies
 // on), never by comparing two edges, so a single exact predicate keeps it
@@ -95,6 +95,7 @@ type ray struct {
 	half uint8 // 0: towards the right (sweep order), 1: towards the left
 }
 
+// ringSweep is the state of a sweep, kept to be reused by the next (run).
 type ringSweep struct {
 	off    []int32 // the first edge of each ring; off[len(rings)] is the count
 	ringOf []int32
@@ -118,7 +119,7 @@ type ringSweep struct {
 	// Scratch, stamped with the event number so that it needs no clearing.
 	epoch     uint32
 	edgeStamp []uint32 // epoch<<2 | inStatusAtV | incidentToV
-	ringStamp []uint32 // epoch<<2 | rays seen (0–3)
+	ringStamp []uint32 // epoch<<2 | rays seen (0–2), then 3 once the ring is open in meeting's bracket matching
 	through   []int32
 	starting  []int32
 	rays      []ray
@@ -486,140 +487,4 @@ func (s *ringSweep) crossing(a, b int32) *ringContact {
 		return s.contact(a, b, false)
 	}
 	return nil
-}
-
-// side is orient of v against edge e from its left end to its right: +1
-// when v lies above e.
-func (s *ringSweep) side(e int32, v orb.Point) int {
-	return orient(s.edge[e].l, s.edge[e].r, v)
-}
-
-// split3 divides the treap t into the edges below v, those through v and
-// those above it. The edges through v are few, so the search mostly
-// descends one path.
-func (s *ringSweep) split3(t int32, v orb.Point) (below, at, above int32) {
-	if t < 0 {
-		return -1, -1, -1
-	}
-	switch s.side(t, v) {
-	case 1:
-		b, a, c := s.split3(s.right[t], v)
-		s.right[t] = b
-		return t, a, c
-	case -1:
-		b, a, c := s.split3(s.left[t], v)
-		s.left[t] = c
-		return b, a, t
-	}
-	below, l := s.split(s.left[t], v, 1)
-	r, above := s.split(s.right[t], v, 0)
-	s.left[t], s.right[t] = l, r
-	return below, t, above
-}
-
-// split divides the treap t into the edges with side ≥ min (the lower
-// part) and the rest.
-func (s *ringSweep) split(t int32, v orb.Point, min int) (int32, int32) {
-	if t < 0 {
-		return -1, -1
-	}
-	if s.side(t, v) >= min {
-		l, r := s.split(s.right[t], v, min)
-		s.right[t] = l
-		return t, r
-	}
-	l, r := s.split(s.left[t], v, min)
-	s.left[t] = r
-	return l, t
-}
-
-// merge joins treaps a and b, every edge of a below every edge of b.
-func (s *ringSweep) merge(a, b int32) int32 {
-	switch {
-	case a < 0:
-		return b
-	case b < 0:
-		return a
-	case s.prio[a] > s.prio[b]:
-		s.right[a] = s.merge(s.right[a], b)
-		return a
-	}
-	s.left[b] = s.merge(a, s.left[b])
-	return b
-}
-
-// collect appends the edges of t to dst, bottom to top.
-func (s *ringSweep) collect(t int32, dst []int32) []int32 {
-	if t < 0 {
-		return dst
-	}
-	dst = s.collect(s.left[t], dst)
-	dst = append(dst, t)
-	return s.collect(s.right[t], dst)
-}
-
-// first and last return the lowest and highest edge of t, or -1.
-func (s *ringSweep) first(t int32) int32 {
-	for t >= 0 && s.left[t] >= 0 {
-		t = s.left[t]
-	}
-	return t
-}
-
-func (s *ringSweep) last(t int32) int32 {
-	for t >= 0 && s.right[t] >= 0 {
-		t = s.right[t]
-	}
-	return t
-}
-
-// foldBack finds, in a closed ring of at least four edges, an edge of zero
-// length or two neighbouring edges running back along each other, and
-// returns two edges that are not neighbours and meet because of it.
-func foldBack(r orb.Ring) (int, int, bool) {
-	n := len(r) - 1
-	for k := range n {
-		if r[k] == r[k+1] {
-			// Edges k−1 and k+1 both hold the point.
-			return (k - 1 + n) % n, (k + 1) % n, true
-		}
-	}
-	for k := range n {
-		// Edges k (a to b) and k+1 (b to c) overlap when c lies on the
-		// line ab on a's side of b.
-		a, b, c := r[k], r[k+1], r[(k+2)%n]
-		if orient(a, b, c) != 0 || lexLess(a, b) != lexLess(c, b) {
-			continue
-		}
-		if onSegment(a, b, c) {
-			return k, (k + 2) % n, true // edge k+2 starts at c, on edge k
-		}
-		return (k - 1 + n) % n, (k + 1) % n, true // edge k−1 ends at a, on edge k+1
-	}
-	return 0, 0, false
-}
-
-// selfIntersection reports two edges of the closed ring r that are not
-// neighbours along it and share a point (touching or crossing), or false:
-// the ring is simple. A triangle's edges are all neighbours, so a
-// triangle never intersects itself.
-func selfIntersection(r orb.Ring) (int, int, bool) {
-	a, b, _, err := checkRing(r, nil)
-	return a, b, err == nil && a >= 0
-}
-
-// checkRing is selfIntersection with a stop function; it returns -1 edges
-// for a simple ring.
-func checkRing(r orb.Ring, stop func() bool) (int, int, bool, error) {
-	if len(r)-1 < 4 || r[0] != r[len(r)-1] {
-		return -1, -1, false, nil
-	}
-	if a, b, ok := foldBack(r); ok {
-		return min(a, b), max(a, b), false, nil
-	}
-	c, _, err := sweepRings([]orb.Ring{r}, stop)
-	if err != nil || c == nil {
-		return -1, -1, false, err
-	}
-	return min(c.edgeA, c.edgeB), max(c.edgeA, c.edgeB), c.inconsistent, nil
 }
