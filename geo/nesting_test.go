@@ -3,9 +3,11 @@ package geo
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -199,4 +201,38 @@ func TestCheckRings_RandomAgainstReference(t *testing.T) {
 			t.Errorf("only %d cases of %q: %v", found[code], code, found)
 		}
 	}
+}
+
+// fan is a shell around k thin triangular holes that all touch at the
+// origin, like the spokes of a wheel: allowed (holes may touch at single
+// points), and the case where the most rings meet at one vertex.
+func fan(k int) orb.Polygon {
+	p := orb.Polygon{{{-2, -2}, {2, -2}, {2, 2}, {-2, 2}, {-2, -2}}}
+	for j := range k {
+		a := 2 * math.Pi * float64(j) / float64(k)
+		b := a + math.Pi/float64(k)
+		p = append(p, orb.Ring{{0, 0}, {math.Cos(a), math.Sin(a)}, {math.Cos(b), math.Sin(b)}, {0, 0}})
+	}
+	return p
+}
+
+// Many rings meeting at one vertex cost no more than as many rings apart:
+// the work at a vertex is proportional to what meets there, times its
+// logarithm.
+func TestCheckRings_ManyRingsAtOneVertex(t *testing.T) {
+	small := fan(12)
+	if rp, err := checkRings(orb.MultiPolygon{small}, nil); rp != nil || err != nil {
+		t.Fatalf("a fan of 12 holes: %+v %v", rp, err)
+	}
+	// One spoke turned onto its neighbour: two holes overlap.
+	small[3] = orb.Ring{{0, 0}, small[4][1], small[2][2], {0, 0}}
+	if rp, _ := checkRings(orb.MultiPolygon{small}, nil); rp == nil || rp.Code != ProblemHolesOverlap {
+		t.Fatalf("a fan with crossing spokes: %+v", rp)
+	}
+	big := fan(300_000)
+	within(t, 10*time.Second, func() {
+		if rp, err := checkRings(orb.MultiPolygon{big}, nil); rp != nil || err != nil {
+			t.Errorf("a fan of 300,000 holes: %+v %v", rp, err)
+		}
+	})
 }

@@ -111,6 +111,9 @@ type ringSweep struct {
 	started []bool
 	ccw     []bool
 	parent  []int32
+	// vertexOf is, for each ring with a vertex at the current event, that
+	// vertex (as the edge starting there); stale for the others.
+	vertexOf []int32
 
 	rng   *rand.Rand
 	verts []sweepVertex
@@ -191,6 +194,7 @@ func (s *ringSweep) run(rings []orb.Ring, stop func() bool) (*ringContact, []int
 	}
 	s.root = -1
 	s.started, s.ccw, s.parent = resize(s.started, nr), resize(s.ccw, nr), resize(s.parent, nr)
+	s.vertexOf = resize(s.vertexOf, nr)
 	clear(s.started)
 	// Stamps left from earlier runs carry earlier epochs, so they need no
 	// clearing either.
@@ -295,6 +299,7 @@ func (s *ringSweep) event(v orb.Point, ids []int32) *ringContact {
 	s.starting = s.starting[:0]
 	ending := 0
 	for _, k := range ids {
+		s.vertexOf[s.ringOf[k]] = k
 		for _, e := range [2]int32{s.prevEdge(k), k} {
 			s.stamp(e, incidentV)
 			if s.edge[e].l == v {
@@ -326,13 +331,8 @@ func (s *ringSweep) event(v orb.Point, ids []int32) *ringContact {
 		// the lower: the edge under it says whether the ring is inside
 		// the ring of that edge or beside it.
 		s.started[r] = true
-		k := int32(-1)
-		for _, id := range ids {
-			if s.ringOf[id] == r {
-				k = id
-			}
-		}
-		if k < 0 {
+		k := s.vertexOf[r]
+		if s.ringOf[k] != r || !s.has(k, incidentV) || s.edge[k].start() != v {
 			return s.inconsistent(e)
 		}
 		// The least vertex is convex: the turn there is the ring's.
@@ -411,15 +411,19 @@ func (s *ringSweep) meeting(v orb.Point) *ringContact {
 		if s.ringStamp[ring]&3 < 3 {
 			continue
 		}
-		for _, q := range s.rays[:i] {
-			if s.ringOf[q.edge] == ring && q.edge != r.edge && !s.neighbours(q.edge, r.edge) {
-				return s.contact(q.edge, r.edge, false)
+		// Its three rays so far: two of their edges are not neighbours.
+		var mine [3]int32
+		m := 0
+		for _, q := range s.rays[:i+1] {
+			if s.ringOf[q.edge] == ring && m < len(mine) {
+				mine[m] = q.edge
+				m++
 			}
 		}
-		for _, q := range s.rays[:i] {
-			for _, p := range s.rays[:i] {
-				if s.ringOf[q.edge] == ring && s.ringOf[p.edge] == ring && p.edge != q.edge && !s.neighbours(p.edge, q.edge) {
-					return s.contact(p.edge, q.edge, false)
+		for x := range m {
+			for y := x + 1; y < m; y++ {
+				if mine[x] != mine[y] && !s.neighbours(mine[x], mine[y]) {
+					return s.contact(mine[x], mine[y], false)
 				}
 			}
 		}
