@@ -219,8 +219,12 @@ func ParseFilingGeoJSONContext(ctx context.Context, raw []byte, r FilingRules) (
 		return nil, ps.err()
 	}
 	sub := &Submission{Layer: layer, AsOf: deref(fc.AsOf), Features: len(fc.Features)}
-	var stopped error
-	v := validator{rules: &r, ps: ps, layer: layer, seen: map[declKey]int{}, stop: func() bool { stopped = ctx.Err(); return stopped != nil },
+	var stopped error // ctx's error, once a check has seen it
+	stop := func() bool {
+		stopped = ctx.Err()
+		return stopped != nil
+	}
+	v := validator{rules: &r, ps: ps, layer: layer, seen: map[declKey]int{}, stop: stop,
 		extent: orb.Bound{Min: orb.Point{r.Extent.Min[0] - r.MarginDeg, r.Extent.Min[1] - r.MarginDeg},
 			Max: orb.Point{r.Extent.Max[0] + r.MarginDeg, r.Extent.Max[1] + r.MarginDeg}}}
 	for i, rawF := range fc.Features {
