@@ -35,10 +35,10 @@ func ratOrient(a, b, c ratPoint) int {
 
 // ratSide says where p lies for ring r: +1 inside, −1 outside, 0 on it,
 // by counting the edges that cross the horizontal ray to the right of p.
-func ratSide(p ratPoint, r orb.Ring) int {
+func ratSide(p ratPoint, r []ratPoint) int {
 	inside := false
 	for k := 0; k+1 < len(r); k++ {
-		a, b := ratOf(r[k]), ratOf(r[k+1])
+		a, b := r[k], r[k+1]
 		if ratOrient(a, b, p) == 0 && between(a, b, p) {
 			return 0
 		}
@@ -76,11 +76,11 @@ func between(a, b, p ratPoint) bool {
 // runAlong reports whether an edge of ring a and one of ring b share a
 // stretch of positive length: they are collinear and their intervals
 // along the line, in lexicographic order, overlap in more than a point.
-func runAlong(a, b orb.Ring) bool {
+func runAlong(a, b orb.Ring, ra, rb []ratPoint) bool {
 	for i := 0; i+1 < len(a); i++ {
-		p, q := ratOf(a[i]), ratOf(a[i+1])
+		p, q := ra[i], ra[i+1]
 		for j := 0; j+1 < len(b); j++ {
-			if ratOrient(p, q, ratOf(b[j])) != 0 || ratOrient(p, q, ratOf(b[j+1])) != 0 {
+			if ratOrient(p, q, rb[j]) != 0 || ratOrient(p, q, rb[j+1]) != 0 {
 				continue
 			}
 			lo1, hi1 := a[i], a[i+1]
@@ -108,12 +108,12 @@ func runAlong(a, b orb.Ring) bool {
 
 // sides says whether ring b has points strictly inside and strictly
 // outside ring a, which it may touch at points but not run along.
-func sides(b, a orb.Ring) (in, out bool) {
+func sides(b, a []ratPoint) (in, out bool) {
 	for k := 0; k+1 < len(b); k++ {
-		p, q := ratOf(b[k]), ratOf(b[k+1])
+		p, q := b[k], b[k+1]
 		ts := []*big.Rat{new(big.Rat), big.NewRat(1, 1)}
 		for j := 0; j+1 < len(a); j++ {
-			r, s := ratOf(a[j]), ratOf(a[j+1])
+			r, s := a[j], a[j+1]
 			// p + t(q−p) on the line rs: t = (r−p)×(s−r) / (q−p)×(s−r).
 			var qpx, qpy, rpx, rpy, srx, sry, num, den, x big.Rat
 			qpx.Sub(q[0], p[0])
@@ -161,9 +161,12 @@ func sides(b, a orb.Ring) (in, out bool) {
 }
 
 // referenceRingCodes returns every problem code the rules of checkRings
-// find in mp, and whether a ring crosses itself (then the others are
-// not computed: inside and outside mean little for such a ring).
-func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, selfCrossing map[[2]int]bool) {
+// find in mp; for a single polygon, also the codes of each ring (part,
+// ring), on which checkRings must report them: a hole crossing or
+// outside its shell on the hole, two holes crossing or nested on both;
+// and which rings cross themselves (then the rest is not computed: inside
+// and outside mean little for such a ring).
+func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, byRing map[[2]int]map[string]bool, selfCrossing map[[2]int]bool) {
 	type ref struct{ part, ring int }
 	var rings []orb.Ring
 	var refs []ref
@@ -181,9 +184,19 @@ func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, selfCrossin
 			refs = append(refs, ref{pi, ri})
 		}
 	}
-	codes = map[string]bool{}
+	codes, byRing = map[string]bool{}, map[[2]int]map[string]bool{}
 	if len(selfCrossing) > 0 {
-		return codes, selfCrossing
+		return codes, byRing, selfCrossing
+	}
+	add := func(code string, rs ...ref) {
+		codes[code] = true
+		for _, r := range rs {
+			k := [2]int{r.part, r.ring}
+			if byRing[k] == nil {
+				byRing[k] = map[string]bool{}
+			}
+			byRing[k][code] = true
+		}
 	}
 	code := func(x, y ref) string {
 		switch {
@@ -193,6 +206,12 @@ func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, selfCrossin
 			return ProblemHoleOutsideShell
 		}
 		return ProblemHolesOverlap
+	}
+	rats := make([][]ratPoint, len(rings))
+	for i, r := range rings {
+		for _, p := range r {
+			rats[i] = append(rats[i], ratOf(p))
+		}
 	}
 	// inside[i][j]: ring i lies inside ring j (touching at points allowed).
 	inside := make([][]bool, len(rings))
@@ -204,13 +223,20 @@ func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, selfCrossin
 			if i == j {
 				continue
 			}
-			if runAlong(rings[i], rings[j]) {
-				codes[code(refs[i], refs[j])] = true
+			// The shell is never to blame for a hole.
+			var blamed []ref
+			for _, r := range []ref{refs[i], refs[j]} {
+				if r.ring > 0 || refs[i].part != refs[j].part {
+					blamed = append(blamed, r)
+				}
+			}
+			if runAlong(rings[i], rings[j], rats[i], rats[j]) {
+				add(code(refs[i], refs[j]), blamed...)
 				continue
 			}
-			in, out := sides(rings[i], rings[j])
+			in, out := sides(rats[i], rats[j])
 			if in && out {
-				codes[code(refs[i], refs[j])] = true
+				add(code(refs[i], refs[j]), blamed...)
 			}
 			inside[i][j] = in && !out
 		}
@@ -226,11 +252,11 @@ func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, selfCrossin
 	for i, r := range refs {
 		if r.ring > 0 {
 			if s := shell(r.part); s < 0 || !inside[i][s] {
-				codes[ProblemHoleOutsideShell] = true
+				add(ProblemHoleOutsideShell, r)
 			}
 			for j, q := range refs {
 				if j != i && q.part == r.part && q.ring > 0 && inside[i][j] {
-					codes[ProblemHolesOverlap] = true
+					add(ProblemHolesOverlap, r, q)
 				}
 			}
 			continue
@@ -246,9 +272,9 @@ func referenceRingCodes(mp orb.MultiPolygon) (codes map[string]bool, selfCrossin
 				inHole = inHole || (h.part == q.part && h.ring > 0 && inside[i][k])
 			}
 			if !inHole {
-				codes[ProblemPartsOverlap] = true
+				add(ProblemPartsOverlap, r, q)
 			}
 		}
 	}
-	return codes, selfCrossing
+	return codes, byRing, selfCrossing
 }

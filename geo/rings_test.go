@@ -127,10 +127,10 @@ func TestSelfIntersection_Adversarial(t *testing.T) {
 		}
 		return r
 	}
-	const m = 3000
+	const m = 1500
 	zz := zigzag(m)
 	comb := slantedComb(m / 2)
-	sp := spiral(15, 200)
+	sp := spiral(10, 150)
 	npc := nearlyParallelComb(m / 2)
 	cases := []struct {
 		name string
@@ -321,9 +321,9 @@ func (c *endsAfter) Err() error {
 // A client that goes away stops the validation: the parser asks its
 // context before it starts, before each feature and every few thousand
 // vertices of a ring, and returns the context's error as soon as it has
-// ended, here inside the million-vertex ring's check.
+// ended, here inside the check of a ring of 300,000 vertices.
 func TestParseFilingGeoJSONContext_StopsWhenCancelled(t *testing.T) {
-	raw := zigzagFiling(1_000_000)
+	raw := zigzagFiling(300_000)
 	if sub, err := ParseFilingGeoJSON(zigzagFiling(1000), testRules()); err != nil || len(sub.Footprints) != 1 {
 		t.Fatalf("the small zigzag filing: %v", err)
 	}
