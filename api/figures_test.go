@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,18 +16,7 @@ import (
 // in force share one computation.
 func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "dated.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.SeedDefault(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	s := New(DefaultConfig(), store, quietLog())
-	if err := s.Recompute(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, store := seededService(t, false)
 	covered := func(day string) float64 {
 		t.Helper()
 		f, err := s.FiguresOn(ctx, day)
@@ -80,18 +68,7 @@ func TestFiguresOn_FollowTheSnapshot(t *testing.T) {
 // through FiguresOn or Export, as a date or as a date-time.
 func TestFiguresOn_FutureDayRefused(t *testing.T) {
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "future.gpkg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	if _, err := store.SeedDefault(ctx, false); err != nil {
-		t.Fatal(err)
-	}
-	s := New(DefaultConfig(), store, quietLog())
-	if err := s.Recompute(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s, _ := seededService(t, false)
 	snap, _ := s.Current()
 	day, _ := time.Parse(time.DateOnly, snap.Day)
 	tomorrow := day.AddDate(0, 0, 1).Format(time.DateOnly)
