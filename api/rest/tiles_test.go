@@ -3,6 +3,7 @@ package rest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -14,8 +15,10 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
+	"github.com/paulmach/orb/planar"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -99,6 +102,153 @@ func TestTiles_GzipAndETag(t *testing.T) {
 		if plain.Header().Get("Content-Encoding") != "" {
 			t.Fatalf("Accept-Encoding %q: answered %q", enc, plain.Header().Get("Content-Encoding"))
 		}
+	}
+}
+
+// tileCodes fetches a tile of the mobile layer through the router and
+// returns the codes of its features and its size in bytes.
+func tileCodes(t *testing.T, s *Server, tile maptile.Tile) (map[string]bool, int) {
+	t.Helper()
+	rec := get(t, s, "GET", tileURL("mobile", tile))
+	if rec.Code != 200 {
+		t.Fatalf("%s: %d %s", tileURL("mobile", tile), rec.Code, rec.Body)
+	}
+	codes := map[string]bool{}
+	if rec.Body.Len() == 0 {
+		return codes, 0
+	}
+	layers, err := mvt.Unmarshal(rec.Body.Bytes())
+	if err != nil {
+		t.Fatalf("%s: %v", tileURL("mobile", tile), err)
+	}
+	for _, l := range layers {
+		for _, f := range l.Features {
+			code, _ := f.Properties["code"].(string)
+			codes[code] = true
+		}
+	}
+	return codes, rec.Body.Len()
+}
+
+// overlaps reports whether g (EPSG:4326) covers part of tile with a
+// positive area: touching its edge is not enough.
+func overlaps(g orb.MultiPolygon, tile maptile.Tile) bool {
+	return planar.Area(clip.MultiPolygon(tile.Bound(), g.Clone())) > 0
+}
+
+// tileRange returns the tiles of zoom z that b spans.
+func tileRange(b orb.Bound, z maptile.Zoom) []maptile.Tile {
+	nw, se := maptile.At(orb.Point{b.Min[0], b.Max[1]}, z), maptile.At(orb.Point{b.Max[0], b.Min[1]}, z)
+	var out []maptile.Tile
+	for x := nw.X; x <= se.X; x++ {
+		for y := nw.Y; y <= se.Y; y++ {
+			out = append(out, maptile.New(x, y, z))
+		}
+	}
+	return out
+}
+
+// sampleTiles returns, for a commune at a zoom too deep to try every tile
+// of its bound, the tiles where it is most likely lost: those holding its
+// westmost, eastmost, northmost and southmost vertices (where only a
+// sliver of it may reach in) and those of 16 vertices spread along each
+// outer ring.
+func sampleTiles(g orb.MultiPolygon, z maptile.Zoom) []maptile.Tile {
+	seen := map[maptile.Tile]bool{}
+	var out []maptile.Tile
+	add := func(p orb.Point) {
+		// A vertex on a tile's edge may belong to the tiles on both sides.
+		for _, d := range []orb.Point{{-1e-9, -1e-9}, {1e-9, 1e-9}} {
+			tile := maptile.At(orb.Point{p[0] + d[0], p[1] + d[1]}, z)
+			if !seen[tile] {
+				seen[tile] = true
+				out = append(out, tile)
+			}
+		}
+	}
+	for _, p := range g {
+		r := p[0]
+		w, e, n, s := r[0], r[0], r[0], r[0]
+		for _, v := range r {
+			if v[0] < w[0] {
+				w = v
+			}
+			if v[0] > e[0] {
+				e = v
+			}
+			if v[1] > n[1] {
+				n = v
+			}
+			if v[1] < s[1] {
+				s = v
+			}
+		}
+		for _, v := range []orb.Point{w, e, n, s} {
+			add(v)
+		}
+		for k := 0; k < 16; k++ {
+			add(r[k*len(r)/16])
+		}
+	}
+	return out
+}
+
+// Every commune is a feature of every tile it covers part of, at every
+// zoom the TileJSON advertises (0–16), however small it is at that zoom:
+// the seeded Hòa Bình communes, every tile over the province to zoom 10,
+// and deeper the tiles where a commune only just reaches in.
+func TestTiles_EveryCommuneInEveryTileItCovers(t *testing.T) {
+	s := testServer(t)
+	snap, err := s.core.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(snap.Communes) == 0 {
+		t.Fatal("no seeded commune")
+	}
+	province := snap.Communes[0].Geometry.Bound()
+	for _, c := range snap.Communes {
+		province = province.Union(c.Geometry.Bound())
+	}
+	for z := maptile.Zoom(0); z <= 16; z++ {
+		t.Run(fmt.Sprintf("z%d", z), func(t *testing.T) {
+			got := map[maptile.Tile]map[string]bool{}
+			codesOf := func(tile maptile.Tile) map[string]bool {
+				if got[tile] == nil {
+					got[tile], _ = tileCodes(t, s, tile)
+				}
+				return got[tile]
+			}
+			missing, checked := 0, 0
+			for _, c := range snap.Communes {
+				candidates := tileRange(c.Geometry.Bound(), z)
+				if z > 10 {
+					candidates = sampleTiles(c.Geometry, z)
+				}
+				for _, tile := range candidates {
+					if !overlaps(c.Geometry, tile) {
+						continue
+					}
+					checked++
+					if !codesOf(tile)[c.Code] {
+						if missing++; missing <= 5 {
+							t.Errorf("commune %s is not in tile %d/%d/%d, which it covers part of", c.Code, tile.Z, tile.X, tile.Y)
+						}
+					}
+				}
+			}
+			if missing > 0 {
+				t.Errorf("%d of %d commune-tile pairs missing at zoom %d", missing, checked, z)
+			}
+			if z <= 6 {
+				largest := 0
+				for _, tile := range tileRange(province, z) {
+					_, n := tileCodes(t, s, tile)
+					largest = max(largest, n)
+				}
+				t.Logf("zoom %d: largest tile %d bytes", z, largest)
+			}
+		})
 	}
 }
 

@@ -3,12 +3,14 @@ package tiles
 import (
 	"fmt"
 	"math"
+	"sort"
 	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/clip"
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
 	"github.com/paulmach/orb/simplify"
 
 	"github.com/phusong/phusong/geo"
@@ -31,6 +33,12 @@ const (
 	// commune that small cannot be seen, and cutting it keeps low-zoom
 	// tiles of a whole country small.
 	minAreaUnits = 16.0
+	// markerUnits is the side, in tile units, of the square that stands
+	// for a commune in a tile where its simplified shape has vanished
+	// (smaller than minAreaUnits, collapsed by simplification, or clipped
+	// and rounded to nothing): half a pixel of a 512-pixel tile, enough
+	// for a map to find the commune's feature and draw a dot.
+	markerUnits = 4
 )
 
 // Set cuts Mapbox Vector Tiles (MVT 2.1) from a fixed set of shapes:
@@ -40,9 +48,10 @@ const (
 // beyond ±85.0511° are clamped to the Web Mercator square. A Set is
 // safe for concurrent use.
 type Set struct {
-	world  []orb.MultiPolygon // x, y in [0, 1]: the world square at zoom 0, y pointing south
-	bounds []orb.Bound
-	zooms  [MaxZoom + 1]zoomShapes
+	world    []orb.MultiPolygon // x, y in [0, 1]: the world square at zoom 0, y pointing south
+	bounds   []orb.Bound
+	interior []orb.Point // a point inside each shape, in world units
+	zooms    [MaxZoom + 1]zoomShapes
 }
 
 // zoomShapes holds the shapes simplified for one zoom, computed once.
@@ -55,7 +64,8 @@ type zoomShapes struct {
 // NewSet projects shapes to Web Mercator. Shape i is feature i of every
 // tile it shows in.
 func NewSet(shapes []orb.MultiPolygon) *Set {
-	ts := &Set{world: make([]orb.MultiPolygon, len(shapes)), bounds: make([]orb.Bound, len(shapes))}
+	ts := &Set{world: make([]orb.MultiPolygon, len(shapes)), bounds: make([]orb.Bound, len(shapes)),
+		interior: make([]orb.Point, len(shapes))}
 	for i, mp := range shapes {
 		w := make(orb.MultiPolygon, 0, len(mp))
 		for _, p := range mp {
@@ -71,6 +81,7 @@ func NewSet(shapes []orb.MultiPolygon) *Set {
 		}
 		ts.world[i] = w
 		ts.bounds[i] = w.Bound()
+		ts.interior[i], _ = interiorPoint(w)
 	}
 	return ts
 }
@@ -141,8 +152,13 @@ func simplifyPolygon(p orb.Polygon, dp *simplify.DouglasPeuckerSimplifier, minAr
 // small margin, with integer coordinates of a 4096-unit extent and exterior
 // rings wound as the specification requires. props(i) gives shape i's
 // attributes (strings, ints, float64s), and id(i) its feature id, if it has
-// one. A tile with no shape is a valid MVT of no layer (zero bytes). It
-// fails, wrapping geo.ErrInvalidInput, when z/x/y is not InRange.
+// one. A tile with no shape is a valid MVT of no layer (zero bytes).
+//
+// Every shape whose full-resolution geometry overlaps the tile (with a
+// positive area: touching its edge is not enough) is a feature of the
+// tile, at every zoom: where simplification, the minimum area or rounding
+// leave nothing of it, it is a square of markerUnits around a point inside
+// the shape and inside the tile. It fails, wrapping geo.ErrInvalidInput, when z/x/y is not InRange.
 func (ts *Set) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), props func(i int) map[string]any) ([]byte, error) {
 	if !InRange(z, x, y) {
 		return nil, fmt.Errorf("%w: tile %d/%d/%d is out of range (zoom 0 to %d)", geo.ErrInvalidInput, z, x, y, MaxZoom)
@@ -157,28 +173,26 @@ func (ts *Set) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), 
 	}
 	box := orb.Bound{Min: orb.Point{-tileBuffer, -tileBuffer}, Max: orb.Point{Extent + tileBuffer, Extent + tileBuffer}}
 	layer := &mvt.Layer{Name: name, Version: 2, Extent: Extent}
+	inside := orb.Bound{
+		Min: orb.Point{float64(x) / scale, float64(y) / scale},
+		Max: orb.Point{float64(x+1) / scale, float64(y+1) / scale},
+	}
 	for i, mp := range zs.shapes {
-		if len(mp) == 0 || !zs.bounds[i].Intersects(world) {
+		// The shape's own bound, not its simplified one: simplification
+		// may move an edge out of a tile the shape reaches into.
+		if !ts.bounds[i].Intersects(world) {
 			continue
 		}
-		tmp := make(orb.MultiPolygon, 0, len(mp))
-		for _, p := range mp {
-			if !p.Bound().Intersects(world) {
+		var g orb.MultiPolygon
+		if len(mp) > 0 && zs.bounds[i].Intersects(world) {
+			g = cut(mp, world, box, x, y, scale)
+		}
+		if len(g) == 0 {
+			pt, ok := ts.pointIn(i, inside)
+			if !ok {
 				continue
 			}
-			tp := make(orb.Polygon, len(p))
-			for j, r := range p {
-				tr := make(orb.Ring, len(r))
-				for k, pt := range r {
-					tr[k] = orb.Point{(pt[0]*scale - float64(x)) * Extent, (pt[1]*scale - float64(y)) * Extent}
-				}
-				tp[j] = tr
-			}
-			tmp = append(tmp, tp)
-		}
-		g := tileGeometry(clip.MultiPolygon(box, tmp))
-		if len(g) == 0 {
-			continue
+			g = marker(orb.Point{(pt[0]*scale - float64(x)) * Extent, (pt[1]*scale - float64(y)) * Extent})
 		}
 		f := geojson.NewFeature(g)
 		if v, ok := id(i); ok {
@@ -191,6 +205,95 @@ func (ts *Set) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), 
 		return []byte{}, nil
 	}
 	return mvt.Marshal(mvt.Layers{layer})
+}
+
+// cut moves the parts of simplified shape mp near the tile (world, in
+// world units) to tile units, clips them to box and rounds them.
+func cut(mp orb.MultiPolygon, world, box orb.Bound, x, y uint32, scale float64) orb.MultiPolygon {
+	tmp := make(orb.MultiPolygon, 0, len(mp))
+	for _, p := range mp {
+		if !p.Bound().Intersects(world) {
+			continue
+		}
+		tp := make(orb.Polygon, len(p))
+		for j, r := range p {
+			tr := make(orb.Ring, len(r))
+			for k, pt := range r {
+				tr[k] = orb.Point{(pt[0]*scale - float64(x)) * Extent, (pt[1]*scale - float64(y)) * Extent}
+			}
+			tp[j] = tr
+		}
+		tmp = append(tmp, tp)
+	}
+	return tileGeometry(clip.MultiPolygon(box, tmp))
+}
+
+// pointIn returns a point of shape i inside the tile inside (world units),
+// and false when the shape's full-resolution geometry does not overlap
+// the tile with a positive area. A shape wholly inside the tile costs
+// nothing; one across the tile's edge is clipped to it.
+func (ts *Set) pointIn(i int, inside orb.Bound) (orb.Point, bool) {
+	b := ts.bounds[i]
+	if inside.Contains(b.Min) && inside.Contains(b.Max) {
+		return ts.interior[i], len(ts.world[i]) > 0
+	}
+	part := clip.MultiPolygon(inside, ts.world[i].Clone())
+	if planar.Area(part) <= 0 {
+		return orb.Point{}, false
+	}
+	return interiorPoint(part)
+}
+
+// marker is a square of markerUnits around c (tile units), rounded to
+// the grid and wound as an MVT exterior ring (a positive shoelace area,
+// y pointing down).
+func marker(c orb.Point) orb.MultiPolygon {
+	const h = markerUnits / 2
+	cx, cy := math.Round(c[0]), math.Round(c[1])
+	return orb.MultiPolygon{{{
+		{cx - h, cy - h}, {cx + h, cy - h}, {cx + h, cy + h}, {cx - h, cy + h}, {cx - h, cy - h},
+	}}}
+}
+
+// interiorPoint returns a point inside mp: on the horizontal line through
+// the middle of its largest polygon's bound, the middle of the widest span
+// of that line inside the polygon (holes excluded). It returns false for
+// an empty mp, and a vertex when the polygon is too degenerate to have a
+// span.
+func interiorPoint(mp orb.MultiPolygon) (orb.Point, bool) {
+	best, bestArea := -1, -1.0
+	for j, p := range mp {
+		if len(p) == 0 || len(p[0]) == 0 {
+			continue
+		}
+		if a := math.Abs(ringArea(p[0])); a > bestArea {
+			best, bestArea = j, a
+		}
+	}
+	if best < 0 {
+		return orb.Point{}, false
+	}
+	p := mp[best]
+	b := p[0].Bound()
+	y := (b.Min[1] + b.Max[1]) / 2
+	var xs []float64
+	for _, r := range p {
+		for k := 1; k < len(r); k++ {
+			a, c := r[k-1], r[k]
+			// Half-open, so that a vertex on the line counts once.
+			if (a[1] <= y) != (c[1] <= y) {
+				xs = append(xs, a[0]+(y-a[1])*(c[0]-a[0])/(c[1]-a[1]))
+			}
+		}
+	}
+	sort.Float64s(xs)
+	pt, width := p[0][0], -1.0
+	for k := 0; k+1 < len(xs); k += 2 {
+		if w := xs[k+1] - xs[k]; w > width {
+			pt, width = orb.Point{(xs[k] + xs[k+1]) / 2, y}, w
+		}
+	}
+	return pt, true
 }
 
 // tileGeometry rounds a clipped multipolygon to integer tile units, drops

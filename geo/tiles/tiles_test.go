@@ -187,3 +187,59 @@ func BenchmarkSet_Vietnam(b *testing.B) {
 		})
 	}
 }
+
+// A shape too small for a zoom is still a feature of every tile it covers
+// part of, as a square of markerUnits:
+//
+//	  tile 1/0/0 │ tile 1/1/0
+//	            ┌┼┐
+//	            └┼┘  a 20 m commune across the meridian: in both tiles
+//	─────────────┼─────────────
+func TestSet_SmallShapeIsKept(t *testing.T) {
+	square := func(lon, lat, side float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{lon, lat}, {lon + side, lat}, {lon + side, lat + side}, {lon, lat + side}, {lon, lat}}}}
+	}
+	ts := NewSet([]orb.MultiPolygon{
+		square(105.3, 20.8, 0.0002),   // 20 m, in one tile at every zoom
+		square(-0.0001, 10.0, 0.0002), // 20 m across the meridian
+	})
+	id := func(i int) (uint64, bool) { return uint64(i + 1), true }
+	none := func(int) map[string]any { return nil }
+	cases := []struct {
+		name    string
+		z, x, y uint32
+		want    []float64 // MVT decodes ids as float64
+	}{
+		{"the world", 0, 0, 0, []float64{1, 2}},
+		{"east of the meridian", 1, 1, 0, []float64{1, 2}},
+		{"west of the meridian", 1, 0, 0, []float64{2}},
+		{"south: nothing", 1, 1, 1, nil},
+		{"zoom 6 over Hòa Bình", 6, 50, 28, []float64{1}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := ts.Tile(c.z, c.x, c.y, "l", id, none)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []float64
+			if len(b) > 0 {
+				layers, err := mvt.Unmarshal(b)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range layers[0].Features {
+					v, _ := f.ID.(float64)
+					got = append(got, v)
+					p, ok := f.Geometry.(orb.Polygon)
+					if !ok || ringArea(p[0]) != markerUnits*markerUnits {
+						t.Fatalf("feature %v: %v, want a square of %d units", f.ID, f.Geometry, markerUnits)
+					}
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Fatalf("features %v, want %v", got, c.want)
+			}
+		})
+	}
+}
