@@ -162,7 +162,7 @@ func vietnamShapes(b *testing.B) ([]orb.MultiPolygon, []string, []int) {
 }
 
 // BenchmarkSet_Vietnam cuts the busiest tiles of Vietnam's 11,163
-// communes (Hà Nội) at zoom 6 and 12, with the figures' properties, once the
+// communes (Hà Nội) at zoom 0 (every commune), 6 and 12, with the figures' properties, once the
 // zoom's shapes are simplified.
 func BenchmarkSet_Vietnam(b *testing.B) {
 	shapes, codes, pops := vietnamShapes(b)
@@ -172,7 +172,7 @@ func BenchmarkSet_Vietnam(b *testing.B) {
 			"share_covered": float64(i%1000) / 1000, "status": "partial"}
 	}
 	id := func(int) (uint64, bool) { return 0, false }
-	for _, z := range []uint32{6, 12} {
+	for _, z := range []uint32{0, 6, 12} {
 		tile := maptile.At(orb.Point{105.85, 21.02}, maptile.Zoom(z))
 		b.Run(fmt.Sprintf("z%d", z), func(b *testing.B) {
 			size := 0
