@@ -29,9 +29,10 @@ const (
 	// a unit is below what a rounded vertex can show.
 	simplifyUnits = 4.0
 	// minAreaUnits drops, at a zoom, the polygons smaller than this many
-	// square tile units (1/256 of a screen pixel at 512 px tiles): a
-	// commune that small cannot be seen, and cutting it keeps low-zoom
-	// tiles of a whole country small.
+	// square tile units (1/16 of a screen pixel at 512 px tiles): a
+	// polygon that small cannot be seen, and its vertices would swell the
+	// low-zoom tiles of a whole country; a commune left with nothing is a
+	// marker instead (markerUnits).
 	minAreaUnits = 16.0
 	// markerUnits is the side, in tile units, of the square that stands
 	// for a commune in a tile where its simplified shape has vanished
@@ -158,7 +159,8 @@ func simplifyPolygon(p orb.Polygon, dp *simplify.DouglasPeuckerSimplifier, minAr
 // positive area: touching its edge is not enough) is a feature of the
 // tile, at every zoom: where simplification, the minimum area or rounding
 // leave nothing of it, it is a square of markerUnits around a point inside
-// the shape and inside the tile. It fails, wrapping geo.ErrInvalidInput, when z/x/y is not InRange.
+// the shape and inside the tile. It fails, wrapping geo.ErrInvalidInput,
+// when z/x/y is not InRange.
 func (ts *Set) Tile(z, x, y uint32, name string, id func(i int) (uint64, bool), props func(i int) map[string]any) ([]byte, error) {
 	if !InRange(z, x, y) {
 		return nil, fmt.Errorf("%w: tile %d/%d/%d is out of range (zoom 0 to %d)", geo.ErrInvalidInput, z, x, y, MaxZoom)
