@@ -29,7 +29,7 @@ const (
 	// a unit is below what a rounded vertex can show.
 	simplifyUnits = 4.0
 	// minAreaUnits drops, at a zoom, the polygons smaller than this many
-	// square tile units (1/16 of a screen pixel at 512 px tiles): a
+	// square tile units (a quarter of a screen pixel at 512 px tiles): a
 	// polygon that small cannot be seen, and its vertices would swell the
 	// low-zoom tiles of a whole country; a commune left with nothing is a
 	// marker instead (markerUnits).
