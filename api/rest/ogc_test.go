@@ -247,6 +247,8 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/mobile/items/99999", 404, "no commune"},
 		{"/ogc?f=xml", 400, "want json or html"},
 		{"/ogc/conformance?colour=red", 400, "unknown query parameter"},
+		{"/ogc/api?foo=1", 400, "unknown query parameter"},
+		{"/ogc/api?f=yaml", 400, "want json or html"},
 		{"/ogc/collections/mobile/items?bbox=1,2,3", 400, "want 4 numbers"},
 		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5,6", 400, "want 4 numbers"},
 		{"/ogc/collections/mobile/items?bbox=a,2,3,4", 400, "not a number"},

@@ -23,7 +23,12 @@ func (s *Server) routesOpenAPI(r gin.IRouter) {
 }
 
 // handleOGCAPI serves the same description as the OGC service description,
-// with the media type OGC API – Features names for OpenAPI 3.0.
+// with the media type OGC API – Features names for OpenAPI 3.0. Like every
+// other /ogc resource it refuses an unknown query parameter with a 400.
 func (s *Server) handleOGCAPI(c *gin.Context) {
+	if _, err := ogcFormat(c); err != nil {
+		s.fail(c, err)
+		return
+	}
 	c.Data(http.StatusOK, mediaOpenAPI, openAPIDoc)
 }
