@@ -202,6 +202,7 @@ func (s *Server) handleOGCLanding(c *gin.Context) {
 	base := baseURL(c.Request)
 	links := append(selfAndAlternate(base, "/ogc", html, mediaJSON),
 		ogcLink{Href: base + "/ogc/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
+		ogcLink{Href: base + "/ogc/api?f=html", Rel: "service-doc", Type: mediaHTML, Title: "the API documentation"},
 		ogcLink{Href: base + "/ogc/conformance", Rel: "conformance", Type: mediaJSON, Title: "conformance classes implemented"},
 		ogcLink{Href: base + "/ogc/collections", Rel: "data", Type: mediaJSON, Title: "the collections: communes and the four coverage layers"},
 	)
