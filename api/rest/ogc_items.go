@@ -137,20 +137,27 @@ func pageOf(matched []int, offset, limit int) []int {
 	return matched[start : start+min(limit, len(matched)-start)]
 }
 
-// parseBBox reads minLon,minLat,maxLon,maxLat in CRS84. A minLon greater
-// than maxLon is a box across the antimeridian, split in two.
+// parseBBox reads minLon,minLat,maxLon,maxLat in CRS84, or the 6 numbers
+// minLon,minLat,minHeight,maxLon,maxLat,maxHeight that OGC API – Features
+// also allows (/req/core/fc-bbox-definition): the heights must be numbers
+// but are ignored, as the communes are 2D. A minLon greater than maxLon is
+// a box across the antimeridian, split in two.
 func parseBBox(s string) ([]orb.Bound, error) {
 	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return nil, fmt.Errorf("want 4 numbers minLon,minLat,maxLon,maxLat, got %d values", len(parts))
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, fmt.Errorf("want 4 or 6 numbers, minLon,minLat,maxLon,maxLat or minLon,minLat,minHeight,maxLon,maxLat,maxHeight, got %d values", len(parts))
 	}
-	var v [4]float64
+	all := make([]float64, len(parts))
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("value %d (%s) is not a number", i+1, quote(p))
 		}
-		v[i] = f
+		all[i] = f
+	}
+	v := [4]float64{all[0], all[1], all[2], all[3]}
+	if len(all) == 6 {
+		v = [4]float64{all[0], all[1], all[3], all[4]}
 	}
 	for _, lon := range []float64{v[0], v[2]} {
 		if !(lon >= -180 && lon <= 180) {

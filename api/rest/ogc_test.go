@@ -250,8 +250,11 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/conformance?colour=red", 400, "unknown query parameter"},
 		{"/ogc/api?foo=1", 400, "unknown query parameter"},
 		{"/ogc/api?f=yaml", 400, "want json or html"},
-		{"/ogc/collections/mobile/items?bbox=1,2,3", 400, "want 4 numbers"},
-		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5,6", 400, "want 4 numbers"},
+		{"/ogc/collections/mobile/items?bbox=1,2,3", 400, "want 4 or 6 numbers"},
+		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5", 400, "want 4 or 6 numbers"},
+		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5,6,7", 400, "want 4 or 6 numbers"},
+		{"/ogc/collections/mobile/items?bbox=105,20,low,106,21,100", 400, "not a number"},
+		{"/ogc/collections/mobile/items?bbox=105,20,0,200,21,100", 400, "out of -180 to 180"},
 		{"/ogc/collections/mobile/items?bbox=a,2,3,4", 400, "not a number"},
 		{"/ogc/collections/mobile/items?bbox=100,20,200,21", 400, "out of -180 to 180"},
 		{"/ogc/collections/mobile/items?bbox=100,21,101,20", 400, "above maxLat"},
@@ -311,6 +314,35 @@ func TestOGC_ItemsPagingExtremes(t *testing.T) {
 			rec := get(t, s, "GET", "/ogc/collections/mobile/items?"+q)
 			if rec.Code != 400 || rec.Header().Get("Content-Type") != "application/problem+json" {
 				t.Fatalf("%d %s, want a 400 problem", rec.Code, rec.Body)
+			}
+		})
+	}
+}
+
+// bbox takes 4 numbers or 6 (/req/core/fc-bbox-definition): with 6 the
+// third and sixth are heights, ignored because the communes are 2D. A
+// minLon greater than maxLon is a box across the antimeridian.
+func TestOGC_BBox(t *testing.T) {
+	s := testServer(t)
+	box4 := getPage(t, s, "/ogc/collections/mobile/items?limit=10000&bbox=105.30,20.78,105.36,20.84")
+	if box4.NumberMatched == 0 || box4.NumberMatched >= 210 {
+		t.Fatalf("the 4-number box matched %d communes, want some", box4.NumberMatched)
+	}
+	cases := []struct {
+		name, bbox string
+		matched    int
+	}{
+		{"6 numbers, heights ignored", "105.30,20.78,0,105.36,20.84,100", box4.NumberMatched},
+		{"6 numbers, negative heights", "105.30,20.78,-50,105.36,20.84,-10", box4.NumberMatched},
+		{"across the antimeridian, over Vietnam", "100,0,-170,30", 210},
+		{"across the antimeridian, 6 numbers", "100,0,0,-170,30,10", 210},
+		{"across the antimeridian, the Pacific only", "179,-10,-179,10", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := getPage(t, s, "/ogc/collections/mobile/items?limit=10000&bbox="+c.bbox)
+			if p.NumberMatched != c.matched {
+				t.Fatalf("matched %d, want %d", p.NumberMatched, c.matched)
 			}
 		})
 	}
