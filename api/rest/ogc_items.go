@@ -26,7 +26,7 @@ import (
 // ogcDefaultLimit features; a larger limit than ogcMaxLimit is served as
 // ogcMaxLimit, as OGC API – Features asks, rather than refused.
 const (
-	ogcDefaultLimit = 100
+	ogcDefaultLimit = 10
 	ogcMaxLimit     = 10000
 )
 

@@ -319,6 +319,16 @@ func TestOGC_ItemsPagingExtremes(t *testing.T) {
 	}
 }
 
+// Without limit a page holds 10 features, the default the standard's limit
+// fragment names (and the OpenAPI document, which must equal it).
+func TestOGC_DefaultLimit(t *testing.T) {
+	s := testServer(t)
+	p := getPage(t, s, "/ogc/collections/mobile/items")
+	if p.NumberReturned != 10 || len(p.Features) != 10 || !strings.Contains(p.link("next"), "limit=10&") {
+		t.Fatalf("returned %d (%d features), next %q; want 10 and limit=10 in next", p.NumberReturned, len(p.Features), p.link("next"))
+	}
+}
+
 // bbox takes 4 numbers or 6 (/req/core/fc-bbox-definition): with 6 the
 // third and sixth are heights, ignored because the communes are 2D. A
 // minLon greater than maxLon is a box across the antimeridian.
