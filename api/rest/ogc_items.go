@@ -37,7 +37,8 @@ var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", 
 type itemsQuery struct {
 	limit, offset int
 	boxes         []orb.Bound // the bbox, split in two when it crosses the antimeridian; nil for none
-	day           string      // datetime as a day, "" for the current figures
+	day           string      // datetime (an interval's end) as a day, "" for the current figures
+	from          string      // the start day of a datetime interval, "" for none or an open start
 	props         []string    // the properties to return
 	codes         []string
 	district      string // district name (any case) or district code
@@ -75,14 +76,11 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 		iq.boxes = boxes
 	}
 	if v, ok := q["datetime"]; ok {
-		if strings.Contains(v[0], "/") {
-			return bad("datetime %s: an interval is not supported; give one day, whose filings in force give the figures", quote(v[0]))
-		}
-		day, err := api.ParseDay(v[0])
+		from, day, err := parseDatetime(v[0])
 		if err != nil {
-			return bad("datetime %s: want a date YYYY-MM-DD or an RFC 3339 date-time", quote(v[0]))
+			return bad("datetime %s: %v", quote(v[0]), err)
 		}
-		iq.day = day
+		iq.from, iq.day = from, day
 	}
 	if v, ok := q["properties"]; ok {
 		iq.props = nil
@@ -112,6 +110,61 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 		}
 	}
 	return iq, nil
+}
+
+// parseDatetime reads datetime: one instant, or an interval start/end
+// with either end open ("..") but not both (/req/core/fc-time-definition).
+// An instant is a date YYYY-MM-DD, which stands for the whole day, or an
+// RFC 3339 date-time, whose UTC day is taken. The figures of an interval
+// are those as of its end's day, from the filings in force that day; an
+// open end is now (day "", the current figures). from is the start's day
+// ("" for an instant or an open start), so that a start after today is
+// refused as an end after today is. A start after the end is an error.
+func parseDatetime(v string) (from, day string, err error) {
+	start, end, interval := strings.Cut(v, "/")
+	if !interval {
+		t, _, err := parseInstant(v)
+		if err != nil {
+			return "", "", err
+		}
+		return "", t.Format(time.DateOnly), nil
+	}
+	if start == ".." && end == ".." {
+		return "", "", fmt.Errorf("an interval with both ends open is not a time")
+	}
+	var first, last time.Time
+	if start != ".." {
+		if first, _, err = parseInstant(start); err != nil {
+			return "", "", err
+		}
+		from = first.Format(time.DateOnly)
+	}
+	if end != ".." {
+		var whole bool
+		if last, whole, err = parseInstant(end); err != nil {
+			return "", "", err
+		}
+		day = last.Format(time.DateOnly)
+		if whole {
+			last = last.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
+		if start != ".." && first.After(last) {
+			return "", "", fmt.Errorf("the interval's start %s is after its end %s", start, end)
+		}
+	}
+	return from, day, nil
+}
+
+// parseInstant reads a date YYYY-MM-DD (its start, whole true) or an RFC
+// 3339 date-time, in UTC.
+func parseInstant(s string) (t time.Time, whole bool, err error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), false, nil
+	}
+	return time.Time{}, false, fmt.Errorf("want a date YYYY-MM-DD, an RFC 3339 date-time, or an interval of them start/end (either end \"..\" for open)")
 }
 
 // pagingNumber reads a whole number of limit or offset. A positive number
@@ -305,16 +358,19 @@ func pageURL(base, path string, q url.Values, offset, limit int, format string) 
 
 // itemsFigures returns the figures of datetime's day ("" for now). The
 // core refuses a day after today in the words of as_of; here the words name
-// datetime, the parameter the client gave.
-func (s *Server) itemsFigures(c *gin.Context, day string) (*api.Figures, error) {
+// datetime, the parameter the client gave. An interval's start after today
+// is refused too: its open end, today, would be before it.
+func (s *Server) itemsFigures(c *gin.Context, iq itemsQuery) (*api.Figures, error) {
 	snap, err := s.core.Current()
 	if err != nil {
 		return nil, err
 	}
-	if err := snap.CheckDay("datetime", day); err != nil {
-		return nil, err
+	for _, day := range []string{iq.from, iq.day} {
+		if err := snap.CheckDay("datetime", day); err != nil {
+			return nil, err
+		}
 	}
-	return s.core.FiguresOn(c.Request.Context(), day)
+	return s.core.FiguresOn(c.Request.Context(), iq.day)
 }
 
 func (s *Server) handleOGCItems(c *gin.Context) {
@@ -334,7 +390,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.itemsFigures(c, iq.day)
+	f, err := s.itemsFigures(c, iq)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -408,7 +464,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.itemsFigures(c, iq.day)
+	f, err := s.itemsFigures(c, iq)
 	if err != nil {
 		s.fail(c, err)
 		return

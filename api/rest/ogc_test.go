@@ -263,7 +263,13 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/mobile/items?limit=ten", 400, "limit"},
 		{"/ogc/collections/mobile/items?offset=-1", 400, "offset"},
 		{"/ogc/collections/mobile/items?datetime=yesterday", 400, "datetime"},
-		{"/ogc/collections/mobile/items?datetime=2020-01-01/2021-01-01", 400, "interval"},
+		{"/ogc/collections/mobile/items?datetime=2021-01-01/2020-01-01", 400, "is after its end"},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01T12:00:00Z/2020-01-01T06:00:00Z", 400, "is after its end"},
+		{"/ogc/collections/mobile/items?datetime=../..", 400, "both ends open"},
+		{"/ogc/collections/mobile/items?datetime=soon/2020-01-01", 400, "datetime"},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01/later", 400, "datetime"},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01/2020-02-01/2020-03-01", 400, "datetime"},
+		{"/ogc/collections/mobile/items?datetime=..", 400, "datetime"},
 		{"/ogc/collections/mobile/items?properties=colour", 400, "not a property"},
 		{"/ogc/collections/mobile/items?status=excellent", 400, "covered, partial or none"},
 		{"/ogc/collections/communes/items?status=covered", 400, "no status"},
@@ -355,5 +361,45 @@ func TestOGC_BBox(t *testing.T) {
 				t.Fatalf("matched %d, want %d", p.NumberMatched, c.matched)
 			}
 		})
+	}
+}
+
+// A datetime interval means the figures as of its end's day: the filings in
+// force that day (an open end, "..", is today and the current figures).
+func TestOGC_DatetimeInterval(t *testing.T) {
+	s := testServer(t)
+	covered := func(p ogcPage) float64 {
+		sum := 0.0
+		for _, f := range p.Features {
+			sum += f.Properties["population_covered"].(float64)
+		}
+		return sum
+	}
+	now := getPage(t, s, "/ogc/collections/mobile/items?limit=10000")
+	if covered(now) == 0 {
+		t.Fatal("nobody covered now")
+	}
+	cases := []struct {
+		datetime, asOf string
+		covered        float64
+	}{
+		{"2009-01-01T00:00:00Z/2010-01-01T00:00:00Z", "2010-01-01", 0},
+		{"2009-01-01/2010-01-01", "2010-01-01", 0},
+		{"2010-01-01/2010-01-01", "2010-01-01", 0},
+		{"../2010-01-01T00:00:00Z", "2010-01-01", 0},
+		{"2010-01-01T00:00:00Z/..", now.AsOf, covered(now)},
+		{"../" + now.AsOf, now.AsOf, covered(now)},
+	}
+	for _, c := range cases {
+		t.Run(c.datetime, func(t *testing.T) {
+			p := getPage(t, s, "/ogc/collections/mobile/items?limit=10000&datetime="+url.QueryEscape(c.datetime))
+			if p.AsOf != c.asOf || covered(p) != c.covered || p.NumberMatched != 210 {
+				t.Fatalf("as of %s, %.0f covered, %d matched; want %s, %.0f, 210", p.AsOf, covered(p), p.NumberMatched, c.asOf, c.covered)
+			}
+		})
+	}
+	item := get(t, s, "GET", "/ogc/collections/mobile/items/04807?datetime=../2010-01-01")
+	if item.Code != 200 || !strings.Contains(item.Body.String(), `"population_covered":0`) {
+		t.Fatalf("item as of ../2010: %d %s", item.Code, item.Body)
 	}
 }
