@@ -373,6 +373,11 @@ func (s *Server) itemsFigures(c *gin.Context, iq itemsQuery) (*api.Figures, erro
 	return s.core.FiguresOn(c.Request.Context(), iq.day)
 }
 
+// handleOGCItems answers a page of a collection. The pages of the current
+// figures without a filter (itemsCacheKey) — what GIS clients page through —
+// are rendered once per snapshot and served with an ETag and gzip, as the
+// layer endpoint is; their timeStamp is the time of that rendering. Other
+// pages are rendered for their request.
 func (s *Server) handleOGCItems(c *gin.Context) {
 	col, err := collectionParam(c)
 	if err != nil {
@@ -408,42 +413,81 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		}
 	}
 	page := pageOf(matched, iq.offset, iq.limit)
-	fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, 0, len(page)),
-		NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
-		Collection: col, Columns: iq.props}
-	for _, i := range page {
-		fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props))
-	}
-	if col.Layer != "" {
-		fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
-	}
-	for _, cm := range f.Communes {
-		if cm.Boundary == geo.BoundaryApproximate {
-			fc.BoundaryNote = geo.BoundaryNote
-			break
-		}
-	}
 	base, path := baseURL(c.Request), c.Request.URL.Path
+	links := itemsLinks(base, path, col, q, iq, len(matched), html)
+	render := func() ([]byte, error) {
+		fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, 0, len(page)),
+			NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
+			Links: links, Collection: col, Columns: iq.props}
+		for _, i := range page {
+			fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props))
+		}
+		if col.Layer != "" {
+			fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
+		}
+		for _, cm := range f.Communes {
+			if cm.Boundary == geo.BoundaryApproximate {
+				fc.BoundaryNote = geo.BoundaryNote
+				break
+			}
+		}
+		return renderOGC(html, "items", fc)
+	}
+	key, cached := itemsCacheKey(q, col, iq, base, path, html)
+	if !cached {
+		s.writeOGC(c, html, mediaGeoJSON, "items", render, links)
+		return
+	}
+	contentType := ogcHeaders(c, html, mediaGeoJSON, links)
+	s.serveCached(c, f.Snap, key, contentType, render)
+}
+
+// itemsLinks are the links of a page: self and alternate, the collection,
+// and next and prev where there are such pages.
+func itemsLinks(base, path string, col ogcCollection, q url.Values, iq itemsQuery, matched int, html bool) []ogcLink {
 	self, other := "json", "html"
 	selfType, otherType := mediaGeoJSON, mediaHTML
 	collType := mediaJSON
 	if html {
 		self, other, selfType, otherType, collType = other, self, otherType, selfType, mediaHTML
 	}
-	fc.Links = []ogcLink{
+	links := []ogcLink{
 		{Href: pageURL(base, path, q, iq.offset, iq.limit, self), Rel: "self", Type: selfType, Title: "this page"},
 		{Href: pageURL(base, path, q, iq.offset, iq.limit, other), Rel: "alternate", Type: otherType, Title: "this page as " + other},
 		{Href: base + "/ogc/collections/" + col.ID + "?f=" + self, Rel: "collection", Type: collType, Title: "the collection"},
 	}
-	if iq.offset < len(matched) && iq.limit < len(matched)-iq.offset {
+	if iq.offset < matched && iq.limit < matched-iq.offset {
 		next := iq.offset + iq.limit
-		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, next, iq.limit, self), Rel: "next", Type: selfType, Title: "next page"})
+		links = append(links, ogcLink{Href: pageURL(base, path, q, next, iq.limit, self), Rel: "next", Type: selfType, Title: "next page"})
 	}
 	if iq.offset > 0 {
 		prev := max(iq.offset-iq.limit, 0)
-		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, prev, iq.limit, self), Rel: "prev", Type: selfType, Title: "previous page"})
+		links = append(links, ogcLink{Href: pageURL(base, path, q, prev, iq.limit, self), Rel: "prev", Type: selfType, Title: "previous page"})
 	}
-	s.writeOGC(c, html, mediaGeoJSON, "items", fc, fc.Links)
+	return links
+}
+
+// itemsCacheKey names the body of a page of the current figures, and
+// reports whether the page is kept once per snapshot: only without datetime
+// and without a filter, the forms GIS clients page through, so that the
+// kept pages are few. The key names everything else that changes the body:
+// the collection, the format (from f or Accept), the scheme and host and
+// the path of the links, the checked limit and offset, and the properties
+// as given (the links repeat them). The other query parameters were refused
+// by ogcFormat.
+func itemsCacheKey(q url.Values, col ogcCollection, iq itemsQuery, base, path string, html bool) (string, bool) {
+	for k := range q {
+		switch k {
+		case "f", "limit", "offset", "properties":
+		default:
+			return "", false
+		}
+	}
+	props := "-"
+	if v, ok := q["properties"]; ok {
+		props = "=" + v[0]
+	}
+	return fmt.Sprintf("ogc-items\x00%s\x00%t\x00%s\x00%s\x00%d\x00%d\x00%s", col.ID, html, base, path, iq.limit, iq.offset, props), true
 }
 
 func (s *Server) handleOGCItem(c *gin.Context) {
