@@ -33,8 +33,10 @@ func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"
 
 // bodyCache holds the rendered responses of one snapshot, by key.
 type bodyCache struct {
-	mu     sync.Mutex
-	bodies map[string]*cachedBody
+	mu       sync.Mutex
+	bodies   map[string]*cachedBody
+	bytes    int // of the bodies kept, raw and gzip
+	maxBytes int // 0 for maxCachedBytes
 }
 
 // maxCachedBodies bounds the responses kept per snapshot: tiles of every
@@ -42,6 +44,12 @@ type bodyCache struct {
 // all over the world must not fill the memory. Past it, bodies are rendered
 // for each request.
 const maxCachedBodies = 4096
+
+// maxCachedBytes bounds the bytes of the responses kept per snapshot (raw
+// and gzip): a full page of OGC items on the national set is megabytes,
+// and its key names the client's Host and offset, which a client can vary
+// at will. Past it, bodies are rendered for each request.
+const maxCachedBytes = 512 << 20
 
 func (bc *bodyCache) get(key string, render func() ([]byte, error)) *cachedBody {
 	bc.mu.Lock()
@@ -67,8 +75,29 @@ func (bc *bodyCache) get(key string, render func() ([]byte, error)) *cachedBody 
 		zw.Write(cb.raw)
 		zw.Close()
 		cb.gz = buf.Bytes()
+		bc.keep(key, cb)
 	})
 	return cb
+}
+
+// keep counts the rendered cb against the byte budget, or forgets it when
+// the budget is spent: the request that rendered it is served, later ones
+// render again.
+func (bc *bodyCache) keep(key string, cb *cachedBody) {
+	bc.mu.Lock()
+	defer bc.mu.Unlock()
+	if bc.bodies[key] != cb {
+		return // not kept: maxCachedBodies was reached
+	}
+	limit := bc.maxBytes
+	if limit == 0 {
+		limit = maxCachedBytes
+	}
+	if n := len(cb.raw) + len(cb.gz); bc.bytes+n <= limit {
+		bc.bytes += n
+	} else {
+		delete(bc.bodies, key)
+	}
 }
 
 // bodyCaches holds the body cache of the snapshot last served: a new

@@ -161,27 +161,44 @@ func linkHeader(c *gin.Context, links []ogcLink) {
 }
 
 // writeOGC answers v as JSON of the given type, or as the HTML page named
-// page, with the links in the Link header. The body is complete before the
+// page, with the links in the Link header. v may also be a function that
+// renders the body (as renderOGC does). The body is complete before the
 // status is written.
 func (s *Server) writeOGC(c *gin.Context, html bool, jsonType, page string, v any, links []ogcLink) {
 	var body []byte
 	var err error
-	contentType := jsonType
-	if html {
-		var buf bytes.Buffer
-		err = ogcPages.ExecuteTemplate(&buf, page, v)
-		body, contentType = buf.Bytes(), mediaHTML+"; charset=utf-8"
-		// The pages are plain documents: no script, no outside resource.
-		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	if render, ok := v.(func() ([]byte, error)); ok {
+		body, err = render()
 	} else {
-		body, err = json.Marshal(v)
+		body, err = renderOGC(html, page, v)
 	}
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	c.Data(http.StatusOK, ogcHeaders(c, html, jsonType, links), body)
+}
+
+// renderOGC renders v as JSON, or as the HTML page named page.
+func renderOGC(html bool, page string, v any) ([]byte, error) {
+	if !html {
+		return json.Marshal(v)
+	}
+	var buf bytes.Buffer
+	err := ogcPages.ExecuteTemplate(&buf, page, v)
+	return buf.Bytes(), err
+}
+
+// ogcHeaders sets the headers of an OGC answer, the Link header and for
+// HTML the page's Content-Security-Policy, and returns its content type.
+func ogcHeaders(c *gin.Context, html bool, jsonType string, links []ogcLink) string {
 	linkHeader(c, links)
-	c.Data(http.StatusOK, contentType, body)
+	if !html {
+		return jsonType
+	}
+	// The pages are plain documents: no script, no outside resource.
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+	return mediaHTML + "; charset=utf-8"
 }
 
 // ogcLanding is the landing page.
@@ -202,6 +219,7 @@ func (s *Server) handleOGCLanding(c *gin.Context) {
 	base := baseURL(c.Request)
 	links := append(selfAndAlternate(base, "/ogc", html, mediaJSON),
 		ogcLink{Href: base + "/ogc/api", Rel: "service-desc", Type: mediaOpenAPI, Title: "the API definition (OpenAPI 3.0)"},
+		ogcLink{Href: base + "/ogc/api?f=html", Rel: "service-doc", Type: mediaHTML, Title: "the API documentation"},
 		ogcLink{Href: base + "/ogc/conformance", Rel: "conformance", Type: mediaJSON, Title: "conformance classes implemented"},
 		ogcLink{Href: base + "/ogc/collections", Rel: "data", Type: mediaJSON, Title: "the collections: communes and the four coverage layers"},
 	)

@@ -26,7 +26,7 @@ import (
 // ogcDefaultLimit features; a larger limit than ogcMaxLimit is served as
 // ogcMaxLimit, as OGC API – Features asks, rather than refused.
 const (
-	ogcDefaultLimit = 100
+	ogcDefaultLimit = 10
 	ogcMaxLimit     = 10000
 )
 
@@ -37,7 +37,8 @@ var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", 
 type itemsQuery struct {
 	limit, offset int
 	boxes         []orb.Bound // the bbox, split in two when it crosses the antimeridian; nil for none
-	day           string      // datetime as a day, "" for the current figures
+	day           string      // datetime (an interval's end) as a day, "" for the current figures
+	from          string      // the start day of a datetime interval, "" for none or an open start
 	props         []string    // the properties to return
 	codes         []string
 	district      string // district name (any case) or district code
@@ -75,14 +76,11 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 		iq.boxes = boxes
 	}
 	if v, ok := q["datetime"]; ok {
-		if strings.Contains(v[0], "/") {
-			return bad("datetime %s: an interval is not supported; give one day, whose filings in force give the figures", quote(v[0]))
-		}
-		day, err := api.ParseDay(v[0])
+		from, day, err := parseDatetime(v[0])
 		if err != nil {
-			return bad("datetime %s: want a date YYYY-MM-DD or an RFC 3339 date-time", quote(v[0]))
+			return bad("datetime %s: %v", quote(v[0]), err)
 		}
-		iq.day = day
+		iq.from, iq.day = from, day
 	}
 	if v, ok := q["properties"]; ok {
 		iq.props = nil
@@ -114,6 +112,61 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 	return iq, nil
 }
 
+// parseDatetime reads datetime: one instant, or an interval start/end
+// with either end open ("..") but not both (/req/core/fc-time-definition).
+// An instant is a date YYYY-MM-DD, which stands for the whole day, or an
+// RFC 3339 date-time, whose UTC day is taken. The figures of an interval
+// are those as of its end's day, from the filings in force that day; an
+// open end is now (day "", the current figures). from is the start's day
+// ("" for an instant or an open start), so that a start after today is
+// refused as an end after today is. A start after the end is an error.
+func parseDatetime(v string) (from, day string, err error) {
+	start, end, interval := strings.Cut(v, "/")
+	if !interval {
+		t, _, err := parseInstant(v)
+		if err != nil {
+			return "", "", err
+		}
+		return "", t.Format(time.DateOnly), nil
+	}
+	if start == ".." && end == ".." {
+		return "", "", fmt.Errorf("an interval with both ends open is not a time")
+	}
+	var first, last time.Time
+	if start != ".." {
+		if first, _, err = parseInstant(start); err != nil {
+			return "", "", err
+		}
+		from = first.Format(time.DateOnly)
+	}
+	if end != ".." {
+		var whole bool
+		if last, whole, err = parseInstant(end); err != nil {
+			return "", "", err
+		}
+		day = last.Format(time.DateOnly)
+		if whole {
+			last = last.AddDate(0, 0, 1).Add(-time.Nanosecond)
+		}
+		if start != ".." && first.After(last) {
+			return "", "", fmt.Errorf("the interval's start %s is after its end %s", start, end)
+		}
+	}
+	return from, day, nil
+}
+
+// parseInstant reads a date YYYY-MM-DD (its start, whole true) or an RFC
+// 3339 date-time, in UTC.
+func parseInstant(s string) (t time.Time, whole bool, err error) {
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, true, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), false, nil
+	}
+	return time.Time{}, false, fmt.Errorf("want a date YYYY-MM-DD, an RFC 3339 date-time, or an interval of them start/end (either end \"..\" for open)")
+}
+
 // pagingNumber reads a whole number of limit or offset. A positive number
 // too large for an int is the largest int: a limit that large is served as
 // ogcMaxLimit and an offset that large is past the end, as any other large
@@ -137,20 +190,27 @@ func pageOf(matched []int, offset, limit int) []int {
 	return matched[start : start+min(limit, len(matched)-start)]
 }
 
-// parseBBox reads minLon,minLat,maxLon,maxLat in CRS84. A minLon greater
-// than maxLon is a box across the antimeridian, split in two.
+// parseBBox reads minLon,minLat,maxLon,maxLat in CRS84, or the 6 numbers
+// minLon,minLat,minHeight,maxLon,maxLat,maxHeight that OGC API – Features
+// also allows (/req/core/fc-bbox-definition): the heights must be numbers
+// but are ignored, as the communes are 2D. A minLon greater than maxLon is
+// a box across the antimeridian, split in two.
 func parseBBox(s string) ([]orb.Bound, error) {
 	parts := strings.Split(s, ",")
-	if len(parts) != 4 {
-		return nil, fmt.Errorf("want 4 numbers minLon,minLat,maxLon,maxLat, got %d values", len(parts))
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, fmt.Errorf("want 4 or 6 numbers, minLon,minLat,maxLon,maxLat or minLon,minLat,minHeight,maxLon,maxLat,maxHeight, got %d values", len(parts))
 	}
-	var v [4]float64
+	all := make([]float64, len(parts))
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return nil, fmt.Errorf("value %d (%s) is not a number", i+1, quote(p))
 		}
-		v[i] = f
+		all[i] = f
+	}
+	v := [4]float64{all[0], all[1], all[2], all[3]}
+	if len(all) == 6 {
+		v = [4]float64{all[0], all[1], all[3], all[4]}
 	}
 	for _, lon := range []float64{v[0], v[2]} {
 		if !(lon >= -180 && lon <= 180) {
@@ -298,18 +358,26 @@ func pageURL(base, path string, q url.Values, offset, limit int, format string) 
 
 // itemsFigures returns the figures of datetime's day ("" for now). The
 // core refuses a day after today in the words of as_of; here the words name
-// datetime, the parameter the client gave.
-func (s *Server) itemsFigures(c *gin.Context, day string) (*api.Figures, error) {
+// datetime, the parameter the client gave. An interval's start after today
+// is refused too: its open end, today, would be before it.
+func (s *Server) itemsFigures(c *gin.Context, iq itemsQuery) (*api.Figures, error) {
 	snap, err := s.core.Current()
 	if err != nil {
 		return nil, err
 	}
-	if err := snap.CheckDay("datetime", day); err != nil {
-		return nil, err
+	for _, day := range []string{iq.from, iq.day} {
+		if err := snap.CheckDay("datetime", day); err != nil {
+			return nil, err
+		}
 	}
-	return s.core.FiguresOn(c.Request.Context(), day)
+	return s.core.FiguresOn(c.Request.Context(), iq.day)
 }
 
+// handleOGCItems answers a page of a collection. The pages of the current
+// figures without a filter (itemsCacheKey) — what GIS clients page through —
+// are rendered once per snapshot and served with an ETag and gzip, as the
+// layer endpoint is; their timeStamp is the time of that rendering. Other
+// pages are rendered for their request.
 func (s *Server) handleOGCItems(c *gin.Context) {
 	col, err := collectionParam(c)
 	if err != nil {
@@ -327,7 +395,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.itemsFigures(c, iq.day)
+	f, err := s.itemsFigures(c, iq)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -345,42 +413,81 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		}
 	}
 	page := pageOf(matched, iq.offset, iq.limit)
-	fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, 0, len(page)),
-		NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
-		Collection: col, Columns: iq.props}
-	for _, i := range page {
-		fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props))
-	}
-	if col.Layer != "" {
-		fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
-	}
-	for _, cm := range f.Communes {
-		if cm.Boundary == geo.BoundaryApproximate {
-			fc.BoundaryNote = geo.BoundaryNote
-			break
-		}
-	}
 	base, path := baseURL(c.Request), c.Request.URL.Path
+	links := itemsLinks(base, path, col, q, iq, len(matched), html)
+	render := func() ([]byte, error) {
+		fc := ogcFeatureCollection{Type: "FeatureCollection", Features: make([]ogcFeature, 0, len(page)),
+			NumberMatched: len(matched), NumberReturned: len(page), TimeStamp: time.Now().UTC().Format(time.RFC3339),
+			Links: links, Collection: col, Columns: iq.props}
+		for _, i := range page {
+			fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props))
+		}
+		if col.Layer != "" {
+			fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
+		}
+		for _, cm := range f.Communes {
+			if cm.Boundary == geo.BoundaryApproximate {
+				fc.BoundaryNote = geo.BoundaryNote
+				break
+			}
+		}
+		return renderOGC(html, "items", fc)
+	}
+	key, cached := itemsCacheKey(q, col, iq, base, path, html)
+	if !cached {
+		s.writeOGC(c, html, mediaGeoJSON, "items", render, links)
+		return
+	}
+	contentType := ogcHeaders(c, html, mediaGeoJSON, links)
+	s.serveCached(c, f.Snap, key, contentType, render)
+}
+
+// itemsLinks are the links of a page: self and alternate, the collection,
+// and next and prev where there are such pages.
+func itemsLinks(base, path string, col ogcCollection, q url.Values, iq itemsQuery, matched int, html bool) []ogcLink {
 	self, other := "json", "html"
 	selfType, otherType := mediaGeoJSON, mediaHTML
 	collType := mediaJSON
 	if html {
 		self, other, selfType, otherType, collType = other, self, otherType, selfType, mediaHTML
 	}
-	fc.Links = []ogcLink{
+	links := []ogcLink{
 		{Href: pageURL(base, path, q, iq.offset, iq.limit, self), Rel: "self", Type: selfType, Title: "this page"},
 		{Href: pageURL(base, path, q, iq.offset, iq.limit, other), Rel: "alternate", Type: otherType, Title: "this page as " + other},
 		{Href: base + "/ogc/collections/" + col.ID + "?f=" + self, Rel: "collection", Type: collType, Title: "the collection"},
 	}
-	if iq.offset < len(matched) && iq.limit < len(matched)-iq.offset {
+	if iq.offset < matched && iq.limit < matched-iq.offset {
 		next := iq.offset + iq.limit
-		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, next, iq.limit, self), Rel: "next", Type: selfType, Title: "next page"})
+		links = append(links, ogcLink{Href: pageURL(base, path, q, next, iq.limit, self), Rel: "next", Type: selfType, Title: "next page"})
 	}
 	if iq.offset > 0 {
 		prev := max(iq.offset-iq.limit, 0)
-		fc.Links = append(fc.Links, ogcLink{Href: pageURL(base, path, q, prev, iq.limit, self), Rel: "prev", Type: selfType, Title: "previous page"})
+		links = append(links, ogcLink{Href: pageURL(base, path, q, prev, iq.limit, self), Rel: "prev", Type: selfType, Title: "previous page"})
 	}
-	s.writeOGC(c, html, mediaGeoJSON, "items", fc, fc.Links)
+	return links
+}
+
+// itemsCacheKey names the body of a page of the current figures, and
+// reports whether the page is kept once per snapshot: only without datetime
+// and without a filter, the forms GIS clients page through, so that the
+// kept pages are few. The key names everything else that changes the body:
+// the collection, the format (from f or Accept), the scheme and host and
+// the path of the links, the checked limit and offset, and the properties
+// as given (the links repeat them). The other query parameters were refused
+// by ogcFormat.
+func itemsCacheKey(q url.Values, col ogcCollection, iq itemsQuery, base, path string, html bool) (string, bool) {
+	for k := range q {
+		switch k {
+		case "f", "limit", "offset", "properties":
+		default:
+			return "", false
+		}
+	}
+	props := "-"
+	if v, ok := q["properties"]; ok {
+		props = "=" + v[0]
+	}
+	return fmt.Sprintf("ogc-items\x00%s\x00%t\x00%s\x00%s\x00%d\x00%d\x00%s", col.ID, html, base, path, iq.limit, iq.offset, props), true
 }
 
 func (s *Server) handleOGCItem(c *gin.Context) {
@@ -401,7 +508,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	f, err := s.itemsFigures(c, iq.day)
+	f, err := s.itemsFigures(c, iq)
 	if err != nil {
 		s.fail(c, err)
 		return

@@ -55,12 +55,13 @@ func TestOGC_LandingConformanceCollections(t *testing.T) {
 		target, contentType string
 		want                []string
 	}{
-		{"/ogc", "application/json", []string{`"rel":"service-desc"`, `"rel":"conformance"`, `"rel":"data"`, `http://example.com/ogc/collections`}},
+		{"/ogc", "application/json", []string{`"rel":"service-desc"`, `{"href":"http://example.com/ogc/api?f=html","rel":"service-doc","type":"text/html"`, `"rel":"conformance"`, `"rel":"data"`, `http://example.com/ogc/collections`}},
 		{"/ogc/conformance", "application/json", []string{"conf/core", "conf/geojson", "conf/html", "conf/oas30"}},
 		{"/ogc/collections", "application/json", []string{`"id":"communes"`, `"id":"broadcast"`, `"id":"phone"`, `"id":"broadband"`, `"id":"mobile"`, `"rel":"items"`, "CRS84"}},
 		{"/ogc/collections/mobile", "application/json", []string{`"id":"mobile"`, `"bbox":[[104.`, `"share_covered"`}},
 		{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0", []string{`"openapi":"3.0`, `/ogc/collections/{collectionId}/items`}},
 		{"/ogc?f=html", "text/html; charset=utf-8", []string{"<h1>Phủ Sóng", "http://example.com/ogc</code>"}},
+		{"/ogc/api?f=html", "text/html; charset=utf-8", []string{"<h1>Phủ Sóng", "/ogc/collections/{collectionId}/items", "The communes of a collection, a page at a time", `href="http://example.com/ogc/api?f=json"`}},
 		{"/ogc/collections?f=html", "text/html; charset=utf-8", []string{"/ogc/collections/mobile/items?f=html"}},
 	}
 	for _, c := range cases {
@@ -247,8 +248,13 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/mobile/items/99999", 404, "no commune"},
 		{"/ogc?f=xml", 400, "want json or html"},
 		{"/ogc/conformance?colour=red", 400, "unknown query parameter"},
-		{"/ogc/collections/mobile/items?bbox=1,2,3", 400, "want 4 numbers"},
-		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5,6", 400, "want 4 numbers"},
+		{"/ogc/api?foo=1", 400, "unknown query parameter"},
+		{"/ogc/api?f=yaml", 400, "want json or html"},
+		{"/ogc/collections/mobile/items?bbox=1,2,3", 400, "want 4 or 6 numbers"},
+		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5", 400, "want 4 or 6 numbers"},
+		{"/ogc/collections/mobile/items?bbox=1,2,3,4,5,6,7", 400, "want 4 or 6 numbers"},
+		{"/ogc/collections/mobile/items?bbox=105,20,low,106,21,100", 400, "not a number"},
+		{"/ogc/collections/mobile/items?bbox=105,20,0,200,21,100", 400, "out of -180 to 180"},
 		{"/ogc/collections/mobile/items?bbox=a,2,3,4", 400, "not a number"},
 		{"/ogc/collections/mobile/items?bbox=100,20,200,21", 400, "out of -180 to 180"},
 		{"/ogc/collections/mobile/items?bbox=100,21,101,20", 400, "above maxLat"},
@@ -257,7 +263,13 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/mobile/items?limit=ten", 400, "limit"},
 		{"/ogc/collections/mobile/items?offset=-1", 400, "offset"},
 		{"/ogc/collections/mobile/items?datetime=yesterday", 400, "datetime"},
-		{"/ogc/collections/mobile/items?datetime=2020-01-01/2021-01-01", 400, "interval"},
+		{"/ogc/collections/mobile/items?datetime=2021-01-01/2020-01-01", 400, "is after its end"},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01T12:00:00Z/2020-01-01T06:00:00Z", 400, "is after its end"},
+		{"/ogc/collections/mobile/items?datetime=../..", 400, "both ends open"},
+		{"/ogc/collections/mobile/items?datetime=soon/2020-01-01", 400, "datetime"},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01/later", 400, "datetime"},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01/2020-02-01/2020-03-01", 400, "datetime"},
+		{"/ogc/collections/mobile/items?datetime=..", 400, "datetime"},
 		{"/ogc/collections/mobile/items?properties=colour", 400, "not a property"},
 		{"/ogc/collections/mobile/items?status=excellent", 400, "covered, partial or none"},
 		{"/ogc/collections/communes/items?status=covered", 400, "no status"},
@@ -310,5 +322,84 @@ func TestOGC_ItemsPagingExtremes(t *testing.T) {
 				t.Fatalf("%d %s, want a 400 problem", rec.Code, rec.Body)
 			}
 		})
+	}
+}
+
+// Without limit a page holds 10 features, the default the standard's limit
+// fragment names (and the OpenAPI document, which must equal it).
+func TestOGC_DefaultLimit(t *testing.T) {
+	s := testServer(t)
+	p := getPage(t, s, "/ogc/collections/mobile/items")
+	if p.NumberReturned != 10 || len(p.Features) != 10 || !strings.Contains(p.link("next"), "limit=10&") {
+		t.Fatalf("returned %d (%d features), next %q; want 10 and limit=10 in next", p.NumberReturned, len(p.Features), p.link("next"))
+	}
+}
+
+// bbox takes 4 numbers or 6 (/req/core/fc-bbox-definition): with 6 the
+// third and sixth are heights, ignored because the communes are 2D. A
+// minLon greater than maxLon is a box across the antimeridian.
+func TestOGC_BBox(t *testing.T) {
+	s := testServer(t)
+	box4 := getPage(t, s, "/ogc/collections/mobile/items?limit=10000&bbox=105.30,20.78,105.36,20.84")
+	if box4.NumberMatched == 0 || box4.NumberMatched >= 210 {
+		t.Fatalf("the 4-number box matched %d communes, want some", box4.NumberMatched)
+	}
+	cases := []struct {
+		name, bbox string
+		matched    int
+	}{
+		{"6 numbers, heights ignored", "105.30,20.78,0,105.36,20.84,100", box4.NumberMatched},
+		{"6 numbers, negative heights", "105.30,20.78,-50,105.36,20.84,-10", box4.NumberMatched},
+		{"across the antimeridian, over Vietnam", "100,0,-170,30", 210},
+		{"across the antimeridian, 6 numbers", "100,0,0,-170,30,10", 210},
+		{"across the antimeridian, the Pacific only", "179,-10,-179,10", 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := getPage(t, s, "/ogc/collections/mobile/items?limit=10000&bbox="+c.bbox)
+			if p.NumberMatched != c.matched {
+				t.Fatalf("matched %d, want %d", p.NumberMatched, c.matched)
+			}
+		})
+	}
+}
+
+// A datetime interval means the figures as of its end's day: the filings in
+// force that day (an open end, "..", is today and the current figures).
+func TestOGC_DatetimeInterval(t *testing.T) {
+	s := testServer(t)
+	covered := func(p ogcPage) float64 {
+		sum := 0.0
+		for _, f := range p.Features {
+			sum += f.Properties["population_covered"].(float64)
+		}
+		return sum
+	}
+	now := getPage(t, s, "/ogc/collections/mobile/items?limit=10000")
+	if covered(now) == 0 {
+		t.Fatal("nobody covered now")
+	}
+	cases := []struct {
+		datetime, asOf string
+		covered        float64
+	}{
+		{"2009-01-01T00:00:00Z/2010-01-01T00:00:00Z", "2010-01-01", 0},
+		{"2009-01-01/2010-01-01", "2010-01-01", 0},
+		{"2010-01-01/2010-01-01", "2010-01-01", 0},
+		{"../2010-01-01T00:00:00Z", "2010-01-01", 0},
+		{"2010-01-01T00:00:00Z/..", now.AsOf, covered(now)},
+		{"../" + now.AsOf, now.AsOf, covered(now)},
+	}
+	for _, c := range cases {
+		t.Run(c.datetime, func(t *testing.T) {
+			p := getPage(t, s, "/ogc/collections/mobile/items?limit=10000&datetime="+url.QueryEscape(c.datetime))
+			if p.AsOf != c.asOf || covered(p) != c.covered || p.NumberMatched != 210 {
+				t.Fatalf("as of %s, %.0f covered, %d matched; want %s, %.0f, 210", p.AsOf, covered(p), p.NumberMatched, c.asOf, c.covered)
+			}
+		})
+	}
+	item := get(t, s, "GET", "/ogc/collections/mobile/items/04807?datetime=../2010-01-01")
+	if item.Code != 200 || !strings.Contains(item.Body.String(), `"population_covered":0`) {
+		t.Fatalf("item as of ../2010: %d %s", item.Code, item.Body)
 	}
 }

@@ -367,6 +367,8 @@ var openAPICases = []openAPICase{
 	{"ready", "/ogc?f=html", nil, 200},
 	{"ready", "/ogc?f=pdf", nil, 400},
 	{"ready", "/ogc/api", nil, 200},
+	{"ready", "/ogc/api?foo=1", nil, 400},
+	{"ready", "/ogc/api?f=html", nil, 200},
 	{"ready", "/ogc/conformance", nil, 200},
 	{"ready", "/ogc/conformance?f=html", nil, 200},
 	{"ready", "/ogc/conformance?f=yaml", nil, 400},

@@ -25,6 +25,9 @@ func TestParams_FutureDayRefusedEverywhere(t *testing.T) {
 		{"/api/v1/report?format=csv&as_of=9999-12-31", asOf},
 		{"/ogc/collections/mobile/items?datetime=9999-12-31", datetime},
 		{"/ogc/collections/mobile/items?datetime=9999-12-31T10:00:00Z", datetime},
+		{"/ogc/collections/mobile/items?datetime=2020-01-01/9999-12-31", datetime},
+		{"/ogc/collections/mobile/items?datetime=../9999-12-31T10:00:00Z", datetime},
+		{"/ogc/collections/mobile/items?datetime=9999-12-31/..", datetime},
 		{"/ogc/collections/communes/items?datetime=9999-12-31", datetime},
 		{"/ogc/collections/mobile/items/04807?datetime=9999-12-31", datetime},
 	}
