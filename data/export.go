@@ -53,12 +53,9 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 		}
 		err = diskFull(err)
 	}()
-	ms, err := migrations()
+	core, err := coreMigrations()
 	if err != nil {
 		return err
-	}
-	if len(ms) == 0 || ms[0].version != 1 {
-		return errors.New("the GeoPackage core migration is missing")
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -68,8 +65,10 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 	if err := writeGeoPackageHeader(ctx, tx); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, ms[0].sql); err != nil {
-		return fmt.Errorf("GeoPackage core tables: %w", err)
+	for _, m := range core {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("GeoPackage core tables (%s): %w", m.name, err)
+		}
 	}
 	if err := writeFeatureTable(ctx, tx, t); err != nil {
 		return err
@@ -78,6 +77,33 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 		return err
 	}
 	return tx.Commit()
+}
+
+// gpkgCore lists the migrations that make the GeoPackage core tables as the
+// store has them: 0001 creates them and 0010 rebuilds gpkg_contents with the
+// default Req 13 spells. An export runs both, so that its core tables are
+// the store's, byte for byte in their SQL.
+var gpkgCore = []int{1, 10}
+
+// coreMigrations returns the migrations of gpkgCore, in order.
+func coreMigrations() ([]migration, error) {
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	byVersion := make(map[int]migration, len(ms))
+	for _, m := range ms {
+		byVersion[m.version] = m
+	}
+	out := make([]migration, 0, len(gpkgCore))
+	for _, v := range gpkgCore {
+		m, ok := byVersion[v]
+		if !ok {
+			return nil, fmt.Errorf("the GeoPackage core migration %d is missing", v)
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // writeFeatureTable creates and fills the layer's feature table. Its name
