@@ -203,6 +203,18 @@ func TestE2E_GISTools(t *testing.T) {
 		if len(doc.Document.Placemarks) != 210 || len(doc.Document.Placemarks[0].Polygon) == 0 || len(doc.Document.Data) < 5 {
 			t.Fatalf("%d placemarks, %d metadata", len(doc.Document.Placemarks), len(doc.Document.Data))
 		}
+		// The KML's Schema keeps the figures numbers for GDAL (and Google
+		// Earth): without it every field reads as a String.
+		path := filepath.Join(dir, "broadband.kml")
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		info := gdal(t, nil, "ogrinfo", "-ro", "-so", "-al", path)
+		for _, want := range []string{"Feature Count: 210", "population: Integer", "population_covered: Integer", "share_covered: Real", "remote: Integer"} {
+			if !strings.Contains(info, want) {
+				t.Fatalf("ogrinfo of the KML export does not say %q:\n%s", want, info)
+			}
+		}
 	})
 
 	t.Run("ogrinfo reads a vector tile", func(t *testing.T) {
