@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/phusong/phusong/geo"
 	"github.com/phusong/phusong/geo/export"
@@ -121,8 +122,8 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	}
 	b := t.Bound()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description,
-		min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?)`,
-		table, fmt.Sprintf("%s coverage %s", table, t.AsOf), t.Description(),
+		last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		table, fmt.Sprintf("%s coverage %s", table, t.AsOf), t.Description(), lastChange(t),
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], geo.SRID); err != nil {
 		return err
 	}
@@ -151,6 +152,20 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	return nil
 }
 
+// lastChange is the gpkg_contents.last_change of an export's tables: when
+// its figures were computed (t.ComputedAt), in the form of GeoPackage Req 15,
+// rather than the time of writing, so that one snapshot's export is the same
+// file byte for byte however often it is written; a server can then answer
+// range requests for it across several writes. A ComputedAt that does not
+// parse as RFC 3339 falls back to the Unix epoch, a fixed value too.
+func lastChange(t *export.Table) string {
+	at, err := time.Parse(time.RFC3339, t.ComputedAt)
+	if err != nil {
+		at = time.Unix(0, 0)
+	}
+	return at.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
 // writeExportInfo stores what the figures are as an attributes table, which
 // QGIS and ogrinfo list beside the layer.
 func writeExportInfo(ctx context.Context, tx *sql.Tx, t *export.Table) error {
@@ -162,8 +177,9 @@ func writeExportInfo(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 		fid INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
-		VALUES ('export_info', 'attributes', 'export_info', 'What the figures of this file are: layer, date, method, source')`); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)
+		VALUES ('export_info', 'attributes', 'export_info', 'What the figures of this file are: layer, date, method, source', ?)`,
+		lastChange(t)); err != nil {
 		return err
 	}
 	info := [][2]string{

@@ -178,6 +178,28 @@ func TestE2E_GISTools(t *testing.T) {
 		sameFigures(t, "GeoPackage export", featureProperties(t, f), s.layerFigures(t, "mobile"))
 	})
 
+	// QGIS opens a URL source through GDAL's /vsicurl/, which reads the
+	// file by range requests and gives up on a server that ignores them.
+	t.Run("ogrinfo opens every export from its URL", func(t *testing.T) {
+		for _, c := range []struct{ file, layer, want string }{
+			{"mobile.gpkg", "mobile", "share_covered: Real"},
+			{"mobile.geojson", "", "share_covered: Real"},
+			{"mobile.kml", "", "share_covered: Real"},
+		} {
+			src := "/vsicurl/" + s.url + "/api/v1/export/" + c.file
+			args := []string{"-ro", "-so", "-al", src}
+			if c.layer != "" {
+				args = []string{"-ro", "-so", src, c.layer}
+			}
+			info := gdal(t, nil, "ogrinfo", args...)
+			for _, want := range []string{"Feature Count: 210", c.want} {
+				if !strings.Contains(info, want) {
+					t.Fatalf("ogrinfo of /vsicurl/ %s does not say %q:\n%s", c.file, want, info)
+				}
+			}
+		}
+	})
+
 	t.Run("a KML export parses with 210 placemarks", func(t *testing.T) {
 		out, err := runCLI(t, "export", "--db", db, "--layer", "broadband", "--format", "kml")
 		if err != nil {
