@@ -66,6 +66,28 @@ func TestValidateGPKG_Store(t *testing.T) {
 			if _, err := s.SeedDefault(ctx, demo); err != nil {
 				t.Fatal(err)
 			}
+			// Figures for every commune of every layer, so that the
+			// coverage_ views are checked with features in them.
+			cs, err := s.Communes(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := &geo.Result{Method: geo.Method{Name: geo.MethodName}}
+			for _, l := range geo.Layers {
+				b := geo.Breakdown{Key: "all"}
+				for _, c := range cs {
+					b.Communes = append(b.Communes, geo.CommuneFigure{Code: c.Code, Population: c.Population,
+						Covered: float64(c.Population) / 2, Share: 0.5, Status: geo.StatusPartial})
+				}
+				res.Layers = append(res.Layers, geo.LayerResult{Layer: l, Breakdowns: []geo.Breakdown{b}})
+			}
+			if err := s.SaveCoverage(ctx, res, "2026-01-02T03:04:05Z"); err != nil {
+				t.Fatal(err)
+			}
+			var n int
+			if err := s.r.QueryRow("SELECT COUNT(*) FROM coverage_mobile").Scan(&n); err != nil || n != len(cs) || n == 0 {
+				t.Fatalf("coverage_mobile has %d features (%v), want one per commune (%d)", n, err, len(cs))
+			}
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}
@@ -150,7 +172,7 @@ func TestMigration_ContentsDefaultUpgrade(t *testing.T) {
 		t.Fatalf("communes last_change %q, want 2024-05-06T07:08:09.000Z", last)
 	}
 	var geomCols, fkProblems int
-	s.w.QueryRow("SELECT COUNT(*) FROM gpkg_geometry_columns").Scan(&geomCols)
+	s.w.QueryRow("SELECT COUNT(*) FROM gpkg_geometry_columns WHERE table_name IN ('communes', 'footprints')").Scan(&geomCols)
 	s.w.QueryRow("SELECT COUNT(*) FROM pragma_foreign_key_check").Scan(&fkProblems)
 	if geomCols != 2 || fkProblems != 0 {
 		t.Fatalf("%d geometry columns, %d foreign key problems; want 2 and 0", geomCols, fkProblems)
