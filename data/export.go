@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/phusong/phusong/geo"
 	"github.com/phusong/phusong/geo/export"
@@ -53,12 +54,9 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 		}
 		err = diskFull(err)
 	}()
-	ms, err := migrations()
+	core, err := coreMigrations()
 	if err != nil {
 		return err
-	}
-	if len(ms) == 0 || ms[0].version != 1 {
-		return errors.New("the GeoPackage core migration is missing")
 	}
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -68,8 +66,10 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 	if err := writeGeoPackageHeader(ctx, tx); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, ms[0].sql); err != nil {
-		return fmt.Errorf("GeoPackage core tables: %w", err)
+	for _, m := range core {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("GeoPackage core tables (%s): %w", m.name, err)
+		}
 	}
 	if err := writeFeatureTable(ctx, tx, t); err != nil {
 		return err
@@ -78,6 +78,33 @@ func WriteGeoPackage(ctx context.Context, path string, t *export.Table) (err err
 		return err
 	}
 	return tx.Commit()
+}
+
+// gpkgCore lists the migrations that make the GeoPackage core tables as the
+// store has them: 0001 creates them and 0010 rebuilds gpkg_contents with the
+// default Req 13 spells. An export runs both, so that its core tables are
+// the store's, byte for byte in their SQL.
+var gpkgCore = []int{1, 10}
+
+// coreMigrations returns the migrations of gpkgCore, in order.
+func coreMigrations() ([]migration, error) {
+	ms, err := migrations()
+	if err != nil {
+		return nil, err
+	}
+	byVersion := make(map[int]migration, len(ms))
+	for _, m := range ms {
+		byVersion[m.version] = m
+	}
+	out := make([]migration, 0, len(gpkgCore))
+	for _, v := range gpkgCore {
+		m, ok := byVersion[v]
+		if !ok {
+			return nil, fmt.Errorf("the GeoPackage core migration %d is missing", v)
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // writeFeatureTable creates and fills the layer's feature table. Its name
@@ -95,8 +122,8 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	}
 	b := t.Bound()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description,
-		min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?)`,
-		table, fmt.Sprintf("%s coverage %s", table, t.AsOf), t.Description(),
+		last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`,
+		table, fmt.Sprintf("%s coverage %s", table, t.AsOf), t.Description(), lastChange(t),
 		b.Min[0], b.Min[1], b.Max[0], b.Max[1], geo.SRID); err != nil {
 		return err
 	}
@@ -125,6 +152,20 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	return nil
 }
 
+// lastChange is the gpkg_contents.last_change of an export's tables: when
+// its figures were computed (t.ComputedAt), in the form of GeoPackage Req 15,
+// rather than the time of writing, so that one snapshot's export is the same
+// file byte for byte however often it is written; a server can then answer
+// range requests for it across several writes. A ComputedAt that does not
+// parse as RFC 3339 falls back to the Unix epoch, a fixed value too.
+func lastChange(t *export.Table) string {
+	at, err := time.Parse(time.RFC3339, t.ComputedAt)
+	if err != nil {
+		at = time.Unix(0, 0)
+	}
+	return at.UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
 // writeExportInfo stores what the figures are as an attributes table, which
 // QGIS and ogrinfo list beside the layer.
 func writeExportInfo(ctx context.Context, tx *sql.Tx, t *export.Table) error {
@@ -136,8 +177,9 @@ func writeExportInfo(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 		fid INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL)`); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
-		VALUES ('export_info', 'attributes', 'export_info', 'What the figures of this file are: layer, date, method, source')`); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)
+		VALUES ('export_info', 'attributes', 'export_info', 'What the figures of this file are: layer, date, method, source', ?)`,
+		lastChange(t)); err != nil {
 		return err
 	}
 	info := [][2]string{

@@ -58,8 +58,9 @@ func TestOpen_GeoPackageHeaderAndMigrations(t *testing.T) {
 		t.Fatalf("schema version %d (%v), want %d", v, err, ms[len(ms)-1].version)
 	}
 	var geomCols int
-	if err := s.w.QueryRow("SELECT COUNT(*) FROM gpkg_geometry_columns WHERE srs_id = 4326").Scan(&geomCols); err != nil || geomCols != 2 {
-		t.Fatalf("gpkg_geometry_columns in 4326: %d (%v), want 2", geomCols, err)
+	// communes, footprints and the four coverage_ views (0011).
+	if err := s.w.QueryRow("SELECT COUNT(*) FROM gpkg_geometry_columns WHERE srs_id = 4326").Scan(&geomCols); err != nil || geomCols != 6 {
+		t.Fatalf("gpkg_geometry_columns in 4326: %d (%v), want 6", geomCols, err)
 	}
 	s.Close()
 	// Opening again applies nothing twice.

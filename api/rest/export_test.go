@@ -2,11 +2,18 @@ package rest
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/phusong/phusong/geo"
 )
 
 func TestExport_Formats(t *testing.T) {
@@ -125,5 +132,98 @@ func TestExport_Errors(t *testing.T) {
 				t.Fatalf("%d %s %s, want %d", rec.Code, rec.Header().Get("Content-Type"), rec.Body, c.status)
 			}
 		})
+	}
+}
+
+// fetchExport requests target with the given headers (name, value pairs).
+func fetchExport(t *testing.T, s *Server, method, target string, header ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	return rec
+}
+
+// TestExport_Ranges: every export answers range requests as GDAL's
+// /vsicurl/ makes them (HEAD, then ranges), with the bytes of the whole
+// file, the same file from one request to the next, validators that hold
+// (ETag, Last-Modified, If-Range, If-None-Match), and a 416 for a range
+// past its end.
+func TestExport_Ranges(t *testing.T) {
+	s := testServer(t)
+	for _, target := range []string{"/api/v1/export/mobile.gpkg", "/api/v1/export/mobile.geojson",
+		"/api/v1/export/mobile.kml", "/api/v1/export/mobile.csv", "/api/v1/export/broadcast.gpkg?as_of=2020-01-01"} {
+		t.Run(target, func(t *testing.T) {
+			full := fetchExport(t, s, "GET", target)
+			body := full.Body.Bytes()
+			etag, modified := full.Header().Get("ETag"), full.Header().Get("Last-Modified")
+			if full.Code != 200 || full.Header().Get("Accept-Ranges") != "bytes" || etag == "" || modified == "" || len(body) < 1000 {
+				t.Fatalf("%d, Accept-Ranges %q, ETag %q, Last-Modified %q, %d bytes",
+					full.Code, full.Header().Get("Accept-Ranges"), etag, modified, len(body))
+			}
+			head := fetchExport(t, s, "HEAD", target)
+			if head.Code != 200 || head.Header().Get("Content-Length") != strconv.Itoa(len(body)) || head.Header().Get("ETag") != etag {
+				t.Fatalf("HEAD: %d, Content-Length %q, ETag %q; want 200, %d, %s",
+					head.Code, head.Header().Get("Content-Length"), head.Header().Get("ETag"), len(body), etag)
+			}
+			cases := []struct {
+				name, rng string
+				from, to  int // the bytes wanted, body[from:to]
+			}{
+				{"the first 100 bytes", "bytes=0-99", 0, 100},
+				{"a middle", "bytes=500-999", 500, 1000},
+				{"the last 16", "bytes=-16", len(body) - 16, len(body)},
+				{"open-ended", fmt.Sprintf("bytes=%d-", len(body)-10), len(body) - 10, len(body)},
+			}
+			for _, c := range cases {
+				rec := fetchExport(t, s, "GET", target, "Range", c.rng)
+				want := fmt.Sprintf("bytes %d-%d/%d", c.from, c.to-1, len(body))
+				if rec.Code != 206 || rec.Header().Get("Content-Range") != want || !bytes.Equal(rec.Body.Bytes(), body[c.from:c.to]) ||
+					rec.Header().Get("ETag") != etag {
+					t.Fatalf("%s (%s): %d, Content-Range %q, %d bytes; want 206, %q, the file's bytes",
+						c.name, c.rng, rec.Code, rec.Header().Get("Content-Range"), rec.Body.Len(), want)
+				}
+			}
+			if rec := fetchExport(t, s, "GET", target, "Range", fmt.Sprintf("bytes=%d-", len(body)+10)); rec.Code != 416 {
+				t.Fatalf("a range past the end: %d, want 416", rec.Code)
+			}
+			if rec := fetchExport(t, s, "GET", target, "Range", "bytes=0-9", "If-Range", etag); rec.Code != 206 {
+				t.Fatalf("If-Range with the current ETag: %d, want 206", rec.Code)
+			}
+			if rec := fetchExport(t, s, "GET", target, "Range", "bytes=0-9", "If-Range", `"stale"`); rec.Code != 200 || rec.Body.Len() != len(body) {
+				t.Fatalf("If-Range with another ETag: %d, %d bytes; want the whole file", rec.Code, rec.Body.Len())
+			}
+			if rec := fetchExport(t, s, "GET", target, "If-None-Match", etag); rec.Code != 304 {
+				t.Fatalf("If-None-Match with the current ETag: %d, want 304", rec.Code)
+			}
+		})
+	}
+}
+
+// TestExport_ETagFollowsFigures: a filing that changes the figures changes
+// the export's bytes and its ETag, so that a client reading by ranges
+// never mixes two files.
+func TestExport_ETagFollowsFigures(t *testing.T) {
+	s, store, _ := writableServer(t)
+	token, err := store.AddProvider(context.Background(), "viettel", []geo.Layer{geo.Mobile}, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := fetchExport(t, s, "GET", "/api/v1/export/mobile.gpkg")
+	if again := fetchExport(t, s, "GET", "/api/v1/export/mobile.gpkg"); again.Header().Get("ETag") != before.Header().Get("ETag") {
+		t.Fatalf("two requests of the same figures: ETag %q then %q", before.Header().Get("ETag"), again.Header().Get("ETag"))
+	}
+	if rec := post(t, s, "/api/v1/filings", token, "application/geo+json", "", goodFiling); rec.Code != http.StatusCreated {
+		t.Fatalf("filing: %d %s", rec.Code, rec.Body)
+	}
+	after := fetchExport(t, s, "GET", "/api/v1/export/mobile.gpkg")
+	if after.Code != 200 || after.Header().Get("ETag") == before.Header().Get("ETag") || bytes.Equal(after.Body.Bytes(), before.Body.Bytes()) {
+		t.Fatalf("after a filing: %d, ETag %q (before %q)", after.Code, after.Header().Get("ETag"), before.Header().Get("ETag"))
+	}
+	if rec := fetchExport(t, s, "GET", "/api/v1/export/mobile.gpkg", "Range", "bytes=0-9", "If-Range", before.Header().Get("ETag")); rec.Code != 200 {
+		t.Fatalf("If-Range with the ETag of the old figures: %d, want 200 and the new file", rec.Code)
 	}
 }

@@ -116,10 +116,12 @@ type Server struct {
 	store  *data.Store
 	log    *slog.Logger
 	bodies bodyCaches
-	keys   inflight // Idempotency-Keys being processed
-	static *staticFiles
-	router *gin.Engine
-	heavy  chan struct{} // the turns of large filings (filing_body.go)
+	// exports are the rendered export files of the current snapshot.
+	exports exportCaches
+	keys    inflight // Idempotency-Keys being processed
+	static  *staticFiles
+	router  *gin.Engine
+	heavy   chan struct{} // the turns of large filings (filing_body.go)
 	// The rate limits: writes per principal, what-ifs per address, refused
 	// tokens per address (Config).
 	perPrincipal, computePerAddress, authFailures *rateLimiter

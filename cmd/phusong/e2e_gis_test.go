@@ -116,6 +116,48 @@ func TestE2E_GISTools(t *testing.T) {
 		}
 	})
 
+	// A planner opening the store in QGIS sees the layers meant for them,
+	// never tokens, audit_log or filings, and each layer's figures ready
+	// to style.
+	t.Run("ogrinfo lists the store's user-facing layers only", func(t *testing.T) {
+		out := gdal(t, nil, "ogrinfo", "-ro", "-so", db)
+		var layers []string
+		for _, line := range strings.Split(out, "\n") {
+			if n, rest, ok := strings.Cut(line, ": "); ok && strings.Trim(n, "0123456789") == "" && n != "" {
+				layers = append(layers, rest)
+			}
+		}
+		want := []string{"communes (Multi Polygon)", "footprints (Multi Polygon)",
+			"coverage_broadcast (Multi Polygon)", "coverage_phone (Multi Polygon)",
+			"coverage_broadband (Multi Polygon)", "coverage_mobile (Multi Polygon)", "figures_info (None)"}
+		if strings.Join(layers, "|") != strings.Join(want, "|") {
+			t.Fatalf("ogrinfo lists %q, want %q:\n%s", layers, want, out)
+		}
+		geojson := filepath.Join(dir, "store-coverage-mobile.geojson")
+		gdal(t, nil, "ogr2ogr", "-f", "GeoJSON", geojson, db, "coverage_mobile")
+		f, err := os.Open(geojson)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		got, api := featureProperties(t, f), s.layerFigures(t, "mobile")
+		if len(got) != len(api) || len(got) != 210 {
+			t.Fatalf("coverage_mobile has %d communes, the API %d", len(got), len(api))
+		}
+		// The view holds the stored figures, which the API rounds to whole
+		// people and 4 decimals of the share.
+		for code, w := range api {
+			g := got[code]
+			gc, _ := g["population_covered"].(float64)
+			wc, _ := w["population_covered"].(float64)
+			gs, _ := g["share_covered"].(float64)
+			ws, _ := w["share_covered"].(float64)
+			if g["status"] != w["status"] || g["name"] != w["name"] || math.Abs(gc-wc) > 0.5 || math.Abs(gs-ws) > 5e-5 {
+				t.Fatalf("coverage_mobile %s: %v, the API says %v", code, g, w)
+			}
+		}
+	})
+
 	t.Run("ogr2ogr pages through mobile", func(t *testing.T) {
 		out := filepath.Join(dir, "oapif.gpkg")
 		log := gdal(t, []string{"CPL_DEBUG=ON"}, "ogr2ogr", "-f", "GPKG", out, ogc, "mobile", "-oo", "PAGE_SIZE=50")
@@ -178,6 +220,28 @@ func TestE2E_GISTools(t *testing.T) {
 		sameFigures(t, "GeoPackage export", featureProperties(t, f), s.layerFigures(t, "mobile"))
 	})
 
+	// QGIS opens a URL source through GDAL's /vsicurl/, which reads the
+	// file by range requests and gives up on a server that ignores them.
+	t.Run("ogrinfo opens every export from its URL", func(t *testing.T) {
+		for _, c := range []struct{ file, layer, want string }{
+			{"mobile.gpkg", "mobile", "share_covered: Real"},
+			{"mobile.geojson", "", "share_covered: Real"},
+			{"mobile.kml", "", "share_covered: Real"},
+		} {
+			src := "/vsicurl/" + s.url + "/api/v1/export/" + c.file
+			args := []string{"-ro", "-so", "-al", src}
+			if c.layer != "" {
+				args = []string{"-ro", "-so", src, c.layer}
+			}
+			info := gdal(t, nil, "ogrinfo", args...)
+			for _, want := range []string{"Feature Count: 210", c.want} {
+				if !strings.Contains(info, want) {
+					t.Fatalf("ogrinfo of /vsicurl/ %s does not say %q:\n%s", c.file, want, info)
+				}
+			}
+		}
+	})
+
 	t.Run("a KML export parses with 210 placemarks", func(t *testing.T) {
 		out, err := runCLI(t, "export", "--db", db, "--layer", "broadband", "--format", "kml")
 		if err != nil {
@@ -202,6 +266,18 @@ func TestE2E_GISTools(t *testing.T) {
 		}
 		if len(doc.Document.Placemarks) != 210 || len(doc.Document.Placemarks[0].Polygon) == 0 || len(doc.Document.Data) < 5 {
 			t.Fatalf("%d placemarks, %d metadata", len(doc.Document.Placemarks), len(doc.Document.Data))
+		}
+		// The KML's Schema keeps the figures numbers for GDAL (and Google
+		// Earth): without it every field reads as a String.
+		path := filepath.Join(dir, "broadband.kml")
+		if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		info := gdal(t, nil, "ogrinfo", "-ro", "-so", "-al", path)
+		for _, want := range []string{"Feature Count: 210", "population: Integer", "population_covered: Integer", "share_covered: Real", "remote: Integer"} {
+			if !strings.Contains(info, want) {
+				t.Fatalf("ogrinfo of the KML export does not say %q:\n%s", want, info)
+			}
 		}
 	})
 

@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -13,8 +14,9 @@ import (
 // metadata that every row repeats so that each row stands on its own.
 var CSVColumns = append(append([]string{}, Columns...), "layer", "as_of", "computed_at", "method", "cell_size_m", "source")
 
-// WriteCSV writes the table as CSV for spreadsheets: UTF-8 with a byte
-// order mark (so that Excel reads Vietnamese names right), a header row of
+// WriteCSV writes the table as CSV (RFC 4180: records end with CRLF) for
+// spreadsheets: UTF-8 with a byte order mark (so that Excel reads
+// Vietnamese names right), a header row of
 // CSVColumns, then one row per commune with no geometry. Codes are written
 // as they are ("04807"); a spreadsheet keeps their leading zero when the
 // column is imported as text. Text cells go through CSVText, so that a name
@@ -27,8 +29,8 @@ func (t *Table) WriteCSV(w io.Writer) error {
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
 		return err
 	}
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(CSVColumns); err != nil {
+	rw := newCRLFRecordWriter(bw)
+	if err := rw.Write(CSVColumns); err != nil {
 		return err
 	}
 	meta := []string{string(t.Layer), t.AsOf, t.ComputedAt, CSVText(t.Method.Name),
@@ -44,15 +46,47 @@ func (t *Table) WriteCSV(w io.Writer) error {
 			rec = append(rec, formatValue(v))
 		}
 		rec = append(rec, meta...)
-		if err := cw.Write(rec); err != nil {
+		if err := rw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	return bw.Flush()
+}
+
+// crlfRecordWriter writes CSV records that end with CRLF, as RFC 4180 and
+// spreadsheets have them. encoding/csv's UseCRLF is not used because it
+// also drops every carriage return inside a cell, which would change a
+// cell's text; here each record is encoded alone and only the line feed
+// that ends it becomes CRLF, so cells keep every byte.
+type crlfRecordWriter struct {
+	w    *bufio.Writer
+	line bytes.Buffer
+	cw   *csv.Writer
+}
+
+func newCRLFRecordWriter(w *bufio.Writer) *crlfRecordWriter {
+	rw := &crlfRecordWriter{w: w}
+	rw.cw = csv.NewWriter(&rw.line)
+	return rw
+}
+
+// Write writes one record and its CRLF.
+func (rw *crlfRecordWriter) Write(rec []string) error {
+	rw.line.Reset()
+	if err := rw.cw.Write(rec); err != nil {
 		return err
 	}
-	return bw.Flush()
+	rw.cw.Flush()
+	if err := rw.cw.Error(); err != nil {
+		return err
+	}
+	// encoding/csv ends every record with exactly one line feed.
+	b := bytes.TrimSuffix(rw.line.Bytes(), []byte("\n"))
+	if _, err := rw.w.Write(b); err != nil {
+		return err
+	}
+	_, err := rw.w.WriteString("\r\n")
+	return err
 }
 
 // formatValue writes a Row value as text: numbers in the shortest form

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -134,6 +135,73 @@ func TestTable_WriteCSV(t *testing.T) {
 	if strings.Join(recs[1], "|") != strings.Join(want, "|") {
 		t.Fatalf("row 1\n got %q\nwant %q", recs[1], want)
 	}
+	// RFC 4180: every record ends with CRLF, and no line with a bare LF.
+	body := buf.String()[3:]
+	if strings.Count(body, "\r\n") != 3 || strings.Count(body, "\n") != 3 || !strings.HasSuffix(body, "\r\n") {
+		t.Fatalf("records do not all end with CRLF: %q", body)
+	}
+}
+
+// TestTable_WriteKML_ElementOrder: the children of Document and Placemark
+// come in the order of the OGC KML 2.2 schema (ogckml22.xsd: FeatureType's
+// sequence, then DocumentType's Schema before the features, then
+// Placemark's geometry), which a validating reader such as xmllint with the
+// schema requires; the schema's Schema carries the id that each
+// SchemaData's schemaUrl names.
+func TestTable_WriteKML_ElementOrder(t *testing.T) {
+	var buf bytes.Buffer
+	if err := goldenTable(t).WriteKML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// The rank of each element a Document or Placemark may hold here, in
+	// the schema's sequence.
+	rank := map[string]int{"name": 0, "visibility": 1, "open": 2, "Snippet": 3, "description": 4,
+		"styleUrl": 5, "Style": 6, "Region": 7, "ExtendedData": 8, "Schema": 9,
+		"Placemark": 10, "MultiGeometry": 10, "Polygon": 10}
+	children := map[string][][]string{}
+	dec := xml.NewDecoder(&buf)
+	var stack []string
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e := tok.(type) {
+		case xml.StartElement:
+			if n := len(stack); n > 0 && (stack[n-1] == "Document" || stack[n-1] == "Placemark") {
+				parent := stack[n-1]
+				list := children[parent]
+				list[len(list)-1] = append(list[len(list)-1], e.Name.Local)
+			}
+			if e.Name.Local == "Document" || e.Name.Local == "Placemark" {
+				children[e.Name.Local] = append(children[e.Name.Local], nil)
+			}
+			stack = append(stack, e.Name.Local)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		}
+	}
+	if len(children["Document"]) != 1 || len(children["Placemark"]) != 3 {
+		t.Fatalf("%d documents, %d placemarks", len(children["Document"]), len(children["Placemark"]))
+	}
+	for parent, lists := range children {
+		for _, names := range lists {
+			last := -1
+			for _, n := range names {
+				r, ok := rank[n]
+				if !ok {
+					t.Fatalf("%s holds %s, which this test does not rank: %v", parent, n, names)
+				}
+				if r < last {
+					t.Fatalf("%s's children out of the KML 2.2 order: %v", parent, names)
+				}
+				last = r
+			}
+		}
+	}
 }
 
 // A text cell that a spreadsheet would run as a formula (CSV injection)
@@ -206,19 +274,43 @@ func TestTable_WriteKML(t *testing.T) {
 			Placemarks []struct {
 				Name     string `xml:"name"`
 				StyleURL string `xml:"styleUrl"`
-				Data     []struct {
-					Name  string `xml:"name,attr"`
-					Value string `xml:"value"`
-				} `xml:"ExtendedData>Data"`
+				Fields   struct {
+					SchemaURL string `xml:"schemaUrl,attr"`
+					Data      []struct {
+						Name  string `xml:"name,attr"`
+						Value string `xml:",chardata"`
+					} `xml:"SimpleData"`
+				} `xml:"ExtendedData>SchemaData"`
 				Polygons []struct {
 					Outer string   `xml:"outerBoundaryIs>LinearRing>coordinates"`
 					Inner []string `xml:"innerBoundaryIs>LinearRing>coordinates"`
 				} `xml:"MultiGeometry>Polygon"`
 			} `xml:"Placemark"`
+			Schema struct {
+				ID     string `xml:"id,attr"`
+				Fields []struct {
+					Name string `xml:"name,attr"`
+					Type string `xml:"type,attr"`
+				} `xml:"SimpleField"`
+			} `xml:"Schema"`
 		} `xml:"Document"`
 	}
 	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
 		t.Fatalf("KML does not parse: %v\n%s", err, buf.String())
+	}
+	types := map[string]string{}
+	for _, f := range doc.Document.Schema.Fields {
+		types[f.Name] = f.Type
+	}
+	wantTypes := map[string]string{"code": "string", "population": "int", "population_covered": "int",
+		"share_covered": "double", "remote": "bool", "reached": "bool", "status": "string"}
+	for name, want := range wantTypes {
+		if types[name] != want {
+			t.Errorf("SimpleField %s has type %q, want %q", name, types[name], want)
+		}
+	}
+	if len(types) != len(Columns) {
+		t.Errorf("the schema declares %d fields, want one per column (%d)", len(types), len(Columns))
 	}
 	meta := map[string]string{}
 	for _, d := range doc.Document.ExtendedData.Data {
@@ -237,11 +329,14 @@ func TestTable_WriteKML(t *testing.T) {
 		!strings.HasPrefix(pms[0].Polygons[0].Outer, "105.3,20.8 105.4,20.8") {
 		t.Fatalf("geometry %+v", pms[0].Polygons)
 	}
+	if url := pms[1].Fields.SchemaURL; url != "#"+doc.Document.Schema.ID || doc.Document.Schema.ID == "" {
+		t.Fatalf("placemark SchemaData schemaUrl %q, schema id %q", url, doc.Document.Schema.ID)
+	}
 	got := map[string]string{}
-	for _, d := range pms[1].Data {
+	for _, d := range pms[1].Fields.Data {
 		got[d.Name] = d.Value
 	}
-	if got["code"] != "04810" || got["population_covered"] != "1173" || got["share_covered"] != "0.5" {
+	if got["code"] != "04810" || got["population_covered"] != "1173" || got["share_covered"] != "0.5" || got["reached"] != "0" {
 		t.Fatalf("placemark data %v", got)
 	}
 }

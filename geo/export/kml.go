@@ -22,11 +22,19 @@ var statusColours = map[geo.Status]color.NRGBA{
 	geo.StatusNone:    {0xfd, 0xe7, 0x25, 0xb3},
 }
 
+// kmlTypes maps the kinds of ColumnTypes to the SimpleField types of KML
+// 2.2, so that Google Earth and GDAL read numbers as numbers and the two
+// flags as booleans rather than every value as text.
+var kmlTypes = map[string]string{"string": "string", "integer": "int", "number": "double", "boolean": "bool"}
+
 // WriteKML writes the table as a KML 2.2 document for Google Earth and
-// similar viewers: one Placemark per commune, named by the commune, styled
-// by its status, with every column in its ExtendedData, and the layer, date,
-// method and source in the document's own ExtendedData. The geometry goes
-// through go-geom's KML encoder.
+// similar viewers: a Schema (id the layer's name) declaring each of Columns
+// with its type, then one Placemark per commune, named by the commune,
+// styled by its status, with every column in a SchemaData of that schema,
+// and the layer, date, method and source in the document's own
+// ExtendedData. Elements come in the order the OGC KML 2.2 schema requires
+// (name, open, description, styles, ExtendedData, Schema, then the
+// placemarks). The geometry goes through go-geom's KML encoder.
 func (t *Table) WriteKML(w io.Writer) error {
 	method, err := json.Marshal(t.Method)
 	if err != nil {
@@ -34,8 +42,8 @@ func (t *Table) WriteKML(w io.Writer) error {
 	}
 	doc := kml.Document(
 		kml.Name(fmt.Sprintf("Phủ Sóng — %s — %s", t.Layer, t.AsOf)),
-		kml.Description(t.Description()),
 		kml.Open(true),
+		kml.Description(t.Description()),
 	)
 	for _, s := range []geo.Status{geo.StatusCovered, geo.StatusPartial, geo.StatusNone} {
 		doc.Append(kml.SharedStyle(string(s),
@@ -53,11 +61,17 @@ func (t *Table) WriteKML(w io.Writer) error {
 		meta.Append(kml.Data("boundary_note", kml.Value(geo.BoundaryNote)))
 	}
 	doc.Append(meta)
+	schema := kml.NamedSchema(string(t.Layer), string(t.Layer))
+	for _, c := range Columns {
+		schema.Append(kml.SimpleField(c, kmlTypes[ColumnTypes[c]]))
+	}
+	doc.Append(schema)
 	for _, r := range t.Rows {
-		data := kml.ExtendedData()
+		fields := kml.SchemaData(schema.URL())
 		for i, v := range r.Values() {
-			data.Append(kml.Data(Columns[i], kml.Value(formatValue(v))))
+			fields.Append(kml.SimpleData(Columns[i], kmlValue(v)))
 		}
+		data := kml.ExtendedData(fields)
 		pm := kml.Placemark(
 			kml.Name(r.Name),
 			kml.Description(fmt.Sprintf("%s · %s — %s/%d (%.2f%%) %s", r.Code, r.District,
@@ -75,6 +89,19 @@ func (t *Table) WriteKML(w io.Writer) error {
 		doc.Append(pm)
 	}
 	return kml.KML(doc).Write(w)
+}
+
+// kmlValue writes a Row value as a SimpleData's text: a bool as 1 or 0,
+// both valid xsd:boolean, because GDAL reads a bool field's "true" as 0;
+// anything else as formatValue does.
+func kmlValue(v any) string {
+	if b, ok := v.(bool); ok {
+		if b {
+			return "1"
+		}
+		return "0"
+	}
+	return formatValue(v)
 }
 
 // Description is the one paragraph that tells a reader of an exported file
