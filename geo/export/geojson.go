@@ -37,6 +37,9 @@ func (t *Table) FeatureCollection() *geojson.FeatureCollection {
 	if t.Source != "" {
 		fc.ExtraMembers["source"] = t.Source
 	}
+	if m := t.crsMember(); m != nil {
+		fc.ExtraMembers["crs"] = m
+	}
 	if n := t.Approximate(); n > 0 {
 		fc.ExtraMembers["boundary_note"] = geo.BoundaryNote
 		fc.ExtraMembers["approximate_boundaries"] = n

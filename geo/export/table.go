@@ -7,6 +7,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/crs"
 )
 
 // Table is one layer's figures per commune, as every output presents them:
@@ -24,6 +25,9 @@ type Table struct {
 	// from, in one or two sentences for a reader of the file.
 	Source string
 	Rows   []Row
+	// CRS is the system of the rows' geometry; the zero CRS is EPSG:4326
+	// (see InCRS).
+	CRS crs.CRS
 }
 
 // Row is one commune with its figures for one layer, rounded as the API
