@@ -20,7 +20,8 @@ import (
 var sqlTypes = map[string]string{"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "BOOLEAN"}
 
 // WriteGeoPackage writes a layer's figures into a new GeoPackage 1.3 file
-// at path: a feature table named after the layer (EPSG:4326, MULTIPOLYGON)
+// at path: a feature table named after the layer (in t.CRS, EPSG:4326 by
+// default, which is then registered in gpkg_spatial_ref_sys; MULTIPOLYGON)
 // with one row per commune and the columns of export.Columns, and an
 // attributes table "export_info" (key, value) with the layer, the date,
 // the method and the source, which the feature table's description repeats.
@@ -120,15 +121,19 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	if _, err := tx.ExecContext(ctx, "CREATE TABLE "+table+" ("+strings.Join(cols, ", ")+")"); err != nil {
 		return err
 	}
+	srs := exportSRS(t)
+	if err := registerSRS(ctx, tx, t); err != nil {
+		return err
+	}
 	b := t.Bound()
 	if _, err := tx.ExecContext(ctx, `INSERT INTO gpkg_contents (table_name, data_type, identifier, description,
 		last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)`,
 		table, fmt.Sprintf("%s coverage %s", table, t.AsOf), t.Description(), lastChange(t),
-		b.Min[0], b.Min[1], b.Max[0], b.Max[1], geo.SRID); err != nil {
+		b.Min[0], b.Min[1], b.Max[0], b.Max[1], srs); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO gpkg_geometry_columns VALUES (?, 'geom', 'MULTIPOLYGON', ?, 0, 0)",
-		table, geo.SRID); err != nil {
+		table, srs); err != nil {
 		return err
 	}
 	marks := strings.TrimSuffix(strings.Repeat("?, ", len(export.Columns)+1), ", ")
@@ -139,7 +144,7 @@ func writeFeatureTable(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 	defer stmt.Close()
 	args := make([]any, 0, len(export.Columns)+1)
 	for _, r := range t.Rows {
-		blob, err := gpkg.Encode(r.Geometry)
+		blob, err := gpkg.EncodeSRS(r.Geometry, int32(srs))
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", r.Code, err)
 		}

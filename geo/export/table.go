@@ -127,7 +127,7 @@ func (t *Table) Approximate() int {
 	return n
 }
 
-// Bound returns the extent of every row's geometry in EPSG:4326; the zero
+// Bound returns the extent of every row's geometry in the table's CRS; the zero
 // Bound when there is none.
 func (t *Table) Bound() orb.Bound {
 	var b orb.Bound

@@ -22,6 +22,13 @@ const headerLen = 8 + 32
 // envelope and is written as an empty MultiPolygon; a nil Polygon in mp is
 // written as an empty one.
 func Encode(mp orb.MultiPolygon) ([]byte, error) {
+	return EncodeSRS(mp, geo.SRID)
+}
+
+// EncodeSRS is Encode for geometry in the system srsID of the file's
+// gpkg_spatial_ref_sys, for exports in a system other than EPSG:4326
+// (geo/crs); the envelope is then in that system's units.
+func EncodeSRS(mp orb.MultiPolygon, srsID int32) ([]byte, error) {
 	body, err := marshalWKB(mp)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", geo.ErrInvalidGeometry, err)
@@ -30,7 +37,7 @@ func Encode(mp orb.MultiPolygon) ([]byte, error) {
 		out := make([]byte, 8, 8+len(body))
 		copy(out, "GP")
 		out[3] = 0x01 | 0x10 // little-endian header, empty geometry, no envelope
-		binary.LittleEndian.PutUint32(out[4:], geo.SRID)
+		binary.LittleEndian.PutUint32(out[4:], uint32(srsID))
 		return append(out, body...), nil
 	}
 	b := mp.Bound()
@@ -38,7 +45,7 @@ func Encode(mp orb.MultiPolygon) ([]byte, error) {
 	copy(out, "GP")
 	out[2] = 0           // version 1 of the binary format
 	out[3] = 0x01 | 0x02 // little-endian header, envelope [minx, maxx, miny, maxy]
-	binary.LittleEndian.PutUint32(out[4:], geo.SRID)
+	binary.LittleEndian.PutUint32(out[4:], uint32(srsID))
 	for i, v := range []float64{b.Min[0], b.Max[0], b.Min[1], b.Max[1]} {
 		binary.LittleEndian.PutUint64(out[8+8*i:], math.Float64bits(v))
 	}
