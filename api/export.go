@@ -9,6 +9,7 @@ import (
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/crs"
 	"github.com/phusong/phusong/geo/export"
 )
 
@@ -32,6 +33,24 @@ var ExportTypes = map[string]string{
 // knownAt ("" for today) exports the figures as known on that day
 // (FiguresKnown), and the file's source says so.
 func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt string) (string, error) {
+	return s.ExportCRS(ctx, w, layer, format, day, knownAt, "")
+}
+
+// ExportCRS is Export with the geometry in the system named by crsName
+// (see crs.Lookup: "" or EPSG:4326, EPSG:3857, EPSG:4756, EPSG:3405 or
+// EPSG:3406), transformed before it is written. GeoJSON then names the
+// system in a crs member and a GeoPackage registers it; the CSV has no
+// geometry and is the same in every system. KML is WGS 84 by definition,
+// so any other system for it is an error wrapping data.ErrInvalid, as is
+// an unsupported system.
+func (s *Service) ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName string) (string, error) {
+	c, err := crs.Lookup(crsName)
+	if err != nil {
+		return "", fmt.Errorf("%w: crs: %v", data.ErrInvalid, err)
+	}
+	if format == "kml" && !c.IsWGS84() {
+		return "", fmt.Errorf("%w: crs %s: KML is always WGS 84 (EPSG:4326); ask for geojson or gpkg in %s", data.ErrInvalid, quote(crsName), c)
+	}
 	if !layer.Valid() {
 		return "", fmt.Errorf("%w: layer %s: want broadcast, phone, broadband or mobile", data.ErrInvalid, quote(string(layer)))
 	}
@@ -55,6 +74,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, form
 	if err := s.describeSource(ctx, t, figs.KnownAt); err != nil {
 		return "", err
 	}
+	t = t.InCRS(c)
 	switch format {
 	case "geojson":
 		err = t.WriteGeoJSON(w)

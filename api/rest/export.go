@@ -22,8 +22,9 @@ func (s *Server) routesExport(v1 gin.IRouter) {
 	v1.GET("/export/:file", s.handleExport)
 }
 
-// handleExport answers /export/{layer}.{format}[?as_of=YYYY-MM-DD] with
-// the file, named phusong-{layer}-{day}.{format}. It answers range
+// handleExport answers /export/{layer}.{format}[?as_of=YYYY-MM-DD][&crs=EPSG:3405]
+// with the file (crs: see api.Service.ExportCRS; 400 for KML in any system
+// but EPSG:4326), named phusong-{layer}-{day}.{format}. It answers range
 // requests (206, Accept-Ranges: bytes) and conditional ones (ETag,
 // Last-Modified, If-Range, If-None-Match) through http.ServeContent, so
 // that GDAL's /vsicurl/, which QGIS uses for a URL source, reads the file
@@ -44,11 +45,11 @@ func (s *Server) handleExport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	asOf, knownAt := c.Query("as_of"), c.Query("known_at")
-	key := url.Values{"file": {c.Param("file")}, "as_of": {asOf}, "known_at": {knownAt}}.Encode()
+	asOf, knownAt, crsName := c.Query("as_of"), c.Query("known_at"), c.Query("crs")
+	key := url.Values{"file": {c.Param("file")}, "as_of": {asOf}, "known_at": {knownAt}, "crs": {crsName}}.Encode()
 	e := s.exports.of(snap).get(key, func() (*exportFile, error) {
 		var buf bytes.Buffer
-		day, err := s.core.Export(c.Request.Context(), &buf, layer, format, asOf, knownAt)
+		day, err := s.core.ExportCRS(c.Request.Context(), &buf, layer, format, asOf, knownAt, crsName)
 		if err != nil {
 			return nil, err
 		}

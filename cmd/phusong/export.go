@@ -14,6 +14,7 @@ import (
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/crs"
 )
 
 // exportConfig is the configuration of "phusong export".
@@ -24,6 +25,7 @@ type exportConfig struct {
 	AsOf    string
 	KnownAt string // the figures as known on this day; "" for today
 	Out     string // "" or "-" for standard output
+	CRS     string // the system of the geometry, e.g. EPSG:3405; "" for EPSG:4326
 	API     api.Config
 }
 
@@ -33,6 +35,9 @@ func (c exportConfig) Validate() error {
 	}
 	if _, ok := api.ExportTypes[c.Format]; !ok {
 		return fmt.Errorf("--format %q: want %s", c.Format, strings.Join(exportFormats(), ", "))
+	}
+	if _, err := crs.Lookup(c.CRS); err != nil {
+		return fmt.Errorf("--crs: %w", err)
 	}
 	if c.DB == "" {
 		return errors.New("--db: empty path")
@@ -60,6 +65,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	fs.StringVar(&cfg.Format, "format", "", "file format: "+strings.Join(exportFormats(), ", "))
 	fs.StringVar(&cfg.AsOf, "as-of", "", "the day (YYYY-MM-DD) whose filings in force give the figures; default: today")
 	fs.StringVar(&cfg.KnownAt, "known-at", "", "the figures as known on this day (YYYY-MM-DD): only filings submitted and withdrawals made by then; default: today")
+	fs.StringVar(&cfg.CRS, "crs", "", "coordinate reference system of the geometry: "+strings.Join(crs.Names(), ", ")+" (not for kml); default EPSG:4326")
 	fs.StringVar(&cfg.Out, "o", "", "output file; default: standard output")
 	fs.Float64Var(&cfg.API.CellSizeM, "cell-size", cfg.API.CellSizeM, "population grid cell size in metres")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
@@ -82,7 +88,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("computing coverage: %w", err)
 	}
 	if cfg.Out == "" || cfg.Out == "-" {
-		_, err := srv.Export(ctx, stdout, cfg.Layer, cfg.Format, cfg.AsOf, cfg.KnownAt)
+		_, err := srv.ExportCRS(ctx, stdout, cfg.Layer, cfg.Format, cfg.AsOf, cfg.KnownAt, cfg.CRS)
 		return err
 	}
 	// Write beside the target and rename, so that a failed export never
@@ -92,7 +98,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	day, err := srv.Export(ctx, tmp, cfg.Layer, cfg.Format, cfg.AsOf, cfg.KnownAt)
+	day, err := srv.ExportCRS(ctx, tmp, cfg.Layer, cfg.Format, cfg.AsOf, cfg.KnownAt, cfg.CRS)
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
