@@ -242,6 +242,25 @@ func TestE2E_GISTools(t *testing.T) {
 		}
 	})
 
+	t.Run("--crs writes a GeoPackage in VN-2000 / UTM zone 48N, and no KML", func(t *testing.T) {
+		out := filepath.Join(dir, "mobile-3405.gpkg")
+		if msg, err := runCLI(t, "export", "--db", db, "--layer", "mobile", "--format", "gpkg", "--crs", "EPSG:3405", "-o", out); err != nil {
+			t.Fatalf("export: %v\n%s", err, msg)
+		}
+		info := gdal(t, nil, "ogrinfo", "-ro", "-so", out, "mobile")
+		for _, want := range []string{"Feature Count: 210", `PROJCRS["VN-2000 / UTM zone 48N"`, `ID["EPSG",3405]`} {
+			if !strings.Contains(info, want) {
+				t.Fatalf("ogrinfo of the EPSG:3405 export does not say %q:\n%s", want, info)
+			}
+		}
+		if msg, err := runCLI(t, "export", "--db", db, "--layer", "mobile", "--format", "kml", "--crs", "EPSG:3405"); err == nil || !strings.Contains(msg+err.Error(), "KML") {
+			t.Fatalf("a KML export in EPSG:3405 was not refused: %v\n%.300s", err, msg)
+		}
+		if msg, err := runCLI(t, "export", "--db", db, "--layer", "mobile", "--format", "gpkg", "--crs", "EPSG:32648"); err == nil || !strings.Contains(msg+err.Error(), "--crs") {
+			t.Fatalf("an unsupported --crs was not refused: %v\n%.300s", err, msg)
+		}
+	})
+
 	t.Run("a KML export parses with 210 placemarks", func(t *testing.T) {
 		out, err := runCLI(t, "export", "--db", db, "--layer", "broadband", "--format", "kml")
 		if err != nil {
