@@ -27,6 +27,7 @@ var ogcConformance = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	crsConformance,
 }
 
 // Media types of the OGC answers.
@@ -249,6 +250,7 @@ type ogcCollectionDoc struct {
 	Description string    `json:"description"`
 	ItemType    string    `json:"itemType"`
 	CRS         []string  `json:"crs"`
+	StorageCRS  string    `json:"storageCrs"`
 	Extent      ogcExtent `json:"extent"`
 	Links       []ogcLink `json:"links"`
 	// Properties lists the properties of the features, for the HTML page
@@ -273,7 +275,7 @@ func (s *Server) collectionDoc(base string, col ogcCollection, communes []geo.Co
 		}
 	}
 	d := ogcCollectionDoc{ID: col.ID, Title: col.Title, Description: col.Description, ItemType: "feature",
-		CRS: []string{crs84}, Properties: col.Columns}
+		CRS: ogcCRSList(), StorageCRS: crs84, Properties: col.Columns}
 	d.Extent.Spatial.BBox = [][4]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}
 	d.Extent.Spatial.CRS = crs84
 	path := base + "/ogc/collections/" + col.ID

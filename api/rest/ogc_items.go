@@ -45,12 +45,13 @@ type itemsQuery struct {
 	districtCode  string
 	typ           string
 	status        geo.Status
+	crs           ogcCRS // the system of the geometry (crs), CRS84 by default
 }
 
 // parseItemsQuery reads and checks the query against the collection.
 // Every error wraps data.ErrInvalid, a 400.
 func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
-	iq := itemsQuery{limit: ogcDefaultLimit, props: col.Columns}
+	iq := itemsQuery{limit: ogcDefaultLimit, props: col.Columns, crs: defaultOGCCRS}
 	bad := func(format string, args ...any) (itemsQuery, error) {
 		return itemsQuery{}, fmt.Errorf("%w: "+format, append([]any{data.ErrInvalid}, args...)...)
 	}
@@ -69,11 +70,18 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 		iq.offset = n
 	}
 	if v, ok := q["bbox"]; ok {
-		boxes, err := parseBBox(v[0])
+		boxes, err := parseBBoxIn(v[0], q.Get("bbox-crs"))
 		if err != nil {
 			return bad("bbox %s: %v", quote(v[0]), err)
 		}
 		iq.boxes = boxes
+	}
+	if v, ok := q["crs"]; ok {
+		c, err := parseOGCCRS("crs", v[0])
+		if err != nil {
+			return itemsQuery{}, err
+		}
+		iq.crs = c
 	}
 	if v, ok := q["datetime"]; ok {
 		from, day, err := parseDatetime(v[0])
@@ -384,7 +392,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	html, err := ogcFormat(c, itemsParams...)
+	html, err := ogcFormat(c, slices.Concat(itemsParams, crsParams)...)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -422,6 +430,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		for _, i := range page {
 			fc.Features = append(fc.Features, feature(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props))
 		}
+		iq.crs.project(fc.Features)
 		if col.Layer != "" {
 			fc.Layer, fc.AsOf, fc.ComputedAt, fc.Method = col.Layer, f.AsOf, f.ComputedAt, &f.Result.Method
 		}
@@ -433,6 +442,7 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		}
 		return renderOGC(html, "items", fc)
 	}
+	setContentCrs(c, html, iq.crs)
 	key, cached := itemsCacheKey(q, col, iq, base, path, html)
 	if !cached {
 		s.writeOGC(c, html, mediaGeoJSON, "items", render, links)
@@ -496,7 +506,7 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	html, err := ogcFormat(c, "datetime", "properties")
+	html, err := ogcFormat(c, "datetime", "properties", "crs")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -520,6 +530,8 @@ func (s *Server) handleOGCItem(c *gin.Context) {
 			continue
 		}
 		ft := feature(col, cm, layerFigures(col, f), i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer), iq.props)
+		ft.Geometry = iq.crs.geometry(cm.Geometry)
+		setContentCrs(c, html, iq.crs)
 		base := baseURL(c.Request)
 		path := "/ogc/collections/" + col.ID + "/items/" + url.PathEscape(id)
 		ft.Links = append(selfAndAlternate(base, path, html, mediaGeoJSON),
