@@ -273,7 +273,8 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/mobile/items?properties=colour", 400, "not a property"},
 		{"/ogc/collections/mobile/items?status=excellent", 400, "covered, partial or none"},
 		{"/ogc/collections/communes/items?status=covered", 400, "no status"},
-		{"/ogc/collections/mobile/items?filter=x", 400, "unknown query parameter"},
+		{"/ogc/collections/mobile/items?sortby=x", 400, "unknown query parameter"},
+		{"/ogc/collections/mobile/items?filter=x", 400, "no queryable"},
 		{"/ogc/collections/mobile/items/04807?limit=3", 400, "unknown query parameter"},
 	}
 	for _, c := range cases {
