@@ -17,7 +17,7 @@ import (
 // A CQL2 text filter (OGC 21-065r2), the subset that /items declares in
 // ogcConformance: basic-cql2 (comparisons of a property with a literal,
 // AND, OR, NOT, parentheses, IS [NOT] NULL), advanced-comparison-operators
-// ([NOT] LIKE, [NOT] BETWEEN, [NOT] IN) and basic-spatial-functions
+// ([NOT] LIKE, [NOT] BETWEEN, [NOT] IN; and ILIKE, which GDAL sends) and basic-spatial-functions
 // (S_INTERSECTS of the geometry with a POINT, a BBOX or, beyond that class,
 // a POLYGON). It is parsed by recursive descent against the collection's
 // queryables, so that an unknown property or a literal of the wrong type is
@@ -456,7 +456,10 @@ func (p *cqlParser) predicate() (cqlExpr, error) {
 	}
 	negate := p.keyword("NOT")
 	switch {
-	case p.keyword("LIKE"):
+	case p.keyword("LIKE"), p.keyword("ILIKE"):
+		// ILIKE, LIKE without regard to case, is not CQL2 (which has
+		// CASEI) but GDAL sends it for an OGR SQL ILIKE.
+		fold := strings.EqualFold(p.toks[p.at-1].text, "ILIKE")
 		if typ != "string" {
 			return nil, &cqlError{start.pos, quote(prop) + " is " + article(typ) + "; LIKE takes a string property"}
 		}
@@ -464,7 +467,7 @@ func (p *cqlParser) predicate() (cqlExpr, error) {
 		if t.kind != "string" {
 			return nil, p.want(t, "a pattern in single quotes")
 		}
-		return negated(cqlLike{prop, likePattern(t.text)}, negate), nil
+		return negated(cqlLike{prop, likePattern(t.text, fold)}, negate), nil
 	case p.keyword("BETWEEN"):
 		if typ != "integer" && typ != "number" {
 			return nil, &cqlError{start.pos, quote(prop) + " is " + article(typ) + "; BETWEEN takes a numeric property"}
@@ -546,10 +549,13 @@ func (p *cqlParser) literal(typ string) (any, error) {
 
 // likePattern turns a LIKE pattern into a regular expression over the
 // whole string: % is any run of characters, _ one character, and a
-// backslash takes the next character as it is.
-func likePattern(pat string) *regexp.Regexp {
+// backslash takes the next character as it is; fold ignores case.
+func likePattern(pat string, fold bool) *regexp.Regexp {
 	var b strings.Builder
 	b.WriteString(`^(?s)`)
+	if fold {
+		b.WriteString(`(?i)`)
+	}
 	escaped := false
 	for _, r := range pat {
 		switch {

@@ -55,6 +55,8 @@ func TestParseCQL2Text_Valid(t *testing.T) {
 		{"like needs the whole string", "status LIKE 'cover'", false},
 		{"like escaped %", `status LIKE 'covered\%'`, false},
 		{"not like", "name NOT LIKE '%Tiến'", false},
+		{"ilike", "status ILIKE 'COVERED'", true},
+		{"like keeps case", "status LIKE 'COVERED'", false},
 		{"string with a quote", "name = 'O''Neil'", false},
 		{"is null", "status IS NULL", false},
 		{"is not null", "status IS NOT NULL", true},

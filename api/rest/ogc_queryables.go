@@ -56,7 +56,8 @@ func sortedKeys(m map[string]string) []string {
 // error is a 400 naming the parameter and, for a filter that does not
 // parse, the character where it goes wrong.
 func parseFilter(q map[string][]string, col ogcCollection) (cqlExpr, error) {
-	if v, ok := q["filter-lang"]; ok && v[0] != cql2Text {
+	// cql-text is the name GDAL 3.6 sends, from the drafts of Part 3.
+	if v, ok := q["filter-lang"]; ok && v[0] != cql2Text && v[0] != "cql-text" {
 		return nil, invalid("filter-lang %s: want %s", quote(v[0]), cql2Text)
 	}
 	v, ok := q["filter"]
