@@ -255,8 +255,19 @@ func TestOGC_Queryables(t *testing.T) {
 			}
 		})
 	}
+	// GDAL before 3.7 accepts JSON by name only, and reads the drafts' list.
+	rec := get(t, s, "GET", "/ogc/collections/mobile/queryables")
+	if !strings.Contains(rec.Body.String(), `"queryables":[{"id":"boundary","type":"string"}`) {
+		t.Errorf("no draft list of queryables:\n%s", rec.Body)
+	}
+	for accept, want := range map[string]string{"": "application/schema+json", "application/geo+json, application/json": "application/json",
+		"application/schema+json, application/json": "application/schema+json"} {
+		if got := queryablesType(accept); got != want {
+			t.Errorf("queryablesType(%q) = %s, want %s", accept, got, want)
+		}
+	}
 	// The collection links to its queryables with the rel of Part 3.
-	rec := get(t, s, "GET", "/ogc/collections/mobile")
+	rec = get(t, s, "GET", "/ogc/collections/mobile")
 	if !strings.Contains(rec.Body.String(), `"rel":"http://www.opengis.net/def/rel/ogc/1.0/queryables"`) {
 		t.Errorf("the collection has no queryables link:\n%s", rec.Body)
 	}

@@ -285,8 +285,8 @@ func (s *Server) collectionDoc(base string, col ogcCollection, communes []geo.Co
 		{Href: path + "?f=html", Rel: "alternate", Type: mediaHTML, Title: "this collection as HTML"},
 		{Href: path + "/items?f=json", Rel: "items", Type: mediaGeoJSON, Title: "the communes as GeoJSON"},
 		{Href: path + "/items?f=html", Rel: "items", Type: mediaHTML, Title: "the communes as HTML"},
-		queryablesLink(base, col),
 	}
+	d.Links = append(d.Links, queryablesLinks(base, col)...)
 	return d
 }
 

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -86,6 +87,16 @@ type queryablesDoc struct {
 	Properties  map[string]map[string]any `json:"properties"`
 	Additional  bool                      `json:"additionalProperties"`
 	Description string                    `json:"description"`
+	// Queryables lists the names again in the form of the drafts of Part
+	// 3, which GDAL before 3.7 reads to know which properties it may put
+	// in a filter; JSON Schema ignores the unknown keyword.
+	Queryables []draftQueryable `json:"queryables"`
+}
+
+// draftQueryable is a queryable as the drafts of Part 3 list it.
+type draftQueryable struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
 }
 
 // queryables builds the collection's queryables document: the columns
@@ -96,6 +107,9 @@ func queryables(base string, col ogcCollection) queryablesDoc {
 		Description: "The properties a filter (CQL2 text) on /items can name.",
 		Properties:  map[string]map[string]any{}}
 	types := queryableTypes(col)
+	for _, name := range sortedKeys(types) {
+		d.Queryables = append(d.Queryables, draftQueryable{ID: name, Type: types[name]})
+	}
 	for name, typ := range types {
 		if typ == "geometry" {
 			d.Properties[name] = map[string]any{"title": "the commune's boundary (CRS84)",
@@ -135,13 +149,29 @@ func (s *Server) handleOGCQueryables(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.Data(http.StatusOK, ogcHeaders(c, false, mediaSchemaJSON, links), body)
+	c.Data(http.StatusOK, ogcHeaders(c, false, queryablesType(c.GetHeader("Accept")), links), body)
 }
 
-// queryablesLink is the collection's link to its queryables.
-func queryablesLink(base string, col ogcCollection) ogcLink {
-	return ogcLink{Href: base + "/ogc/collections/" + col.ID + "/queryables?f=json", Rel: relQueryables,
-		Type: mediaSchemaJSON, Title: "the properties a filter can name"}
+// queryablesType is the media type of the queryables for the Accept
+// header: application/schema+json, unless the client accepts JSON but not
+// JSON Schema by name, as GDAL before 3.7 does, which refuses any other
+// type.
+func queryablesType(accept string) string {
+	if strings.Contains(accept, mediaJSON) && !strings.Contains(accept, mediaSchemaJSON) {
+		return mediaJSON
+	}
+	return mediaSchemaJSON
+}
+
+// queryablesLinks are the collection's links to its queryables: with the
+// relation of Part 3, and with "queryables", the relation of its drafts
+// that GDAL before 3.7 follows.
+func queryablesLinks(base string, col ogcCollection) []ogcLink {
+	href := base + "/ogc/collections/" + col.ID + "/queryables?f=json"
+	return []ogcLink{
+		{Href: href, Rel: relQueryables, Type: mediaSchemaJSON, Title: "the properties a filter can name"},
+		{Href: href, Rel: "queryables", Type: mediaSchemaJSON, Title: "the properties a filter can name"},
+	}
 }
 
 // filterConformance are the conformance classes of Part 3 and CQL2 that

@@ -395,6 +395,7 @@ var openAPICases = []openAPICase{
 	{"ready", "/ogc/collections/mobile/items?filter=status%3D'covered'&filter-lang=cql2-json", nil, 400},
 	{"ready", "/ogc/collections/mobile/queryables", nil, 200},
 	{"ready", "/ogc/collections/communes/queryables?f=json", nil, 200},
+	{"ready", "/ogc/collections/broadband/queryables", map[string]string{"Accept": "application/geo+json, application/json"}, 200},
 	{"ready", "/ogc/collections/mobile/queryables?f=html", nil, 400},
 	{"ready", "/ogc/collections/tv/queryables", nil, 404},
 	{"ready", "/ogc/collections/tv/items", nil, 404},

@@ -20,6 +20,9 @@ func TestE2E_GDALFiltersOnTheServer(t *testing.T) {
 		keep        func(p map[string]any) bool
 	}{
 		{"status", "status = 'covered'", func(p map[string]any) bool { return p["status"] == "covered" }},
+		{"a property that is no query parameter", "population > 5000 AND share_covered < 0.99", func(p map[string]any) bool {
+			return p["population"].(float64) > 5000 && p["share_covered"].(float64) < 0.99
+		}},
 		{"status or district", "status = 'none' OR district_code = '148'", func(p map[string]any) bool {
 			return p["status"] == "none" || p["district_code"] == "148"
 		}},
