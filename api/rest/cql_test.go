@@ -278,3 +278,17 @@ func TestOGC_Queryables(t *testing.T) {
 		}
 	}
 }
+
+// Any text is a filter or an error, never a panic, and a filter evaluates.
+func FuzzParseCQL2Text(f *testing.F) {
+	for _, s := range []string{"status = 'covered'", "NOT (a IN (1,2)) OR b BETWEEN 1 AND 2",
+		"S_INTERSECTS(geometry, POLYGON((1 1, 2 1, 2 2, 1 1)))", "name LIKE '\\%_'", `"x"'`, "1e", "(((", "Đ = -.5e+3"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if e, err := parseCQL2Text(s, cqlTypes); err == nil {
+			e.eval(cqlSample)
+			e.eval(cqlRow{props: map[string]any{}})
+		}
+	})
+}
