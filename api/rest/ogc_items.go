@@ -31,7 +31,7 @@ const (
 )
 
 // itemsParams are the query parameters /items takes besides f.
-var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type", "filter", "filter-lang"}
+var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type", "filter", "filter-lang", "filter-crs"}
 
 // itemsQuery is a checked /items request.
 type itemsQuery struct {

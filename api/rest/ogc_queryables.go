@@ -53,13 +53,19 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// parseFilter reads filter and filter-lang: nil without a filter. Every
+// parseFilter reads filter, filter-lang and filter-crs: nil without a
+// filter. Every
 // error is a 400 naming the parameter and, for a filter that does not
 // parse, the character where it goes wrong.
 func parseFilter(q map[string][]string, col ogcCollection) (cqlExpr, error) {
 	// cql-text is the name GDAL 3.6 sends, from the drafts of Part 3.
 	if v, ok := q["filter-lang"]; ok && v[0] != cql2Text && v[0] != "cql-text" {
 		return nil, invalid("filter-lang %s: want %s", quote(v[0]), cql2Text)
+	}
+	// The filter's coordinates are CRS84 lon/lat; Part 3 lets a client say
+	// so, and any other CRS is refused rather than misread.
+	if v, ok := q["filter-crs"]; ok && v[0] != crs84 {
+		return nil, invalid("filter-crs %s: want %s; the filter's coordinates are lon/lat", quote(v[0]), crs84)
 	}
 	v, ok := q["filter"]
 	if !ok {

@@ -275,6 +275,8 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/communes/items?status=covered", 400, "no status"},
 		{"/ogc/collections/mobile/items?sortby=x", 400, "unknown query parameter"},
 		{"/ogc/collections/mobile/items?filter=x", 400, "no queryable"},
+		{"/ogc/collections/mobile/items?filter=remote%3Dtrue&filter-lang=cql2-json", 400, "filter-lang"},
+		{"/ogc/collections/mobile/items?filter=remote%3Dtrue&filter-crs=EPSG%3A4756", 400, "filter-crs"},
 		{"/ogc/collections/mobile/items/04807?limit=3", 400, "unknown query parameter"},
 	}
 	for _, c := range cases {

@@ -393,6 +393,8 @@ var openAPICases = []openAPICase{
 	{"ready", "/ogc/collections/mobile/items?filter=" + url.QueryEscape("status = 'covered' AND population BETWEEN 1000 AND 20000") + "&filter-lang=cql2-text", nil, 200},
 	{"ready", "/ogc/collections/mobile/items?filter=" + url.QueryEscape("status ="), nil, 400},
 	{"ready", "/ogc/collections/mobile/items?filter=status%3D'covered'&filter-lang=cql2-json", nil, 400},
+	{"ready", "/ogc/collections/mobile/items?filter=" + url.QueryEscape("S_INTERSECTS(geometry, POINT(105.33 20.81))") + "&filter-crs=" + url.QueryEscape(crs84), nil, 200},
+	{"ready", "/ogc/collections/mobile/items?filter=status%3D'covered'&filter-crs=EPSG:3405", nil, 400},
 	{"ready", "/ogc/collections/mobile/queryables", nil, 200},
 	{"ready", "/ogc/collections/communes/queryables?f=json", nil, 200},
 	{"ready", "/ogc/collections/broadband/queryables", map[string]string{"Accept": "application/geo+json, application/json"}, 200},
