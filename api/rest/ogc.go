@@ -21,14 +21,16 @@ import (
 // "communes" with their census facts, and one collection per layer with
 // that layer's figures (the same as /api/v1/layers/{layer}/communes).
 
-// ogcConformance lists the conformance classes the service implements.
-var ogcConformance = []string{
+// ogcConformance lists the conformance classes the service implements;
+// GDAL and QGIS send a filter to the server only when those of Part 3 and
+// CQL2 text (filterConformance) are among them.
+var ogcConformance = append([]string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	crsConformance,
-}
+}, filterConformance...)
 
 // Media types of the OGC answers.
 const (
@@ -89,6 +91,7 @@ func (s *Server) routesOGC(r gin.IRouter) {
 	g.GET("/conformance", s.handleOGCConformance)
 	g.GET("/collections", s.handleOGCCollections)
 	g.GET("/collections/:collectionId", s.handleOGCCollection)
+	g.GET("/collections/:collectionId/queryables", s.handleOGCQueryables)
 	g.GET("/collections/:collectionId/items", s.handleOGCItems)
 	g.GET("/collections/:collectionId/items/:featureId", s.handleOGCItem)
 }
@@ -285,6 +288,7 @@ func (s *Server) collectionDoc(base string, col ogcCollection, communes []geo.Co
 		{Href: path + "/items?f=json", Rel: "items", Type: mediaGeoJSON, Title: "the communes as GeoJSON"},
 		{Href: path + "/items?f=html", Rel: "items", Type: mediaHTML, Title: "the communes as HTML"},
 	}
+	d.Links = append(d.Links, queryablesLinks(base, col)...)
 	return d
 }
 

@@ -31,7 +31,7 @@ const (
 )
 
 // itemsParams are the query parameters /items takes besides f.
-var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type"}
+var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type", "filter", "filter-lang", "filter-crs"}
 
 // itemsQuery is a checked /items request.
 type itemsQuery struct {
@@ -45,7 +45,8 @@ type itemsQuery struct {
 	districtCode  string
 	typ           string
 	status        geo.Status
-	crs           ogcCRS // the system of the geometry (crs), CRS84 by default
+	crs           ogcCRS  // the system of the geometry (crs), CRS84 by default
+	filter        cqlExpr // the CQL2 filter, nil for none
 }
 
 // parseItemsQuery reads and checks the query against the collection.
@@ -117,6 +118,11 @@ func parseItemsQuery(q url.Values, col ogcCollection) (itemsQuery, error) {
 			return bad("status %s: want covered, partial or none", quote(v[0]))
 		}
 	}
+	filter, err := parseFilter(q, col)
+	if err != nil {
+		return itemsQuery{}, err
+	}
+	iq.filter = filter
 	return iq, nil
 }
 
@@ -416,7 +422,8 @@ func (s *Server) handleOGCItems(c *gin.Context) {
 		if figs != nil {
 			fig = &figs[i]
 		}
-		if iq.matches(&f.Communes[i], fig) {
+		if iq.matches(&f.Communes[i], fig) && (iq.filter == nil ||
+			iq.filter.eval(filterRow(col, f.Communes[i], figs, i, f.Snap.RemoteAt(i), f.Snap.Options().ReachedThreshold(col.Layer)))) {
 			matched = append(matched, i)
 		}
 	}

@@ -59,7 +59,7 @@ func TestOGC_LandingConformanceCollections(t *testing.T) {
 		{"/ogc/conformance", "application/json", []string{"conf/core", "conf/geojson", "conf/html", "conf/oas30"}},
 		{"/ogc/collections", "application/json", []string{`"id":"communes"`, `"id":"broadcast"`, `"id":"phone"`, `"id":"broadband"`, `"id":"mobile"`, `"rel":"items"`, "CRS84"}},
 		{"/ogc/collections/mobile", "application/json", []string{`"id":"mobile"`, `"bbox":[[104.`, `"share_covered"`}},
-		{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0", []string{`"openapi":"3.0`, `/ogc/collections/{collectionId}/items`}},
+		{"/ogc/api", "application/vnd.oai.openapi+json;version=3.0", []string{`"openapi":"3.0`, `"/collections/{collectionId}/items":`, `"url":"http://example.com/ogc"`}},
 		{"/ogc?f=html", "text/html; charset=utf-8", []string{"<h1>Phủ Sóng", "http://example.com/ogc</code>"}},
 		{"/ogc/api?f=html", "text/html; charset=utf-8", []string{"<h1>Phủ Sóng", "/ogc/collections/{collectionId}/items", "The communes of a collection, a page at a time", `href="http://example.com/ogc/api?f=json"`}},
 		{"/ogc/collections?f=html", "text/html; charset=utf-8", []string{"/ogc/collections/mobile/items?f=html"}},
@@ -273,7 +273,10 @@ func TestOGC_Errors(t *testing.T) {
 		{"/ogc/collections/mobile/items?properties=colour", 400, "not a property"},
 		{"/ogc/collections/mobile/items?status=excellent", 400, "covered, partial or none"},
 		{"/ogc/collections/communes/items?status=covered", 400, "no status"},
-		{"/ogc/collections/mobile/items?filter=x", 400, "unknown query parameter"},
+		{"/ogc/collections/mobile/items?sortby=x", 400, "unknown query parameter"},
+		{"/ogc/collections/mobile/items?filter=x", 400, "no queryable"},
+		{"/ogc/collections/mobile/items?filter=remote%3Dtrue&filter-lang=cql2-json", 400, "filter-lang"},
+		{"/ogc/collections/mobile/items?filter=remote%3Dtrue&filter-crs=EPSG%3A4756", 400, "filter-crs"},
 		{"/ogc/collections/mobile/items/04807?limit=3", 400, "unknown query parameter"},
 	}
 	for _, c := range cases {

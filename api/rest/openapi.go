@@ -38,7 +38,12 @@ func (s *Server) handleOGCAPI(c *gin.Context) {
 		return
 	}
 	if !html {
-		c.Data(http.StatusOK, mediaOpenAPI, openAPIDoc)
+		doc, err := ogcAPIDoc(baseURL(c.Request))
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.Data(http.StatusOK, mediaOpenAPI, doc)
 		return
 	}
 	doc, err := apiDocPage(baseURL(c.Request))

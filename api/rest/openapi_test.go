@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -35,6 +36,7 @@ func init() {
 	// Media types the API answers with besides kin-openapi's defaults.
 	openapi3filter.RegisterBodyDecoder("application/geo+json", openapi3filter.JSONBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.oai.openapi+json", openapi3filter.JSONBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/schema+json", openapi3filter.JSONBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.google-earth.kml+xml", openapi3filter.PlainBodyDecoder)
 	openapi3filter.RegisterBodyDecoder("application/vnd.mapbox-vector-tile", openapi3filter.FileBodyDecoder)
@@ -388,6 +390,16 @@ var openAPICases = []openAPICase{
 	{"ready", "/ogc/collections/communes/items?properties=code,population,area_km2&code=04807,04810&type=phường", nil, 200},
 	{"ready", "/ogc/collections/broadcast/items?f=html&district_code=148", nil, 200},
 	{"ready", "/ogc/collections/mobile/items?limit=0", nil, 400},
+	{"ready", "/ogc/collections/mobile/items?filter=" + url.QueryEscape("status = 'covered' AND population BETWEEN 1000 AND 20000") + "&filter-lang=cql2-text", nil, 200},
+	{"ready", "/ogc/collections/mobile/items?filter=" + url.QueryEscape("status ="), nil, 400},
+	{"ready", "/ogc/collections/mobile/items?filter=status%3D'covered'&filter-lang=cql2-json", nil, 400},
+	{"ready", "/ogc/collections/mobile/items?filter=" + url.QueryEscape("S_INTERSECTS(geometry, POINT(105.33 20.81))") + "&filter-crs=" + url.QueryEscape(crs84), nil, 200},
+	{"ready", "/ogc/collections/mobile/items?filter=status%3D'covered'&filter-crs=EPSG:3405", nil, 400},
+	{"ready", "/ogc/collections/mobile/queryables", nil, 200},
+	{"ready", "/ogc/collections/communes/queryables?f=json", nil, 200},
+	{"ready", "/ogc/collections/broadband/queryables", map[string]string{"Accept": "application/geo+json, application/json"}, 200},
+	{"ready", "/ogc/collections/mobile/queryables?f=html", nil, 400},
+	{"ready", "/ogc/collections/tv/queryables", nil, 404},
 	{"ready", "/ogc/collections/tv/items", nil, 404},
 	{"computing", "/ogc/collections/mobile/items", nil, 503},
 	{"ready", "/ogc/collections/mobile/items/04807", nil, 200},
