@@ -100,23 +100,24 @@ func (bc *bodyCache) keep(key string, cb *cachedBody) {
 	}
 }
 
-// bodyCaches holds the body cache of the snapshot last served: a new
-// snapshot, published by a recompute, starts an empty one, so a body is
-// never served with figures other than those it was rendered from.
-type bodyCaches struct {
+// perSnapshot holds a cache (bodies, export files) of the snapshot last
+// served: a new snapshot, published by a recompute, starts an empty one,
+// so nothing is ever served with figures other than those it was rendered
+// from. T's zero value must be an empty cache.
+type perSnapshot[T any] struct {
 	mu    sync.Mutex
 	snap  *api.Snapshot
-	cache *bodyCache
+	cache *T
 }
 
-// of returns the body cache of snap.
-func (bc *bodyCaches) of(snap *api.Snapshot) *bodyCache {
-	bc.mu.Lock()
-	defer bc.mu.Unlock()
-	if bc.snap != snap {
-		bc.snap, bc.cache = snap, &bodyCache{}
+// of returns the cache of snap.
+func (p *perSnapshot[T]) of(snap *api.Snapshot) *T {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.snap != snap {
+		p.snap, p.cache = snap, new(T)
 	}
-	return bc.cache
+	return p.cache
 }
 
 // serveCached answers with the snapshot's rendering of key, gzipped when

@@ -140,22 +140,3 @@ func (ec *exportCache) get(key string, render func() (*exportFile, error)) *expo
 	})
 	return e
 }
-
-// exportCaches holds the export cache of the snapshot last served: a new
-// snapshot starts an empty one, so a file is never served with figures
-// other than those it was rendered from.
-type exportCaches struct {
-	mu    sync.Mutex
-	snap  *api.Snapshot
-	cache *exportCache
-}
-
-// of returns the export cache of snap.
-func (ec *exportCaches) of(snap *api.Snapshot) *exportCache {
-	ec.mu.Lock()
-	defer ec.mu.Unlock()
-	if ec.snap != snap {
-		ec.snap, ec.cache = snap, &exportCache{}
-	}
-	return ec.cache
-}

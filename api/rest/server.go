@@ -115,9 +115,9 @@ type Server struct {
 	core   Core
 	store  *data.Store
 	log    *slog.Logger
-	bodies bodyCaches
+	bodies perSnapshot[bodyCache]
 	// exports are the rendered export files of the current snapshot.
-	exports exportCaches
+	exports perSnapshot[exportCache]
 	keys    inflight // Idempotency-Keys being processed
 	static  *staticFiles
 	router  *gin.Engine
