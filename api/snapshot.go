@@ -38,13 +38,11 @@ type Snapshot struct {
 	ComputedAt string
 	// Day is the UTC date that was today (YYYY-MM-DD): filings dated later
 	// are not in force.
-	Day          string
-	footprints   []geo.Footprint
-	declarations []geo.Declaration
-	base         *geo.Base   // the coverage in force, kept for what-ifs
-	calc         geo.Options // the calculator's options, reached thresholds included
-	auditUpto    int64       // the newest audit entry the snapshot accounts for (the change log)
-	plan         *planning   // targets, remote communes and the dated history; see history.go
+	Day       string
+	base      *geo.Base   // the coverage in force, kept for what-ifs
+	calc      geo.Options // the calculator's options, reached thresholds included
+	auditUpto int64       // the newest audit entry the snapshot accounts for (the change log)
+	plan      *planning   // targets, remote communes and the dated history; see history.go
 }
 
 // Generation names what the snapshot was computed from: the store's
@@ -182,7 +180,6 @@ func (s *Service) recompute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	next.footprints, next.declarations = fps, decls
 	if next.Result, next.base, err = next.Surface.ComputeBase(fps, decls, calc); err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
-	"slices"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -50,7 +49,11 @@ func TestWhatIf_EqualsFullRecompute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			full, err := snap.Surface.Compute(append(slices.Clip(snap.footprints), req.footprints...), snap.declarations, snap.calc)
+			fps, decls, err := s.store.InForce(context.Background(), snap.Day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			full, err := snap.Surface.Compute(append(fps, req.footprints...), decls, snap.calc)
 			if err != nil {
 				t.Fatal(err)
 			}
