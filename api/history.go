@@ -310,17 +310,21 @@ type resultCache struct {
 }
 
 type cachedResult struct {
-	done chan struct{}
-	res  *geo.Result
-	err  error
+	done     chan struct{}
+	res      *geo.Result
+	dataAsOf string // the date of the data res describes
+	err      error
 }
 
-func (rc *resultCache) get(day string, compute func() (*geo.Result, error)) (*geo.Result, error) {
+// get returns the result under day (a date, or dates as key) and the date
+// of its data, computing
+// them once.
+func (rc *resultCache) get(day string, compute func() (*geo.Result, string, error)) (*geo.Result, string, error) {
 	rc.mu.Lock()
 	if e, ok := rc.entries[day]; ok {
 		rc.mu.Unlock()
 		<-e.done
-		return e.res, e.err
+		return e.res, e.dataAsOf, e.err
 	}
 	e := &cachedResult{done: make(chan struct{})}
 	rc.entries[day] = e
@@ -330,7 +334,7 @@ func (rc *resultCache) get(day string, compute func() (*geo.Result, error)) (*ge
 		rc.order = rc.order[1:]
 	}
 	rc.mu.Unlock()
-	e.res, e.err = compute()
+	e.res, e.dataAsOf, e.err = compute()
 	close(e.done)
 	if e.err != nil { // a failure (a cancelled request) is not remembered
 		rc.mu.Lock()
@@ -339,7 +343,7 @@ func (rc *resultCache) get(day string, compute func() (*geo.Result, error)) (*ge
 		}
 		rc.mu.Unlock()
 	}
-	return e.res, e.err
+	return e.res, e.dataAsOf, e.err
 }
 
 // ResultAt returns the full result (every breakdown) as things stood on
@@ -356,17 +360,18 @@ func (s *Service) ResultAt(ctx context.Context, snap *Snapshot, asOf string) (*g
 	if i >= 0 {
 		day = snap.plan.history[i].asOf
 	}
-	res, err := snap.plan.results.get(day, func() (*geo.Result, error) {
+	return snap.plan.results.get(day, func() (*geo.Result, string, error) {
 		if day == "" {
-			return snap.Surface.Compute(nil, nil, snap.calc)
+			res, err := snap.Surface.Compute(nil, nil, snap.calc)
+			return res, day, err
 		}
 		fps, decls, err := s.store.InForce(ctx, day)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return snap.Surface.Compute(fps, decls, snap.calc)
+		res, err := snap.Surface.Compute(fps, decls, snap.calc)
+		return res, day, err
 	})
-	return res, day, err
 }
 
 // Keeps returns a commune filter by index for f, or nil for every commune.

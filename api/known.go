@@ -51,24 +51,24 @@ func (s *Service) ResultKnown(ctx context.Context, snap *Snapshot, asOf, knownAt
 	if asOf == "" {
 		asOf = knownAt
 	}
-	res, err := snap.plan.results.get(asOf+"@"+knownAt, func() (*geo.Result, error) {
+	return snap.plan.results.get(asOf+"@"+knownAt, func() (*geo.Result, string, error) {
 		fps, decls, err := s.store.InForceKnown(ctx, asOf, knownAt)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return snap.Surface.Compute(fps, decls, snap.calc)
+		res, err := snap.Surface.Compute(fps, decls, snap.calc)
+		if err != nil {
+			return nil, "", err
+		}
+		// The date of the data: the latest as_of among the filings then in force.
+		filings, err := s.store.FilingsInForceKnown(ctx, asOf, knownAt)
+		if err != nil {
+			return nil, "", err
+		}
+		dataAsOf := ""
+		for _, f := range filings {
+			dataAsOf = max(dataAsOf, f.AsOf)
+		}
+		return res, dataAsOf, nil
 	})
-	if err != nil {
-		return nil, "", err
-	}
-	// The date of the data: the latest as_of among the filings then in force.
-	filings, err := s.store.FilingsInForceKnown(ctx, asOf, knownAt)
-	if err != nil {
-		return nil, "", err
-	}
-	dataAsOf := ""
-	for _, f := range filings {
-		dataAsOf = max(dataAsOf, f.AsOf)
-	}
-	return res, dataAsOf, nil
 }
