@@ -316,9 +316,8 @@ type cachedResult struct {
 	err      error
 }
 
-// get returns the result under day (a date, or dates as key) and the date
-// of its data, computing
-// them once.
+// get returns the result under day (a date, or "asOf@knownAt") and the
+// date of its data, computing them once.
 func (rc *resultCache) get(day string, compute func() (*geo.Result, string, error)) (*geo.Result, string, error) {
 	rc.mu.Lock()
 	if e, ok := rc.entries[day]; ok {
