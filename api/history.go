@@ -92,27 +92,20 @@ func (s *Service) Stale(ctx context.Context) (bool, error) {
 	return snap.inputsVersion != inputs || snap.plan.version != plan || snap.Day != today(), nil
 }
 
-// buildPlanning reads the targets and remote communes, brings the dated
-// history up to date with next's figures, evaluates every target on every
-// date and stores the target values. prev, the snapshot next replaces, may
-// be nil.
-func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot) (*planning, error) {
-	p := &planning{}
+// buildPlanning reads the remote communes, brings the dated history up to
+// date with next's figures, evaluates every target on every date and
+// stores the target values. prev, the snapshot next replaces, may be nil.
+// version is the store's PlanningVersion read before targets, so that a
+// change made while reading is seen again.
+func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot, version string, targets []geo.Target) (*planning, error) {
+	p := &planning{version: version}
 	var err error
-	// The version first: a change made while reading is then seen again.
-	if p.version, err = s.store.PlanningVersion(ctx); err != nil {
-		return nil, err
-	}
 	if p.remoteSet, err = s.store.Remote(ctx); err != nil {
 		return nil, err
 	}
 	p.remote = make([]bool, len(next.Communes))
 	for i, c := range next.Communes {
 		p.remote[i] = sortedContains(p.remoteSet.Codes, c.Code)
-	}
-	targets, err := s.store.Targets(ctx)
-	if err != nil {
-		return nil, err
 	}
 	if prev != nil && prev.plan != nil && prev.Result == next.Result {
 		p.history, p.results = prev.plan.history, prev.plan.results

@@ -137,6 +137,12 @@ func (s *Service) recompute(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The planning version before the targets: a change made while
+	// reading is then seen again by Stale.
+	planVersion, err := s.store.PlanningVersion(ctx)
+	if err != nil {
+		return err
+	}
 	targets, err := s.store.Targets(ctx)
 	if err != nil {
 		return err
@@ -150,7 +156,7 @@ func (s *Service) recompute(ctx context.Context) error {
 		// Only targets or remote communes can have changed.
 		next := *prev
 		next.auditUpto = audited
-		if next.plan, err = s.buildPlanning(ctx, &next, prev); err != nil {
+		if next.plan, err = s.buildPlanning(ctx, &next, prev, planVersion, targets); err != nil {
 			return fmt.Errorf("targets and history: %w", err)
 		}
 		s.publish(ctx, prev, &next)
@@ -187,7 +193,7 @@ func (s *Service) recompute(ctx context.Context) error {
 	if err := s.store.SaveCoverage(ctx, next.Result, next.ComputedAt); err != nil {
 		return fmt.Errorf("storing coverage: %w", err)
 	}
-	if next.plan, err = s.buildPlanning(ctx, next, prev); err != nil {
+	if next.plan, err = s.buildPlanning(ctx, next, prev, planVersion, targets); err != nil {
 		return fmt.Errorf("targets and history: %w", err)
 	}
 	s.publish(ctx, prev, next)
