@@ -48,9 +48,7 @@ func TestKnownAt_ReproducesWhatWasPublished(t *testing.T) {
 		t.Fatal("viettel's filing covers nobody")
 	}
 	// vnpt's correction, received today: it served another area since March.
-	correction := strings.Replace(goodFiling, `"as_of":"2025-06-30"`, `"as_of":"2025-03-01"`, 1)
-	correction = strings.NewReplacer("105.28", "105.40", "105.38", "105.50").Replace(correction)
-	if rec := post(t, s, "/api/v1/filings", vnpt, "application/geo+json", "", correction); rec.Code != http.StatusCreated {
+	if rec := post(t, s, "/api/v1/filings", vnpt, "application/geo+json", "", correctionFiling()); rec.Code != http.StatusCreated {
 		t.Fatalf("correction: %d %s", rec.Code, rec.Body)
 	}
 	if now := summary("&as_of=2025-06-30").Province.Covered; now <= published {

@@ -114,9 +114,7 @@ func TestCorrection_HistoryShowsThePublishedValue(t *testing.T) {
 		t.Fatalf("a first value says it differs from what was published: %+v", published)
 	}
 	// vnpt's correction: it served another area since March.
-	correction := strings.Replace(goodFiling, `"as_of":"2025-06-30"`, `"as_of":"2025-03-01"`, 1)
-	correction = strings.NewReplacer("105.28", "105.40", "105.38", "105.50").Replace(correction)
-	if rec := post(t, s, "/api/v1/filings", vnpt, "application/geo+json", "", correction); rec.Code != http.StatusCreated {
+	if rec := post(t, s, "/api/v1/filings", vnpt, "application/geo+json", "", correctionFiling()); rec.Code != http.StatusCreated {
 		t.Fatalf("correction: %d %s", rec.Code, rec.Body)
 	}
 	now := point("2025-06-30")
@@ -124,4 +122,11 @@ func TestCorrection_HistoryShowsThePublishedValue(t *testing.T) {
 		t.Fatalf("after the correction: %+v (value %v, published %v); want the new value with the published one beside it",
 			now, now.Value, published.Value)
 	}
+}
+
+// correctionFiling is goodFiling moved east and dated earlier (as_of
+// 2025-03-01): filed later, it changes the past.
+func correctionFiling() string {
+	c := strings.Replace(goodFiling, `"as_of":"2025-06-30"`, `"as_of":"2025-03-01"`, 1)
+	return strings.NewReplacer("105.28", "105.40", "105.38", "105.50").Replace(c)
 }
