@@ -199,3 +199,12 @@ func (b *bitset) bothGain(c, cn, l, ln *bitset) {
 	}
 	b.extend(lo, hi)
 }
+
+// has reports whether bit i is set; a nil bitset has none.
+func (b *bitset) has(i int) bool {
+	if b == nil {
+		return false
+	}
+	w := i >> 6
+	return w >= b.lo && w < b.hi && b.w[w]&(1<<(uint(i)&63)) != 0
+}
