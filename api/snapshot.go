@@ -32,6 +32,9 @@ type Snapshot struct {
 	Extent orb.Bound
 	// Surface is the population surface the figures were computed on.
 	Surface *geo.Surface
+	// Grid describes the population grid that shaped Surface; nil when
+	// communes are spread evenly.
+	Grid *data.PopulationGridInfo
 	// Result is every layer's figures with the filings in force on Day.
 	Result *geo.Result
 	// ComputedAt is when Result was computed, RFC 3339 UTC.
@@ -164,7 +167,7 @@ func (s *Service) recompute(ctx context.Context) error {
 	}
 	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited}
 	if prev != nil && prev.communesVersion == version {
-		next.Communes, next.Surface, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Codes, prev.Extent
+		next.Communes, next.Surface, next.Grid, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Grid, prev.Codes, prev.Extent
 	} else {
 		if next.Communes, err = s.store.Communes(ctx); err != nil {
 			return err
@@ -178,7 +181,12 @@ func (s *Service) recompute(ctx context.Context) error {
 				next.Extent = next.Extent.Union(c.Geometry.Bound())
 			}
 		}
-		if next.Surface, err = geo.NewSurface(next.Communes, geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM}); err != nil {
+		grid, info, err := s.store.PopulationGrid(ctx)
+		if err != nil {
+			return fmt.Errorf("population grid: %w", err)
+		}
+		next.Grid = info
+		if next.Surface, err = geo.NewSurface(next.Communes, geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM, Grid: grid}); err != nil {
 			return fmt.Errorf("population surface: %w", err)
 		}
 	}
