@@ -153,12 +153,16 @@ type Method struct {
 	CellLatDeg float64 `json:"cell_lat_deg"`
 	CellLonDeg float64 `json:"cell_lon_deg"`
 	LatRefDeg  float64 `json:"lat_ref_deg"`
-	// Population is "even" or "weighted" (a weight layer shaped at least
-	// one commune).
-	Population        string  `json:"population"`
-	CoveredThreshold  float64 `json:"covered_threshold"`
-	PartialThreshold  float64 `json:"partial_threshold"`
-	MobileMinDownMbps float64 `json:"mobile_min_down_mbps"`
+	// Population names the population rule: "even", "weighted" (weight
+	// points shaped at least one commune) or a grid's, e.g.
+	// "grid-worldpop-v1".
+	Population string `json:"population"`
+	// EvenFallback lists the communes that a weighted surface still
+	// spreads evenly, having found no weight in them.
+	EvenFallback      []string `json:"even_fallback,omitempty"`
+	CoveredThreshold  float64  `json:"covered_threshold"`
+	PartialThreshold  float64  `json:"partial_threshold"`
+	MobileMinDownMbps float64  `json:"mobile_min_down_mbps"`
 	// ReachedThresholds is each layer's reached threshold (Rollup.ReachedThreshold).
 	ReachedThresholds map[Layer]float64 `json:"reached_thresholds"`
 	Rules             map[string]string `json:"rules"` // each rule in one sentence, by topic
@@ -168,11 +172,13 @@ type Method struct {
 const MethodName = "grid-centroid-v1"
 
 func (s *Surface) method(opt Options) Method {
-	pop := "even"
-	if s.weighted {
-		pop = "weighted"
+	pop := s.population
+	var fallback []string
+	if pop != "even" {
+		fallback = s.stats.EvenFallback
 	}
 	return Method{
+		EvenFallback:      fallback,
 		Name:              MethodName,
 		CellSizeM:         s.grid.CellSizeM,
 		CellLatDeg:        s.grid.DLat,
@@ -185,7 +191,8 @@ func (s *Surface) method(opt Options) Method {
 		ReachedThresholds: reachedThresholds(opt),
 		Rules: map[string]string{
 			"grid": "Square cells of cell_size_m at lat_ref_deg (dlat = size/110574°, dlon = size/(111320·cos lat_ref)°) over the communes' extent in EPSG:4326.",
-			"population": "Each commune's census population is spread in whole people over the cells whose centres lie in its polygon, evenly or by the weight layer rescaled to the census total; " +
+			"population": "Each commune's census population is spread in whole people over the cells whose centres lie in its polygon: evenly, or (grid-…) in proportion to the population grid's people in the pixel holding each cell's centre, " +
+				"rescaled to the census total (communes with no grid people: evenly, listed in even_fallback); " +
 				"where polygons overlap a cell goes to the commune with the smallest code; a commune with no cell is placed whole in the cell of its point. Nobody is counted twice or lost.",
 			"footprint":   "A cell is covered by a footprint when its centre lies inside it or on its boundary; holes are respected.",
 			"declaration": "A declaration that a provider serves share s of a commune covers s × the commune's population.",

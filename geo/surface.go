@@ -29,6 +29,13 @@ type SurfaceOptions struct {
 	// evenly. Weights are relative: only their ratios within a commune
 	// matter.
 	Weights []WeightPoint
+	// Grid, when not nil, is a population grid that says where people
+	// live: each cell's share of its commune's census population is
+	// proportional to the grid's people in the pixel holding the cell's
+	// centre (a dasymetric surface). Communes whose cells all fall on
+	// pixels without people or data are spread evenly and listed in
+	// SurfaceStats.EvenFallback. Grid and Weights exclude each other.
+	Grid *PopulationGrid
 }
 
 // WeightPoint is a place with a relative population weight (≥ 0), e.g. a
@@ -51,6 +58,10 @@ type SurfaceStats struct {
 	SharedCells  int `json:"shared_cells"`  // communes with no cell of their own, placed in one cell they share
 	WeightsUsed  int `json:"weights_used"`  // weight points that shaped a commune's population
 	WeightsOther int `json:"weights_other"` // weight points outside every commune, or in a commune of population 0
+	// EvenFallback lists, by code, the communes with people and cells of
+	// their own that weights or a grid did not shape: they are spread
+	// evenly.
+	EvenFallback []string `json:"even_fallback,omitempty"`
 }
 
 // Surface is the census population spread over a regular grid. It is
@@ -78,6 +89,7 @@ type Surface struct {
 	runs       []run
 	total      int
 	weighted   bool
+	population string // the population rule's name: "even", "weighted" or a grid's
 	stats      SurfaceStats
 	districts  []district
 	districtOf []int
@@ -134,19 +146,17 @@ type communeCells struct {
 	// (the share of its cells covered) and a status.
 	basis  int64
 	shared bool // its one cell was assigned by the no-cell rule
-	// With weights: wk are the indexes of the cells holding people, in
-	// increasing order, and wcum[i] the people in cells wk[:i].
-	wk   []int32
-	wcum []int64
+	// weighted tells that w, not an even spread, places the people.
+	weighted bool
+	w        weighted
 }
 
 // cum returns the basis units (people) held by the commune's first k cells.
 func (c *communeCells) cum(k int64) int64 {
-	if c.wk == nil {
+	if !c.weighted {
 		return c.basis * k / c.n
 	}
-	i, _ := slices.BinarySearch(c.wk, int32(k))
-	return c.wcum[i]
+	return c.w.cum(c.people, k)
 }
 
 type district struct {
@@ -167,9 +177,10 @@ func NewSurface(communes []Commune, opt SurfaceOptions) (*Surface, error) {
 		return nil, fmt.Errorf("%w: cell size %v m is not between 1 and 100,000", ErrInvalidInput, opt.CellSizeM)
 	}
 	s := &Surface{
-		communes: slices.Clone(communes),
-		index:    make(map[string]int, len(communes)),
-		cells:    make([]communeCells, len(communes)),
+		communes:   slices.Clone(communes),
+		index:      make(map[string]int, len(communes)),
+		cells:      make([]communeCells, len(communes)),
+		population: "even",
 	}
 	ext, err := s.check()
 	if err != nil {
@@ -188,7 +199,15 @@ func NewSurface(communes []Commune, opt SurfaceOptions) (*Surface, error) {
 		return nil, err
 	}
 	s.layOut()
-	if err := s.spreadByWeights(opt.Weights); err != nil {
+	switch {
+	case opt.Grid != nil && len(opt.Weights) > 0:
+		return nil, fmt.Errorf("%w: a surface takes weight points or a population grid, not both", ErrInvalidInput)
+	case opt.Grid != nil:
+		err = s.spreadByGrid(opt.Grid)
+	case len(opt.Weights) > 0:
+		err = s.spreadByWeights(opt.Weights)
+	}
+	if err != nil {
 		return nil, err
 	}
 	s.groupDistricts()
@@ -297,11 +316,9 @@ func (s *Surface) placeCellless() error {
 	return nil
 }
 
-// spreadByWeights replaces the even spread of communes that weights fall in.
+// spreadByWeights shares each commune's people among its cells in
+// proportion to the weight points falling in them.
 func (s *Surface) spreadByWeights(weights []WeightPoint) error {
-	if len(weights) == 0 {
-		return nil
-	}
 	type cellWeight struct {
 		idx int
 		w   float64
@@ -319,48 +336,43 @@ func (s *Surface) spreadByWeights(weights []WeightPoint) error {
 		}
 	}
 	slices.SortFunc(pts, func(a, b cellWeight) int { return cmp.Compare(a.idx, b.idx) })
-	used := 0
-	for ci := range s.cells {
+	found := make([]int, len(s.cells))
+	s.spreadEach(func(ci int, segs []segment) []segment {
 		cc := &s.cells[ci]
-		if cc.shared {
-			continue // its cell belongs to a neighbour, and so do the weights in it
-		}
-		var wk []int32
-		var ws []float64
-		var total float64
-		found := 0
+		segs = append(segs, segment{k: 0})
 		for _, r := range s.runs[cc.r0:cc.r1] {
 			lo := int(r.row)*s.grid.Cols + int(r.c0)
 			hi := lo + int(r.c1-r.c0)
 			j, _ := slices.BinarySearchFunc(pts, lo, func(p cellWeight, t int) int { return cmp.Compare(p.idx, t) })
 			for ; j < len(pts) && pts[j].idx < hi; j++ {
-				found++
-				k := r.k0 + int32(pts[j].idx-lo)
-				if pts[j].w == 0 {
-					continue
+				found[ci]++
+				k, n := r.k0+int32(pts[j].idx-lo), len(segs)
+				switch {
+				case n >= 2 && segs[n-2].k == k: // another point in the same cell
+					segs[n-2].w += pts[j].w
+				case segs[n-1].k == k:
+					segs[n-1].w = pts[j].w
+					segs = append(segs, segment{k: k + 1})
+				default:
+					segs = append(segs, segment{k: k, w: pts[j].w}, segment{k: k + 1})
 				}
-				if n := len(wk); n > 0 && wk[n-1] == k {
-					ws[n-1] += pts[j].w
-				} else {
-					wk, ws = append(wk, k), append(ws, pts[j].w)
-				}
-				total += pts[j].w
 			}
 		}
-		if cc.people == 0 || total == 0 {
-			continue
+		for len(segs) > 1 && int64(segs[len(segs)-1].k) >= cc.n {
+			segs = segs[:len(segs)-1]
 		}
-		used += found
-		s.weighted = true
-		cc.wk, cc.wcum = wk, make([]int64, len(wk)+1)
-		var acc float64
-		for i, w := range ws {
-			acc += w
-			cc.wcum[i+1] = min(int64(math.Floor(float64(cc.people)*acc/total)), cc.people)
+		return segs
+	})
+	used := 0
+	for ci, n := range found {
+		if s.cells[ci].weighted {
+			used += n
 		}
-		cc.wcum[len(wk)] = cc.people
 	}
 	s.stats.WeightsUsed, s.stats.WeightsOther = used, len(weights)-used
+	if s.weighted {
+		s.population = "weighted"
+	}
 	return nil
 }
 
