@@ -46,6 +46,7 @@ type Snapshot struct {
 	calc      geo.Options // the calculator's options, reached thresholds included
 	auditUpto int64       // the newest audit entry the snapshot accounts for (the change log)
 	plan      *planning   // targets, remote communes and the dated history; see history.go
+	people    *peopleMaps // where people and uncovered people live, made on first use
 }
 
 // Generation names what the snapshot was computed from: the store's
@@ -165,7 +166,7 @@ func (s *Service) recompute(ctx context.Context) error {
 		s.publish(ctx, prev, &next)
 		return nil
 	}
-	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited}
+	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited, people: &peopleMaps{}}
 	if prev != nil && prev.communesVersion == version {
 		next.Communes, next.Surface, next.Grid, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Grid, prev.Codes, prev.Extent
 	} else {

@@ -14,6 +14,11 @@ type PeopleSquare struct {
 	West, South, East, North float64
 	People                   int     // census people the surface places in its cells
 	Uncovered                float64 // of them, people the layer does not cover (see Base.PeopleMap)
+	// UncoveredWhole is Uncovered in whole people, rounded so that the
+	// squares' sum is the map's Uncovered rounded: the k-th square in row
+	// order gets round(U(k+1)) − round(U(k)), U(k) the uncovered people of
+	// the squares before it.
+	UncoveredWhole int
 	Commune                  int     // index of the commune placing the most people in it
 }
 
@@ -131,6 +136,12 @@ func (b *Base) PeopleMap(l Layer, squareM float64) (*PeopleMap, error) {
 		})
 	}
 	slices.SortFunc(m.Squares, func(a, b PeopleSquare) int { return cmp.Or(cmp.Compare(a.Row, b.Row), cmp.Compare(a.Col, b.Col)) })
+	var sum float64
+	for i := range m.Squares {
+		before := math.Round(sum)
+		sum += m.Squares[i].Uncovered
+		m.Squares[i].UncoveredWhole = int(math.Round(sum) - before)
+	}
 	return m, nil
 }
 

@@ -23,14 +23,21 @@ func peopleMap(t *testing.T, s *Surface, fps []Footprint, decls []Declaration, l
 	if m.People != prov.Population || math.Abs(m.Uncovered-(float64(prov.Population)-prov.Covered)) > 1e-6 {
 		t.Errorf("map: %d people, %.4f uncovered; province: %d people, %.4f covered", m.People, m.Uncovered, prov.Population, prov.Covered)
 	}
-	var people int
+	var people, whole int
 	var uncovered float64
 	for _, sq := range m.Squares {
 		people += sq.People
 		uncovered += sq.Uncovered
+		whole += sq.UncoveredWhole
+		if math.Abs(float64(sq.UncoveredWhole)-sq.Uncovered) >= 1 || sq.UncoveredWhole > sq.People {
+			t.Errorf("square %d,%d: %d whole uncovered for %v of %d", sq.Row, sq.Col, sq.UncoveredWhole, sq.Uncovered, sq.People)
+		}
 		if sq.Uncovered < 0 || sq.Uncovered > float64(sq.People)+1e-9 {
 			t.Errorf("square %d,%d: %v uncovered of %d", sq.Row, sq.Col, sq.Uncovered, sq.People)
 		}
+	}
+	if whole != int(math.Round(m.Uncovered)) {
+		t.Errorf("squares hold %d whole uncovered people, total %v", whole, m.Uncovered)
 	}
 	if people != m.People || math.Abs(uncovered-m.Uncovered) > 1e-6 {
 		t.Errorf("squares hold %d people, %.4f uncovered; totals %d, %.4f", people, uncovered, m.People, m.Uncovered)

@@ -42,6 +42,11 @@ var schemaTypes = map[string]any{
 	"WhatIfAnswer":       api.WhatIfAnswer{},
 	"CommuneCard":        communeCard{},
 	"CommuneHistory":     communeHistory{},
+	"Cluster":            api.Cluster{},
+	"ClusterCommune":     api.ClusterCommune{},
+	"ClustersAnswer":     clustersAnswer{},
+	"PopulationGrid":     data.PopulationGridInfo{},
+	"PopulationAnswer":   populationAnswer{},
 }
 
 // jsonFields returns the names a type marshals to JSON, embedded structs
