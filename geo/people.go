@@ -19,7 +19,7 @@ type PeopleSquare struct {
 	// order gets round(U(k+1)) − round(U(k)), U(k) the uncovered people of
 	// the squares before it.
 	UncoveredWhole int
-	Commune                  int     // index of the commune placing the most people in it
+	Commune        int // index of the commune placing the most people in it
 }
 
 // PeopleMap is where a layer's people and uncovered people live, in
