@@ -98,7 +98,8 @@ func DemoFilings(communes []geo.Commune) []Filing {
 }
 
 // SeedDefault fills a new store with the default data: Hòa Bình's communes,
-// an approximate set of remote communes (seed.DefaultRemote) and, with demo,
+// an approximate set of remote communes (seed.DefaultRemote), the WorldPop
+// grid that places their people (SeedGrid) and, with demo,
 // the demonstration filings. It does nothing, and returns
 // false, on a store that was seeded before or already holds communes, so a
 // deployer's data is never touched.
@@ -113,6 +114,10 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	grid, gridInfo, err := SeedGrid()
+	if err != nil {
+		return false, err
+	}
 	// One transaction: a crash while seeding leaves an empty store that the
 	// next start seeds again, never a half-seeded one.
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
@@ -120,6 +125,9 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 			return err
 		}
 		if _, err := setRemote(ctx, tx, seed.DefaultRemote(communes), seed.RemoteApproximate); err != nil {
+			return err
+		}
+		if _, err := addPopulationGrid(ctx, tx, grid, gridInfo, "seed"); err != nil {
 			return err
 		}
 		if demo {
@@ -130,7 +138,7 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 		if err := setMeta(ctx, tx, "seeded_at", now()); err != nil {
 			return err
 		}
-		return setMeta(ctx, tx, "seed", fmt.Sprintf("Hòa Bình 2019 census, approximate shapes, demonstration filings: %t", demo))
+		return setMeta(ctx, tx, "seed", fmt.Sprintf("Hòa Bình 2019 census, approximate shapes, WorldPop 2020 grid, demonstration filings: %t", demo))
 	})
 	return err == nil, err
 }

@@ -12,7 +12,7 @@ import (
 
 // CSVColumns are the columns of WriteCSV: the row's Columns, then the
 // metadata that every row repeats so that each row stands on its own.
-var CSVColumns = append(append([]string{}, Columns...), "layer", "as_of", "computed_at", "method", "cell_size_m", "source")
+var CSVColumns = append(append([]string{}, Columns...), "layer", "as_of", "computed_at", "method", "cell_size_m", "population_method", "source")
 
 // WriteCSV writes the table as CSV (RFC 4180: records end with CRLF) for
 // spreadsheets: UTF-8 with a byte order mark (so that Excel reads
@@ -34,7 +34,7 @@ func (t *Table) WriteCSV(w io.Writer) error {
 		return err
 	}
 	meta := []string{string(t.Layer), t.AsOf, t.ComputedAt, CSVText(t.Method.Name),
-		strconv.FormatFloat(t.Method.CellSizeM, 'f', -1, 64), CSVText(t.Source)}
+		strconv.FormatFloat(t.Method.CellSizeM, 'f', -1, 64), CSVText(t.Method.Population), CSVText(t.Source)}
 	rec := make([]string, 0, len(CSVColumns))
 	for _, r := range t.Rows {
 		rec = rec[:0]

@@ -40,7 +40,7 @@ func twoCommunes(t *testing.T) *Table {
 		t.Fatal(err)
 	}
 	tb.AsOf, tb.ComputedAt, tb.Source = "2026-01-01", "2026-01-02T03:04:05Z", "two test communes"
-	tb.Method = geo.Method{Name: geo.MethodName, CellSizeM: 100, CoveredThreshold: 0.95, PartialThreshold: 0.5}
+	tb.Method = geo.Method{Name: geo.MethodName, CellSizeM: 100, Population: "grid-worldpop-v1", CoveredThreshold: 0.95, PartialThreshold: 0.5}
 	return tb
 }
 
@@ -131,7 +131,7 @@ func TestTable_WriteCSV(t *testing.T) {
 		t.Fatalf("header %v, %d records", recs[0], len(recs))
 	}
 	want := []string{"04807", "Phường Phương Lâm", "phường", "148", "Thành phố Hòa Bình", "1000", "1000", "0.9996",
-		"covered", "official.geojson", "false", "false", "mobile", "2026-01-01", "2026-01-02T03:04:05Z", geo.MethodName, "100", "two test communes"}
+		"covered", "official.geojson", "false", "false", "mobile", "2026-01-01", "2026-01-02T03:04:05Z", geo.MethodName, "100", "grid-worldpop-v1", "two test communes"}
 	if strings.Join(recs[1], "|") != strings.Join(want, "|") {
 		t.Fatalf("row 1\n got %q\nwant %q", recs[1], want)
 	}
