@@ -242,7 +242,7 @@ func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 		PlanRule: "Nhóm xã cần phủ là nhóm ít xã nhất mà nếu được phủ sóng toàn bộ thì mục tiêu đạt, chọn lần lượt " +
 			"(xã còn nhiều người chưa được phủ nhất trước, với mục tiêu theo dân số; xã ít người chưa được phủ nhất trước, với mục tiêu theo số xã).",
 		MethodNote: "Phương pháp: dân số điều tra 2019 được phân bố trên lưới ô " + numberVI(snap.Result.Method.CellSizeM, 0) +
-			" m; một ô được phủ khi tâm ô nằm trong vùng phủ sóng đã đăng ký (" + snap.Result.Method.Name + "). " +
+			" m " + populationVI(snap.Result.Method.Population) + "; một ô được phủ khi tâm ô nằm trong vùng phủ sóng đã đăng ký (" + snap.Result.Method.Name + "). " +
 			"Dự báo: đường thẳng bình phương tối thiểu qua các số liệu của 3 năm gần nhất (ít nhất 3 mốc), tính từ giá trị mới nhất.",
 	}
 	if rd.demo {
@@ -373,4 +373,17 @@ func reportDigest(rd reportData) string {
 	}
 	x := hex.EncodeToString(h.Sum(nil))
 	return x[0:4] + "-" + x[4:8] + "-" + x[8:12] + "-" + x[12:16]
+}
+
+// populationVI says in Vietnamese how people are placed within communes.
+func populationVI(method string) string {
+	switch {
+	case method == "even":
+		return "đều trong mỗi xã"
+	case strings.HasPrefix(method, "grid-worldpop-"):
+		return "theo mật độ dân cư của lưới WorldPop 2020 (" + method + "), tổng mỗi xã đúng bằng số dân điều tra"
+	case strings.HasPrefix(method, "grid-"):
+		return "theo mật độ của lưới dân số đã nhập (" + method + "), tổng mỗi xã đúng bằng số dân điều tra"
+	}
+	return "theo các điểm dân cư đã nhập, tổng mỗi xã đúng bằng số dân điều tra"
 }
