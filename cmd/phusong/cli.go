@@ -43,6 +43,11 @@ func commands() []command {
 			"Update commune boundaries matched by code, or with --new-set replace the whole\n" +
 				"commune set (e.g. every commune of Vietnam).",
 			func(ctx context.Context, e env, args []string) error { return cmdImportCommunes(ctx, args, e.stdout) }},
+		{"import population", "FILE.tif [--db PATH] [--source TEXT] [--name NAME] | --none [--db PATH]",
+			"Place each commune's census people with a population grid (a GeoTIFF of people\n" +
+				"per pixel in EPSG:4326, e.g. WorldPop's), keeping each commune's total; or with\n" +
+				"--none spread them evenly again. Recomputes and prints how the figures moved.",
+			func(ctx context.Context, e env, args []string) error { return cmdImportPopulation(ctx, args, e.stdout) }},
 		{"import remote", "FILE.csv [--db PATH] [--column NAME]",
 			"Mark exactly the communes listed (by GSO code) as remote (vùng sâu, vùng xa),\n" +
 				"replacing the default approximation.",
