@@ -6,7 +6,8 @@
 # markers. Usage (from the repository root): bash bench/go.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-benches=(NewSurface/HoaBinh Compute_HoaBinh Compute_WhatIf_HoaBinh NewSurface/Vietnam Compute_Vietnam Compute_WhatIf_Vietnam)
+benches=(NewSurface/HoaBinh NewSurface/HoaBinhWorldPop Compute_HoaBinh Compute_WhatIf_HoaBinh
+  NewSurface/Vietnam NewSurface/VietnamWorldPop Compute_Vietnam Compute_VietnamWorldPop Compute_WhatIf_Vietnam)
 mkdir -p bin
 go test -c -o bin/geo.test ./geo/
 out=()

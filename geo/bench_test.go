@@ -21,17 +21,24 @@ func BenchmarkNewSurface(b *testing.B) {
 	cases := []struct {
 		name, file string
 		load       func() ([]Commune, error)
+		worldPop   bool // people placed by the WorldPop grid, not evenly
 	}{
-		{"HoaBinh", hoaBinhCommunesFile, hoaBinhCommunes},
-		{"Vietnam", vietnamCommunesFile, vietnamCommunes},
+		{"HoaBinh", hoaBinhCommunesFile, hoaBinhCommunes, false},
+		{"Vietnam", vietnamCommunesFile, vietnamCommunes, false},
+		{"HoaBinhWorldPop", hoaBinhCommunesFile, hoaBinhCommunes, true},
+		{"VietnamWorldPop", vietnamCommunesFile, vietnamCommunes, true},
 	}
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
 			cs := loadCommunes(b, tc.file, tc.load)
+			var opt SurfaceOptions
+			if tc.worldPop {
+				opt.Grid = worldPop(b, cs)
+			}
 			var s *Surface
 			for b.Loop() {
 				var err error
-				if s, err = NewSurface(cs, SurfaceOptions{}); err != nil {
+				if s, err = NewSurface(cs, opt); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -90,6 +97,18 @@ func BenchmarkCompute_Vietnam(b *testing.B) {
 	cs := loadCommunes(b, vietnamCommunesFile, vietnamCommunes)
 	fps := loadFootprints(b, vietnamMobileFile, vietnamMobile)
 	s, err := NewSurface(cs, SurfaceOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	computeBench(b, s, fps)
+}
+
+// BenchmarkCompute_VietnamWorldPop is Compute_Vietnam on the WorldPop
+// surface: people placed by the grid cost a lookup per covered run.
+func BenchmarkCompute_VietnamWorldPop(b *testing.B) {
+	cs := loadCommunes(b, vietnamCommunesFile, vietnamCommunes)
+	fps := loadFootprints(b, vietnamMobileFile, vietnamMobile)
+	s, err := NewSurface(cs, SurfaceOptions{Grid: worldPop(b, cs)})
 	if err != nil {
 		b.Fatal(err)
 	}

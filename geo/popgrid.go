@@ -91,11 +91,12 @@ type segment struct {
 }
 
 // weighted holds a commune's cells as segments of equal integer weight:
-// segment i starts at cell segK[i] and the cells before it weigh segW[i].
-// The last entry is a sentinel: segK = the number of cells, segW the
-// commune's total weight.
+// segment i starts at cell segK[i], each of its cells weighs segQ[i], and
+// the cells before it weigh segW[i]. The last entry is a sentinel: segK =
+// the number of cells, segW the commune's total weight.
 type weighted struct {
 	segK []int32
+	segQ []uint32
 	segW []uint64
 }
 
@@ -106,8 +107,9 @@ const weightBits = 32
 
 // newWeighted makes segments integer: weights are scaled by the power of
 // two that brings the heaviest cell just under 2^weightBits, so that
-// ratios of small integers (1 : 3) stay exact. It returns false when
-// every weight is 0.
+// ratios of small integers (1 : 3) stay exact. Segments are kept as given,
+// even neighbours of equal weight (a grid surface finds them by position).
+// It returns false when every weight is 0.
 func newWeighted(segs []segment, n int64) (weighted, bool) {
 	var top float64
 	for _, s := range segs {
@@ -117,41 +119,45 @@ func newWeighted(segs []segment, n int64) (weighted, bool) {
 		return weighted{}, false
 	}
 	_, exp := math.Frexp(top)
-	out := weighted{segK: make([]int32, 0, len(segs)+1), segW: make([]uint64, 0, len(segs)+1)}
+	out := weighted{segK: make([]int32, len(segs)+1), segQ: make([]uint32, len(segs)+1), segW: make([]uint64, len(segs)+1)}
 	var acc uint64
 	for i, s := range segs {
 		end := n
 		if i+1 < len(segs) {
 			end = int64(segs[i+1].k)
 		}
-		q := uint64(math.Round(math.Ldexp(s.w, weightBits-exp)))
-		if l := len(out.segK); l > 0 && acc-out.segW[l-1] == q*uint64(int64(s.k)-int64(out.segK[l-1])) {
-			acc += q * uint64(end-int64(s.k)) // same weight per cell: one segment
-			continue
-		}
-		out.segK, out.segW = append(out.segK, s.k), append(out.segW, acc)
-		acc += q * uint64(end-int64(s.k))
+		q := uint32(math.Round(math.Ldexp(s.w, weightBits-exp)))
+		out.segK[i], out.segQ[i], out.segW[i] = s.k, q, acc
+		acc += uint64(q) * uint64(end-int64(s.k))
 	}
-	out.segK, out.segW = append(out.segK, int32(n)), append(out.segW, acc)
+	out.segK[len(segs)], out.segW[len(segs)] = int32(n), acc
 	return out, acc > 0
 }
 
 // weight returns the weight of the first k cells.
 func (w *weighted) weight(k int64) uint64 {
 	i, found := slices.BinarySearch(w.segK, int32(k))
-	if found {
-		return w.segW[i]
+	if !found {
+		i-- // segment i holds cell k
 	}
-	i-- // segment i holds cell k
-	per := (w.segW[i+1] - w.segW[i]) / uint64(w.segK[i+1]-w.segK[i])
-	return w.segW[i] + uint64(k-int64(w.segK[i]))*per
+	return w.at(i, k)
+}
+
+// at is the weight of the first k cells, cell k lying in segment i or at
+// its end.
+func (w *weighted) at(i int, k int64) uint64 {
+	return w.segW[i] + uint64(k-int64(w.segK[i]))*uint64(w.segQ[i])
 }
 
 // cum returns floor(people · W(k) / W), exactly.
-func (w *weighted) cum(people, k int64) int64 {
-	total := w.segW[len(w.segW)-1]
-	hi, lo := bits.Mul64(uint64(people), w.weight(k))
-	q, _ := bits.Div64(hi, lo, total)
+func (w *weighted) cum(people, k int64) int64 { return w.share(people, w.weight(k)) }
+
+// cumAt is cum for a cell k known to lie in segment i (or at its end).
+func (w *weighted) cumAt(people int64, i int, k int64) int64 { return w.share(people, w.at(i, k)) }
+
+func (w *weighted) share(people int64, wk uint64) int64 {
+	hi, lo := bits.Mul64(uint64(people), wk)
+	q, _ := bits.Div64(hi, lo, w.segW[len(w.segW)-1])
 	return int64(q)
 }
 
@@ -161,7 +167,9 @@ func (s *Surface) spreadByGrid(g *PopulationGrid) error {
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	// The pixel of every grid row and column, once: -1 outside the grid.
+	// The pixel of every grid row and column, once: rows outside the grid
+	// are −1; columns are −1 west of it and g.Cols east of it, so that
+	// they never decrease along a row.
 	prow := make([]int32, s.grid.Rows)
 	for r := range prow {
 		v := math.Floor((g.North - s.grid.rowY(r)) / g.DY)
@@ -173,28 +181,26 @@ func (s *Surface) spreadByGrid(g *PopulationGrid) error {
 	pcol := make([]int32, s.grid.Cols)
 	for c := range pcol {
 		v := math.Floor((s.grid.colX(c) - g.West) / g.DX)
-		pcol[c] = -1
-		if v >= 0 && v < float64(g.Cols) {
-			pcol[c] = int32(v)
-		}
+		pcol[c] = int32(max(-1, min(v, float64(g.Cols))))
 	}
 	at := func(r, c int32) float64 {
-		if prow[r] < 0 || pcol[c] < 0 {
+		if prow[r] < 0 || pcol[c] < 0 || pcol[c] >= int32(g.Cols) {
 			return 0
 		}
 		return pixelWeight(g.Values[int(prow[r])*g.Cols+int(pcol[c])])
 	}
+	s.pixelCol, s.runSeg = pcol, make([]int32, len(s.runs))
 	s.spreadEach(func(ci int, segs []segment) []segment {
 		cc := &s.cells[ci]
-		for _, r := range s.runs[cc.r0:cc.r1] {
+		for ri := cc.r0; ri < cc.r1; ri++ {
+			r := &s.runs[ri]
+			s.runSeg[ri] = int32(len(segs))
 			for c := r.c0; c < r.c1; {
-				w, end := at(r.row, c), c+1
+				end := c + 1
 				for end < r.c1 && pcol[end] == pcol[c] {
 					end++
 				}
-				if n := len(segs); n == 0 || segs[n-1].w != w {
-					segs = append(segs, segment{k: r.k0 + c - r.c0, w: w})
-				}
+				segs = append(segs, segment{k: r.k0 + c - r.c0, w: at(r.row, c)})
 				c = end
 			}
 		}

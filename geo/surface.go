@@ -90,6 +90,12 @@ type Surface struct {
 	total      int
 	weighted   bool
 	population string // the population rule's name: "even", "weighted" or a grid's
+	// With a population grid: pixelCol is the grid's pixel column of each
+	// cell column (−1 west of the grid, its width east of it), and
+	// runSeg[i] the index, among its commune's weight segments, of the
+	// first segment of run i; a run has one segment per pixel column.
+	pixelCol []int32
+	runSeg   []int32
 	stats      SurfaceStats
 	districts  []district
 	districtOf []int
@@ -469,23 +475,37 @@ func (s *Surface) coveredBasis(ci int, b *bitset) int64 {
 	cc := &s.cells[ci]
 	loBit, hiBit := b.lo<<6, b.hi<<6
 	var sum int64
-	for _, r := range s.runs[cc.r0:cc.r1] {
-		i := s.lay.base[r.row] + int(r.c0)
+	for ri := cc.r0; ri < cc.r1; ri++ {
+		r := &s.runs[ri]
+		base := s.lay.base[r.row]
+		i := base + int(r.c0)
 		end := i + int(r.c1-r.c0)
 		if end <= loBit || i >= hiBit {
 			continue
 		}
-		off := int64(r.k0) - int64(i)
 		for {
 			if i = b.nextSet(i, end); i >= end {
 				break
 			}
 			j := b.nextClear(i, end)
-			sum += cc.cum(int64(j)+off) - cc.cum(int64(i)+off)
+			sum += s.cumIn(cc, ri, int32(j-base)) - s.cumIn(cc, ri, int32(i-base))
 			i = j
 		}
 	}
 	return sum
+}
+
+// cumIn is cc.cum of the cells of run ri before column c (c0 ≤ c ≤ c1):
+// on a grid surface the cell's segment is found from its pixel column, in
+// constant time, not by a search.
+func (s *Surface) cumIn(cc *communeCells, ri int, c int32) int64 {
+	r := &s.runs[ri]
+	k := int64(r.k0) + int64(c-r.c0)
+	if !cc.weighted || s.runSeg == nil {
+		return cc.cum(k)
+	}
+	i := s.runSeg[ri] + s.pixelCol[min(c, r.c1-1)] - s.pixelCol[r.c0]
+	return cc.w.cumAt(cc.people, int(i), k)
 }
 
 // coveredAll returns coveredBasis of every commune; on large surfaces
