@@ -310,7 +310,7 @@ func TestDecode_Sparse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := f.readLayout()
+	l, err := f.readLayout(defaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
