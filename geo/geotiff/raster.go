@@ -18,8 +18,8 @@ type Raster struct {
 
 // At returns the value of the pixel holding lon/lat (degrees, EPSG:4326),
 // NaN outside the raster or where there is no data. A point on the edge
-// between two pixels belongs to the one east or south of it; the raster's
-// east and south edges are outside it.
+// between two pixels (to a billionth of a pixel) belongs to the one east or
+// south of it; the raster's east and south edges are outside it.
 func (r *Raster) At(lon, lat float64) float32 {
 	x := snap((lon - r.West) / r.DX)
 	y := snap((r.North - lat) / r.DY)
