@@ -14,7 +14,7 @@ import (
 
 // Decode reads the whole first image of a GeoTIFF of size bytes.
 func Decode(r io.ReaderAt, size int64) (*Raster, error) {
-	return decode(r, size, nil)
+	return decode(r, size, nil, defaultLimits)
 }
 
 // DecodeWindow reads only the pixels that intersect the box given by its
@@ -28,17 +28,17 @@ func DecodeWindow(r io.ReaderAt, size int64, west, south, east, north float64) (
 	if !finite(west, south, east, north) || west >= east || south >= north {
 		return nil, fmt.Errorf("geotiff: the box lon %g – %g, lat %g – %g is empty or not finite", west, east, south, north)
 	}
-	return decode(r, size, &[4]float64{west, south, east, north})
+	return decode(r, size, &[4]float64{west, south, east, north}, defaultLimits)
 }
 
 // decode reads the pixels of the first image within box (all of them when
-// box is nil).
-func decode(r io.ReaderAt, size int64, box *[4]float64) (*Raster, error) {
+// box is nil), within lim.
+func decode(r io.ReaderAt, size int64, box *[4]float64, lim limits) (*Raster, error) {
 	f, err := openTIFF(r, size)
 	if err != nil {
 		return nil, err
 	}
-	l, err := f.readLayout()
+	l, err := f.readLayout(lim)
 	if err != nil {
 		return nil, err
 	}
@@ -61,9 +61,16 @@ func decode(r io.ReaderAt, size int64, box *[4]float64) (*Raster, error) {
 		}
 	}
 	out.Cols, out.Rows = c1-c0, r1-r0
-	if int64(out.Cols)*int64(out.Rows) > MaxPixels {
-		return nil, unsupported("%d × %d pixels is more than the %d million read at once; read a window, or crop the file with gdal_translate -projwin",
-			out.Cols, out.Rows, MaxPixels/1_000_000)
+	if int64(out.Cols)*int64(out.Rows) > lim.pixels {
+		return nil, unsupported("%d × %d pixels is more than the %g million read at once; read a window, or crop the file with gdal_translate -projwin",
+			out.Cols, out.Rows, float64(lim.pixels)/1e6)
+	}
+	for by := r0 / l.blockH; by*l.blockH < r1; by++ {
+		for bx := c0 / l.blockW; bx*l.blockW < c1; bx++ {
+			if err := l.checkBlock(f, by*l.across+bx); err != nil {
+				return nil, err
+			}
+		}
 	}
 	out.West += float64(c0) * out.DX
 	out.North -= float64(r0) * out.DY
@@ -80,10 +87,10 @@ func window(r *Raster, l *layout, box *[4]float64) (c0, r0, c1, r1 int) {
 	clamp := func(v float64, hi int) int {
 		return int(max(0, min(v, float64(hi))))
 	}
-	c0 = clamp(math.Floor((box[0]-r.West)/r.DX), l.cols)
-	c1 = clamp(math.Ceil((box[2]-r.West)/r.DX), l.cols)
-	r0 = clamp(math.Floor((r.North-box[3])/r.DY), l.rows)
-	r1 = clamp(math.Ceil((r.North-box[1])/r.DY), l.rows)
+	c0 = clamp(math.Floor(snap((box[0]-r.West)/r.DX)), l.cols)
+	c1 = clamp(math.Ceil(snap((box[2]-r.West)/r.DX)), l.cols)
+	r0 = clamp(math.Floor(snap((r.North-box[3])/r.DY)), l.rows)
+	r1 = clamp(math.Ceil(snap((r.North-box[1])/r.DY)), l.rows)
 	return c0, r0, c1, r1
 }
 
@@ -98,10 +105,7 @@ func (l *layout) read(f *file, out *Raster, c0, r0 int) error {
 		for bx := c0 / l.blockW; bx*l.blockW < c1; bx++ {
 			i := by*l.across + bx
 			bRow, bCol := by*l.blockH, bx*l.blockW
-			rowsIn := l.blockH
-			if !l.tiled {
-				rowsIn = min(l.blockH, l.rows-bRow) // the last strip is short
-			}
+			rowsIn := l.blockRows(i)
 			data := buf[:rowsIn*l.blockW*l.bytes]
 			order, sparse, err := l.decodeBlock(f, i, data, &br)
 			if err != nil {
@@ -127,17 +131,11 @@ func (l *layout) read(f *file, out *Raster, c0, r0 int) error {
 // in data, and sparse when the file leaves the block out (offset and byte
 // count 0), its pixels then being no data. br is reused between blocks.
 func (l *layout) decodeBlock(f *file, i int, data []byte, br **bufio.Reader) (order binary.ByteOrder, sparse bool, err error) {
-	off, n := l.offsets[i], l.counts[i]
+	off, n := l.offsets[i], l.counts[i] // checked by checkBlock
 	if off == 0 && n == 0 {
 		return nil, true, nil
 	}
-	if off > uint64(f.size) || n > uint64(f.size)-off {
-		return nil, false, corrupt("%s %d at offset %d (%d bytes) runs past the end of the file (size %d)", l.blockName(), i, off, n, f.size)
-	}
 	if l.compression == compressionNone {
-		if n < uint64(len(data)) {
-			return nil, false, l.blockErr(i, "holds %d bytes, %d expected", n, len(data))
-		}
 		if err := f.readAt(data, int64(off), l.blockName()+" data"); err != nil {
 			return nil, false, err
 		}

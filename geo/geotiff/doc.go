@@ -28,11 +28,14 @@
 //     (ErrNotGeoTIFF too: it is not a readable GeoTIFF);
 //   - a grid in a projected CRS, in another geographic CRS than WGS 84, or
 //     without a CRS (ErrNotGeographic, naming the EPSG code);
-//   - more than one band, other compressions (JPEG, ZSTD, LERC, WebP,
-//     PackBits…), 1-, 4-, 12- or 16-bit-float samples, rotated or south-up
-//     grids, and grids too large to hold in memory: more than MaxPixels
-//     pixels returned, or a strip or tile decoding to more than
-//     maxBlockBytes (ErrUnsupported).
+//   - more than one band (SamplesPerPixel > 1: a population grid has one,
+//     and guessing which band holds the counts would be wrong silently),
+//     other compressions (JPEG, ZSTD, LERC, WebP, PackBits…), 1-, 4-, 12-
+//     or 16-bit-float and complex samples, rotated or south-up grids,
+//     ground control points, and what is too large to hold in memory: more
+//     than MaxPixels pixels returned, a strip or tile decoding to more than
+//     256 MiB or larger than its compressed bytes can hold
+//     (ErrUnsupported, or ErrNotGeoTIFF when the file contradicts itself).
 //
 // Only the first image of the file is read; overviews are ignored.
 //

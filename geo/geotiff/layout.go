@@ -16,6 +16,30 @@ const (
 	maxBlockBytes = 256 << 20
 )
 
+// limits bounds what one call may allocate. Decode uses MaxPixels and
+// maxBlockBytes; the fuzz test lowers them, since every input it makes may
+// legitimately claim hundreds of megabytes of no-data blocks.
+type limits struct {
+	pixels, blockBytes int64
+}
+
+// defaultLimits are the limits of Decode and DecodeWindow.
+var defaultLimits = limits{pixels: MaxPixels, blockBytes: maxBlockBytes}
+
+// maxRatio bounds how many bytes one compressed byte can decode to: 1032
+// for Deflate, and for TIFF's LZW one 9-bit code yields at most a
+// 4096-byte string. A block claiming more is corrupt, and refusing it
+// before allocating keeps a tiny file from demanding gigabytes.
+func maxRatio(compression uint64) uint64 {
+	switch compression {
+	case compressionNone:
+		return 1
+	case compressionLZW:
+		return 4096
+	}
+	return 1032
+}
+
 // sampleKind is how the bits of a sample are read.
 type sampleKind int
 
@@ -65,7 +89,7 @@ func (l *layout) blockName() string {
 }
 
 // readLayout reads and checks the image structure tags.
-func (f *file) readLayout() (*layout, error) {
+func (f *file) readLayout(lim limits) (*layout, error) {
 	l := &layout{}
 	w, err := f.uint(tagImageWidth, 0)
 	if err != nil {
@@ -103,7 +127,7 @@ func (f *file) readLayout() (*layout, error) {
 	if err := l.readCompression(f); err != nil {
 		return nil, err
 	}
-	if err := l.readBlocks(f); err != nil {
+	if err := l.readBlocks(f, lim); err != nil {
 		return nil, err
 	}
 	return l, nil
@@ -197,7 +221,7 @@ func (l *layout) readCompression(f *file) error {
 
 // readBlocks reads the strip or tile structure and checks that the blocks
 // are listed and of a sane size.
-func (l *layout) readBlocks(f *file) error {
+func (l *layout) readBlocks(f *file, lim limits) error {
 	offTag, countTag := uint16(tagStripOffsets), uint16(tagStripByteCounts)
 	if f.has(tagTileWidth) || f.has(tagTileOffsets) {
 		l.tiled = true
@@ -229,8 +253,8 @@ func (l *layout) readBlocks(f *file) error {
 		}
 		l.blockW, l.blockH = l.cols, int(min(rps, uint64(l.rows)))
 	}
-	if int64(l.blockW)*int64(l.blockH)*int64(l.bytes) > maxBlockBytes {
-		return unsupported("a %s of %d × %d pixels decodes to more than %d MiB; rewrite the file with gdal_translate -co TILED=YES", l.blockName(), l.blockW, l.blockH, maxBlockBytes>>20)
+	if int64(l.blockW)*int64(l.blockH)*int64(l.bytes) > lim.blockBytes {
+		return unsupported("a %s of %d × %d pixels decodes to more than %d MiB; rewrite the file with gdal_translate -co TILED=YES", l.blockName(), l.blockW, l.blockH, lim.blockBytes>>20)
 	}
 	l.across = (l.cols + l.blockW - 1) / l.blockW
 	l.down = (l.rows + l.blockH - 1) / l.blockH
@@ -246,6 +270,35 @@ func (l *layout) readBlocks(f *file) error {
 	if uint64(len(l.offsets)) < n || uint64(len(l.counts)) < n {
 		return corrupt("%d %ss are needed for a %d × %d image, but %d offsets and %d byte counts are listed",
 			n, l.blockName(), l.cols, l.rows, len(l.offsets), len(l.counts))
+	}
+	return nil
+}
+
+// blockRows returns the rows of block i held in the file: a tile is whole,
+// the last strip is cut at the image's last row.
+func (l *layout) blockRows(i int) int {
+	if l.tiled {
+		return l.blockH
+	}
+	return min(l.blockH, l.rows-(i/l.across)*l.blockH)
+}
+
+// checkBlock checks that block i lies in the file and is large enough to
+// decode to its size, before anything is allocated for it.
+func (l *layout) checkBlock(f *file, i int) error {
+	off, n := l.offsets[i], l.counts[i]
+	if off == 0 && n == 0 {
+		return nil // sparse
+	}
+	if off > uint64(f.size) || n > uint64(f.size)-off {
+		return corrupt("%s %d at offset %d (%d bytes) runs past the end of the file (size %d)", l.blockName(), i, off, n, f.size)
+	}
+	size := uint64(l.blockRows(i) * l.blockW * l.bytes)
+	if l.compression == compressionNone && n < size {
+		return l.blockErr(i, "holds %d bytes, %d expected", n, size)
+	}
+	if n*maxRatio(l.compression)+64 < size {
+		return l.blockErr(i, "%d compressed bytes cannot hold the %d bytes of the %s", n, size, l.blockName())
 	}
 	return nil
 }

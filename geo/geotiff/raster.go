@@ -18,11 +18,11 @@ type Raster struct {
 
 // At returns the value of the pixel holding lon/lat (degrees, EPSG:4326),
 // NaN outside the raster or where there is no data. A point on the edge
-// between two pixels belongs to the one east or south of it; the raster's
-// east and south edges are outside it.
+// between two pixels (to a billionth of a pixel) belongs to the one east or
+// south of it; the raster's east and south edges are outside it.
 func (r *Raster) At(lon, lat float64) float32 {
-	x := (lon - r.West) / r.DX
-	y := (r.North - lat) / r.DY
+	x := snap((lon - r.West) / r.DX)
+	y := snap((r.North - lat) / r.DY)
 	// The comparisons are false for NaN, which lands outside too.
 	if !(x >= 0 && y >= 0 && x < float64(r.Cols) && y < float64(r.Rows)) {
 		return float32(math.NaN())
@@ -39,4 +39,15 @@ func (r *Raster) At(lon, lat float64) float32 {
 // in degrees.
 func (r *Raster) Bounds() (west, south, east, north float64) {
 	return r.West, r.North - float64(r.Rows)*r.DY, r.West + float64(r.Cols)*r.DX, r.North
+}
+
+// snap rounds a position counted in pixels to the nearest pixel edge when
+// it is within a billionth of a pixel of it, so that a coordinate written
+// in decimal degrees on an edge (105.01 on a grid of 0.01° from 105) is on
+// it, whatever the rounding of the division.
+func snap(x float64) float64 {
+	if e := math.Round(x); math.Abs(x-e) < 1e-9 {
+		return e
+	}
+	return x
 }
