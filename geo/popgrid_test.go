@@ -148,3 +148,38 @@ func TestNewSurface_GridRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestWhatIf_SiteOverAVillage: on a grid surface a planned site over the
+// village counts its villagers, where the even spread counts a quarter of
+// the commune.
+func TestWhatIf_SiteOverAVillage(t *testing.T) {
+	u := communeUnits()
+	cs := []Commune{commune("01", 1000, u.rect(0, 0, 10, 10))}
+	// Four pixels of 5 × 5 cells: the village in the north-east one.
+	village := unitGrid(u, 5, 2, 2, 1, 99, 1, 1)
+	for _, tc := range []struct {
+		name string
+		opt  SurfaceOptions
+		want float64
+	}{
+		{"even", SurfaceOptions{}, 250},
+		{"grid", SurfaceOptions{Grid: village}, 971}, // 1000 · 99·25 / (102·25), in whole people
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := mustSurface(t, cs, tc.opt)
+			_, base, err := s.ComputeBase(nil, nil, DefaultOptions())
+			if err != nil {
+				t.Fatal(err)
+			}
+			g := gridUnits(s)
+			site := footprint("plan", Mobile, "4G", orb.Polygon{g.rect(5, 5, 10.5, 10.5)})
+			res, err := base.WhatIf([]Footprint{site})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f := figure(t, res, Mobile, KindAll, "01"); math.Abs(f.Covered-tc.want) > 1 {
+				t.Errorf("the site covers %v people, want %v", f.Covered, tc.want)
+			}
+		})
+	}
+}

@@ -193,17 +193,28 @@ func TestWhatIf_EqualsCompute(t *testing.T) {
 			{layer: Broadcast, tech: "FM", programme: "central", x0: 0, y0: 12, x1: 5, y1: 20},
 			{layer: Broadcast, tech: "FM", programme: "local", x0: 0, y0: 0, x1: 5, y1: 20}}},
 	}
+	// A population grid of 4 × 4-cell pixels over the town, denser to the
+	// north-east, with pixels of no data and of nobody.
+	grid := func(u units) *PopulationGrid {
+		vals := make([]float32, 6*6)
+		for i := range vals {
+			vals[i] = float32(1 + (i%6)*(5-i/6))
+		}
+		vals[7], vals[20] = float32(math.NaN()), 0
+		return unitGrid(u, 4, 6, 6, vals...)
+	}
 	surfaces := []struct {
-		name    string
-		weights bool
-	}{{"even", false}, {"weighted", true}}
+		name string
+		opt  func(u units) SurfaceOptions
+	}{
+		{"even", func(units) SurfaceOptions { return SurfaceOptions{} }},
+		{"weighted", func(u units) SurfaceOptions { return SurfaceOptions{Weights: weights(u)} }},
+		{"grid", func(u units) SurfaceOptions { return SurfaceOptions{Grid: grid(u)} }},
+	}
 	for _, sc := range surfaces {
 		for _, tc := range cases {
 			t.Run(sc.name+"/"+tc.name, func(t *testing.T) {
-				s, u := whatIfTown(t, SurfaceOptions{})
-				if sc.weights {
-					s, u = whatIfTown(t, SurfaceOptions{Weights: weights(communeUnits())})
-				}
+				s, u := whatIfTown(t, sc.opt(communeUnits()))
 				fps, decls := townItems(u)
 				if tc.noDecls {
 					decls = nil
@@ -389,10 +400,24 @@ func TestWhatIf_HoaBinh(t *testing.T) {
 	needData(t, hoaBinhCommunesFile, hoaBinhMobileFile)
 	cs := loadCommunes(t, hoaBinhCommunesFile, hoaBinhCommunes)
 	fps := loadFootprints(t, hoaBinhMobileFile, hoaBinhMobile)
-	s, err := NewSurface(cs, SurfaceOptions{})
-	if err != nil {
-		t.Fatal(err)
+	for _, surface := range []string{"even", "worldpop"} {
+		t.Run(surface, func(t *testing.T) {
+			var opt SurfaceOptions
+			if surface == "worldpop" {
+				opt.Grid = worldPop(t, cs)
+			}
+			s, err := NewSurface(cs, opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			whatIfHoaBinh(t, s, cs, fps)
+		})
 	}
+}
+
+// whatIfHoaBinh checks what-ifs against Computes on the Hòa Bình scenario
+// on surface s.
+func whatIfHoaBinh(t *testing.T, s *Surface, cs []Commune, fps []Footprint) {
 	// Declarations for a few communes, some where the scenario's sites are.
 	var decls []Declaration
 	for i := 0; i < len(cs); i += 17 {
