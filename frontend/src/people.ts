@@ -86,7 +86,8 @@ export class PeopleOverlay {
   set(overlay: Overlay | null): Promise<void> {
     this.o.state.overlay = overlay;
     this.o.save();
-    this.renderControl();
+    // The radios stay (a rebuilt one would take the keyboard's focus away): only their marks change.
+    for (const input of this.control.querySelectorAll<HTMLInputElement>("input[name=overlay]")) input.checked = input.value === (overlay ?? "");
     return this.update();
   }
 
@@ -142,9 +143,10 @@ export class PeopleOverlay {
     void this.update();
   }
 
-  /** The control: three radios (none, people, uncovered), in the current language. */
+  /** The control: three radios (none, people, uncovered), in the current language; the focus stays on the one that had it. */
   renderControl(): void {
     const current = this.o.state.overlay ?? "";
+    const focused = this.control.contains(document.activeElement) ? document.activeElement?.id : undefined;
     const options: [string, Key][] = [
       ["", "people.off"],
       ["people", "people.people"],
@@ -162,6 +164,7 @@ export class PeopleOverlay {
       }),
       this.disabled ? h("p", { class: "help" }, t("people.tiles")) : null,
     );
+    if (focused) document.getElementById(focused)?.focus();
   }
 
   /** The legend of the overlay drawn: its title, its classes darkest first, the total and the population rule. */
