@@ -17,6 +17,8 @@ var tsSchemas = map[string]string{
 	"Problem": "Problem", "FilingAnswer": "FilingAnswer", "TargetValue": "TargetValue",
 	"TargetPoint": "TargetHistoryPoint", "Forecast": "TargetForecast", "Target": "TargetAnswer",
 	"GapCommune": "GapCommune", "WhatIfAnswer": "WhatIfAnswer", "CommuneHistory": "CommuneHistory",
+	"PeopleFeatureCollection": "PeopleFeatureCollection", "ClustersAnswer": "ClustersAnswer",
+	"Cluster": "Cluster", "ClusterCommune": "ClusterCommune",
 }
 
 // The web application reads only fields the API documents: every field of

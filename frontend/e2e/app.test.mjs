@@ -574,6 +574,198 @@ describe("map application", () => {
     await page.close();
   });
 
+  test("the uncovered-people layer draws, and its total equals the API's uncovered people", async () => {
+    const page = await newPage({ width: 1366, height: 850 });
+    await openMap(page, "#layer=mobile");
+    await waitRendered(page, "mobile");
+    const [{ body: people }, { body: summary }, { body: communes }] = await Promise.all([
+      api("/api/v1/layers/mobile/people"),
+      api("/api/v1/summary?layer=mobile"),
+      api("/api/v1/layers/mobile/communes"),
+    ]);
+    assert.ok(people.features.length > 0, "the people answer has squares");
+    const apiSum = people.features.reduce((s, f) => s + f.properties.uncovered, 0);
+    assert.equal(apiSum, people.uncovered, "the squares' uncovered sum to the answer's");
+    // The centres of squares with many people not covered, to compare the canvas before and after.
+    const centre = (f) => {
+      const ring = f.geometry.coordinates[0];
+      const xs = ring.map((p) => p[0]);
+      const ys = ring.map((p) => p[1]);
+      return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+    };
+    const sample = people.features.filter((f) => f.properties.uncovered >= 30).filter((_, i) => i % 5 === 0).slice(0, 20).map(centre);
+    assert.ok(sample.length >= 5, `${sample.length} squares to sample`);
+    const before = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), sample);
+    assert.equal(await page.locator("#people-legend").isHidden(), true, "no overlay legend before the overlay is on");
+
+    // On with the keyboard: the radios of the control, as arrow keys move between them.
+    await page.focus("#overlay-off");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => window.__phusong.state().overlay === "people");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForFunction(() => window.__phusong.state().overlay === "uncovered");
+    assert.equal(await page.locator("#overlay-uncovered").isChecked(), true);
+    assert.match(page.url(), /overlay=uncovered/);
+    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "uncovered" && window.__phusong.renderedSquares().length > 0, null, { timeout: 15000 });
+
+    // Drawn: MapLibre renders the squares with people not covered (and only those), and the canvas changed where they are.
+    const drawn = await page.evaluate(() => window.__phusong.renderedSquares());
+    assert.ok(drawn.length >= people.features.filter((f) => f.properties.uncovered > 0).length * 0.5, `${drawn.length} squares rendered`);
+    assert.ok(drawn.every((p) => p.uncovered >= 1 && p.people >= p.uncovered), "only squares with people not covered are drawn");
+    const after = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), sample);
+    const changed = sample.filter((_, i) => !near(before[i], after[i], 12)).length;
+    assert.ok(changed >= sample.length * 0.8, `${changed} of ${sample.length} sampled squares changed colour: ${JSON.stringify([before.slice(0, 3), after.slice(0, 3)])}`);
+
+    // The caption's total (the page's sum of the squares) is the summary's population − covered, and the answer's uncovered.
+    const caption = page.locator("#people-caption");
+    const text = await caption.textContent();
+    assert.match(text, /người chưa được phủ sóng \(băng rộng di động\)/);
+    const shown = parseCount(text.split("người")[0], "vi");
+    const want = Math.round(summary.province.population - summary.province.covered);
+    assert.equal(shown, want, `caption ${text}; summary ${summary.province.population} − ${summary.province.covered}`);
+    assert.equal(shown, people.uncovered);
+    assert.equal(Number(await caption.getAttribute("data-total")), want);
+    const method = await page.locator("#people-method").textContent();
+    assert.match(method, people.population_method === "grid-worldpop-v1" ? /WorldPop 2020/ : people.population_method === "even" ? /chia đều/ : new RegExp(people.population_method));
+    assert.equal(await page.locator("#people-legend .legend-row").count(), 5);
+    await page.screenshot({ path: join(artifacts, "people-uncovered.png") });
+
+    // A click on a square shows its people, those not covered and its commune; the popup opens the commune's card.
+    const hit = await page.evaluate(() => {
+      const m = window.__phusong.map;
+      const r = document.getElementById("map").getBoundingClientRect();
+      for (let y = r.height * 0.2; y < r.height * 0.8; y += 9) {
+        for (let x = r.width * 0.4; x < r.width * 0.9; x += 9) {
+          const el = document.elementFromPoint(r.left + x, r.top + y);
+          const f = el?.tagName === "CANVAS" ? m.queryRenderedFeatures([x, y], { layers: ["people-fill"] })[0] : null;
+          if (f) return { x: r.left + x, y: r.top + y, p: f.properties };
+        }
+      }
+      return null;
+    });
+    assert.ok(hit, "a square on the bare canvas");
+    await page.mouse.click(hit.x, hit.y);
+    const popup = page.locator(".square-popup .square");
+    await popup.waitFor();
+    assert.equal(parseShown(await popup.locator('[data-field="people"]').textContent(), "vi"), hit.p.people);
+    assert.equal(parseShown(await popup.locator('[data-field="uncovered"]').textContent(), "vi"), hit.p.uncovered);
+    const commune = communes.features.find((f) => f.properties.code === hit.p.commune);
+    assert.equal(await popup.locator('[data-field="commune"]').textContent(), commune.properties.name);
+    assert.equal(await page.locator("#card").isHidden(), true, "a click on a square shows the square, not the card");
+    await popup.locator("button").click();
+    await page.locator(`#card-title[data-code="${hit.p.commune}"]`).waitFor();
+
+    // Another layer: the overlay follows it, with that layer's people not covered.
+    const { body: bSummary } = await api("/api/v1/summary?layer=broadband");
+    await page.click("label[for=layer-broadband]");
+    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.layer === "broadband", null, { timeout: 15000 });
+    assert.equal(Number(await caption.getAttribute("data-total")), Math.round(bSummary.province.population - bSummary.province.covered));
+    assert.match(await caption.textContent(), /\(băng rộng cố định\)/);
+
+    // Where people live: every census person in the squares.
+    await page.click("label[for=overlay-people]");
+    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "people");
+    assert.equal(Number(await caption.getAttribute("data-total")), bSummary.province.population);
+    await page.waitForFunction(() => window.__phusong.renderedSquares().length > 0);
+
+    // In English, then off.
+    await page.click('.lang button[data-lang="en"]');
+    assert.match(await page.locator("label[for=overlay-uncovered]").textContent(), /People not covered/);
+    assert.match(await caption.textContent(), / people in [\d,]+ squares/);
+    await page.click("label[for=overlay-uncovered]");
+    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "uncovered");
+    const en = await caption.textContent();
+    assert.match(en, /people not covered \(fixed broadband\)/);
+    assert.equal(parseCount(en.split("people")[0], "en"), Math.round(bSummary.province.population - bSummary.province.covered));
+    assert.match(await page.locator("#people-method").textContent(), /People placed by (the WorldPop 2020 grid|an even spread)/);
+    await page.click('.lang button[data-lang="vi"]');
+    await page.click("label[for=overlay-off]");
+    await page.waitForFunction(() => window.__phusong.renderedSquares().length === 0);
+    assert.equal(await page.locator("#people-legend").isHidden(), true);
+    assert.doesNotMatch(page.url(), /overlay=/);
+    await page.close();
+  });
+
+  test("the gaps tab lists the largest clusters of people not covered, and a cluster's button shows it on the map", async () => {
+    const { body } = await api("/api/v1/layers/mobile/clusters?limit=10");
+    assert.ok(body.clusters.length > 0, "the demonstration data has clusters");
+    const page = await newPage({ width: 1366, height: 850 });
+    await openMap(page, "#tab=gaps&layer=mobile");
+    await page.locator("#clusters .cluster").first().waitFor();
+    const items = page.locator("#clusters .cluster");
+    assert.equal(await items.count(), body.clusters.length);
+    for (const [i, c] of body.clusters.slice(0, 5).entries()) {
+      const item = items.nth(i);
+      assert.equal(Number(await item.getAttribute("data-rank")), c.rank);
+      assert.equal(parseCount(await item.locator('[data-field="uncovered"]').textContent(), "vi"), Math.round(c.uncovered));
+      assert.ok((await item.locator('[data-field="communes"]').textContent()).includes(c.communes[0].name));
+      const [lat, lon] = (await item.locator('[data-field="at"]').textContent()).split("° B, ").map((x) => parseShown(x.replace("° Đ", ""), "vi"));
+      assert.ok(Math.abs(lat - c.lat) < 1e-4 && Math.abs(lon - c.lon) < 1e-4, `cluster ${c.rank} at ${lat}, ${lon} vs ${c.lat}, ${c.lon}`);
+    }
+    await waitRendered(page, "mobile");
+    const zoomBefore = await page.evaluate(() => window.__phusong.map.getZoom());
+    const c = body.clusters[1] ?? body.clusters[0];
+    await page.click(`#clusters button[data-rank="${c.rank}"]`);
+    await page.waitForFunction(
+      (c) => {
+        const m = window.__phusong.map;
+        if (m.isMoving()) return false;
+        const b = m.getBounds();
+        return b.contains([c.lon, c.lat]) && b.getWest() <= c.bbox[0] + 1e-3 && b.getEast() >= c.bbox[2] - 1e-3;
+      },
+      c,
+      { timeout: 10000 },
+    );
+    const zoomAfter = await page.evaluate(() => window.__phusong.map.getZoom());
+    assert.ok(zoomAfter > zoomBefore + 0.5, `the map zoomed in to the cluster: ${zoomBefore} → ${zoomAfter}`);
+    await page.waitForFunction(() => window.__phusong.state().overlay === "uncovered" && window.__phusong.renderedSquares().length > 0, null, { timeout: 15000 });
+    assert.match(page.url(), /overlay=uncovered/);
+    // The squares drawn at the cluster's centre hold people not covered.
+    const atCentre = await page.evaluate((c) => {
+      const p = window.__phusong.map.project([c.lon, c.lat]);
+      const m = window.__phusong.map;
+      return m.queryRenderedFeatures([[p.x - 20, p.y - 20], [p.x + 20, p.y + 20]], { layers: ["people-fill"] }).map((f) => f.properties.uncovered);
+    }, c);
+    assert.ok(atCentre.length > 0 && atCentre.some((u) => u >= body.min_uncovered), `squares at the cluster's centre: ${atCentre}`);
+    await page.screenshot({ path: join(artifacts, "gaps-clusters.png") });
+    await page.click('.lang button[data-lang="en"]');
+    assert.equal(await page.locator("#clusters-title").textContent(), "Clusters of people not covered");
+    assert.match(await items.first().locator('[data-field="uncovered"]').textContent(), /^[\d,]+ people not covered$/);
+    await page.click('.lang button[data-lang="vi"]');
+    await page.close();
+  });
+
+  test("the people overlay and the clusters work on a 390 px phone", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await openMap(page, "#layer=mobile");
+    await waitRendered(page, "mobile");
+    const label = page.locator("label[for=overlay-uncovered]");
+    const box = await label.boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.height >= 32, `control ${JSON.stringify(box)}`);
+    await label.click();
+    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "uncovered" && window.__phusong.renderedSquares().length > 0, null, { timeout: 15000 });
+    const { body: people } = await api("/api/v1/layers/mobile/people");
+    assert.equal(Number(await page.locator("#people-caption").getAttribute("data-total")), people.uncovered);
+    assert.equal(await page.locator("#people-caption").isVisible(), true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+    await page.screenshot({ path: join(artifacts, "phone-people.png"), fullPage: true });
+    await page.close();
+
+    const p = await newPage({ width: 390, height: 844 });
+    await openMap(p, "#tab=gaps&layer=mobile");
+    const button = p.locator("#clusters button[data-rank='1']");
+    await button.waitFor();
+    const b = await button.boundingBox();
+    assert.ok(b.x >= 0 && b.x + b.width <= 390, `button ${JSON.stringify(b)}`);
+    const zoom = await p.evaluate(() => window.__phusong.map.getZoom());
+    await button.click();
+    await p.waitForFunction((z) => !window.__phusong.map.isMoving() && window.__phusong.map.getZoom() > z + 0.3 && window.__phusong.state().overlay === "uncovered", zoom, { timeout: 10000 });
+    const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 0, `the gaps page is ${over} px wider than the phone`);
+    await p.close();
+  });
+
   test("the what-if tool changes the figures, and removing the site restores them", async () => {
     const { body } = await api("/api/v1/layers/mobile/communes");
     const page = await newPage();
@@ -750,6 +942,8 @@ describe("map application", () => {
     await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true", null, { timeout: 30000 });
     assert.equal(await page.evaluate(() => window.__phusong.tileMode()), true);
     assert.equal(await page.evaluate(() => window.__phusong.map.getSource("communes").type), "vector");
+    // The people's squares of a set this large would be tens of megabytes: the control is off.
+    assert.equal(await page.locator("#overlay-uncovered").isDisabled(), true);
     const tile = (layer) => new RegExp(`^/tiles/${layer}/\\d+/\\d+/\\d+\\.mvt$`);
     assert.ok(requested.some((p) => tile("mobile").test(p)), `no mobile tile requested: ${requested.join(" ")}`);
     const drawn = await page.evaluate(() => window.__phusong.renderedCommunes());

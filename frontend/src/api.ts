@@ -40,6 +40,8 @@ export interface Method {
   cell_size_m: number;
   covered_threshold: number;
   partial_threshold: number;
+  /** The population rule: "even", or "grid-<name>-v1" (people placed by a population grid, e.g. grid-worldpop-v1). */
+  population?: string;
   rules?: Record<string, string>;
 }
 
@@ -296,4 +298,65 @@ export interface WhatIfAnswer {
 export interface CommuneHistory {
   code: string;
   layers: Partial<Record<LayerId, { date: string; population_covered: number; share_covered: number; status: Status }[]>>;
+}
+
+// ---- where people live (README, "People")
+
+/** One square of about 1 km: the census people the population surface places in it. */
+export interface PeopleSquare {
+  /** Census people placed in the square (whole people, ≥ 1: squares without people are left out). */
+  people: number;
+  /** Of those, the people the layer does not cover (whole people, 0 … people). */
+  uncovered: number;
+  /** The code of the commune placing the most people in the square. */
+  commune: string;
+}
+
+/** GET /api/v1/layers/{layer}/people: the squares with people, for one layer, figures in force today. */
+export interface PeopleFeatureCollection extends FeatureCollection<Polygon, PeopleSquare> {
+  layer: LayerId;
+  computed_at: string;
+  /** "even", or "grid-<name>-v1" (e.g. grid-worldpop-v1). */
+  population_method: string;
+  /** The side of a square, in metres (about 1000). */
+  square_m: number;
+  /** The layer's province population (people). */
+  people: number;
+  /** The layer's population − covered people, rounded: the sum of the squares' uncovered. */
+  uncovered: number;
+  rules: Record<string, string>;
+}
+
+/** A commune of a cluster with the uncovered people of its squares there. */
+export interface ClusterCommune {
+  code: string;
+  name: string;
+  district?: string;
+  uncovered: number;
+}
+
+/** A group of neighbouring squares each holding at least min_uncovered uncovered people. */
+export interface Cluster {
+  rank: number;
+  uncovered: number;
+  people: number;
+  squares: number;
+  area_km2: number;
+  /** The centre, weighted by uncovered people (EPSG:4326). */
+  lon: number;
+  lat: number;
+  /** West, south, east, north (EPSG:4326). */
+  bbox: [number, number, number, number];
+  communes: ClusterCommune[];
+}
+
+/** GET /api/v1/layers/{layer}/clusters: the largest clusters of people not covered, ranked. */
+export interface ClustersAnswer {
+  layer: LayerId;
+  computed_at: string;
+  population_method: string;
+  min_uncovered: number;
+  uncovered: number;
+  clusters: Cluster[];
+  rules: Record<string, string>;
 }

@@ -1,11 +1,13 @@
 // The gaps view: the communes of a layer ranked by people not covered
 // (GET /api/v1/gaps), filtered by district and remoteness, sortable by any
 // column, outlined on the map, with the smallest plan that meets the
-// layer's target and a CSV download of the table as shown.
-import { LAYERS, fetchJSON, type CommuneCollection, type GapCommune, type GapsAnswer, type LayerId, type LayerInfo } from "./api";
+// layer's target, the largest clusters of people not covered
+// (GET /api/v1/layers/{layer}/clusters) and a CSV download of the table as
+// shown.
+import { LAYERS, fetchJSON, type Cluster, type ClustersAnswer, type CommuneCollection, type GapCommune, type GapsAnswer, type LayerId, type LayerInfo } from "./api";
 import { layerTitle, statusChip } from "./card";
 import { h, replace } from "./dom";
-import { fmtDate, fmtInt, fmtPct, t, type Key } from "./i18n";
+import { fmtDate, fmtDec, fmtInt, fmtPct, t, type Key } from "./i18n";
 import type { MapView } from "./map";
 import { targetTitle } from "./targets";
 import type { State } from "./state";
@@ -21,7 +23,14 @@ export interface GapsOptions {
   showLayer: (layer: LayerId) => void;
   /** Opens a commune's card and brings it into view. */
   select: (code: string) => void;
+  /** Shows a cluster on the map, among the people not covered. */
+  showCluster: (c: Cluster) => void;
 }
+
+/** The clusters listed: the largest ten, as the service ranks them. */
+const CLUSTERS = 10;
+/** The communes named in a cluster's line; the others are counted. */
+const CLUSTER_COMMUNES = 3;
 
 type Column = "rank" | "name" | "district" | "population" | "people_not_covered" | "share_covered" | "remote";
 
@@ -67,6 +76,10 @@ export class GapsView {
   private data: GapsAnswer | null = null;
   private key = "";
   private seq = 0;
+  /** The clusters of the layer shown (they do not depend on the filters), or null while loading; an error is kept as a message. */
+  private clusters: ClustersAnswer | null = null;
+  private clustersError: string | null = null;
+  private clustersSeq = 0;
 
   constructor(
     private readonly el: HTMLElement,
@@ -94,6 +107,7 @@ export class GapsView {
       this.render();
       return;
     }
+    if (force || this.clusters?.layer !== this.o.state.layer) void this.loadClusters();
     const n = ++this.seq;
     this.key = url;
     if (!this.data || this.data.layer !== this.o.state.layer) this.data = null;
@@ -107,6 +121,64 @@ export class GapsView {
       if (n !== this.seq) return;
       replace(this.el, h("h2", { class: "panel-title" }, t("gaps.title")), h("p", { class: "msg msg-error" }, t("app.error", { detail: String(e) })));
     }
+  }
+
+  private async loadClusters(): Promise<void> {
+    const n = ++this.clustersSeq;
+    const layer = this.o.state.layer;
+    this.clusters = null;
+    this.clustersError = null;
+    try {
+      const c = await fetchJSON<ClustersAnswer>(`/api/v1/layers/${layer}/clusters?limit=${CLUSTERS}`);
+      if (n !== this.clustersSeq) return;
+      this.clusters = c;
+    } catch (e) {
+      if (n !== this.clustersSeq) return;
+      this.clustersError = String(e);
+    }
+    if (this.data) this.render();
+  }
+
+  /** The largest clusters of people not covered, each with a button that shows it on the map. */
+  private clusterList(): HTMLElement {
+    const c = this.clusters;
+    const head = h("h3", { class: "sub-title", id: "clusters-title" }, t("clusters.title"));
+    if (this.clustersError) return h("section", { class: "clusters", id: "clusters" }, head, h("p", { class: "msg msg-error" }, t("app.error", { detail: this.clustersError })));
+    if (!c) return h("section", { class: "clusters", id: "clusters", "aria-busy": "true" }, head, h("p", { class: "muted" }, t("clusters.loading")));
+    const min = fmtInt(c.min_uncovered);
+    const items = c.clusters.map((x) => {
+      const named = x.communes.slice(0, CLUSTER_COMMUNES).map((m) => m.name);
+      const more = x.communes.length - named.length;
+      const show = h("button", { type: "button", class: "btn-small cluster-show", "data-rank": x.rank, "aria-label": t("clusters.showLabel", { rank: fmtInt(x.rank) }) }, t("clusters.show"));
+      show.addEventListener("click", () => this.o.showCluster(x));
+      return h(
+        "li",
+        { class: "cluster", "data-rank": x.rank, "data-uncovered": x.uncovered },
+        h(
+          "div",
+          { class: "cluster-head" },
+          h("strong", {}, t("clusters.rank", { rank: fmtInt(x.rank) })),
+          h("span", { class: "cluster-figure", "data-field": "uncovered" }, t("clusters.uncovered", { n: fmtInt(x.uncovered) })),
+        ),
+        h(
+          "p",
+          { class: "cluster-facts" },
+          h("span", { "data-field": "area" }, t("clusters.area", { area: fmtDec(x.area_km2, 1) })),
+          " · ",
+          h("span", { "data-field": "communes" }, named.join(", "), more > 0 ? ` ${t("clusters.more", { n: fmtInt(more) })}` : ""),
+          " · ",
+          h("span", { "data-field": "at" }, t("clusters.at", { lat: fmtDec(x.lat, 4), lon: fmtDec(x.lon, 4) })),
+        ),
+        show,
+      );
+    });
+    return h(
+      "section",
+      { class: "clusters", id: "clusters", "data-layer": c.layer },
+      head,
+      h("p", { class: "help" }, t("clusters.intro", { min })),
+      items.length ? h("ol", { class: "cluster-list", "aria-labelledby": "clusters-title" }, ...items) : h("p", { class: "muted" }, t("clusters.none", { min })),
+    );
   }
 
   /** Leaves the view: the outlines go. */
@@ -268,6 +340,7 @@ export class GapsView {
         t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }),
       ),
       this.plan(d),
+      this.clusterList(),
       h("div", { class: "gaps-actions" }, csv, h("span", { class: "legend-inline" }, h("span", { class: "key key-gap" }), t("gaps.legend"))),
       rows.length ? this.table(rows) : h("p", { class: "muted" }, t("gaps.empty")),
       d.remote_set?.source === "approximate" ? h("p", { class: "help" }, t("gaps.remoteNote")) : null,

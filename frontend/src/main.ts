@@ -22,9 +22,10 @@ import {
 import { layerTitle, renderCard, renderHistory } from "./card";
 import { byId, h } from "./dom";
 import { fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
-import { COMMUNE_FILL, MapView } from "./map";
+import { COMMUNE_FILL, MapView, PEOPLE_FILL } from "./map";
 import { dissolve, labelPoint } from "./outlines";
 import { Tabs } from "./panels";
+import { PeopleOverlay } from "./people";
 import { renderLegend, thresholds, type Thresholds } from "./scale";
 import { parseState, writeState, type State, type Tab } from "./state";
 import { type FigureChange, loadChanges, renderChanges } from "./changes";
@@ -130,7 +131,19 @@ const mapView = new MapView({
   },
   // Tiles below zoom 8 carry only the code and the figures.
   describe: (p: CommuneProps) => [p.name ?? p.code, p.district ? `${p.district} · ${fmtPct(p.share_covered)}` : fmtPct(p.share_covered)],
+  describeSquare: (p) => people.describeSquare(p),
 });
+
+const people = new PeopleOverlay(byId("people-options"), byId("people-legend"), {
+  map: mapView,
+  state,
+  info: () => info,
+  save: () => writeState(state),
+  communeName: (code) => communes?.features.find((f) => f.properties.code === code)?.properties.name ?? null,
+  select: (code) => void selectCommune(code, false),
+  onError: showError,
+});
+void tileModeP.then((tiles) => tiles && people.disable());
 
 const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
   state.tab = tab;
@@ -167,6 +180,13 @@ const gaps = new GapsView(byId("panel-gaps"), {
   save: () => writeState(state),
   showLayer: (layer) => void showLayer(layer, "all"),
   select: (code) => void selectCommune(code, true),
+  showCluster: (c) => {
+    // The cluster among its people not covered: the overlay on, the map on its box.
+    mapView.fitBox(c.bbox);
+    void people.set("uncovered");
+    // On a phone the map is below the panel.
+    if (window.innerWidth <= 760) byId("map").scrollIntoView({ behavior: "smooth", block: "center" });
+  },
 });
 
 const whatif = new WhatIfView(byId("panel-whatif"), {
@@ -335,6 +355,8 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   document.querySelectorAll("#card tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   const selectors = renderSelectors().catch(showError);
+  // The uncovered people are the layer's: the overlay follows it.
+  if (state.overlay) void people.update();
   // The gaps and what-if views follow the map's layer.
   if (state.tab === "gaps") void gaps.activate();
   if (state.tab === "whatif") whatif.render();
@@ -439,6 +461,7 @@ async function refreshAll(): Promise<void> {
   breakdownCache.clear();
   summary = await fetchJSON<SummaryAll>("/api/v1/summary");
   mapView.reloadTiles();
+  void people.refresh();
   renderSummary(byId("summary"), summary, info, state.layer);
   void showChanges();
   renderLayerSwitcher();
@@ -468,6 +491,8 @@ function applyLang(l: Lang): void {
   translateDocument();
   for (const b of document.querySelectorAll<HTMLButtonElement>(".lang button")) b.setAttribute("aria-pressed", String(b.dataset.lang === l));
   renderLayerSwitcher();
+  people.renderControl();
+  people.renderLegend();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
   if (th) renderLegend(byId("legend"), th);
@@ -503,6 +528,7 @@ window.__phusong = {
   firstCommuneFrame: () => mapView.firstCommuneFrame,
   tileMode: () => tileMode,
   renderedCommunes: () => mapView.map.queryRenderedFeatures({ layers: [COMMUNE_FILL] }).map((f) => f.properties),
+  renderedSquares: () => mapView.map.queryRenderedFeatures({ layers: [PEOPLE_FILL] }).map((f) => f.properties),
   pixelsAt: (lngLats: [number, number][]) => mapView.pixelsAt(lngLats),
   labelPoint: (code: string) => {
     const f = communes?.features.find((x) => x.properties.code === code);

@@ -1,6 +1,7 @@
 // The map: MapLibre GL JS drawing the communes as a choropleth, with
 // district and province outlines, hover and selection, the names of the
-// communes, and the features of an upload. By default the style has no
+// communes, the squares of where people live (or of those not covered),
+// and the features of an upload. By default the style has no
 // source but the service's own GeoJSON and no glyphs or sprites, so the map
 // makes no request to any other host; a basemap style, when the service is
 // configured with one, is drawn underneath.
@@ -9,10 +10,12 @@ import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import {
   Map as MapLibreMap,
   NavigationControl,
+  Popup,
   ScaleControl,
   prewarm,
   setWorkerUrl,
   type ExpressionSpecification,
+  type FilterSpecification,
   type GeoJSONSource,
   type LayerSpecification,
   type LngLatBoundsLike,
@@ -21,7 +24,7 @@ import {
   type VectorTileSource,
 } from "maplibre-gl";
 import type { FeatureCollection, Geometry, MultiLineString, Position } from "geojson";
-import type { CommuneCollection, CommuneProps, LayerId } from "./api";
+import type { CommuneCollection, CommuneProps, LayerId, PeopleFeatureCollection, PeopleSquare } from "./api";
 import { CommuneLabels } from "./labels";
 import { fillColour, type Thresholds } from "./scale";
 import type { View } from "./state";
@@ -35,6 +38,7 @@ prewarm();
 const BACKGROUND = "#e8ecf0";
 
 export const COMMUNE_FILL = "commune-fill";
+export const PEOPLE_FILL = "people-fill";
 export const GAPS_LINE = "gaps-line";
 export const WHATIF_CHANGED = "whatif-changed";
 export const WHATIF_LINE = "whatif-line";
@@ -70,6 +74,17 @@ export interface MapViewOptions {
   onViewChange: (view: View) => void;
   /** The tooltip's text of a commune under the pointer. */
   describe: (p: CommuneProps) => [string, string];
+  /** The popup's content for a square of the people overlay clicked on the map. */
+  describeSquare: (p: PeopleSquare) => HTMLElement;
+}
+
+/** How the people overlay draws its squares: which property, coloured how, and which squares at all. */
+export interface PeoplePaint {
+  property: "people" | "uncovered";
+  /** A MapLibre colour expression of the property. */
+  colour: ExpressionSpecification;
+  /** Squares drawn: those whose property is at least this. */
+  min: number;
 }
 
 export class MapView {
@@ -134,16 +149,35 @@ export class MapView {
   }
 
   private userMoved = false;
+  private popup: Popup | null = null;
+  /** Whether the people overlay is drawn (clicks then show a square, and the choropleth steps back). */
+  private peopleShown = false;
+
+  /** The choropleth's opacity: lighter over a basemap, and lighter still under the people overlay, so that its squares read. */
+  private fillOpacity(): number {
+    if (this.peopleShown) return 0.3;
+    return this.opt.basemap ? 0.72 : 0.92;
+  }
 
   private addLayers(): void {
     const m = this.map;
-    const opacity = this.opt.basemap ? 0.72 : 0.92;
+    const opacity = this.fillOpacity();
     // In tile mode setTiles replaces this source by the layer's vector tiles.
     m.addSource("communes", { type: "geojson", data: EMPTY, promoteId: "code" });
     m.addSource("outlines", { type: "geojson", data: EMPTY });
     m.addSource("upload", { type: "geojson", data: EMPTY });
     m.addSource("whatif", { type: "geojson", data: EMPTY });
+    m.addSource("people", { type: "geojson", data: EMPTY });
     m.addLayer({ id: COMMUNE_FILL, type: "fill", source: "communes", paint: { "fill-color": "#ccc", "fill-opacity": opacity } });
+    // The squares go over the choropleth and under every outline, so that
+    // the communes and districts stay readable through them.
+    m.addLayer({
+      id: PEOPLE_FILL,
+      type: "fill",
+      source: "people",
+      layout: { visibility: "none" },
+      paint: { "fill-color": "#ccc", "fill-opacity": 0.78, "fill-outline-color": "rgba(255, 255, 255, 0.25)" },
+    });
     m.addLayer({
       id: "commune-line",
       type: "line",
@@ -231,9 +265,48 @@ export class MapView {
     m.on("click", (e) => this.placing?.([e.lngLat.lng, e.lngLat.lat]));
     m.on("click", COMMUNE_FILL, (e) => {
       if (this.placing) return;
+      // Over the people overlay a click shows the square (whose popup opens the commune's card).
+      if (this.peopleShown && m.queryRenderedFeatures(e.point, { layers: [PEOPLE_FILL] }).length > 0) return;
       const code = e.features?.[0]?.properties?.code;
       if (typeof code === "string") this.opt.onSelect(code);
     });
+    m.on("click", PEOPLE_FILL, (e) => {
+      const p = e.features?.[0]?.properties as PeopleSquare | undefined;
+      if (this.placing || !p) return;
+      this.popup?.remove();
+      this.popup = new Popup({ closeButton: true, maxWidth: "280px", className: "square-popup" }).setLngLat(e.lngLat).setDOMContent(this.opt.describeSquare(p)).addTo(m);
+    });
+  }
+
+  /**
+   * Draws the people overlay's squares (fc null or paint null: none) over
+   * the choropleth, which steps back while they are shown.
+   */
+  async setPeople(fc: PeopleFeatureCollection | null, paint: PeoplePaint | null): Promise<void> {
+    await this.ready;
+    const m = this.map;
+    const on = fc !== null && paint !== null;
+    this.popup?.remove();
+    this.popup = null;
+    if (on) {
+      (m.getSource("people") as GeoJSONSource).setData(fc);
+      m.setPaintProperty(PEOPLE_FILL, "fill-color", paint.colour);
+      m.setFilter(PEOPLE_FILL, [">=", ["get", paint.property], paint.min] as FilterSpecification);
+    }
+    m.setLayoutProperty(PEOPLE_FILL, "visibility", on ? "visible" : "none");
+    this.peopleShown = on;
+    m.setPaintProperty(COMMUNE_FILL, "fill-opacity", this.fillOpacity());
+  }
+
+  /** Fits the map to a box (west, south, east, north), as close as maxZoom. */
+  fitBox(b: [number, number, number, number], maxZoom = 12): void {
+    this.map.fitBounds(
+      [
+        [b[0], b[1]],
+        [b[2], b[3]],
+      ],
+      { padding: fitPadding(this.opt.container), maxZoom },
+    );
   }
 
   /** The communes source as setFeatureState names it: with its source layer in tile mode. */

@@ -1,11 +1,19 @@
 // The view's state lives in the URL's fragment, so that a link shows the
 // same view: #tab=map&layer=mobile&by=provider:viettel&commune=04882&map=9.50/20.7500/105.3500
-// (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered. The fragment never reaches the server, and no
-// token is ever put in it.
+// (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered,
+// and an overlay of the people's squares adds &overlay=people or &overlay=uncovered. The fragment
+// never reaches the server, and no token is ever put in it.
 import { isLayer, type LayerId } from "./api";
 
 export type Tab = "map" | "targets" | "gaps" | "whatif" | "upload";
 const TABS: Tab[] = ["map", "targets", "gaps", "whatif", "upload"];
+
+/**
+ * The squares drawn over the choropleth: where people live ("people"), or
+ * where the people the map's layer does not cover live ("uncovered").
+ */
+export type Overlay = "people" | "uncovered";
+const OVERLAYS: Overlay[] = ["people", "uncovered"];
 
 export interface View {
   zoom: number;
@@ -24,6 +32,8 @@ export interface State {
   district: string | null;
   remote: "true" | "false" | null;
   sort: string | null;
+  /** The people overlay shown, or null for none. */
+  overlay: Overlay | null;
 }
 
 const BREAKDOWN = /^(all|largest|multi|(provider|technology):[^&#]{1,100})$/;
@@ -39,6 +49,7 @@ export function parseState(hash: string): State {
   const district = p.get("district");
   const remote = p.get("remote");
   const sort = p.get("sort");
+  const overlay = p.get("overlay") as Overlay;
   return {
     tab: TABS.includes(tab) ? tab : "map",
     layer: isLayer(layer) ? layer : "mobile",
@@ -48,6 +59,7 @@ export function parseState(hash: string): State {
     district: district && CODE.test(district) ? district : null,
     remote: remote === "true" || remote === "false" ? remote : null,
     sort: sort && SORT.test(sort) ? sort : null,
+    overlay: OVERLAYS.includes(overlay) ? overlay : null,
   };
 }
 
@@ -67,6 +79,7 @@ export function formatState(s: State): string {
   if (s.district) p.set("district", s.district);
   if (s.remote) p.set("remote", s.remote);
   if (s.sort) p.set("sort", s.sort);
+  if (s.overlay) p.set("overlay", s.overlay);
   if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);
   // URLSearchParams escapes ":" and "/"; both are safe in a fragment and easier to read as they are.
   return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/");
