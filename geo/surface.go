@@ -94,8 +94,8 @@ type Surface struct {
 	// cell column (−1 west of the grid, its width east of it), and
 	// runSeg[i] the index, among its commune's weight segments, of the
 	// first segment of run i; a run has one segment per pixel column.
-	pixelCol []int32
-	runSeg   []int32
+	pixelCol   []int32
+	runSeg     []int32
 	stats      SurfaceStats
 	districts  []district
 	districtOf []int
