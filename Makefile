@@ -74,7 +74,7 @@ loadtest:
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 FUZZTIME ?= 60s
-FUZZ_TARGETS := geo:FuzzParseFilingGeoJSON geo:FuzzParseFilingCSV geo:FuzzReadCommunes geo:FuzzRingValidation api/rest:FuzzQueryParams api/rest:FuzzParseCQL2Text
+FUZZ_TARGETS := geo:FuzzParseFilingGeoJSON geo:FuzzParseFilingCSV geo:FuzzReadCommunes geo:FuzzRingValidation api/rest:FuzzQueryParams api/rest:FuzzParseCQL2Text geo/geotiff:FuzzDecode
 fuzz:
 	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; name=$${t#*:}; \
 	  echo "== $$name ($(FUZZTIME))"; \

@@ -209,3 +209,39 @@ func circle(c orb.Point, r float64) orb.Ring {
 	}
 	return append(ring, ring[0])
 }
+
+// BenchmarkPeopleMap times the people map (1 km squares of people and
+// uncovered people) of the mobile layer on the WorldPop surface, the
+// scenario filed.
+func BenchmarkPeopleMap(b *testing.B) {
+	cases := []struct {
+		name, communes, footprints string
+		load                       func() ([]Commune, error)
+		loadFps                    func() ([]Footprint, error)
+	}{
+		{"HoaBinh", hoaBinhCommunesFile, hoaBinhMobileFile, hoaBinhCommunes, hoaBinhMobile},
+		{"Vietnam", vietnamCommunesFile, vietnamMobileFile, vietnamCommunes, vietnamMobile},
+	}
+	for _, tc := range cases {
+		b.Run(tc.name, func(b *testing.B) {
+			cs := loadCommunes(b, tc.communes, tc.load)
+			fps := loadFootprints(b, tc.footprints, tc.loadFps)
+			s, err := NewSurface(cs, SurfaceOptions{Grid: worldPop(b, cs)})
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, base, err := s.ComputeBase(fps, nil, DefaultOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			var m *PeopleMap
+			for b.Loop() {
+				if m, err = base.PeopleMap(Mobile, 1000); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(m.Squares)), "squares")
+			b.ReportMetric(float64(len(m.Clusters(20, 0))), "clusters")
+		})
+	}
+}

@@ -83,10 +83,11 @@ func (b *Base) PeopleMap(l Layer, squareM float64) (*PeopleMap, error) {
 		}
 		cells = cells[:0]
 		var open int64 // people in cells no footprint covers
-		for _, r := range s.runs[cc.r0:cc.r1] {
-			prev := cc.cum(int64(r.k0))
+		for ri := cc.r0; ri < cc.r1; ri++ {
+			r := &s.runs[ri]
+			prev := s.cumIn(cc, ri, r.c0)
 			for c := r.c0; c < r.c1; c++ {
-				next := cc.cum(int64(r.k0 + c - r.c0 + 1))
+				next := s.cumIn(cc, ri, c+1)
 				if p := next - prev; p > 0 {
 					cv := covered(s.lay.base[r.row] + int(c))
 					if !cv {

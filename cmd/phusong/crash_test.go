@@ -144,7 +144,11 @@ func checkAfterCrash(t *testing.T, s *server, db string, acked map[int64]int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	surface, err := geo.NewSurface(communes, geo.SurfaceOptions{})
+	grid, _, err := store.PopulationGrid(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	surface, err := geo.NewSurface(communes, geo.SurfaceOptions{Grid: grid})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,7 +40,7 @@ func cmdRecompute(ctx context.Context, args []string, stdout io.Writer, log *slo
 		return err
 	}
 	res, communes := snap.Result, snap.Communes
-	fmt.Fprintf(stdout, "%d communes, computed in %s\n", len(communes), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "%d communes, computed in %s; people placed by %s\n", len(communes), time.Since(start).Round(time.Millisecond), res.Method.Population)
 	fmt.Fprintf(stdout, "%-10s %28s %16s\n", "layer", "people covered", "communes reached")
 	for _, l := range geo.Layers {
 		p := res.Layer(l).Breakdown(geo.KindAll).Province
