@@ -99,7 +99,8 @@ func DemoFilings(communes []geo.Commune) []Filing {
 
 // SeedDefault fills a new store with the default data: Hòa Bình's communes,
 // an approximate set of remote communes (seed.DefaultRemote), the WorldPop
-// grid that places their people (SeedGrid) and, with demo,
+// grid that places their people (SeedGrid), the indicators of resolution
+// 05-NQ/TU (DefaultIndicators) and, with demo,
 // the demonstration filings. It does nothing, and returns
 // false, on a store that was seeded before or already holds communes, so a
 // deployer's data is never touched.
@@ -128,6 +129,9 @@ func (s *Store) SeedDefault(ctx context.Context, demo bool) (bool, error) {
 			return err
 		}
 		if _, err := addPopulationGrid(ctx, tx, grid, gridInfo, "seed"); err != nil {
+			return err
+		}
+		if err := seedIndicators(ctx, tx); err != nil {
 			return err
 		}
 		if demo {

@@ -73,6 +73,27 @@ func writeProblemDoc(c *gin.Context, p Problem) {
 	c.Abort()
 }
 
+// valueProblemDoc is the problem document of values refused: every
+// problem with the value's index (or a CSV file's line), 400.
+type valueProblemDoc struct {
+	Problem
+	Problems []api.ValueProblem `json:"problems"`
+}
+
+// writeValueProblems answers the problems of indicator values.
+func writeValueProblems(c *gin.Context, vp api.ValueProblems) {
+	t := problemTypes[http.StatusBadRequest]
+	doc := valueProblemDoc{Problem: Problem{Type: t[0], Title: t[1], Status: http.StatusBadRequest, Instance: c.Request.URL.Path,
+		Detail: fmt.Sprintf("the values have %d problem(s), listed in problems; nothing was stored", len(vp))}, Problems: vp}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		writeProblem(c, http.StatusInternalServerError, "internal error")
+		return
+	}
+	c.Data(http.StatusBadRequest, "application/problem+json", body)
+	c.Abort()
+}
+
 // statusClientClosed is the status the access log gives a request whose
 // client went away before the answer, as nginx logs it. It is never read
 // by a client: there is none left to read it.
@@ -97,6 +118,7 @@ func (s *Server) fail(c *gin.Context, err error) {
 		c.Header("Retry-After", strconv.Itoa(int(later.after.Seconds())))
 	}
 	var ie *geo.InputError
+	var vp api.ValueProblems
 	switch {
 	case clientGone(c.Request, err):
 		// Not the server's fault, and nobody to answer: a DEBUG line, and
@@ -114,6 +136,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 			detail = fmt.Sprintf("the input has more than %d problems; the first %d are listed; nothing was stored", len(ie.Problems), len(ie.Problems))
 		}
 		writeProblemDoc(c, Problem{Status: http.StatusUnprocessableEntity, Detail: detail, Problems: ie.Problems, ProblemsTruncated: ie.Truncated})
+	case errors.As(err, &vp):
+		writeValueProblems(c, vp)
 	case errors.Is(err, data.ErrUnauthorized):
 		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
 	case errors.Is(err, data.ErrConflict):

@@ -58,4 +58,12 @@ func (s *Server) routes(r *gin.Engine) {
 	admin.PATCH("/targets/:id", s.handleTargetChange)
 	admin.DELETE("/targets/:id", s.handleTargetRetire)
 	admin.PUT("/remote-communes/:code", s.handleRemoteSet)
+
+	// The indicators of the resolutions (indicators.go).
+	v1.GET("/indicators", s.handleIndicators)
+	v1.GET("/indicators/:id", s.handleIndicator)
+	admin.POST("/indicators", s.handleIndicatorAdd)
+	admin.POST("/indicators/import", s.handleIndicatorImport)
+	admin.POST("/indicators/:id/values", s.handleIndicatorValues)
+	admin.POST("/indicators/:id/retire", s.handleIndicatorRetire)
 }
