@@ -86,7 +86,7 @@ export class IndicatorEntry {
 
   /** A labelled input with its problems under it (aria-invalid and described by them). */
   private input(field: Field, label: string, attrs: Record<string, string | boolean>, problems: Map<string, IndicatorProblem[]>, help?: string): HTMLElement {
-    const id = `value-${field.replace("_", "-")}`;
+    const id = `value-${field.replaceAll("_", "-")}`;
     const mine = problems.get(field) ?? [];
     const input = h("input", { id, name: field, value: this.form[field], "aria-invalid": mine.length ? "true" : undefined, "aria-describedby": [help ? `${id}-help` : "", mine.length ? `${id}-error` : ""].join(" ").trim() || undefined, ...attrs });
     input.addEventListener("input", () => (this.form[field] = input.value));
@@ -137,9 +137,8 @@ export class IndicatorEntry {
         "div",
         { class: "field-row" },
         this.input("as_of", t("ind.form.asOf"), { type: "date", required: true }, problems),
-        this.input("unit_code", t("ind.form.unit"), { type: "text", list: "value-unit-list", autocomplete: "off" }, problems),
+        this.input("unit_code", t("ind.form.unit"), { type: "text", list: "value-unit-list", autocomplete: "off" }, problems, t("ind.form.unitHelp")),
       ),
-      h("p", { class: "help", id: "value-unit-code-help" }, t("ind.form.unitHelp")),
       unitList,
       h("fieldset", { class: "field" }, h("legend", {}, t("ind.form.mode")), modes),
       this.mode === "value"

@@ -36,6 +36,16 @@ export function fmtIndicator(v: number, unit: IndicatorUnit): string {
   }
 }
 
+/**
+ * A text of the service in the user's language: the seed writes some notes
+ * as "Vietnamese / English"; a text without the separator is shown whole.
+ */
+export function bilingual(s: string): string {
+  const i = s.indexOf(" / ");
+  if (i < 0) return s;
+  return lang() === "en" ? s.slice(i + 3) : s.slice(0, i);
+}
+
 export function indicatorTitle(x: { title_vi: string; title_en: string }): string {
   return lang() === "en" ? x.title_en : x.title_vi;
 }
@@ -155,8 +165,8 @@ function renderIndicator(ind: Indicator, o: IndicatorsOptions): HTMLElement {
       forecast ? h("dt", {}, t("ind.forecast")) : null,
       forecast ? h("dd", { "data-field": "forecast", class: ind.forecast?.outcome === "not_at_current_pace" ? "warn" : undefined }, forecast) : null,
     ),
-    !latest && ind.why ? h("p", { class: "help ind-why" }, ind.why) : null,
-    ind.note ? h("p", { class: "help ind-note" }, ind.note) : null,
+    !latest && ind.why ? h("p", { class: "help ind-why" }, bilingual(ind.why)) : null,
+    ind.note && ind.kind !== "computed" ? h("p", { class: "help ind-note" }, bilingual(ind.note)) : null,
     computed,
     onMap,
   );
@@ -248,14 +258,14 @@ export class IndicatorsView {
           h(
             "p",
             { class: "ind-resolution", "data-resolution": r.number },
-            h("strong", {}, t("ind.resolution", { number: r.number, date: r.date ? fmtDate(r.date) : "—" })),
-            ` ${r.title}`,
+            // The seed's title names the resolution already; a bare title gets its number and date.
+            h("strong", {}, r.title.includes(r.number) ? r.title : `${t("ind.resolution", { number: r.number, date: r.date ? fmtDate(r.date) : "—" })} ${r.title}`),
             h(
               "span",
               { class: "ind-resolution-note" },
-              r.indicators ? t("ind.resolutionCount", { n: fmtInt(r.indicators) }) : "",
-              r.indicators && r.note ? "; " : "",
-              r.note,
+              r.indicators ? h("span", { class: "ind-count" }, t("ind.resolutionCount", { n: fmtInt(r.indicators) })) : null,
+              " ",
+              bilingual(r.note),
             ),
           ),
         ),
