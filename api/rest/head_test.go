@@ -27,6 +27,8 @@ var headTargets = map[string]struct{ target, role string }{
 	"/api/v1/communes/:code/history":                  {"/api/v1/communes/04807/history", ""},
 	"/api/v1/targets":                                 {"/api/v1/targets", ""},
 	"/api/v1/targets/:id":                             {"/api/v1/targets/1", ""},
+	"/api/v1/indicators":                              {"/api/v1/indicators", ""},
+	"/api/v1/indicators/:id":                          {"/api/v1/indicators/pci-transparency", ""},
 	"/api/v1/remote-communes":                         {"/api/v1/remote-communes", ""},
 	"/api/v1/gaps":                                    {"/api/v1/gaps?layer=mobile", ""},
 	"/api/v1/report":                                  {"/api/v1/report", ""},

@@ -198,6 +198,26 @@ var openAPIWriteCases = []openAPIWriteCase{
 	{"DELETE", "/api/v1/targets/x", "admin", "", "", "", 404, ""},
 	{"DELETE", "/api/v1/targets/5", "", "", "", "", 401, ""},
 	{"DELETE", "/api/v1/targets/5", "provider", "", "", "", 403, ""},
+	{"POST", "/api/v1/indicators", "admin", "application/json", "", openAPIIndicator, 201, ""},
+	{"POST", "/api/v1/indicators", "admin", "application/json", "", openAPIIndicator, 409, ""},
+	{"POST", "/api/v1/indicators", "admin", "application/json", "", strings.Replace(openAPIIndicator, `"percent"`, `"kg"`, 1), 400, ""},
+	{"POST", "/api/v1/indicators", "", "application/json", "", openAPIIndicator, 401, ""},
+	{"POST", "/api/v1/indicators", "provider", "application/json", "", openAPIIndicator, 403, ""},
+	{"POST", "/api/v1/indicators/test-users/values", "admin", "application/json", "", openAPIValues, 201, ""},
+	{"POST", "/api/v1/indicators/test-users/values", "admin", "application/json", "", `{"values":[{"as_of":"2024-13-01","source":""}]}`, 400, ""},
+	{"POST", "/api/v1/indicators/nobody/values", "admin", "application/json", "", openAPIValues, 404, ""},
+	{"POST", "/api/v1/indicators/test-users/values", "", "application/json", "", openAPIValues, 401, ""},
+	{"POST", "/api/v1/indicators/test-users/values", "provider", "application/json", "", openAPIValues, 403, ""},
+	{"POST", "/api/v1/indicators/import?source=test", "admin", "text/csv", "", "indicator,as_of,unit_code,numerator,denominator\ntest-users,2025-12-31,04807,30,100\n", 201, ""},
+	{"POST", "/api/v1/indicators/import", "admin", "text/csv", "", "chỉ tiêu;ngày;giá trị;nguồn\nnobody;31/12/2025;5,5;x\n", 400, ""},
+	{"POST", "/api/v1/indicators/import", "admin", "text/plain", "", "indicator,as_of\n", 415, ""},
+	{"POST", "/api/v1/indicators/import", "", "text/csv", "", "indicator,as_of\n", 401, ""},
+	{"POST", "/api/v1/indicators/import", "provider", "text/csv", "", "indicator,as_of\n", 403, ""},
+	{"POST", "/api/v1/indicators/test-users/retire", "admin", "", "", "", 200, ""},
+	{"POST", "/api/v1/indicators/test-users/retire", "admin", "", "", "", 409, ""},
+	{"POST", "/api/v1/indicators/nobody/retire", "admin", "", "", "", 404, ""},
+	{"POST", "/api/v1/indicators/test-users/retire", "", "", "", "", 401, ""},
+	{"POST", "/api/v1/indicators/test-users/retire", "provider", "", "", "", 403, ""},
 	{"GET", "/api/v1/targets?retired=true", "", "", "", "", 200, ""},
 	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{"remote":true}`, 200, ""},
 	{"PUT", "/api/v1/remote-communes/04882", "admin", "application/json", "", `{}`, 400, ""},
@@ -292,6 +312,16 @@ func (b *stalledBody) Read(p []byte) (int, error) {
 
 func (b *stalledBody) Close() error { return nil }
 
+// openAPIIndicator and openAPIValues create an entered indicator and
+// enter two communes' values of it.
+const (
+	openAPIIndicator = `{"id":"test-users","title_vi":"Người dùng Internet","title_en":"Internet users","unit":"percent",
+		"direction":"higher","target":70,"deadline":"2025-12-31","resolution":{"number":"05-NQ/TU","date":"2011-12-23","title":"x"},
+		"territory":"17","note":"","order":13}`
+	openAPIValues = `{"values":[{"as_of":"2024-12-31","unit_code":"04807","numerator":30,"denominator":100,"source":"survey"},
+		{"as_of":"2024-12-31","unit_code":"04810","value":50,"source":"survey"}]}`
+)
+
 // openAPICase is one request and the status it must get.
 type openAPICase struct {
 	server string // "ready", "computing" (figures not computed yet) or "closed" (database gone)
@@ -301,6 +331,15 @@ type openAPICase struct {
 }
 
 var openAPICases = []openAPICase{
+	{"ready", "/api/v1/indicators", nil, 200},
+	{"ready", "/api/v1/indicators?as_of=2015-12-31&retired=true", nil, 200},
+	{"ready", "/api/v1/indicators?as_of=never", nil, 400},
+	{"computing", "/api/v1/indicators", nil, 503},
+	{"ready", "/api/v1/indicators/pci-transparency", nil, 200},
+	{"ready", "/api/v1/indicators/mobile-broadband-population?as_of=2024-12-31", nil, 200},
+	{"ready", "/api/v1/indicators/pci-transparency?as_of=x", nil, 400},
+	{"ready", "/api/v1/indicators/nobody", nil, 404},
+	{"computing", "/api/v1/indicators/pci-transparency", nil, 503},
 	{"ready", "/healthz", nil, 200},
 	{"closed", "/healthz", nil, 503},
 	{"ready", "/api/openapi.json", nil, 200},

@@ -15,6 +15,23 @@ import (
 // schemaTypes pairs each schema of openapi.json with the Go type whose
 // JSON it describes.
 var schemaTypes = map[string]any{
+	"Board":              api.Board{},
+	"IndicatorEntry":     api.IndicatorEntry{},
+	"IndicatorDetail":    api.IndicatorDetail{},
+	"Indicator":          data.Indicator{},
+	"Resolution":         data.Resolution{},
+	"ResolutionEntry":    data.ResolutionEntry{},
+	"IndicatorLatest":    api.IndicatorLatest{},
+	"IndicatorPoint":     api.IndicatorPoint{},
+	"IndicatorForecast":  api.IndicatorForecast{},
+	"IndicatorValue":     data.IndicatorValue{},
+	"IndicatorValueRow":  api.IndicatorValueRow{},
+	"UnitValue":          api.UnitValue{},
+	"NewIndicator":       api.NewIndicator{},
+	"ValueInput":         api.ValueInput{},
+	"ValueProblem":       api.ValueProblem{},
+	"ValuesAnswer":       valuesAnswer{},
+	"IndicatorProblem":   valueProblemDoc{},
 	"LayerInfo":          layerInfo{},
 	"Method":             geo.Method{},
 	"Rollup":             geo.Rollup{},

@@ -76,15 +76,19 @@ func writeProblemDoc(c *gin.Context, p Problem) {
 // valueProblemDoc is the problem document of values refused: every
 // problem with the value's index (or a CSV file's line), 400.
 type valueProblemDoc struct {
-	Problem
+	Type     string             `json:"type"`
+	Title    string             `json:"title"`
+	Status   int                `json:"status"`
+	Detail   string             `json:"detail,omitempty"`
+	Instance string             `json:"instance,omitempty"`
 	Problems []api.ValueProblem `json:"problems"`
 }
 
 // writeValueProblems answers the problems of indicator values.
 func writeValueProblems(c *gin.Context, vp api.ValueProblems) {
 	t := problemTypes[http.StatusBadRequest]
-	doc := valueProblemDoc{Problem: Problem{Type: t[0], Title: t[1], Status: http.StatusBadRequest, Instance: c.Request.URL.Path,
-		Detail: fmt.Sprintf("the values have %d problem(s), listed in problems; nothing was stored", len(vp))}, Problems: vp}
+	doc := valueProblemDoc{Type: t[0], Title: t[1], Status: http.StatusBadRequest, Instance: c.Request.URL.Path,
+		Detail: fmt.Sprintf("the values have %d problem(s), listed in problems; nothing was stored", len(vp)), Problems: vp}
 	body, err := json.Marshal(doc)
 	if err != nil {
 		writeProblem(c, http.StatusInternalServerError, "internal error")
