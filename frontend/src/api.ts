@@ -496,10 +496,9 @@ export interface IndicatorDetail extends Indicator {
   units: IndicatorUnitValue[];
 }
 
-/** One problem of a value (index in the request's values) or of a CSV line. */
+/** One problem of a value: index is its place in the request's values, or for a CSV import its line (1 = the header). */
 export interface IndicatorProblem {
   index?: number;
-  line?: number;
   field: string;
   code: string;
   message: string;

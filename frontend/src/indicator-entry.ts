@@ -322,8 +322,8 @@ function problemsTable(problems: IndicatorProblem[]): HTMLElement {
       ...problems.map((p) =>
         h(
           "tr",
-          { "data-code": p.code, "data-line": p.line ?? p.index ?? "" },
-          h("td", { class: "num" }, p.line !== undefined ? fmtInt(p.line) : p.index !== undefined ? fmtInt(p.index) : "—"),
+          { "data-code": p.code, "data-line": p.index ?? "" },
+          h("td", { class: "num" }, p.index !== undefined && p.index > 0 ? fmtInt(p.index) : "—"),
           h("td", {}, p.field ? h("code", {}, p.field) : "—"),
           h("td", {}, problemLine(p)),
         ),
