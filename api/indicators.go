@@ -591,6 +591,9 @@ type valueCheck struct {
 	units    map[string]bool
 	seen     map[[3]string]int
 	problems ValueProblems
+	// refused are indexes refused already (a CSV line with a bad number):
+	// such a row is no duplicate of another, nor another one of it.
+	refused map[int]bool
 }
 
 func (snap *Snapshot) newValueCheck(d *IndicatorData) *valueCheck {
@@ -682,7 +685,7 @@ func (vc *valueCheck) value(index int, ind data.Indicator, ok bool, in ValueInpu
 			vc.add(index, "corrects", CodeBadCorrection, "corrects %d: no value of indicator %s has that id", in.Corrects, quote(ind.ID))
 		}
 	}
-	if ok && len(vc.problems) == n {
+	if ok && len(vc.problems) == n && !vc.refused[index] {
 		k := [3]string{ind.ID, v.UnitCode, v.AsOf}
 		if first, dup := vc.seen[k]; dup {
 			vc.add(index, "as_of", CodeDuplicateRow, "indicator %s, unit %s, as_of %s is given twice (also at %d)", quote(ind.ID), quote(v.UnitCode), v.AsOf, first)

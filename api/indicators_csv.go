@@ -147,6 +147,10 @@ func (snap *Snapshot) CheckImport(d *IndicatorData, body []byte, defaultSource s
 	rows, problems := ParseIndicatorCSV(body, defaultSource)
 	vc := snap.newValueCheck(d)
 	vc.problems = problems
+	vc.refused = map[int]bool{}
+	for _, p := range problems {
+		vc.refused[p.Index] = true
+	}
 	if len(rows) == 0 && len(problems) == 0 {
 		vc.add(1, "values", CodeEmpty, "the file has no row below its header")
 	}

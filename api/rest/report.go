@@ -60,10 +60,62 @@ type reportPage struct {
 	KnownAt, Digest, CheckQuery       string
 	Notes                             []string
 	BarWidth                          float64
+	Board                             reportBoard
 	Targets                           []reportTarget
 	Chart                             reportChart
 	Gaps                              []reportGaps
 	ReachedRule, PlanRule, MethodNote string
+}
+
+// reportBoard is the indicators' board: the headline and one row each.
+type reportBoard struct {
+	Headline, Rule string
+	Resolutions    []string
+	Rows           []reportIndicator
+}
+
+type reportIndicator struct {
+	Title, Value, Date, Target, Met, Source string
+}
+
+// reportBoardOf writes the board the Vietnamese way; an indicator without
+// a value says "chưa có số liệu", never a number.
+func reportBoardOf(b api.Board) reportBoard {
+	out := reportBoard{Headline: b.HeadlineVI, Rule: "Chỉ tiêu đạt khi giá trị tại ngày báo cáo không thấp hơn mục tiêu " +
+		"(không cao hơn, với chỉ tiêu càng thấp càng tốt); chỉ tiêu chưa có số liệu hoặc không có mục tiêu bằng số không được tính là đạt."}
+	for _, r := range b.Resolutions {
+		s := "Nghị quyết " + r.Number
+		if r.Date != "" {
+			s += " ngày " + dateVI(r.Date)
+		}
+		if r.Note != "" {
+			s += ": " + r.Note
+		}
+		out.Resolutions = append(out.Resolutions, s)
+	}
+	unitVI := func(unit string, v float64) string {
+		if unit == "percent" {
+			return numberVI(v, 2) + "%"
+		}
+		return numberVI(v, 2)
+	}
+	for _, e := range b.Indicators {
+		row := reportIndicator{Title: e.TitleVI, Value: "chưa có số liệu", Date: "—", Target: "—", Met: "—", Source: "—"}
+		if e.Latest != nil {
+			row.Value, row.Date, row.Source = unitVI(e.Unit, e.Latest.Value), dateVI(e.Latest.AsOf), e.Latest.Source
+		}
+		if e.Target != nil {
+			row.Target = unitVI(e.Unit, *e.Target)
+			if e.Direction == "lower" {
+				row.Target = "≤ " + row.Target
+			}
+		}
+		if e.Met != nil {
+			row.Met = map[bool]string{true: "Đạt", false: "Chưa đạt"}[*e.Met]
+		}
+		out.Rows = append(out.Rows, row)
+	}
+	return out
 }
 
 type reportTarget struct {
@@ -91,6 +143,7 @@ type reportData struct {
 	knownAt        string // the day the figures are as known on
 	digest         string // of the figures, so that a printed report can be checked (reportDigest)
 	answers        []api.TargetAnswer
+	board          api.Board // the resolutions' indicators on asOf
 	gaps           []reportGapData
 	demo           bool
 }
@@ -141,6 +194,12 @@ func (s *Server) handleReport(c *gin.Context) {
 		f := figs[t.Layer]
 		rd.gaps = append(rd.gaps, reportGapData{t, geo.RankGaps(f, snap.Keeps(t.Filter)), t.Plan(f, snap.Remote(), nil)})
 	}
+	ind, err := api.ReadIndicators(c.Request.Context(), s.store)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rd.board = snap.Board(ind, rd.asOf, false)
 	rd.digest = reportDigest(rd)
 	filings, err := s.store.Filings(c.Request.Context(), "")
 	if err != nil {
@@ -237,6 +296,7 @@ func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 		CSS: template.CSS(reportCSS), AsOf: dateVI(rd.asOf), DataAsOf: dateVI(rd.dataAsOf),
 		KnownAt: dateVI(rd.knownAt), Digest: rd.digest, CheckQuery: "/api/v1/report?as_of=" + rd.asOf + "&known_at=" + rd.knownAt,
 		GeneratedAt: time.Now().UTC().Format("15:04 02/01/2006") + " (UTC)", BarWidth: reportBarWidth,
+		Board: reportBoardOf(rd.board),
 		ReachedRule: "Xã được tính là đạt khi tỷ lệ dân số được phủ của xã không thấp hơn ngưỡng của mục tiêu. " +
 			"Số người còn thiếu của mục tiêu theo số xã là số dân chưa được phủ ở các xã cần phủ thêm.",
 		PlanRule: "Nhóm xã cần phủ là nhóm ít xã nhất mà nếu được phủ sóng toàn bộ thì mục tiêu đạt, chọn lần lượt " +
@@ -365,6 +425,11 @@ func reportDigest(rd reportData) string {
 	fmt.Fprintf(h, "as_of=%s known_at=%s\n", rd.asOf, rd.knownAt)
 	for _, a := range rd.answers {
 		fmt.Fprintf(h, "target %d %.6f %.6f %.6f %t\n", a.ID, a.Current.Value, a.Current.Numerator, a.Current.Denominator, a.Current.Met)
+	}
+	for _, e := range rd.board.Indicators {
+		if e.Latest != nil {
+			fmt.Fprintf(h, "indicator %s %.6f %s %v\n", e.ID, e.Latest.Value, e.Latest.AsOf, e.Met)
+		}
 	}
 	for _, g := range rd.gaps {
 		for _, r := range g.ranked {

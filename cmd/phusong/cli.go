@@ -48,6 +48,11 @@ func commands() []command {
 				"per pixel in EPSG:4326, e.g. WorldPop's), keeping each commune's total; or with\n" +
 				"--none spread them evenly again. Recomputes and prints how the figures moved.",
 			func(ctx context.Context, e env, args []string) error { return cmdImportPopulation(ctx, args, e.stdout) }},
+		{"import indicators", "FILE.csv [--db PATH] [--source TEXT]",
+			"Enter indicator values from a CSV file (indicator, as_of, unit_code, value or\n" +
+				"numerator and denominator, source; English or Vietnamese headers), all or none:\n" +
+				"every problem is listed by line and nothing is stored if there is one.",
+			func(ctx context.Context, e env, args []string) error { return cmdImportIndicators(ctx, args, e.stdout) }},
 		{"import remote", "FILE.csv [--db PATH] [--column NAME]",
 			"Mark exactly the communes listed (by GSO code) as remote (vùng sâu, vùng xa),\n" +
 				"replacing the default approximation.",
