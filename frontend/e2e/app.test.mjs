@@ -582,7 +582,7 @@ describe("map application", () => {
     // Per commune: one through the form by the commune's name as a fraction, one through a good CSV.
     await page.selectOption("#value-indicator", perUnit.id);
     await page.fill("#value-unit-code", a.name);
-    await page.check("#value-mode-fraction");
+    await page.click("label[for=value-mode-fraction]");
     await page.fill("#value-numerator", "30");
     await page.fill("#value-denominator", "100");
     await page.fill("#value-source", "Khảo sát hộ gia đình e2e");
