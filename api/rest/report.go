@@ -18,6 +18,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 	"github.com/phusong/phusong/geo/export"
 	"github.com/phusong/phusong/geo/seed"
@@ -200,6 +201,23 @@ func (s *Server) handleReport(c *gin.Context) {
 		return
 	}
 	rd.board = snap.Board(ind, rd.asOf, false)
+	// The computed indicators say what their targets say in this report:
+	// as known on known_at, like the targets' table.
+	for i, e := range rd.board.Indicators {
+		for _, a := range rd.answers {
+			if e.Kind == data.KindComputed && e.Latest != nil && a.ID == e.TargetID {
+				met := a.Current.Met
+				rd.board.Indicators[i].Latest.Value, rd.board.Indicators[i].Met = math.Round(a.Current.Value*1e6)/1e4, &met
+			}
+		}
+	}
+	rd.board.Met = 0
+	for _, e := range rd.board.Indicators {
+		if e.Met != nil && *e.Met {
+			rd.board.Met++
+		}
+	}
+	rd.board.HeadlineVI = fmt.Sprintf("%d/%d chỉ tiêu đạt và vượt", rd.board.Met, rd.board.Total)
 	rd.digest = reportDigest(rd)
 	filings, err := s.store.Filings(c.Request.Context(), "")
 	if err != nil {
@@ -427,8 +445,12 @@ func reportDigest(rd reportData) string {
 		fmt.Fprintf(h, "target %d %.6f %.6f %.6f %t\n", a.ID, a.Current.Value, a.Current.Numerator, a.Current.Denominator, a.Current.Met)
 	}
 	for _, e := range rd.board.Indicators {
-		if e.Latest != nil {
-			fmt.Fprintf(h, "indicator %s %.6f %s %v\n", e.ID, e.Latest.Value, e.Latest.AsOf, e.Met)
+		if e.Kind == data.KindEntered && e.Latest != nil { // the computed ones are the targets'
+			met := "none"
+			if e.Met != nil {
+				met = strconv.FormatBool(*e.Met)
+			}
+			fmt.Fprintf(h, "indicator %s %.6f %s %s\n", e.ID, e.Latest.Value, e.Latest.AsOf, met)
 		}
 	}
 	for _, g := range rd.gaps {
