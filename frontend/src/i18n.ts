@@ -317,6 +317,10 @@ const vi = {
   "indproblem.bad_denominator": "Mẫu số phải lớn hơn 0",
   "indproblem.bad_correction": "Số liệu được sửa không có",
   "indproblem.empty": "Không có số liệu nào",
+  "indproblem.unknown_column": "Cột không có trong mẫu",
+  "indproblem.duplicate_column": "Cột bị lặp",
+  "indproblem.missing_column": "Thiếu cột bắt buộc",
+  "indproblem.bad_csv": "Tệp CSV không đọc được",
 } as const;
 
 export type Key = keyof typeof vi;
@@ -633,6 +637,10 @@ const en: Record<Key, string> = {
   "indproblem.bad_denominator": "The denominator must be more than 0",
   "indproblem.bad_correction": "The corrected figure does not exist",
   "indproblem.empty": "No figures given",
+  "indproblem.unknown_column": "A column the import does not know",
+  "indproblem.duplicate_column": "A column given twice",
+  "indproblem.missing_column": "A required column is missing",
+  "indproblem.bad_csv": "The CSV file cannot be read",
 };
 
 /** Explanations of the filing problem codes (README, "Errors"), shown beside the service's own message. */
