@@ -19,6 +19,10 @@ var tsSchemas = map[string]string{
 	"GapCommune": "GapCommune", "WhatIfAnswer": "WhatIfAnswer", "CommuneHistory": "CommuneHistory",
 	"PeopleFeatureCollection": "PeopleFeatureCollection", "ClustersAnswer": "ClustersAnswer",
 	"Cluster": "Cluster", "ClusterCommune": "ClusterCommune",
+	"Resolution": "Resolution", "BoardResolution": "ResolutionEntry", "IndicatorLatest": "IndicatorLatest",
+	"IndicatorPoint": "IndicatorPoint", "IndicatorForecast": "IndicatorForecast", "Indicator": "IndicatorEntry",
+	"IndicatorBoard": "Board", "IndicatorValue": "IndicatorValueRow", "IndicatorUnitValue": "UnitValue",
+	"IndicatorDetail": "IndicatorDetail", "IndicatorProblem": "ValueProblem",
 }
 
 // The web application reads only fields the API documents: every field of

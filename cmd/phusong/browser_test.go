@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/phusong/phusong/frontend"
@@ -13,7 +14,8 @@ import (
 // TestE2E_Browser runs the map application's browser tests
 // (frontend/e2e/app.test.mjs: playwright-core driving Debian's Chromium)
 // against the real binary, started on a free port with a temporary
-// database and a provider that may file every layer. It needs node, the
+// database, a provider that may file every layer and an admin token (for
+// the indicator values' form). It needs node, the
 // browser and a built frontend (make test builds it): where one is missing
 // it skips with a message, and in CI it fails.
 func TestE2E_Browser(t *testing.T) {
@@ -45,6 +47,7 @@ func TestE2E_Browser(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
 	newDatabase(t, db)
 	token := addProvider(t, db, "mobile,phone,broadband,broadcast", "e2e-telecom")
+	adminToken := issueAdminToken(t, db)
 	s := startServer(t, db)
 
 	// A second service on the 11,163 communes of Vietnam, where the map
@@ -72,6 +75,7 @@ func TestE2E_Browser(t *testing.T) {
 		"PHUSONG_URL="+s.url,
 		"PHUSONG_TILES_URL="+tilesURL,
 		"PHUSONG_TOKEN="+token,
+		"PHUSONG_ADMIN_TOKEN="+adminToken,
 		"PHUSONG_CHROMIUM="+chromiumPath,
 		"PHUSONG_ARTIFACTS="+filepath.Join(frontendDir, "test-results"),
 	)
@@ -92,4 +96,19 @@ func TestE2E_Browser(t *testing.T) {
 	if err := cmd.Wait(); err != nil {
 		t.Fatalf("browser tests failed (%v); screenshots in frontend/test-results/", err)
 	}
+}
+
+// issueAdminToken issues an admin token with the command line, on a
+// database no service holds, and returns it.
+func issueAdminToken(t *testing.T, db string) string {
+	t.Helper()
+	out, err := runCLI(t, "admin", "token", "--db", db)
+	if err != nil {
+		t.Fatalf("admin token: %v\n%s", err, out)
+	}
+	token := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	if !strings.HasPrefix(token, "ps_") {
+		t.Fatalf("no admin token in:\n%s", out)
+	}
+	return token
 }

@@ -5,6 +5,7 @@
 //
 //   PHUSONG_URL        the service, e.g. http://127.0.0.1:40123
 //   PHUSONG_TOKEN      a token of a provider that may file every layer
+//   PHUSONG_ADMIN_TOKEN an admin token (the indicator values' form; its tests are skipped when unset)
 //   PHUSONG_CHROMIUM   the browser (default /usr/bin/chromium)
 //   PHUSONG_ARTIFACTS  where screenshots go (default frontend/test-results)
 //   PHUSONG_TILES_URL  a second service on the 11,163 communes of Vietnam, whose
@@ -86,6 +87,7 @@ async function api(path, init = {}) {
 }
 
 const auth = { Authorization: `Bearer ${token}` };
+const adminToken = process.env.PHUSONG_ADMIN_TOKEN || "";
 
 let context;
 let profile;
@@ -479,6 +481,169 @@ describe("map application", () => {
     assert.match(page.url(), new RegExp(`layer=${tg.layer}`));
     assert.equal(await page.locator("#gaps-layer").inputValue(), tg.layer);
     await page.close();
+  });
+
+  // The resolution's scoreboard (issue 19): the board as the API tells it,
+  // on a date; an admin's value through the form changes the board and the
+  // printed report; a bad CSV lists every problem and stores nothing;
+  // per-commune values colour the map and the coverage comes back.
+  test("the indicators board shows met and not met with trends; an admin's value changes the board and the report", { skip: !adminToken && "PHUSONG_ADMIN_TOKEN is unset" }, async () => {
+    const { body: before } = await api("/api/v1/indicators");
+    const page = await newPage({ width: 1366, height: 850 });
+    await openMap(page, "#tab=indicators");
+    await page.locator("#indicators [data-indicator-id]").first().waitFor();
+    assert.equal(await page.locator("#indicators-headline").textContent(), before.headline_vi);
+    assert.match(before.headline_vi, /^\d+\/\d+ chỉ tiêu đạt và vượt$/);
+    const ids = await page.$$eval("#indicators [data-indicator-id]", (els) => els.map((e) => e.dataset.indicatorId));
+    assert.deepEqual(ids, before.indicators.map((x) => x.id));
+    // The resolution's line: its count of indicators and what the article says.
+    const resolution = await page.locator(".ind-resolution").first().textContent();
+    assert.ok(resolution.includes(before.resolutions[0].number) && resolution.includes("15 chỉ tiêu"), resolution);
+    const badges = new Set();
+    for (const ind of before.indicators) {
+      const card = page.locator(`#indicators [data-indicator-id="${ind.id}"]`);
+      assert.equal(await card.locator('[data-field="met"]').getAttribute("data-met"), String(ind.met), ind.id);
+      badges.add(await card.locator('[data-field="met"]').getAttribute("data-badge"));
+      const shown = await card.locator('[data-field="value"]').textContent();
+      if (!ind.latest) assert.equal(shown, "—", ind.id);
+      else if (ind.unit === "percent" || ind.unit === "score") assert.ok(Math.abs(parseShown(shown, "vi") - ind.latest.value) <= 0.05 + 1e-9, `${ind.id}: ${shown} vs ${ind.latest.value}`);
+      // The trend is drawn: a step line with a step for every later point.
+      if (ind.trend.length > 1) {
+        const d = await card.locator("svg.chart path.chart-line").getAttribute("d");
+        assert.equal((d.match(/V/g) || []).length, ind.trend.length - 1, `${ind.id}: ${d}`);
+      }
+      if (ind.kind === "computed") assert.equal(await card.locator(".ind-computed a[data-target-id]").getAttribute("data-target-id"), String(ind.target_id));
+    }
+    assert.ok(badges.has("notMet") || badges.has("met"), `badges ${[...badges]}`);
+    assert.ok(badges.has("noData") || badges.has("notMet"), `badges ${[...badges]}`);
+    assert.ok(before.indicators.some((x) => x.trend.length > 1), "an indicator with a trend");
+    await page.screenshot({ path: join(artifacts, "indicators.png") });
+
+    // As of another date: the board of 2015-12-31, kept in the URL.
+    const { body: in2015 } = await api("/api/v1/indicators?as_of=2015-12-31");
+    await page.fill("#indicators-asof", "2015-12-31");
+    await page.locator("#indicators-asof-line", { hasText: "31/12/2015" }).waitFor();
+    assert.equal(await page.locator("#indicators-headline").textContent(), in2015.headline_vi);
+    assert.match(page.url(), /as_of=2015-12-31/);
+    await page.click("#indicators-today");
+    await page.locator("#indicators-asof-line", { hasText: before.as_of.split("-").reverse().join("/") }).waitFor();
+    assert.doesNotMatch(page.url(), /as_of=/);
+
+    // The form: every problem the service lists shows by its field, in Vietnamese.
+    const ind = before.indicators.find((x) => x.id === "internet-users") ?? before.indicators.find((x) => x.kind === "entered" && x.unit === "percent" && x.target !== null && !x.latest);
+    assert.ok(ind && ind.kind === "entered" && ind.target <= 75, "an entered percent indicator with a target ≤ 75%");
+    await page.click("#indicator-admin > summary");
+    await page.fill("#indicator-token", adminToken);
+    await page.selectOption("#value-indicator", ind.id);
+    await page.fill("#value-unit-code", "không-có-xã-này");
+    await page.fill("#value-value", "75");
+    await page.click("#value-submit");
+    await page.locator("#value-rejected").waitFor();
+    assert.match(await page.locator('[data-field="source"] .field-error [data-code="missing_source"]').textContent(), /Thiếu nguồn/);
+    assert.equal(await page.locator('[data-field="unit_code"] .field-error [data-code="unknown_unit"]').count(), 1);
+    assert.equal(await page.locator("#value-source").getAttribute("aria-invalid"), "true");
+    const unlabelled = await page.evaluate(() =>
+      [...document.querySelectorAll("#panel-indicators button, #panel-indicators input, #panel-indicators select")]
+        .filter((el) => el.offsetParent !== null)
+        .filter((el) => !((el.labels && [...el.labels].map((l) => l.textContent).join("")) || el.getAttribute("aria-label") || el.textContent).trim())
+        .map((el) => el.outerHTML.slice(0, 80)),
+    );
+    assert.deepEqual(unlabelled, []);
+    assert.equal((await api("/api/v1/indicators")).body.headline_vi, before.headline_vi, "nothing stored on a problem");
+    await page.fill("#value-unit-code", "");
+    await page.fill("#value-source", "Điều tra e2e về người dùng Internet");
+    await page.click("#value-submit");
+    await page.locator("#value-stored").waitFor();
+    const { body: after } = await api("/api/v1/indicators");
+    assert.equal(after.met, before.met + 1, `${before.headline_vi} → ${after.headline_vi}`);
+    await page.locator("#indicators-headline", { hasText: after.headline_vi }).waitFor();
+    const card = page.locator(`#indicators [data-indicator-id="${ind.id}"]`);
+    assert.equal(await card.locator('[data-field="value"]').textContent(), "75%");
+    assert.equal(await card.locator('[data-field="met"]').getAttribute("data-met"), "true");
+    assert.match(await card.locator('[data-field="source"]').textContent(), /Điều tra e2e/);
+    // The printed report tells the new value.
+    const report = await (await fetch(`${base}/api/v1/report`)).text();
+    const at = report.indexOf(ind.title_vi);
+    assert.ok(at >= 0, "the report lists the indicator");
+    assert.match(report.slice(at, at + 1500), /75([,.]0+)?\s*%/, "the report shows the value entered");
+
+    // A bad CSV: every problem by line, nothing stored.
+    const perUnit = before.indicators.find((x) => x.kind === "entered" && x.unit === "percent" && x.id !== ind.id && !x.latest);
+    const { body: communes } = await api("/api/v1/layers/mobile/communes");
+    const [a, b] = [communes.features[3].properties, communes.features[40].properties];
+    const today = after.as_of;
+    const bad = `indicator,as_of,unit_code,numerator,denominator,source\nno-such-indicator,${today},${a.code},1,2,x\n${perUnit.id},31/02/2024,${a.code},1,2,x\n${perUnit.id},${today},${b.code},abc,100,x\n`;
+    await page.setInputFiles("#indicator-csv", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(bad) });
+    await page.click("#indicator-import");
+    await page.locator("#indicator-csv-problems").waitFor();
+    const lines = await page.$$eval("#indicator-csv-problems tbody tr", (rows) => rows.map((r) => Number(r.dataset.line)));
+    assert.deepEqual([...new Set(lines)], [2, 3, 4], `problems on lines ${lines}`);
+    assert.equal((await api(`/api/v1/indicators/${perUnit.id}`)).body.values.length, 0, "nothing stored from a bad CSV");
+    // Per commune: one through the form by the commune's name as a fraction, one through a good CSV.
+    await page.selectOption("#value-indicator", perUnit.id);
+    await page.fill("#value-unit-code", a.name);
+    await page.click("label[for=value-mode-fraction]");
+    await page.fill("#value-numerator", "30");
+    await page.fill("#value-denominator", "100");
+    await page.fill("#value-source", "Khảo sát hộ gia đình e2e");
+    await page.click("#value-submit");
+    await page.locator("#value-stored").waitFor();
+    const good = `chỉ tiêu;ngày;mã đơn vị;tử số;mẫu số;nguồn\n${perUnit.id};${today};${b.code};90;100;Khảo sát hộ gia đình e2e\n`;
+    await page.setInputFiles("#indicator-csv", { name: "good.csv", mimeType: "text/csv", buffer: Buffer.from(good) });
+    await page.click("#indicator-import");
+    await page.locator("#csv-stored").waitFor();
+    const detail = (await api(`/api/v1/indicators/${perUnit.id}`)).body;
+    assert.deepEqual(detail.units.map((u) => u.code).sort(), [a.code, b.code].sort());
+    assert.equal(detail.per_unit, true);
+
+    // On the map: the two communes in the lightest and darkest class, the others without a value.
+    const button = page.locator(`#indicators [data-indicator-id="${perUnit.id}"] [data-action="show-on-map"]`);
+    await button.click();
+    await page.locator(`#legend [data-indicator="${perUnit.id}"]`).waitFor();
+    assert.match(page.url(), new RegExp(`indicator=${perUnit.id}`));
+    const other = communes.features.find((f) => ![a.code, b.code].includes(f.properties.code) && f.properties.district_code !== "").properties;
+    const points = await page.evaluate((cs) => cs.map((c) => window.__phusong.labelPoint(c)), [a.code, b.code, other.code]);
+    const blend = (rgb) => rgb.map((c, i) => Math.round(c * OPACITY + BACKGROUND[i] * (1 - OPACITY)));
+    await page.waitForFunction(
+      ([pts, want]) => window.__phusong.pixelsAt(pts).then((px) => px.every((p, i) => p.every((v, k) => Math.abs(v - want[i][k]) <= 8))),
+      [points, [blend(PALETTE[0]), blend(PALETTE[4]), blend(hex("#c5ccd3"))]],
+      { timeout: 10000, polling: 250 },
+    );
+    await page.screenshot({ path: join(artifacts, "indicator-map.png") });
+    // And back to the coverage layer.
+    await page.click("#indicator-map-back");
+    await page.locator("#legend .legend-title", { hasText: "Tỷ lệ dân số được phủ sóng" }).waitFor();
+    assert.doesNotMatch(page.url(), /indicator=/);
+    const [px] = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), [points[0]]);
+    assert.ok(near(px, expectedColour(a)), `${a.code}: ${px} vs ${expectedColour(a)}`);
+    await page.close();
+
+    // On a phone: the board fits, and a value with a decimal comma changes it.
+    const { body: mid } = await api("/api/v1/indicators");
+    const phone = await newPage({ width: 390, height: 844 });
+    await openMap(phone, "#tab=indicators");
+    await phone.locator("#indicators [data-indicator-id]").first().waitFor();
+    const over = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(over <= 0, `the board is ${over} px wider than the phone`);
+    assert.ok((await phone.locator("#indicators svg.chart path.chart-line").count()) >= 1);
+    const headlineBox = await phone.locator("#indicators-headline").boundingBox();
+    assert.ok(headlineBox.x >= 0 && headlineBox.x + headlineBox.width <= 390, `headline ${JSON.stringify(headlineBox)}`);
+    const third = mid.indicators.find((x) => x.kind === "entered" && x.unit === "percent" && x.target !== null && x.target <= 85 && !x.latest && x.id !== perUnit.id);
+    await phone.click("#indicator-admin > summary");
+    assert.equal(await phone.locator("#indicator-token").inputValue(), "", "the admin token is the session's, not another page's");
+    await phone.fill("#indicator-token", adminToken);
+    await phone.selectOption("#value-indicator", third.id);
+    await phone.fill("#value-value", "85,5");
+    await phone.fill("#value-source", "Báo cáo e2e");
+    await phone.click("#value-submit");
+    await phone.locator("#value-stored").waitFor();
+    const { body: last } = await api("/api/v1/indicators");
+    assert.equal(last.met, mid.met + 1);
+    await phone.locator("#indicators-headline", { hasText: last.headline_vi }).waitFor();
+    assert.equal(await phone.locator(`#indicators [data-indicator-id="${third.id}"] [data-field="value"]`).textContent(), "85,5%");
+    assert.ok((await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)) <= 0, "the form fits the phone");
+    await phone.screenshot({ path: join(artifacts, "phone-indicators.png"), fullPage: true });
+    await phone.close();
   });
 
   test("the gaps table ranks communes as the API does and outlines them on the map", async () => {
@@ -925,7 +1090,7 @@ describe("map application", () => {
     await page.locator("#card").screenshot({ path: join(artifacts, "phone-card.png") });
     await page.close();
     // The targets, gaps and what-if views fit the phone too.
-    for (const tab of ["targets", "gaps", "whatif"]) {
+    for (const tab of ["indicators", "targets", "gaps", "whatif"]) {
       const p = await newPage({ width: 390, height: 844 });
       await openMap(p, `#tab=${tab}`);
       await p.locator(`#panel-${tab} h2`).waitFor();

@@ -360,3 +360,146 @@ export interface ClustersAnswer {
   clusters: Cluster[];
   rules: Record<string, string>;
 }
+
+// ---- the resolution's scoreboard (issue 19, /work/contracts/issue19.md)
+
+/** How an indicator is measured: percent 0–100, a count, a score (e.g. the PCI's 0–10) or a level. */
+export type IndicatorUnit = "percent" | "count" | "score" | "level";
+
+/** The resolution an indicator comes from. */
+export interface Resolution {
+  number: string;
+  /** YYYY-MM-DD, or "". */
+  date: string;
+  title: string;
+}
+
+/** A resolution on the board, with how many indicators it set and what its source says of them. */
+export interface BoardResolution {
+  number: string;
+  date: string;
+  title: string;
+  /** How many indicators the resolution set (15 for 05-NQ/TU), which may be more than the board holds. */
+  indicators: number | null;
+  note: string;
+}
+
+/** The value of an indicator in force on the board's date (the roll-up for per-unit values). */
+export interface IndicatorLatest {
+  /** In the indicator's unit: percent as 0–100. */
+  value: number;
+  as_of: string;
+  source: string;
+  numerator: number | null;
+  denominator: number | null;
+  entered_by: string;
+  entered_at: string;
+  /** How many communes or districts the roll-up sums (0: the territory's own value). */
+  units: number;
+}
+
+/** One point of an indicator's trend: the roll-up on a date that has a value. */
+export interface IndicatorPoint {
+  as_of: string;
+  value: number;
+}
+
+/**
+ * When the trend reaches the target, as the coverage targets' forecast:
+ * value is the target and at the date (for an indicator met already, its
+ * value and date); with outcome not_at_current_pace, value is null and at "".
+ */
+export interface IndicatorForecast {
+  value: number | null;
+  at: string;
+  method: string;
+  outcome: string;
+  note: string;
+  note_vi: string;
+}
+
+/** An indicator of a resolution as the board shows it on a date. */
+export interface Indicator {
+  id: string;
+  title_vi: string;
+  title_en: string;
+  unit: IndicatorUnit;
+  direction: "higher" | "lower";
+  /** In the indicator's unit (percent as 0–100), or null when the resolution states none. */
+  target: number | null;
+  /** YYYY-MM-DD, or "". */
+  deadline: string;
+  resolution: Resolution;
+  territory: string;
+  kind: "computed" | "entered";
+  /** The coverage target a computed indicator follows (GET /api/v1/targets/{id}), else 0. */
+  target_id: number;
+  note: string;
+  order: number;
+  retired_at?: string | null;
+  /** null: no value on the board's date ("chưa có số liệu"). */
+  latest: IndicatorLatest | null;
+  /** null: no value or no target. */
+  met: boolean | null;
+  /** Why there is no value or no met, when so. */
+  why?: string;
+  trend: IndicatorPoint[];
+  forecast: IndicatorForecast | null;
+  /** Values exist per commune or district: the map can show them. */
+  per_unit: boolean;
+}
+
+/** GET /api/v1/indicators[?as_of=]: the scoreboard on a date. */
+export interface IndicatorBoard {
+  as_of: string;
+  met: number;
+  total: number;
+  with_data: number;
+  headline_vi: string;
+  headline_en: string;
+  rule: string;
+  resolutions: BoardResolution[];
+  indicators: Indicator[];
+}
+
+/** One stored value of an entered indicator (never changed: a correction is a new row). */
+export interface IndicatorValue {
+  id: number;
+  indicator: string;
+  as_of: string;
+  /** "" for the whole territory, else a commune or district code. */
+  unit_code: string;
+  value: number;
+  numerator: number | null;
+  denominator: number | null;
+  source: string;
+  entered_at: string;
+  entered_by: string;
+  corrects: number;
+  superseded?: boolean;
+}
+
+/** A commune's or district's value in force on the date, for the map. */
+export interface IndicatorUnitValue {
+  code: string;
+  name: string;
+  value: number;
+  numerator: number | null;
+  denominator: number | null;
+  as_of: string;
+  source: string;
+}
+
+/** GET /api/v1/indicators/{id}[?as_of=]: the board's entry with every value and the units' values. */
+export interface IndicatorDetail extends Indicator {
+  values: IndicatorValue[];
+  units: IndicatorUnitValue[];
+}
+
+/** One problem of a value: index is its place in the request's values, or for a CSV import its line (1 = the header). */
+export interface IndicatorProblem {
+  index?: number;
+  field: string;
+  code: string;
+  message: string;
+}

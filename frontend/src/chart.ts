@@ -1,6 +1,8 @@
 // A small line chart in SVG, drawn by the page itself (no chart library):
 // a share (0–1) over dates, with a goal line and, optionally, the forecast
-// as a dashed line from the latest point to the date the goal is met.
+// as a dashed line from the latest point to the date the goal is met. Other
+// quantities (an indicator's score or count) give their own value axis and
+// format, and their forecast as a point (a value expected on a date).
 import { fmtPct } from "./i18n";
 
 const NS = "http://www.w3.org/2000/svg";
@@ -23,6 +25,12 @@ export interface ChartOptions {
   goal?: number;
   /** The date the goal is met at the current pace, drawn as a dashed line from the last point. */
   forecast?: string;
+  /** A forecast value on a date, drawn as a dashed line from the last point (instead of forecast). */
+  forecastPoint?: ChartPoint;
+  /** The value axis [low, high]; by default 0–1 (a share), starting higher when every value is high. */
+  domain?: [number, number];
+  /** How the value axis labels its values; by default a percentage of a share. */
+  format?: (v: number) => string;
   /** The accessible description of the whole chart. */
   label: string;
   width?: number;
@@ -43,19 +51,20 @@ export function lineChart(o: ChartOptions): SVGSVGElement {
   const x0 = day(pts[0].date);
   let x1 = day(pts[pts.length - 1].date);
   if (o.forecast && Number.isFinite(day(o.forecast))) x1 = Math.max(x1, day(o.forecast));
+  if (o.forecastPoint && Number.isFinite(day(o.forecastPoint.date))) x1 = Math.max(x1, day(o.forecastPoint.date));
   if (x1 <= x0) x1 = x0 + 1;
   // The value axis starts at 0 unless every value is high, so that small changes near the goal show.
   const values = pts.map((p) => p.value).concat(o.goal ?? []);
-  const lo = Math.min(...values) >= 0.6 ? Math.min(0.9, Math.floor(Math.min(...values) * 10) / 10) : 0;
-  const hi = 1;
+  const [lo, hi] = o.domain ?? [Math.min(...values) >= 0.6 ? Math.min(0.9, Math.floor(Math.min(...values) * 10) / 10) : 0, 1];
+  const format = o.format ?? ((v: number) => fmtPct(v, 0));
   const X = (d: number) => pad.l + ((d - x0) / (x1 - x0)) * (W - pad.l - pad.r);
   const Y = (v: number) => pad.t + (1 - (v - lo) / (hi - lo)) * (H - pad.t - pad.b);
 
   // Grid and value axis.
-  const steps = lo === 0 ? [0, 0.5, 1] : [lo, (lo + hi) / 2, hi];
+  const steps = [lo, (lo + hi) / 2, hi];
   for (const v of steps) {
     el.append(svg("line", { x1: pad.l, x2: W - pad.r, y1: Y(v), y2: Y(v), class: "chart-grid" }));
-    el.append(svg("text", { x: pad.l - 4, y: Y(v) + 3.5, class: "chart-axis", "text-anchor": "end" }, fmtPct(v, 0)));
+    el.append(svg("text", { x: pad.l - 4, y: Y(v) + 3.5, class: "chart-axis", "text-anchor": "end" }, format(v)));
   }
   // Years along the time axis: the first and the last, and one between when there is room.
   const y0 = new Date(x0 * 86400000).getUTCFullYear();
@@ -77,6 +86,10 @@ export function lineChart(o: ChartOptions): SVGSVGElement {
   if (o.forecast && o.goal !== undefined && Number.isFinite(day(o.forecast))) {
     el.append(svg("line", { x1: X(day(last.date)), y1: Y(last.value), x2: X(day(o.forecast)), y2: Y(o.goal), class: "chart-forecast" }));
     el.append(svg("circle", { cx: X(day(o.forecast)), cy: Y(o.goal), r: 3, class: "chart-forecast-dot" }));
+  } else if (o.forecastPoint && Number.isFinite(day(o.forecastPoint.date))) {
+    const f = o.forecastPoint;
+    el.append(svg("line", { x1: X(day(last.date)), y1: Y(last.value), x2: X(day(f.date)), y2: Y(f.value), class: "chart-forecast" }));
+    el.append(svg("circle", { cx: X(day(f.date)), cy: Y(f.value), r: 3, class: "chart-forecast-dot" }));
   }
   el.append(svg("circle", { cx: X(day(last.date)), cy: Y(last.value), r: 3.2, class: "chart-dot" }));
   return el;

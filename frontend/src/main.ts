@@ -31,6 +31,9 @@ import { parseState, writeState, type State, type Tab } from "./state";
 import { type FigureChange, loadChanges, renderChanges } from "./changes";
 import { renderDistricts, renderSummary } from "./summary";
 import { GapsView } from "./gaps";
+import { IndicatorEntry } from "./indicator-entry";
+import { IndicatorMap } from "./indicator-map";
+import { IndicatorsView } from "./indicators";
 import { TargetsView } from "./targets";
 import { UploadPage } from "./upload";
 import { WhatIfView } from "./whatif";
@@ -130,7 +133,10 @@ const mapView = new MapView({
     writeState(state);
   },
   // Tiles below zoom 8 carry only the code and the figures.
-  describe: (p: CommuneProps) => [p.name ?? p.code, p.district ? `${p.district} · ${fmtPct(p.share_covered)}` : fmtPct(p.share_covered)],
+  describe: (p: CommuneProps) => [
+    p.name ?? p.code,
+    indicatorMap.describe(p) ?? (p.district ? `${p.district} · ${fmtPct(p.share_covered)}` : fmtPct(p.share_covered)),
+  ],
   describeSquare: (p) => people.describeSquare(p),
 });
 
@@ -156,6 +162,7 @@ function activateTab(tab: Tab): void {
   if (tab === "upload") upload.activate();
   else void mapView.setUpload(null);
   if (tab === "targets") void targets.activate();
+  if (tab === "indicators") void indicators.activate();
   if (tab === "gaps") void gaps.activate();
   else gaps.deactivate();
   if (tab === "whatif") whatif.activate();
@@ -171,6 +178,56 @@ const targets = new TargetsView(byId("panel-targets"), {
     activateTab("gaps");
   },
 });
+
+// The resolution's scoreboard, its entry form for an admin, and an indicator's values per commune on the map.
+const indicatorMap = new IndicatorMap({
+  map: mapView,
+  legend: byId("legend"),
+  communes: () => communes,
+  restore: () => {
+    state.indicator = null;
+    writeState(state);
+    if (th) renderLegend(byId("legend"), th);
+  },
+  onError: showError,
+});
+
+const entry = new IndicatorEntry({
+  communes: () => communes,
+  refresh: async () => {
+    await indicators.activate(true);
+    if (state.indicator) await indicatorMap.show(state.indicator, state.asOf);
+  },
+});
+
+const indicators = new IndicatorsView(byId("panel-indicators"), {
+  asOf: () => state.asOf,
+  setAsOf: (d) => {
+    state.asOf = d;
+    writeState(state);
+    if (state.indicator) void indicatorMap.show(state.indicator, d);
+  },
+  showTarget: (id) => {
+    tabs.select("targets", false);
+    state.tab = "targets";
+    writeState(state);
+    void targets.activate().then(() => {
+      const el = document.querySelector<HTMLElement>(`#targets [data-target-id="${id}"]`);
+      el?.scrollIntoView({ block: "start" });
+      el?.classList.add("flash");
+    });
+  },
+  showOnMap: (ind) => {
+    state.indicator = ind.id;
+    writeState(state);
+    void indicatorMap.show(ind.id, state.asOf).then((ok) => {
+      // On a phone the map is below the panel.
+      if (ok && window.innerWidth <= 760) byId("map").scrollIntoView({ behavior: "smooth", block: "center" });
+    });
+  },
+  loaded: (b) => entry.setBoard(b),
+});
+indicators.setTail(entry.el);
 
 const gaps = new GapsView(byId("panel-gaps"), {
   map: mapView,
@@ -212,6 +269,7 @@ function renderLayerSwitcher(): void {
     ...LAYERS.map((id) => {
       const input = h("input", { type: "radio", name: "layer", value: id, id: `layer-${id}`, checked: id === state.layer });
       input.addEventListener("change", () => {
+        indicatorMap.clear();
         if (input.checked) void showLayer(id, state.by);
       });
       const r = summary?.layers[id];
@@ -283,8 +341,12 @@ async function renderSelectors(): Promise<void> {
   renderDistricts(byId("districts"), b.provider, info);
 }
 
-byId<HTMLSelectElement>("provider-select").addEventListener("change", (e) => void showLayer(state.layer, (e.target as HTMLSelectElement).value));
-byId<HTMLSelectElement>("technology-select").addEventListener("change", (e) => void showLayer(state.layer, (e.target as HTMLSelectElement).value));
+for (const id of ["provider-select", "technology-select"]) {
+  byId<HTMLSelectElement>(id).addEventListener("change", (e) => {
+    indicatorMap.clear();
+    void showLayer(state.layer, (e.target as HTMLSelectElement).value);
+  });
+}
 
 // ---- the communes on the map
 
@@ -367,6 +429,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
       th = thresholds(s.method);
       renderLegend(byId("legend"), th);
       await mapView.setTiles(layer, th);
+      if (indicatorMap.shown) await indicatorMap.apply();
       renderMethod(s);
       if (state.tab === "whatif") whatif.activate();
       statusEl.hidden = true;
@@ -380,6 +443,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
     th = thresholds(fc.method);
     renderLegend(byId("legend"), th);
     await mapView.setCommunes(fc, th);
+    if (indicatorMap.shown) await indicatorMap.apply();
     decorate(fc);
     renderMethod(fc);
     if (state.tab === "whatif") whatif.activate();
@@ -495,7 +559,8 @@ function applyLang(l: Lang): void {
   people.renderLegend();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
-  if (th) renderLegend(byId("legend"), th);
+  if (indicatorMap.shown) indicatorMap.renderLegend();
+  else if (th) renderLegend(byId("legend"), th);
   if (communes) {
     renderMethod(communes);
     renderCommuneSelect(communes);
@@ -505,6 +570,8 @@ function applyLang(l: Lang): void {
   void renderSelectors();
   upload.render();
   if (state.tab === "targets") targets.render();
+  if (state.tab === "indicators") indicators.render();
+  entry.render();
   if (state.tab === "gaps") gaps.render();
   if (state.tab === "whatif") whatif.render(true);
   statusEl.textContent = statusEl.classList.contains("error") ? statusEl.textContent : t("app.loading");
@@ -558,6 +625,7 @@ try {
 await firstCommunes.catch(() => undefined);
 await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by);
 if (state.commune) void selectCommune(state.commune, false);
+if (state.indicator) void indicatorMap.show(state.indicator, state.asOf);
 void tabs.probeFuture().then(() => {
   const before = state.tab;
   tabs.select(state.tab, false);

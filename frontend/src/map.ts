@@ -324,6 +324,7 @@ export class MapView {
   async setTiles(layer: LayerId, th: Thresholds): Promise<void> {
     await this.ready;
     const m = this.map;
+    this.th = th;
     m.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
     if (this.tileLayer === layer) return;
     this.hovered = null;
@@ -385,9 +386,24 @@ export class MapView {
     tip.style.transform = `translate(${Math.max(4, x)}px, ${Math.max(4, y)}px)`;
   }
 
+  /**
+   * Colours the communes by another measure than the layer's coverage (an
+   * indicator's values per commune), or, with null, by the layer's classes
+   * again. The override holds until the next setCommunes or setTiles.
+   */
+  async setFill(colour: ExpressionSpecification | string | null): Promise<void> {
+    await this.ready;
+    const c = colour ?? (this.th ? (fillColour(this.th) as ExpressionSpecification) : null);
+    if (c) this.map.setPaintProperty(COMMUNE_FILL, "fill-color", c);
+  }
+
+  /** The classes the layer is drawn with, for setFill(null). */
+  private th: Thresholds | null = null;
+
   /** Draws a layer's communes coloured by the thresholds; the first call also fits the map to them. */
   async setCommunes(fc: CommuneCollection, th: Thresholds): Promise<void> {
     await this.ready;
+    this.th = th;
     this.map.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
     (this.map.getSource("communes") as GeoJSONSource).setData(fc);
     performance.mark("phusong:set-data");

@@ -15,6 +15,8 @@ interface Future {
 }
 
 const FUTURE: Future[] = [
+  // Issue 19's scoreboard of the resolution's indicators.
+  { tab: "indicators", title: "tab.indicators", probe: "/api/v1/indicators", exists: (s) => s === 200 },
   { tab: "targets", title: "tab.targets", probe: "/api/v1/targets", exists: (s) => s === 200 },
   { tab: "gaps", title: "tab.gaps", probe: "/api/v1/gaps?layer=mobile", exists: (s) => s === 200 },
   // POST-only: a GET that is refused with 405 (not 404) shows that the route exists.

@@ -1,12 +1,14 @@
 // The view's state lives in the URL's fragment, so that a link shows the
 // same view: #tab=map&layer=mobile&by=provider:viettel&commune=04882&map=9.50/20.7500/105.3500
 // (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered,
-// and an overlay of the people's squares adds &overlay=people or &overlay=uncovered. The fragment
+// an overlay of the people's squares adds &overlay=people or &overlay=uncovered, the indicators'
+// board adds its date (&as_of=2015-12-31) and an indicator whose per-commune values colour the
+// map (&indicator=internet-users). The fragment
 // never reaches the server, and no token is ever put in it.
 import { isLayer, type LayerId } from "./api";
 
-export type Tab = "map" | "targets" | "gaps" | "whatif" | "upload";
-const TABS: Tab[] = ["map", "targets", "gaps", "whatif", "upload"];
+export type Tab = "map" | "indicators" | "targets" | "gaps" | "whatif" | "upload";
+const TABS: Tab[] = ["map", "indicators", "targets", "gaps", "whatif", "upload"];
 
 /**
  * The squares drawn over the choropleth: where people live ("people"), or
@@ -34,11 +36,17 @@ export interface State {
   sort: string | null;
   /** The people overlay shown, or null for none. */
   overlay: Overlay | null;
+  /** The date the indicators' board is seen as of (YYYY-MM-DD), or null for today. */
+  asOf: string | null;
+  /** The indicator whose per-unit values colour the map instead of the coverage layer, or null. */
+  indicator: string | null;
 }
 
 const BREAKDOWN = /^(all|largest|multi|(provider|technology):[^&#]{1,100})$/;
 const CODE = /^[0-9A-Za-z_-]{1,32}$/;
 const SORT = /^-?[a-z_]{1,32}$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const INDICATOR = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
 export function parseState(hash: string): State {
   const p = new URLSearchParams(hash.replace(/^#/, ""));
@@ -50,6 +58,8 @@ export function parseState(hash: string): State {
   const remote = p.get("remote");
   const sort = p.get("sort");
   const overlay = p.get("overlay") as Overlay;
+  const asOf = p.get("as_of");
+  const indicator = p.get("indicator");
   return {
     tab: TABS.includes(tab) ? tab : "map",
     layer: isLayer(layer) ? layer : "mobile",
@@ -60,6 +70,8 @@ export function parseState(hash: string): State {
     remote: remote === "true" || remote === "false" ? remote : null,
     sort: sort && SORT.test(sort) ? sort : null,
     overlay: OVERLAYS.includes(overlay) ? overlay : null,
+    asOf: asOf && DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)) ? asOf : null,
+    indicator: indicator && INDICATOR.test(indicator) ? indicator : null,
   };
 }
 
@@ -80,6 +92,8 @@ export function formatState(s: State): string {
   if (s.remote) p.set("remote", s.remote);
   if (s.sort) p.set("sort", s.sort);
   if (s.overlay) p.set("overlay", s.overlay);
+  if (s.asOf) p.set("as_of", s.asOf);
+  if (s.indicator) p.set("indicator", s.indicator);
   if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);
   // URLSearchParams escapes ":" and "/"; both are safe in a fragment and easier to read as they are.
   return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/");

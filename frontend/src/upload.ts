@@ -1,5 +1,5 @@
-// The provider upload page: a token (kept in sessionStorage for this
-// browser session only, never in the URL), a GeoJSON or CSV file, a dry
+// The provider upload page: a token (token.ts: kept in sessionStorage for
+// this browser session only, never in the URL), a GeoJSON or CSV file, a dry
 // run that shows the validation report or the figures before and after,
 // then the submission. The file's features are drawn on the map, those with
 // problems in magenta.
@@ -9,6 +9,7 @@ import { layerTitle } from "./card";
 import { h, replace } from "./dom";
 import { fmtBytes, fmtInt, fmtPct, fmtPoints, fmtSigned, problemText, t } from "./i18n";
 import type { MapView } from "./map";
+import { readToken, tokenField } from "./token";
 
 const TOKEN_KEY = "phusong.token";
 
@@ -61,20 +62,7 @@ export class UploadPage {
   }
 
   private token(): string {
-    try {
-      return sessionStorage.getItem(TOKEN_KEY) ?? "";
-    } catch {
-      return "";
-    }
-  }
-
-  private setToken(v: string): void {
-    try {
-      if (v) sessionStorage.setItem(TOKEN_KEY, v);
-      else sessionStorage.removeItem(TOKEN_KEY);
-    } catch {
-      // Storage refused (private mode): the token is still read from the field.
-    }
+    return readToken(TOKEN_KEY);
   }
 
   /** What the submission depends on: the file and, for CSV, its layer and date. */
@@ -85,29 +73,6 @@ export class UploadPage {
 
   /** Draws the page; called again on every change and on a language switch. */
   render(): void {
-    const tokenInput = h("input", {
-      id: "upload-token",
-      type: "password",
-      autocomplete: "off",
-      spellcheck: "false",
-      "aria-describedby": "upload-token-help",
-      value: this.token(),
-    });
-    tokenInput.addEventListener("input", () => this.setToken(tokenInput.value.trim()));
-    const show = h("button", { type: "button", class: "btn-small", "aria-controls": "upload-token", "aria-pressed": "false" }, t("upload.tokenShow"));
-    show.addEventListener("click", () => {
-      const shown = tokenInput.type === "text";
-      tokenInput.type = shown ? "password" : "text";
-      show.textContent = shown ? t("upload.tokenShow") : t("upload.tokenHide");
-      show.setAttribute("aria-pressed", String(!shown));
-    });
-    const forget = h("button", { type: "button", class: "btn-small" }, t("upload.tokenForget"));
-    forget.addEventListener("click", () => {
-      this.setToken("");
-      tokenInput.value = "";
-      tokenInput.focus();
-    });
-
     const fileInput = h("input", { id: "upload-file", type: "file", accept: ".geojson,.json,.csv,application/geo+json,application/json,text/csv", class: "visually-hidden" });
     fileInput.addEventListener("change", () => {
       const f = fileInput.files?.[0];
@@ -170,13 +135,7 @@ export class UploadPage {
       this.root,
       h("h2", { class: "panel-title" }, t("upload.title")),
       h("p", { class: "muted" }, t("upload.intro")),
-      h(
-        "div",
-        { class: "field" },
-        h("label", { for: "upload-token" }, t("upload.token")),
-        h("div", { class: "input-with-buttons" }, tokenInput, show, forget),
-        h("p", { id: "upload-token-help", class: "help" }, t("upload.tokenHelp")),
-      ),
+      tokenField("upload-token", TOKEN_KEY, t("upload.token"), t("upload.tokenHelp")),
       h("div", { class: "field" }, h("span", { class: "label", id: "upload-file-label" }, t("upload.file")), fileInput, drop),
       csvOptions,
       h("div", { class: "actions" }, dry, submit),
