@@ -123,7 +123,7 @@ func openStore(ctx context.Context, path string, demo bool, log *slog.Logger) (*
 		return nil, fmt.Errorf("seeding %s: %w", path, err)
 	}
 	if seeded {
-		log.Info("new database seeded with Hòa Bình (2019 census, approximate commune shapes)",
+		log.Info("new database seeded with Hòa Bình (2019 census, approximate commune shapes, people placed by the WorldPop 2020 grid)",
 			slog.String("db", path), slog.Bool("demonstration_filings", demo))
 	}
 	return store, nil
