@@ -327,6 +327,11 @@ func rollup(ind data.Indicator, vals []data.IndicatorValue, day string) (*Indica
 }
 
 // ratioValue is numerator ÷ denominator in the unit's terms.
+// maxIndicatorValue bounds an entered value, a numerator or a
+// denominator: far above any count of people or money in the province, and
+// small enough to add up without losing precision.
+const maxIndicatorValue = 1e15
+
 func ratioValue(unit string, num, den float64) float64 {
 	v := num / den
 	if unit == "percent" {
@@ -655,8 +660,8 @@ func (vc *valueCheck) value(index int, ind data.Indicator, ok bool, in ValueInpu
 		vc.add(index, "source", CodeMissingSource, "source: at most 1000 bytes")
 	}
 	finite := func(field string, p *float64) bool {
-		if p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0 && field != "value") {
-			vc.add(index, field, CodeBadNumber, "%s %g: want a finite number (not negative)", field, *p)
+		if p != nil && (math.IsNaN(*p) || math.IsInf(*p, 0) || *p < 0 && field != "value" || math.Abs(*p) > maxIndicatorValue) {
+			vc.add(index, field, CodeBadNumber, "%s %g: want a finite number of at most %g (not negative)", field, *p, maxIndicatorValue)
 			return false
 		}
 		return true
@@ -675,6 +680,18 @@ func (vc *valueCheck) value(index int, ind data.Indicator, ok bool, in ValueInpu
 		}
 	default:
 		vc.add(index, "value", CodeMissingValue, "give a value, or a numerator and a denominator")
+	}
+	if n == len(vc.problems) && ok {
+		field := "value"
+		if in.Value == nil {
+			field = "numerator"
+		}
+		switch {
+		case math.Abs(v.Value) > maxIndicatorValue:
+			vc.add(index, field, CodeBadNumber, "%s %g: want a number of at most %g", field, v.Value, maxIndicatorValue)
+		case ind.Unit == "percent" && !(v.Value >= 0 && v.Value <= 100):
+			vc.add(index, field, CodeBadNumber, "%s gives %g%%: a percentage is from 0 to 100 (for numerator and denominator, the numerator is at most the denominator)", field, v.Value)
+		}
 	}
 	if in.Corrects != 0 && ok {
 		found := false

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"maps"
 	"math"
 	"testing"
 
@@ -192,5 +193,35 @@ func TestNewIndicator_Validate(t *testing.T) {
 				t.Fatalf("%v", err)
 			}
 		})
+	}
+}
+
+// TestCheckValues_PercentAndMagnitude: a percentage outside 0–100, given
+// as a value or as a numerator above its denominator, and a value too large
+// to add up exactly are refused, each named.
+func TestCheckValues_PercentAndMagnitude(t *testing.T) {
+	snap, store := smallIndicators(t)
+	d, err := ReadIndicators(context.Background(), store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = snap.CheckValues(d, "internet-users", []ValueInput{
+		{AsOf: "2020-01-01", Value: f64(150), Source: "s"},
+		{AsOf: "2020-01-02", Value: f64(-5), Source: "s"},
+		{AsOf: "2020-01-03", Numerator: f64(5), Denominator: f64(4), Source: "s"},
+		{AsOf: "2020-01-04", Value: f64(1e300), Source: "s"},
+		{AsOf: "2020-01-05", Value: f64(72.5), Source: "s"},
+	})
+	var vp ValueProblems
+	if !errors.As(err, &vp) {
+		t.Fatalf("err %v, want ValueProblems", err)
+	}
+	got := map[int]string{}
+	for _, p := range vp {
+		got[p.Index] = p.Field + ":" + p.Code
+	}
+	want := map[int]string{0: "value:bad_number", 1: "value:bad_number", 2: "numerator:bad_number", 3: "value:bad_number"}
+	if !maps.Equal(got, want) {
+		t.Errorf("problems %v, want %v", got, want)
 	}
 }
