@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -61,7 +62,7 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 			return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 		}
 		fmt.Fprintf(stdout, "loaded a new commune set of %d communes from %s into %s\n", len(communes), file, *db)
-		return nil
+		return warnOffGrid(ctx, store, communes, stdout)
 	}
 	shapes := make(map[string]orb.MultiPolygon, len(communes))
 	for _, c := range communes {
@@ -104,4 +105,31 @@ func (p *progressReader) Read(b []byte) (int, error) {
 	// Scale to KiB so that int is wide enough on every platform.
 	p.bar.Update(int(p.done>>10), int(p.total>>10))
 	return n, err
+}
+
+// warnOffGrid says which communes of a new set lie outside the population
+// grid in use: their people are spread evenly until a grid covering them is
+// imported.
+func warnOffGrid(ctx context.Context, store *data.Store, communes []geo.Commune, stdout io.Writer) error {
+	grid, info, err := store.PopulationGrid(ctx)
+	if err != nil || grid == nil {
+		return err
+	}
+	b := grid.Bound()
+	var off []string
+	for _, c := range communes {
+		cb := c.Geometry.Bound()
+		if len(c.Geometry) == 0 {
+			cb = c.Point.Bound()
+		}
+		if !b.Contains(cb.Center()) {
+			off = append(off, c.Code)
+		}
+	}
+	if len(off) > 0 {
+		fmt.Fprintf(stdout, "warning: %d of %d communes lie outside the population grid in use (%s, lon %.2f–%.2f, lat %.2f–%.2f): "+
+			"their people are spread evenly until you import a grid that covers them (phusong import population FILE.tif): %s\n",
+			len(off), len(communes), info.Method, info.West, info.East, info.South, info.North, listSome(off))
+	}
+	return nil
 }

@@ -50,6 +50,7 @@ func cmdImportPopulation(ctx context.Context, args []string, stdout io.Writer) e
 	}
 	defer store.Close()
 	srv := api.New(api.DefaultConfig(), store, log)
+	fmt.Fprintln(stdout, "computing the figures before the change…")
 	if err := srv.Recompute(ctx); err != nil {
 		return err
 	}
@@ -94,6 +95,7 @@ func cmdImportPopulation(ctx context.Context, args []string, stdout io.Writer) e
 			fmt.Fprintf(stdout, "spread evenly, for lack of grid people: %s\n", listSome(fallback))
 		}
 	}
+	fmt.Fprintln(stdout, "recomputing every figure on the new surface…")
 	if err := srv.Recompute(ctx); err != nil {
 		return err
 	}
