@@ -550,7 +550,8 @@ describe("map application", () => {
     // The link of a target opens the gaps of its layer.
     const tg = body.targets.find((x) => x.layer !== "mobile");
     await page.click(`#targets [data-target-id="${tg.id}"] .target-link`);
-    await page.locator("#gaps-table tbody tr").first().waitFor();
+    // The link switches the layer after the tab: wait for the gaps of the target's layer, not the first table drawn.
+    await page.waitForFunction((layer) => document.getElementById("gaps-layer")?.value === layer && document.querySelector("#gaps-table tbody tr"), tg.layer);
     assert.match(page.url(), /tab=gaps/);
     assert.match(page.url(), new RegExp(`layer=${tg.layer}`));
     assert.equal(await page.locator("#gaps-layer").inputValue(), tg.layer);
