@@ -13,12 +13,18 @@
 //
 // What is drawn is checked on the canvas (its pixels, or MapLibre's rendered
 // features), not only in the DOM. Any request to a host other than the
-// service fails the run.
+// service fails the run; any script or console error, and any answer ≥ 400
+// to a request of the page that its test did not declare, fails the test.
+//
+// Every wait waits for the state its test then asserts (the map drawn with
+// the view's tiles loaded and the features asserted rendered, a text shown),
+// never for an earlier flag or a fixed time: on a loaded machine anything
+// else fails by chance.
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, afterEach, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
@@ -92,32 +98,84 @@ const adminToken = process.env.PHUSONG_ADMIN_TOKEN || "";
 let context;
 let profile;
 const external = [];
-const pageErrors = [];
+/** What the current test's pages did that normal use never does; afterEach fails the test on any. */
+let faults = [];
+/** The current test's pages, closed after it (a failed test leaves its pages open). */
+let pages = [];
 
-async function newPage(viewport = { width: 1440, height: 900 }) {
+/**
+ * Opens a page whose script errors, console errors and failed answers fail
+ * the test. A test that provokes a failure on purpose (a broken upload, a
+ * rejected value) declares it in expect: { status, path } entries, path being
+ * the start of the request's path or a RegExp on its path and query. Only
+ * those answers are allowed; Chromium's console line for them is judged with
+ * the answer.
+ */
+async function newPage(viewport = { width: 1440, height: 900 }, { expect = [] } = {}) {
   const page = await context.newPage();
+  pages.push(page);
   await page.setViewportSize(viewport);
-  page.on("pageerror", (e) => pageErrors.push(`${page.url()}: ${e.message}`));
+  page.on("pageerror", (e) => faults.push(`script error on ${page.url()}: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() !== "error" || /^Failed to load resource: the server responded with a status of \d+/.test(m.text())) return;
+    faults.push(`console error on ${page.url()}: ${m.text()} (${m.location().url})`);
+  });
+  page.on("response", (r) => {
+    if (r.status() < 400) return;
+    const u = new URL(r.url());
+    const path = u.pathname + u.search;
+    const declared = expect.some((e) => e.status === r.status() && (typeof e.path === "string" ? path.startsWith(e.path) : e.path.test(path)));
+    if (!declared) faults.push(`${r.request().method()} ${path} answered ${r.status()} on ${page.url()}`);
+  });
   return page;
 }
 
-async function openMap(page, hash = "") {
-  await page.goto(`${base}/${hash}`);
-  await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true", null, { timeout: 20000 });
+/**
+ * Whether the map shows its current view finished: style and sources
+ * loaded, the view's tiles loaded and a frame drawn since (MapLibre's
+ * loaded() stays false until the frame after a source changes), not moving.
+ */
+const mapSettled = () => {
+  const m = window.__phusong?.map;
+  return !!m && m.loaded() && m.areTilesLoaded() && !m.isMoving();
+};
+
+/**
+ * Waits until the map has settled (mapSettled) and check(arg) holds in the
+ * page, both in the same animation frame: check states what the test then
+ * asserts. Both go to the page as the text of one function, so check can use
+ * nothing of this file but its argument.
+ */
+async function waitMap(page, check = () => true, arg = null, { timeout = 20000 } = {}) {
+  // A function, not an expression: Playwright evaluates a string with eval,
+  // which the page's Content-Security-Policy refuses.
+  const both = new Function("arg", `return (${mapSettled})() && (${check})(arg);`);
+  await page.waitForFunction(both, arg, { timeout, polling: "raf" });
 }
 
-/** Waits until the map draws the layer's figures (MapLibre's rendered features), by commune. */
-async function waitRendered(page, layer, by = "all") {
+/** Opens the page at hash and waits until the map has settled with communes drawn. */
+async function openMap(page, hash = "", url = base) {
+  await page.goto(`${url}/${hash}`);
+  await waitMap(page, () => window.__phusong.renderedCommunes().length > 0, null, { timeout: 30000 });
+}
+
+/**
+ * Waits until the map has settled with the layer's figures drawn: every
+ * commune rendered has the API's share, and at least minShare of the
+ * communes the view holds are rendered.
+ */
+async function waitRendered(page, layer, by = "all", minShare = 0) {
   const q = by === "all" ? "" : `?breakdown=${encodeURIComponent(by)}`;
   const { body } = await api(`/api/v1/layers/${layer}/communes${q}`);
   const want = new Map(body.features.map((f) => [f.properties.code, f.properties]));
-  await page.waitForFunction(
-    (expected) => {
+  await waitMap(
+    page,
+    ({ expected, minShare }) => {
       const drawn = window.__phusong.renderedCommunes();
-      return drawn.length > 0 && drawn.every((p) => expected[p.code] === undefined || expected[p.code] === p.share_covered);
+      if (drawn.length === 0 || !drawn.every((p) => expected[p.code] === undefined || expected[p.code] === p.share_covered)) return false;
+      return new Set(drawn.map((p) => p.code)).size >= minShare * Object.keys(expected).length;
     },
-    Object.fromEntries([...want].map(([k, v]) => [k, v.share_covered])),
-    { timeout: 15000 },
+    { expected: Object.fromEntries([...want].map(([k, v]) => [k, v.share_covered])), minShare },
   );
   return want;
 }
@@ -147,6 +205,14 @@ before(async () => {
   });
 });
 
+afterEach(async () => {
+  for (const page of pages) if (!page.isClosed()) await page.close();
+  pages = [];
+  const found = faults;
+  faults = [];
+  assert.deepEqual(found, [], "the page had errors or failed requests that the test did not declare");
+});
+
 after(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
@@ -171,7 +237,7 @@ describe("map application", () => {
     await openMap(page);
     const firstFrame = await page.evaluate(() => window.__phusong.firstCommuneFrame());
     await page.waitForLoadState("networkidle");
-    const want = await waitRendered(page, "mobile");
+    const want = await waitRendered(page, "mobile", "all", 0.9);
 
     const drawn = await page.evaluate(() => window.__phusong.renderedCommunes());
     const codes = new Set(drawn.map((p) => p.code));
@@ -263,8 +329,7 @@ describe("map application", () => {
     }
     assert.ok(target, "a commune to click");
     await page.mouse.click(at[0], at[1]);
-    await page.locator("#card-title").waitFor();
-    await page.waitForFunction(() => !document.getElementById("card").hasAttribute("aria-busy"));
+    await page.locator(`#card:not([aria-busy]) #card-title[data-code="${target.code}"]`).waitFor();
     assert.equal(await page.locator("#card-title").textContent(), target.name);
     assert.equal(await page.locator("#card-title").getAttribute("data-code"), target.code);
     assert.match(page.url(), new RegExp(`commune=${target.code}`));
@@ -302,7 +367,7 @@ describe("map application", () => {
     await openMap(page, `#layer=phone&commune=${c.code}&map=10.50/20.8000/105.3000`);
     await waitRendered(page, "phone");
     assert.equal(await page.locator("#layer-phone").isChecked(), true);
-    await page.locator("#card-title").waitFor();
+    await page.locator(`#card-title[data-code="${c.code}"]`).waitFor();
     assert.equal(await page.locator("#card-title").textContent(), c.name);
     const view = await page.evaluate(() => {
       const m = window.__phusong.map;
@@ -310,6 +375,7 @@ describe("map application", () => {
     });
     assert.ok(Math.abs(view.zoom - 10.5) < 0.01 && Math.abs(view.lat - 20.8) < 1e-3 && Math.abs(view.lon - 105.3) < 1e-3, JSON.stringify(view));
     // Names show at this zoom, in the page's own font.
+    await page.waitForFunction(() => document.querySelectorAll(".commune-label:not(.off)").length > 3);
     const labels = await page.locator(".commune-label:not(.off)").count();
     assert.ok(labels > 3, `${labels} commune names shown`);
     await page.close();
@@ -332,7 +398,8 @@ describe("map application", () => {
         { type: "Feature", properties: { commune_code: real, technology: "4G", share: 1.5 }, geometry: null },
       ],
     };
-    const page = await newPage();
+    // The dry run of a file with problems is refused with them.
+    const page = await newPage(undefined, { expect: [{ status: 422, path: "/api/v1/filings?dry_run=true" }] });
     await openMap(page, "#tab=upload");
     await page.fill("#upload-token", token);
     await page.setInputFiles("#upload-file", { name: "broken.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(broken)) });
@@ -344,7 +411,10 @@ describe("map application", () => {
     assert.ok(!rows.some(([f]) => f === 2), "the good feature has no problem");
     assert.equal(await page.locator("#upload-submit").isDisabled(), true);
     // The file's features are on the map, the ones with problems marked.
-    await page.waitForFunction(() => window.__phusong.map.queryRenderedFeatures({ layers: ["upload-line"] }).length > 0);
+    await waitMap(page, () => {
+      const drawn = new Set(window.__phusong.map.queryRenderedFeatures({ layers: ["upload-line"] }).map((f) => f.properties.index));
+      return drawn.has(2) && drawn.has(3);
+    });
     const drawn = await page.evaluate(() =>
       window.__phusong.map.queryRenderedFeatures({ layers: ["upload-line"] }).map((f) => [f.properties.index, f.properties.problem]),
     );
@@ -368,7 +438,7 @@ describe("map application", () => {
     const [a, b] = [body.features[10].properties.code, body.features[11].properties.code];
     const csv = `commune_code,technology,share\n${a},FTTH,0.35\n99999,FTTH,0.5\n${b},FTTH,1.7\n`;
     const filingsBefore = await api("/api/v1/filings", { headers: auth });
-    const page = await newPage();
+    const page = await newPage(undefined, { expect: [{ status: 422, path: "/api/v1/filings?dry_run=true" }] });
     await openMap(page, "#tab=upload");
     await page.fill("#upload-token", token);
     await page.setInputFiles("#upload-file", { name: "ftth.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
@@ -425,6 +495,10 @@ describe("map application", () => {
     assert.ok(Math.abs(now.body.layers.mobile.covered - dry.body.after.covered) < 1, "the stored filing gives the dry run's figures");
     // The page shows the new figures: the summary panel and the map.
     await page.click("#tab-map");
+    await page.waitForFunction(
+      (want) => document.querySelector('#summary tr[data-layer="mobile"] [data-field="population"] .fraction')?.textContent.split("/")[0].replace(/\D/g, "") === String(want),
+      Math.round(now.body.layers.mobile.covered),
+    );
     const shown = parseShown(await page.locator('#summary tr[data-layer="mobile"] [data-field="population"] .big').textContent(), "vi");
     assert.ok(Math.abs(shown - 100 * now.body.layers.mobile.share) <= 0.05 + 1e-9, `summary shows ${shown}%, the API ${now.body.layers.mobile.share}`);
     const fraction = await page.locator('#summary tr[data-layer="mobile"] [data-field="population"] .fraction').textContent();
@@ -476,7 +550,8 @@ describe("map application", () => {
     // The link of a target opens the gaps of its layer.
     const tg = body.targets.find((x) => x.layer !== "mobile");
     await page.click(`#targets [data-target-id="${tg.id}"] .target-link`);
-    await page.locator("#gaps-table tbody tr").first().waitFor();
+    // The link switches the layer after the tab: wait for the gaps of the target's layer, not the first table drawn.
+    await page.waitForFunction((layer) => document.getElementById("gaps-layer")?.value === layer && document.querySelector("#gaps-table tbody tr"), tg.layer);
     assert.match(page.url(), /tab=gaps/);
     assert.match(page.url(), new RegExp(`layer=${tg.layer}`));
     assert.equal(await page.locator("#gaps-layer").inputValue(), tg.layer);
@@ -489,7 +564,16 @@ describe("map application", () => {
   // per-commune values colour the map and the coverage comes back.
   test("the indicators board shows met and not met with trends; an admin's value changes the board and the report", { skip: !adminToken && "PHUSONG_ADMIN_TOKEN is unset" }, async () => {
     const { body: before } = await api("/api/v1/indicators");
-    const page = await newPage({ width: 1366, height: 850 });
+    // A value with problems and a bad CSV are refused with them.
+    const page = await newPage(
+      { width: 1366, height: 850 },
+      {
+        expect: [
+          { status: 400, path: /^\/api\/v1\/indicators\/[^/]+\/values$/ },
+          { status: 400, path: "/api/v1/indicators/import" },
+        ],
+      },
+    );
     await openMap(page, "#tab=indicators");
     await page.locator("#indicators [data-indicator-id]").first().waitFor();
     assert.equal(await page.locator("#indicators-headline").textContent(), before.headline_vi);
@@ -614,6 +698,13 @@ describe("map application", () => {
     await page.click("#indicator-map-back");
     await page.locator("#legend .legend-title", { hasText: "Tỷ lệ dân số được phủ sóng" }).waitFor();
     assert.doesNotMatch(page.url(), /indicator=/);
+    await page
+      .waitForFunction(
+        ([pt, want]) => window.__phusong.pixelsAt([pt]).then(([p]) => p.every((v, k) => Math.abs(v - want[k]) <= 8)),
+        [points[0], expectedColour(a)],
+        { timeout: 10000, polling: 250 },
+      )
+      .catch(() => undefined);
     const [px] = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), [points[0]]);
     assert.ok(near(px, expectedColour(a)), `${a.code}: ${px} vs ${expectedColour(a)}`);
     await page.close();
@@ -771,7 +862,14 @@ describe("map application", () => {
     await page.waitForFunction(() => window.__phusong.state().overlay === "uncovered");
     assert.equal(await page.locator("#overlay-uncovered").isChecked(), true);
     assert.match(page.url(), /overlay=uncovered/);
-    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "uncovered" && window.__phusong.renderedSquares().length > 0, null, { timeout: 15000 });
+    await waitMap(
+      page,
+      (min) => {
+        const drawn = window.__phusong.renderedSquares();
+        return document.getElementById("people-caption")?.dataset.overlay === "uncovered" && drawn.length > 0 && drawn.length >= min;
+      },
+      people.features.filter((f) => f.properties.uncovered > 0).length * 0.5,
+    );
 
     // Drawn: MapLibre renders the squares with people not covered (and only those), and the canvas changed where they are.
     const drawn = await page.evaluate(() => window.__phusong.renderedSquares());
@@ -831,21 +929,22 @@ describe("map application", () => {
     await page.click("label[for=overlay-people]");
     await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "people");
     assert.equal(Number(await caption.getAttribute("data-total")), bSummary.province.population);
-    await page.waitForFunction(() => window.__phusong.renderedSquares().length > 0);
+    await waitMap(page, () => window.__phusong.renderedSquares().length > 0);
 
     // In English, then off.
     await page.click('.lang button[data-lang="en"]');
+    await page.locator("#people-caption", { hasText: / people in [\d,]+ squares/ }).waitFor();
     assert.match(await page.locator("label[for=overlay-uncovered]").textContent(), /People not covered/);
     assert.match(await caption.textContent(), / people in [\d,]+ squares/);
     await page.click("label[for=overlay-uncovered]");
-    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "uncovered");
+    await page.locator('#people-caption[data-overlay="uncovered"]', { hasText: /people not covered/ }).waitFor();
     const en = await caption.textContent();
     assert.match(en, /people not covered \(fixed broadband\)/);
     assert.equal(parseCount(en.split("people")[0], "en"), Math.round(bSummary.province.population - bSummary.province.covered));
     assert.match(await page.locator("#people-method").textContent(), /People placed by (the WorldPop 2020 grid|an even spread)/);
     await page.click('.lang button[data-lang="vi"]');
     await page.click("label[for=overlay-off]");
-    await page.waitForFunction(() => window.__phusong.renderedSquares().length === 0);
+    await waitMap(page, () => window.__phusong.renderedSquares().length === 0);
     assert.equal(await page.locator("#people-legend").isHidden(), true);
     assert.doesNotMatch(page.url(), /overlay=/);
     await page.close();
@@ -883,14 +982,25 @@ describe("map application", () => {
     );
     const zoomAfter = await page.evaluate(() => window.__phusong.map.getZoom());
     assert.ok(zoomAfter > zoomBefore + 0.5, `the map zoomed in to the cluster: ${zoomBefore} → ${zoomAfter}`);
-    await page.waitForFunction(() => window.__phusong.state().overlay === "uncovered" && window.__phusong.renderedSquares().length > 0, null, { timeout: 15000 });
-    assert.match(page.url(), /overlay=uncovered/);
     // The squares drawn at the cluster's centre hold people not covered.
-    const atCentre = await page.evaluate((c) => {
-      const p = window.__phusong.map.project([c.lon, c.lat]);
+    const squaresAtCentre = (c) => {
       const m = window.__phusong.map;
+      const p = m.project([c.lon, c.lat]);
       return m.queryRenderedFeatures([[p.x - 20, p.y - 20], [p.x + 20, p.y + 20]], { layers: ["people-fill"] }).map((f) => f.properties.uncovered);
-    }, c);
+    };
+    await waitMap(
+      page,
+      // waitMap sends the check as text: the query is written out, not called.
+      (c) => {
+        const m = window.__phusong.map;
+        const p = m.project([c.lon, c.lat]);
+        const drawn = m.queryRenderedFeatures([[p.x - 20, p.y - 20], [p.x + 20, p.y + 20]], { layers: ["people-fill"] });
+        return window.__phusong.state().overlay === "uncovered" && drawn.some((f) => f.properties.uncovered >= c.min);
+      },
+      { ...c, min: body.min_uncovered },
+    );
+    assert.match(page.url(), /overlay=uncovered/);
+    const atCentre = await page.evaluate(squaresAtCentre, c);
     assert.ok(atCentre.length > 0 && atCentre.some((u) => u >= body.min_uncovered), `squares at the cluster's centre: ${atCentre}`);
     await page.screenshot({ path: join(artifacts, "gaps-clusters.png") });
     await page.click('.lang button[data-lang="en"]');
@@ -908,7 +1018,7 @@ describe("map application", () => {
     const box = await label.boundingBox();
     assert.ok(box.x >= 0 && box.x + box.width <= 390 && box.height >= 32, `control ${JSON.stringify(box)}`);
     await label.click();
-    await page.waitForFunction(() => document.getElementById("people-caption")?.dataset.overlay === "uncovered" && window.__phusong.renderedSquares().length > 0, null, { timeout: 15000 });
+    await waitMap(page, () => document.getElementById("people-caption")?.dataset.overlay === "uncovered" && window.__phusong.renderedSquares().length > 0);
     const { body: people } = await api("/api/v1/layers/mobile/people");
     assert.equal(Number(await page.locator("#people-caption").getAttribute("data-total")), people.uncovered);
     assert.equal(await page.locator("#people-caption").isVisible(), true);
@@ -951,6 +1061,7 @@ describe("map application", () => {
     }
     assert.ok(target, "an uncovered commune to click");
     await page.mouse.click(at[0], at[1]);
+    await page.waitForFunction(() => window.__phusong.whatifSites().length > 0);
     const sites = await page.evaluate(() => window.__phusong.whatifSites());
     assert.equal(sites.length, 1);
     assert.equal(sites[0].technology, "4G");
@@ -965,11 +1076,19 @@ describe("map application", () => {
     const before = Number(await page.locator('#whatif-province tr[data-layer="mobile"] [data-field="before"]').getAttribute("data-value"));
     assert.equal(before, Math.round(p.before.covered));
     // The commune changes, in the list and outlined on the map; the circle is drawn.
+    await page.locator(`#whatif-communes tr[data-code="${target.code}"]`).waitFor();
     assert.equal(await page.locator(`#whatif-communes tr[data-code="${target.code}"]`).count(), 1);
-    await page.waitForFunction((code) => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-changed"] }).some((f) => f.properties.code === code), target.code);
+    await waitMap(
+      page,
+      (code) =>
+        window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-changed"] }).some((f) => f.properties.code === code) &&
+        window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-line"] }).length > 0,
+      target.code,
+    );
     assert.ok((await page.evaluate(() => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-line"] }).length)) > 0);
     const tgt = want.body.targets.find((x) => x.layer === "mobile");
     // The cell may end in " ✓" (the target met): read the number alone.
+    await page.locator(`#whatif-targets tr[data-target-id="${tgt.id}"] [data-field="after"]`, { hasText: tgt.after.met ? "✓" : /\d/ }).waitFor();
     const tAfterText = await page.locator(`#whatif-targets tr[data-target-id="${tgt.id}"] [data-field="after"]`).textContent();
     const tAfter = parseCount(tAfterText, "vi");
     assert.ok(Math.abs(tAfter - 100 * tgt.after.value) <= 0.05 + 1e-9, `target shown ${tAfterText}, the API says ${100 * tgt.after.value}`);
@@ -982,7 +1101,7 @@ describe("map application", () => {
     assert.equal((await page.evaluate(() => window.__phusong.whatifSites())).length, 0);
     const now = await api("/api/v1/summary");
     assert.equal(Number(await after.getAttribute("data-value")), Math.round(now.body.layers.mobile.covered));
-    await page.waitForFunction(() => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-line", "whatif-changed"] }).length === 0);
+    await waitMap(page, () => window.__phusong.map.queryRenderedFeatures({ layers: ["whatif-line", "whatif-changed"] }).length === 0);
     await page.close();
   });
 
@@ -1001,7 +1120,7 @@ describe("map application", () => {
     assert.match(fraction, / people$/);
     assert.equal(parseShown(fraction.split("/")[1].replace("people", ""), "en"), body.layers.mobile.population);
     await page.reload();
-    await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true");
+    await page.waitForFunction(() => document.documentElement.lang === "en" && window.__phusong !== undefined);
     assert.equal(await page.locator("#tab-map").textContent(), "Map", "English is remembered");
     await page.click('.lang button[data-lang="vi"]');
     assert.equal(await page.locator("#tab-map").textContent(), "Bản đồ");
@@ -1029,6 +1148,7 @@ describe("map application", () => {
     // Tabs: arrow keys move between pages.
     // The tab after the map is the next one shown (targets, gaps and what-if
     // show once their endpoints answer).
+    await page.waitForFunction(() => [...document.querySelectorAll("[role=tab]")].every((t) => !t.hidden));
     const next = await page.evaluate(() => {
       const tabs = [...document.querySelectorAll("[role=tab]")].filter((t) => !t.hidden && t.offsetParent !== null);
       return tabs[tabs.findIndex((t) => t.id === "tab-map") + 1].id;
@@ -1069,7 +1189,7 @@ describe("map application", () => {
     await page.click("label[for=layer-phone]");
     await waitRendered(page, "phone");
     await page.selectOption("#commune-select", { index: 5 });
-    await page.locator("#card-title").waitFor();
+    await page.locator("#card:not([aria-busy]) #card-title").waitFor();
     assert.deepEqual(await page.evaluate(() => window.__violations), []);
     await page.close();
   });
@@ -1084,17 +1204,24 @@ describe("map application", () => {
     assert.ok(mapBox.width >= 380 && mapBox.height >= 300, `map ${JSON.stringify(mapBox)}`);
     await page.screenshot({ path: join(artifacts, "phone.png"), fullPage: true });
     await page.selectOption("#commune-select", { index: 3 });
-    await page.locator("#card-title").waitFor();
+    await page.locator("#card:not([aria-busy]) #card-title").waitFor();
     const cardBox = await page.locator("#card").boundingBox();
     assert.ok(cardBox.x >= 0 && cardBox.x + cardBox.width <= 391, `card ${JSON.stringify(cardBox)}`);
     await page.locator("#card").screenshot({ path: join(artifacts, "phone-card.png") });
     await page.close();
     // The targets, gaps and what-if views fit the phone too.
-    for (const tab of ["indicators", "targets", "gaps", "whatif"]) {
+    // Each view measured once its content is in (what could make it wider).
+    const content = {
+      indicators: "#indicators [data-indicator-id]",
+      targets: "#targets [data-target-id]",
+      gaps: "#gaps-table tbody tr",
+      whatif: "#whatif-technology",
+    };
+    for (const [tab, shown] of Object.entries(content)) {
       const p = await newPage({ width: 390, height: 844 });
       await openMap(p, `#tab=${tab}`);
       await p.locator(`#panel-${tab} h2`).waitFor();
-      await p.waitForFunction((t) => document.querySelector(`#panel-${t}`).childElementCount > 2, tab);
+      await p.locator(`#panel-${tab} ${shown}`).first().waitFor();
       const over = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(over <= 0, `${tab}: the page is ${over} px wider than the phone`);
       await p.screenshot({ path: join(artifacts, `phone-${tab}.png`), fullPage: true });
@@ -1106,14 +1233,17 @@ describe("map application", () => {
     const page = await newPage();
     const requested = [];
     page.on("request", (r) => requested.push(new URL(r.url()).pathname));
+    const tile = (layer) => new RegExp(`^/tiles/${layer}/\\d+/\\d+/\\d+\\.mvt$`);
+    const tileRequest = (layer) => page.waitForRequest((r) => tile(layer).test(new URL(r.url()).pathname), { timeout: 30000 });
+    const mobileTile = tileRequest("mobile");
+    // The view's tiles loaded and drawn: the first frame with communes may hold only the first tiles' few.
     await page.goto(`${tilesBase}/`);
-    await page.waitForFunction(() => document.documentElement.dataset.mapDrawn === "true", null, { timeout: 30000 });
+    await waitMap(page, () => window.__phusong.renderedCommunes().length > 100, null, { timeout: 30000 });
     assert.equal(await page.evaluate(() => window.__phusong.tileMode()), true);
     assert.equal(await page.evaluate(() => window.__phusong.map.getSource("communes").type), "vector");
     // The people's squares of a set this large would be tens of megabytes: the control is off.
     assert.equal(await page.locator("#overlay-uncovered").isDisabled(), true);
-    const tile = (layer) => new RegExp(`^/tiles/${layer}/\\d+/\\d+/\\d+\\.mvt$`);
-    assert.ok(requested.some((p) => tile("mobile").test(p)), `no mobile tile requested: ${requested.join(" ")}`);
+    await mobileTile;
     const drawn = await page.evaluate(() => window.__phusong.renderedCommunes());
     assert.ok(drawn.length > 100, `${drawn.length} communes rendered`);
     assert.ok(drawn.every((p) => typeof p.code === "string" && typeof p.share_covered === "number"));
@@ -1132,15 +1262,16 @@ describe("map application", () => {
       return null;
     });
     assert.ok(hit, "a commune on the bare canvas");
+    const cardRequest = page.waitForRequest((r) => new URL(r.url()).pathname === `/api/v1/communes/${hit.code}`, { timeout: 10000 });
     await page.mouse.click(hit.x, hit.y);
     await page.waitForFunction((c) => window.__phusong.state().commune === c && !document.getElementById("card").hidden && !document.getElementById("card").hasAttribute("aria-busy"), hit.code, { timeout: 10000 });
-    assert.ok(requested.includes(`/api/v1/communes/${hit.code}`));
+    await cardRequest;
 
     // Switching layer switches the tiles.
+    const broadbandTile = tileRequest("broadband");
     await page.click("label[for=layer-broadband]");
-    await page.waitForFunction(() => window.__phusong.map.getSource("communes")?.tiles?.[0]?.includes("/tiles/broadband/"), null, { timeout: 10000 });
-    await page.waitForFunction(() => window.__phusong.renderedCommunes().length > 0, null, { timeout: 15000 });
-    assert.ok(requested.some((p) => tile("broadband").test(p)), "no broadband tile requested");
+    await waitMap(page, () => window.__phusong.map.getSource("communes")?.tiles?.[0]?.includes("/tiles/broadband/") && window.__phusong.renderedCommunes().length > 100, null, { timeout: 30000 });
+    await broadbandTile;
 
     assert.deepEqual(
       requested.filter((p) => /^\/api\/v1\/layers\/[^/]+\/communes/.test(p)),
@@ -1151,8 +1282,7 @@ describe("map application", () => {
     await page.close();
   });
 
-  test("no request went to another host, and no script error", () => {
+  test("no request went to another host", () => {
     assert.deepEqual(external, [], "requests to hosts other than the service");
-    assert.deepEqual(pageErrors, []);
   });
 });

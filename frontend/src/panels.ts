@@ -19,8 +19,10 @@ const FUTURE: Future[] = [
   { tab: "indicators", title: "tab.indicators", probe: "/api/v1/indicators", exists: (s) => s === 200 },
   { tab: "targets", title: "tab.targets", probe: "/api/v1/targets", exists: (s) => s === 200 },
   { tab: "gaps", title: "tab.gaps", probe: "/api/v1/gaps?layer=mobile", exists: (s) => s === 200 },
-  // POST-only: a GET that is refused with 405 (not 404) shows that the route exists.
-  { tab: "whatif", title: "tab.whatif", probe: "/api/v1/whatif", exists: (s) => s === 200 || s === 405 },
+  // What-if is POST-only, and a GET of it (refused with 405) would be a failed
+  // request on every page load: it came with the targets (issue 5), so their
+  // answer tells that it is there.
+  { tab: "whatif", title: "tab.whatif", probe: "/api/v1/targets", exists: (s) => s === 200 },
 ];
 
 export class Tabs {
@@ -78,15 +80,25 @@ export class Tabs {
 
   /** Asks the service which of the future views it can fill, and shows their tabs. */
   async probeFuture(): Promise<void> {
+    // One request per endpoint, however many views it tells of.
+    const answers = new Map<string, Promise<number>>();
+    const status = (url: string): Promise<number> => {
+      let p = answers.get(url);
+      if (!p) {
+        p = fetch(url, { method: "GET", headers: { Accept: "application/json" } }).then((r) => r.status);
+        answers.set(url, p);
+      }
+      return p;
+    };
     await Promise.all(
       FUTURE.map(async (f) => {
-        let status = 0;
+        let s = 0;
         try {
-          status = (await fetch(f.probe, { method: "GET", headers: { Accept: "application/json" } })).status;
+          s = await status(f.probe);
         } catch {
           return;
         }
-        if (!f.exists(status)) return;
+        if (!f.exists(s)) return;
         const button = this.buttons.find((b) => b.dataset.tab === f.tab);
         if (button) button.hidden = false;
       }),
