@@ -352,30 +352,42 @@ func (s *Store) InForceKnown(ctx context.Context, asOf, knownAt string) ([]geo.F
 	return inForce(ctx, s.r, asOf, knownAt)
 }
 
-// InForceWith returns what would be in force on asOf if f were stored:
-// it stores f in a transaction, reads, and rolls back, so that supersession
-// follows exactly the rules of a real submission and nothing is kept.
-func (s *Store) InForceWith(ctx context.Context, f Filing, asOf string) ([]geo.Footprint, []geo.Declaration, error) {
+// InForceWith returns what would be in force on asOf if f were stored,
+// and the filings f would supersede on that date: it stores f in a
+// transaction, reads, and rolls back, so that supersession follows exactly
+// the rules of a real submission and nothing is kept.
+func (s *Store) InForceWith(ctx context.Context, f Filing, asOf string) ([]geo.Footprint, []geo.Declaration, []Superseded, error) {
 	var fps []geo.Footprint
 	var decls []geo.Declaration
+	var gone []Superseded
 	errRollback := errors.New("dry run")
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := f.Validate(); err != nil {
 			return err
 		}
+		before, err := inForceParts(ctx, tx, asOf)
+		if err != nil {
+			return err
+		}
 		if _, err := insertFiling(ctx, tx, f); err != nil {
 			return err
 		}
-		var err error
+		after, err := inForceParts(ctx, tx, asOf)
+		if err != nil {
+			return err
+		}
+		if gone, err = superseded(ctx, tx, before, after); err != nil {
+			return err
+		}
 		if fps, decls, err = inForce(ctx, tx, asOf, ""); err != nil {
 			return err
 		}
 		return errRollback
 	})
 	if !errors.Is(err, errRollback) {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return fps, decls, nil
+	return fps, decls, gone, nil
 }
 
 func inForce(ctx context.Context, q querier, asOf, knownAt string) ([]geo.Footprint, []geo.Declaration, error) {

@@ -43,6 +43,12 @@ type filingAnswer struct {
 	Before      geo.Rollup    `json:"before"`
 	After       geo.Rollup    `json:"after"`
 	Change      change        `json:"change"`
+	// Supersedes, in a dry run, lists the provider's filings in force today
+	// that the filing would replace (for the technologies it contains);
+	// the figures they give are in Before and not in After.
+	// Always present in a dry run ([] when nothing is replaced), absent
+	// otherwise.
+	Supersedes *[]data.Superseded `json:"supersedes,omitempty"`
 	// FiguresPending is true when the filing is stored but the figures
 	// could not be recomputed yet; the service retries within seconds.
 	FiguresPending bool              `json:"figures_pending,omitempty"`
@@ -161,13 +167,18 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 	ctx := c.Request.Context()
 
 	if dryRun {
-		after, err := s.core.DryRun(ctx, snap, f)
+		res, err := s.core.DryRun(ctx, snap, f)
 		if err != nil {
 			s.fail(c, err)
 			return
 		}
 		ans.DryRun = true
-		ans.After = after
+		ans.After = res.After
+		gone := res.Supersedes
+		if gone == nil {
+			gone = []data.Superseded{}
+		}
+		ans.Supersedes = &gone
 		ans.Change = diff(ans.Before, ans.After)
 		c.JSON(http.StatusOK, ans)
 		return

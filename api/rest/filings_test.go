@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +68,31 @@ func TestFilings_Lifecycle(t *testing.T) {
 	if got := s.mustSnapshot(t).Province(geo.Mobile).Covered; got != fa.After.Covered {
 		t.Fatalf("the layer serves %.0f covered, the answer said %.0f", got, fa.After.Covered)
 	}
+
+	t.Run("a dry run lists the filings it supersedes", func(t *testing.T) {
+		if da.Supersedes == nil || len(*da.Supersedes) != 0 {
+			t.Fatalf("the first dry run supersedes %v, want []", da.Supersedes)
+		}
+		later := strings.Replace(goodFiling, "2025-06-30", "2025-07-01", 1)
+		rec := post(t, s, "/api/v1/filings?dry_run=true", viettel, "application/geo+json", "", later)
+		a := decode[filingAnswer](t, rec)
+		if rec.Code != 200 || a.Supersedes == nil || len(*a.Supersedes) != 1 {
+			t.Fatalf("dry run: %d %s", rec.Code, rec.Body)
+		}
+		got := (*a.Supersedes)[0]
+		if got.ID != fa.ID || got.AsOf != "2025-06-30" || got.Layer != geo.Mobile || got.Footprints != 1 ||
+			got.Declarations != 0 || !slices.Equal(got.Technologies, fa.Report.Technologies) {
+			t.Fatalf("supersedes %+v, want filing %d", got, fa.ID)
+		}
+		older := strings.Replace(goodFiling, "2025-06-30", "2025-06-01", 1)
+		rec = post(t, s, "/api/v1/filings?dry_run=true", viettel, "application/geo+json", "", older)
+		if a := decode[filingAnswer](t, rec); a.Supersedes == nil || len(*a.Supersedes) != 0 {
+			t.Fatalf("an older filing supersedes nothing in force: %s", rec.Body)
+		}
+		if first.Body.String() != "" && strings.Contains(first.Body.String(), `"supersedes"`) {
+			t.Fatalf("a submission's answer has supersedes: %s", first.Body)
+		}
+	})
 
 	t.Run("a retry with the same key returns the first answer and stores nothing", func(t *testing.T) {
 		state := storeState(t, store)

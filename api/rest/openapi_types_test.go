@@ -41,6 +41,7 @@ var schemaTypes = map[string]any{
 	"FilingReport":       filingReport{},
 	"FilingAnswer":       filingAnswer{},
 	"Filing":             data.Filing{},
+	"SupersededFiling":   data.Superseded{},
 	"Provider":           data.Provider{},
 	"AuditEntry":         data.AuditEntry{},
 	"RemoteSet":          api.RemoteSet{},

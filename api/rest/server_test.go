@@ -293,8 +293,8 @@ func (notReady) ResultKnown(context.Context, *api.Snapshot, string, string) (*ge
 func (notReady) WhatIf(context.Context, *api.WhatIfRequest) (*api.WhatIfAnswer, error) {
 	return nil, api.ErrNotReady
 }
-func (notReady) DryRun(context.Context, *api.Snapshot, data.Filing) (geo.Rollup, error) {
-	return geo.Rollup{}, api.ErrNotReady
+func (notReady) DryRun(context.Context, *api.Snapshot, data.Filing) (api.DryRunResult, error) {
+	return api.DryRunResult{}, api.ErrNotReady
 }
 func (notReady) ExportCRS(context.Context, io.Writer, geo.Layer, string, string, string, string) (string, error) {
 	return "", api.ErrNotReady
