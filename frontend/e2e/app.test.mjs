@@ -521,6 +521,54 @@ describe("map application", () => {
     await page.close();
   });
 
+  test("a superseding dry run lists what it replaces, and Submit needs the confirmation", async () => {
+    // A broadband filing of three communes that nobody covers, then a file of one of them for a later date:
+    // it supersedes the first for FTTH, and the province loses two communes' people.
+    const { body } = await api("/api/v1/layers/broadband/communes");
+    const bare = body.features.filter((f) => f.properties.population_covered === 0 && f.properties.population > 0).slice(0, 3);
+    assert.equal(bare.length, 3, "three communes without broadband");
+    const codes = bare.map((f) => f.properties.code);
+    const first = `commune_code,technology,share\n${codes.map((c) => `${c},FTTH,1`).join("\n")}\n`;
+    const stored = await api("/api/v1/filings?layer=broadband&as_of=2025-05-01", { method: "POST", headers: { ...auth, "Content-Type": "text/csv" }, body: first });
+    assert.equal(stored.status, 201);
+    const csv = `commune_code,technology,share\n${codes[0]},FTTH,1\n`;
+    const dry = await api("/api/v1/filings?dry_run=true&layer=broadband&as_of=2025-05-02", { method: "POST", headers: { ...auth, "Content-Type": "text/csv" }, body: csv });
+    assert.equal(dry.status, 200);
+    assert.ok(dry.body.supersedes.some((f) => f.id === stored.body.id), "the API names the filing replaced");
+    assert.ok(dry.body.change.covered < 0);
+
+    const page = await newPage();
+    await openMap(page, "#tab=upload");
+    await page.fill("#upload-token", token);
+    await page.setInputFiles("#upload-file", { name: "one.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.selectOption("#upload-layer", "broadband");
+    await page.fill("#upload-asof", "2025-05-02");
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-supersedes").waitFor();
+    const listed = await page.$$eval("#upload-supersedes tbody tr", (trs) => trs.map((tr) => Number(tr.dataset.filing)));
+    assert.deepEqual(listed, dry.body.supersedes.map((f) => f.id));
+    const row = page.locator(`#upload-supersedes tr[data-filing="${stored.body.id}"]`);
+    const cells = await row.locator("td").allTextContents();
+    assert.equal(cells[1], "01/05/2025");
+    assert.ok(cells[2].includes("FTTH"), cells[2]);
+    assert.equal(cells[3], "0 / 3");
+    // The figures fall, so Submit waits for an explicit confirmation.
+    assert.ok(parseShown(await page.locator('#upload-figures tr[data-field="covered"] td.change').textContent(), "vi") < 0);
+    assert.equal(await page.locator("#upload-submit").isDisabled(), true);
+    assert.ok((await page.locator('label[for="upload-confirm"]').textContent()).includes("Tôi hiểu"));
+    await page.check("#upload-confirm");
+    assert.equal(await page.locator("#upload-submit").isEnabled(), true);
+    await page.uncheck("#upload-confirm");
+    assert.equal(await page.locator("#upload-submit").isDisabled(), true);
+    await page.screenshot({ path: join(artifacts, "upload-supersedes.png") });
+    await page.check("#upload-confirm");
+    await page.click("#upload-submit");
+    await page.locator("#upload-accepted").waitFor();
+    const filings = await api("/api/v1/filings", { headers: auth });
+    assert.equal(filings.body.filings[0].as_of, "2025-05-02", "the confirmed filing is stored");
+    await page.close();
+  });
+
   test("the targets view shows the four targets with the API's values", async () => {
     const { body } = await api("/api/v1/targets");
     assert.equal(body.targets.length, 4);

@@ -150,7 +150,20 @@ export interface FilingAnswer {
   before: Rollup;
   after: Rollup;
   change: { covered: number; share: number; communes_reached: number };
+  /** In a dry run: the provider's filings in force today that this one would replace. */
+  supersedes?: SupersededFiling[];
   figures_pending?: boolean;
+}
+
+/** A filing a new one would replace, for the technologies listed. */
+export interface SupersededFiling {
+  id: number;
+  layer: LayerId;
+  as_of: string;
+  demo: boolean;
+  technologies: string[];
+  footprints: number;
+  declarations: number;
 }
 
 export interface PageConfig {

@@ -7,7 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { ApiError, LAYERS, fetchJSON, type CommuneCollection, type FilingAnswer, type FilingProblem, type LayerId, type LayerInfo, type Rollup } from "./api";
 import { layerTitle } from "./card";
 import { h, replace } from "./dom";
-import { fmtBytes, fmtInt, fmtPct, fmtPoints, fmtSigned, problemText, t } from "./i18n";
+import { fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, problemText, t, techName } from "./i18n";
 import type { MapView } from "./map";
 import { readToken, tokenField } from "./token";
 
@@ -48,6 +48,8 @@ export class UploadPage {
   /** The file and options of the last dry run without problems: submit is allowed for exactly these. */
   private validated: string | null = null;
   private idempotencyKey = "";
+  /** Whether the provider confirmed a dry run that lowers the province's covered people. */
+  private confirmed = false;
 
   constructor(
     private readonly root: HTMLElement,
@@ -123,10 +125,11 @@ export class UploadPage {
     const busy = this.outcome.kind === "busy";
     const dry = h("button", { type: "button", class: "btn", id: "upload-dry-run", disabled: busy }, t("upload.dryRun"));
     dry.addEventListener("click", () => void this.send(true));
-    const canSubmit = !busy && this.validated !== null && this.validated === this.fingerprint();
+    const validated = !busy && this.validated !== null && this.validated === this.fingerprint();
+    const needsConfirm = this.needsConfirm();
     const submit = h(
       "button",
-      { type: "button", class: "btn btn-primary", id: "upload-submit", disabled: !canSubmit, "aria-describedby": "upload-submit-hint" },
+      { type: "button", class: "btn btn-primary", id: "upload-submit", disabled: !validated || (needsConfirm && !this.confirmed), "aria-describedby": "upload-submit-hint" },
       t("upload.submit"),
     );
     submit.addEventListener("click", () => void this.send(false));
@@ -139,13 +142,28 @@ export class UploadPage {
       h("div", { class: "field" }, h("span", { class: "label", id: "upload-file-label" }, t("upload.file")), fileInput, drop),
       csvOptions,
       h("div", { class: "actions" }, dry, submit),
-      h("p", { id: "upload-submit-hint", class: "help" }, t("upload.submitHint")),
+      h("p", { id: "upload-submit-hint", class: "help" }, needsConfirm && !this.confirmed ? t("upload.confirmHint") : t("upload.submitHint")),
       h("div", { id: "upload-result", class: "upload-result", role: "status", "aria-live": "polite", tabindex: "-1" }, ...this.renderOutcome()),
     );
+    const confirm = this.root.querySelector<HTMLInputElement>("#upload-confirm");
+    confirm?.addEventListener("change", () => {
+      this.confirmed = confirm.checked;
+      // Only the button and its hint change: the result keeps its place and focus.
+      submit.disabled = !validated || !this.confirmed;
+      const hint = this.root.querySelector("#upload-submit-hint");
+      if (hint) hint.textContent = this.confirmed ? t("upload.submitHint") : t("upload.confirmHint");
+    });
+  }
+
+  /** A dry run that lowers the province's covered people needs the provider's explicit confirmation before Submit. */
+  private needsConfirm(): boolean {
+    const o = this.outcome;
+    return o.kind === "answer" && !o.submitted && o.answer.change.covered < 0;
   }
 
   private invalidate(): void {
     this.validated = null;
+    this.confirmed = false;
     this.outcome = { kind: "idle" };
     this.render();
   }
@@ -173,6 +191,7 @@ export class UploadPage {
     const layer = (json as { layer?: unknown } | null)?.layer;
     if (typeof layer === "string" && (LAYERS as readonly string[]).includes(layer)) this.deps.showLayer(layer as LayerId);
     this.validated = null;
+    this.confirmed = false;
     this.idempotencyKey = "";
     this.outcome = { kind: "idle" };
     this.render();
@@ -199,6 +218,7 @@ export class UploadPage {
       headers["Idempotency-Key"] = this.idempotencyKey;
     }
     const fingerprint = this.fingerprint();
+    this.confirmed = false;
     this.outcome = { kind: "busy", message: dryRun ? t("upload.checking") : t("upload.submitting") };
     this.render();
     try {
@@ -372,6 +392,7 @@ export class UploadPage {
         ),
       );
     }
+    if (a.supersedes) out.push(...this.supersedesView(a));
     const row = (label: string, field: string, f: (r: Rollup) => string, change: string) =>
       h("tr", { "data-field": field }, h("th", { scope: "row" }, label), h("td", { class: "num" }, f(a.before)), h("td", { class: "num" }, f(a.after)), h("td", { class: "num change" }, change));
     out.push(
@@ -393,7 +414,57 @@ export class UploadPage {
         ),
       ),
     );
+    if (!submitted && a.change.covered < 0) {
+      out.push(
+        h(
+          "label",
+          { class: "confirm", for: "upload-confirm" },
+          h("input", { type: "checkbox", id: "upload-confirm", checked: this.confirmed }),
+          " ",
+          t("upload.confirmDrop", { people: fmtInt(-a.change.covered) }),
+        ),
+      );
+    }
     return out;
+  }
+
+  /** The filings a dry run would replace, with what of each stops counting. */
+  private supersedesView(a: FilingAnswer): HTMLElement[] {
+    const gone = a.supersedes ?? [];
+    if (!gone.length) return [h("p", { class: "help", id: "upload-supersedes-none" }, t("upload.supersedesNone"))];
+    return [
+      h(
+        "table",
+        { class: "supersedes", id: "upload-supersedes" },
+        h("caption", {}, t("upload.supersedes")),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", { scope: "col" }, t("upload.supFiling")),
+            h("th", { scope: "col" }, t("upload.supAsOf")),
+            h("th", { scope: "col" }, t("upload.supTech")),
+            h("th", { scope: "col", class: "num" }, t("upload.supItems")),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          ...gone.map((f) =>
+            h(
+              "tr",
+              { "data-filing": f.id },
+              h("td", {}, `#${f.id} · ${layerTitle(this.deps.layerInfo(), f.layer)}${f.demo ? " " + t("upload.supDemo") : ""}`),
+              h("td", {}, fmtDate(f.as_of)),
+              h("td", {}, f.technologies.map(techName).join(", ")),
+              h("td", { class: "num" }, `${fmtInt(f.footprints)} / ${fmtInt(f.declarations)}`),
+            ),
+          ),
+        ),
+      ),
+    ];
   }
 }
 
