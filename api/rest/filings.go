@@ -268,15 +268,52 @@ func ownerFilter(p data.Principal) string {
 	return p.Provider.Name
 }
 
+// listedFiling is a filing as the list shows it: with whether it counts
+// today, so that a provider sees which of its filings later ones replaced.
+type listedFiling struct {
+	data.Filing
+	// Status is in_force (it gives at least one technology's coverage
+	// today), superseded (later filings of the provider replaced every
+	// technology of it) or withdrawn.
+	Status string `json:"status"`
+}
+
+// Filing statuses of listedFiling.
+const (
+	statusInForce    = "in_force"
+	statusSuperseded = "superseded"
+	statusWithdrawn  = "withdrawn"
+)
+
 func (s *Server) handleFilings(c *gin.Context) {
-	fs, err := s.store.Filings(c.Request.Context(), ownerFilter(principal(c)))
+	ctx := c.Request.Context()
+	fs, err := s.store.Filings(ctx, ownerFilter(principal(c)))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
+	current, err := s.store.FilingsInForce(ctx, "")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	inForce := make(map[int64]bool, len(current))
+	for _, f := range current {
+		inForce[f.ID] = true
+	}
+	out := make([]listedFiling, len(fs))
+	for i, f := range fs {
+		out[i] = listedFiling{Filing: f, Status: statusSuperseded}
+		switch {
+		case f.WithdrawnAt != "":
+			out[i].Status = statusWithdrawn
+		case inForce[f.ID]:
+			out[i].Status = statusInForce
+		}
+	}
 	c.JSON(http.StatusOK, struct {
-		Filings []data.Filing `json:"filings"`
-	}{fs})
+		Filings []listedFiling `json:"filings"`
+	}{out})
 }
 
 func (s *Server) handleFiling(c *gin.Context) {

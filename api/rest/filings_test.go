@@ -89,7 +89,10 @@ func TestFilings_Lifecycle(t *testing.T) {
 		if a := decode[filingAnswer](t, rec); a.Supersedes == nil || len(*a.Supersedes) != 0 {
 			t.Fatalf("an older filing supersedes nothing in force: %s", rec.Body)
 		}
-		if first.Body.String() != "" && strings.Contains(first.Body.String(), `"supersedes"`) {
+		if rec := do(t, s, "GET", "/api/v1/filings", viettel, ""); !strings.Contains(rec.Body.String(), `"status":"in_force"`) {
+			t.Fatalf("the list does not say the filing is in force: %s", rec.Body)
+		}
+		if strings.Contains(first.Body.String(), `"supersedes"`) {
 			t.Fatalf("a submission's answer has supersedes: %s", first.Body)
 		}
 	})
@@ -162,6 +165,9 @@ func TestFilings_Lifecycle(t *testing.T) {
 		}
 		if rec := do(t, s, "GET", fa.Links["self"], viettel, ""); !strings.Contains(rec.Body.String(), `"withdrawn_at"`) {
 			t.Fatalf("the withdrawn filing is not kept: %s", rec.Body)
+		}
+		if rec := do(t, s, "GET", "/api/v1/filings", viettel, ""); !strings.Contains(rec.Body.String(), `"status":"withdrawn"`) {
+			t.Fatalf("the list does not say the filing is withdrawn: %s", rec.Body)
 		}
 	})
 

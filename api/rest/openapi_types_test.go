@@ -42,6 +42,7 @@ var schemaTypes = map[string]any{
 	"FilingAnswer":       filingAnswer{},
 	"Filing":             data.Filing{},
 	"SupersededFiling":   data.Superseded{},
+	"ListedFiling":       listedFiling{},
 	"Provider":           data.Provider{},
 	"AuditEntry":         data.AuditEntry{},
 	"RemoteSet":          api.RemoteSet{},
