@@ -14,7 +14,7 @@ import (
 var tsSchemas = map[string]string{
 	"LayerInfo": "LayerInfo", "Rollup": "Rollup", "Method": "Method", "SummaryAll": "SummaryAll",
 	"LayerSummary": "SummaryLayer", "CommuneCard": "CommuneCard", "FilingProblem": "FeatureProblem",
-	"Problem": "Problem", "FilingAnswer": "FilingAnswer", "SupersededFiling": "SupersededFiling", "TargetValue": "TargetValue",
+	"Problem": "Problem", "FilingAnswer": "FilingAnswer", "SupersededFiling": "SupersededFiling", "ListedFiling": "ListedFiling", "TargetValue": "TargetValue",
 	"TargetPoint": "TargetHistoryPoint", "Forecast": "TargetForecast", "Target": "TargetAnswer",
 	"GapCommune": "GapCommune", "WhatIfAnswer": "WhatIfAnswer", "CommuneHistory": "CommuneHistory",
 	"PeopleFeatureCollection": "PeopleFeatureCollection", "ClustersAnswer": "ClustersAnswer",

@@ -569,6 +569,46 @@ describe("map application", () => {
     await page.close();
   });
 
+  test("a provider withdraws a filing from the page", async () => {
+    // The filing the previous test submitted supersedes an earlier one; withdrawing it puts the earlier one back in force.
+    const before = await api("/api/v1/filings", { headers: auth });
+    const newest = before.body.filings[0];
+    assert.equal(newest.status, "in_force");
+    const page = await newPage();
+    await openMap(page, "#tab=upload");
+    await page.fill("#upload-token", token);
+    await page.click("#my-filings-load");
+    await page.locator("#my-filings-table tbody tr").first().waitFor();
+    const listed = await page.$$eval("#my-filings-table tbody tr", (trs) => trs.map((tr) => [Number(tr.dataset.filing), tr.dataset.status]));
+    assert.deepEqual(listed, before.body.filings.map((f) => [f.id, f.status]));
+    assert.ok(listed.some(([, status]) => status === "superseded"), "the superseded filing is listed as such");
+    const row = page.locator(`#my-filings-table tr[data-filing="${newest.id}"]`);
+    assert.equal(await row.locator(".filing-status").textContent(), "Đang có hiệu lực");
+
+    // Its features on the map: the one commune it declares.
+    await row.locator(".my-filing-show").click();
+    await page.locator("#my-filings-note").waitFor();
+    await page.waitForFunction(() => window.__phusong.map.querySourceFeatures("upload").length > 0);
+
+    let asked = "";
+    page.once("dialog", (d) => {
+      asked = d.message();
+      void d.accept();
+    });
+    await row.locator(".my-filing-withdraw").click();
+    await page.locator(`#my-filings-table tr[data-filing="${newest.id}"][data-status="withdrawn"]`).waitFor();
+    assert.ok(asked.includes(String(newest.id)), `the confirmation names the filing: ${asked}`);
+    assert.equal(await page.locator(`#my-filings-table tr[data-filing="${newest.id}"] .my-filing-withdraw`).count(), 0);
+    const after = await api("/api/v1/filings", { headers: auth });
+    const withdrawn = after.body.filings.find((f) => f.id === newest.id);
+    assert.ok(withdrawn.withdrawn_at, "the service has it withdrawn");
+    const back = after.body.filings.find((f) => f.id !== newest.id && f.status === "in_force" && f.layer === newest.layer);
+    assert.ok(back, "the filing it superseded counts again");
+    assert.equal(await page.locator(`#my-filings-table tr[data-filing="${back.id}"]`).getAttribute("data-status"), "in_force");
+    await page.screenshot({ path: join(artifacts, "my-filings.png") });
+    await page.close();
+  });
+
   test("the targets view shows the four targets with the API's values", async () => {
     const { body } = await api("/api/v1/targets");
     assert.equal(body.targets.length, 4);

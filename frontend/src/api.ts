@@ -155,6 +155,21 @@ export interface FilingAnswer {
   figures_pending?: boolean;
 }
 
+/** A filing of the provider as "My filings" lists it. */
+export interface ListedFiling {
+  id: number;
+  provider: string;
+  layer: LayerId;
+  as_of: string;
+  submitted_at: string;
+  withdrawn_at?: string;
+  demo: boolean;
+  source: string;
+  format?: string;
+  report?: { technologies?: string[]; footprints?: number; declarations?: number };
+  status: "in_force" | "superseded" | "withdrawn";
+}
+
 /** A filing a new one would replace, for the technologies listed. */
 export interface SupersededFiling {
   id: number;

@@ -237,6 +237,27 @@ const vi = {
   "upload.supDemo": "(minh hoạ)",
   "upload.confirmDrop": "Tôi hiểu rằng hồ sơ này thay thế các hồ sơ trên và số dân được phủ sóng của tỉnh giảm {people} người.",
   "upload.confirmHint": "Đánh dấu ô xác nhận trên để bật nút nộp.",
+  "mine.title": "Hồ sơ của tôi",
+  "mine.show": "Xem hồ sơ đã nộp",
+  "mine.reload": "Tải lại danh sách",
+  "mine.loading": "Đang tải danh sách hồ sơ…",
+  "mine.none": "Bạn chưa nộp hồ sơ nào.",
+  "mine.layer": "Lớp",
+  "mine.technologies": "Công nghệ",
+  "mine.status": "Trạng thái",
+  "mine.actions": "Thao tác",
+  "mine.inForce": "Đang có hiệu lực",
+  "mine.superseded": "Đã bị thay thế",
+  "mine.withdrawn": "Đã rút",
+  "mine.showOnMap": "Xem trên bản đồ",
+  "mine.showOnMapOf": "Xem hồ sơ số {id} trên bản đồ",
+  "mine.shown": "Bản đồ đang hiện {n} đối tượng của hồ sơ số {id}.",
+  "mine.withdraw": "Rút hồ sơ",
+  "mine.withdrawOf": "Rút hồ sơ số {id}",
+  "mine.confirmWithdraw": "Rút hồ sơ số {id} (lớp {layer}, số liệu ngày {date})? Hồ sơ được giữ trong lịch sử nhưng không còn được tính; số liệu sẽ được tính lại.",
+  "mine.withdrawn.ok": "Đã rút hồ sơ số {id}. Số liệu đã được tính lại.",
+  "mine.loadFailed": "Không tải được hồ sơ ({status}): {detail}",
+  "mine.withdrawFailed": "Không rút được hồ sơ ({status}): {detail}",
   "tab.indicators": "Chỉ tiêu",
   "ind.title": "Chỉ tiêu của nghị quyết",
   "ind.headline": "{met}/{total} chỉ tiêu đạt và vượt",
@@ -566,6 +587,27 @@ const en: Record<Key, string> = {
   "upload.supDemo": "(demonstration)",
   "upload.confirmDrop": "I understand this replaces the filings above and the province's covered people drop by {people}.",
   "upload.confirmHint": "Tick the confirmation above to enable Submit.",
+  "mine.title": "My filings",
+  "mine.show": "Show my filings",
+  "mine.reload": "Reload the list",
+  "mine.loading": "Loading your filings…",
+  "mine.none": "You have not submitted any filing yet.",
+  "mine.layer": "Layer",
+  "mine.technologies": "Technologies",
+  "mine.status": "Status",
+  "mine.actions": "Actions",
+  "mine.inForce": "In force",
+  "mine.superseded": "Superseded",
+  "mine.withdrawn": "Withdrawn",
+  "mine.showOnMap": "Show on the map",
+  "mine.showOnMapOf": "Show filing no. {id} on the map",
+  "mine.shown": "The map shows {n} feature(s) of filing no. {id}.",
+  "mine.withdraw": "Withdraw",
+  "mine.withdrawOf": "Withdraw filing no. {id}",
+  "mine.confirmWithdraw": "Withdraw filing no. {id} ({layer} layer, figures as of {date})? It stays in the history but no longer counts; the figures are recomputed.",
+  "mine.withdrawn.ok": "Filing no. {id} was withdrawn. The figures are recomputed.",
+  "mine.loadFailed": "Your filings could not be loaded ({status}): {detail}",
+  "mine.withdrawFailed": "The filing could not be withdrawn ({status}): {detail}",
   "tab.indicators": "Indicators",
   "ind.title": "The resolution's indicators",
   "ind.headline": "{met} of {total} indicators met or exceeded",
@@ -698,6 +740,35 @@ const problemCodes: Record<string, [string, string]> = {
   csv_header: ["Thiếu cột bắt buộc trong CSV", "A required CSV column is missing"],
   csv_row: ["Dòng CSV không hợp lệ", "An invalid CSV row"],
 };
+
+/**
+ * The service's HTTP problems (api/rest/problem.go, by problem type), said in
+ * the page's language; the service's own detail, in English, is shown only
+ * for a type this table does not know.
+ */
+const httpProblems: Record<string, [string, string]> = {
+  "/problems/bad-request": ["Yêu cầu không hợp lệ", "The request is not valid"],
+  "/problems/unauthorized": ["Mã truy cập không đúng hoặc đã bị thu hồi", "The token is unknown or revoked"],
+  "/problems/forbidden": ["Mã truy cập này không được làm việc này", "This token may not do this"],
+  "/problems/not-found": ["Không tìm thấy (hoặc không phải của bạn)", "Not found (or not yours)"],
+  "/problems/conflict": ["Xung đột với dữ liệu đã có (ví dụ hồ sơ đã được rút)", "It conflicts with what is stored (for example, the filing is already withdrawn)"],
+  "/problems/timeout": ["Tệp gửi lên quá chậm; hãy thử lại", "The file arrived too slowly; try again"],
+  "/problems/too-large": ["Tệp quá lớn", "The file is too large"],
+  "/problems/unsupported-media-type": ["Loại tệp không được hỗ trợ (cần GeoJSON hoặc CSV)", "Unsupported file type (GeoJSON or CSV needed)"],
+  "/problems/too-many-requests": ["Quá nhiều yêu cầu; hãy đợi một lát rồi thử lại", "Too many requests; wait a moment and try again"],
+  "/problems/headers-too-large": ["Phần đầu yêu cầu quá lớn", "The request headers are too large"],
+  "/problems/method-not-allowed": ["Thao tác không được phép ở địa chỉ này", "This method is not allowed here"],
+  "/problems/invalid-input": ["Dữ liệu không hợp lệ", "The data is not valid"],
+  "/problems/unavailable": ["Máy chủ đang bận hoặc chưa sẵn sàng; hãy thử lại sau", "The service is busy or not ready; try again later"],
+  "/problems/internal": ["Lỗi nội bộ của máy chủ", "An internal error of the service"],
+  "/problems/disk-full": ["Máy chủ hết chỗ lưu trữ", "The service is out of storage"],
+};
+
+/** A failed answer of the service in the page's language: its problem type's message, else its own detail. */
+export function httpProblemText(e: { status: number; message: string; problem?: { type: string } }): string {
+  const p = e.problem ? httpProblems[e.problem.type] : undefined;
+  return p ? p[current === "en" ? 1 : 0] : e.message;
+}
 
 const STORAGE_KEY = "phusong.lang";
 

@@ -7,7 +7,8 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { ApiError, LAYERS, fetchJSON, type CommuneCollection, type FilingAnswer, type FilingProblem, type LayerId, type LayerInfo, type Rollup } from "./api";
 import { layerTitle } from "./card";
 import { h, replace } from "./dom";
-import { fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, problemText, t, techName } from "./i18n";
+import { fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, httpProblemText, problemText, t, techName } from "./i18n";
+import { MyFilings } from "./myfilings";
 import type { MapView } from "./map";
 import { readToken, tokenField } from "./token";
 
@@ -51,10 +52,13 @@ export class UploadPage {
   /** Whether the provider confirmed a dry run that lowers the province's covered people. */
   private confirmed = false;
 
+  private readonly mine: MyFilings;
+
   constructor(
     private readonly root: HTMLElement,
     private readonly deps: UploadDeps,
   ) {
+    this.mine = new MyFilings({ ...deps, token: () => this.token() });
     this.render();
   }
 
@@ -144,7 +148,9 @@ export class UploadPage {
       h("div", { class: "actions" }, dry, submit),
       h("p", { id: "upload-submit-hint", class: "help" }, needsConfirm && !this.confirmed ? t("upload.confirmHint") : t("upload.submitHint")),
       h("div", { id: "upload-result", class: "upload-result", role: "status", "aria-live": "polite", tabindex: "-1" }, ...this.renderOutcome()),
+      this.mine.el,
     );
+    this.mine.render();
     const confirm = this.root.querySelector<HTMLInputElement>("#upload-confirm");
     confirm?.addEventListener("change", () => {
       this.confirmed = confirm.checked;
@@ -227,14 +233,14 @@ export class UploadPage {
       this.outcome = { kind: "answer", answer, submitted: !dryRun };
       this.deps.showLayer(answer.layer);
       await this.draw(new Set());
-      if (!dryRun) await this.deps.refresh();
+      if (!dryRun) await Promise.all([this.deps.refresh(), this.mine.reloadIfOpen()]);
     } catch (e) {
       this.validated = null;
       if (e instanceof ApiError && e.status === 422 && e.problem?.problems) {
         this.outcome = { kind: "problems", problems: e.problem.problems, truncated: !!e.problem.problems_truncated };
         await this.draw(new Set(e.problem.problems.map((p) => p.feature)));
       } else if (e instanceof ApiError) {
-        this.outcome = { kind: "error", message: t("upload.failed", { status: e.status, detail: e.message }) };
+        this.outcome = { kind: "error", message: t("upload.failed", { status: e.status, detail: httpProblemText(e) }) };
       } else {
         this.outcome = { kind: "error", message: t("upload.failed", { status: "—", detail: String(e) }) };
       }
@@ -307,7 +313,7 @@ export class UploadPage {
         return [h("p", { class: "msg msg-error" }, o.message)];
       case "problems":
         return [
-          h("p", { class: "msg msg-error", id: "upload-rejected" }, t("upload.rejected", { n: fmtInt(o.problems.length) })),
+          h("p", { class: "msg msg-error", id: "upload-rejected" }, t("upload.rejected", { n: fmtInt(o.problems.length), count: o.problems.length })),
           o.truncated ? h("p", { class: "help" }, t("upload.truncated")) : null,
           h(
             "div",
