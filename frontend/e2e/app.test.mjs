@@ -448,9 +448,40 @@ describe("map application", () => {
     await page.locator("#upload-problems").waitFor();
     const rows = await page.$$eval("#upload-problems tbody tr", (trs) => trs.map((tr) => `${tr.dataset.feature}:${tr.dataset.code}`));
     assert.deepEqual(rows.sort(), ["1:unknown_commune", "2:bad_share"]);
-    assert.equal(await page.locator("#upload-problems thead th").first().textContent(), "Dòng CSV");
+    // Rows are counted one way: the file's own line numbers (the header is line 1), in one column.
+    assert.deepEqual(await page.locator("#upload-problems thead th").allTextContents(), ["Dòng", "Lỗi"]);
+    const lines = await page.$$eval("#upload-problems tbody tr", (trs) => trs.map((tr) => `${tr.cells[0].textContent}:${tr.dataset.line}:${tr.dataset.code}`));
+    assert.deepEqual(lines.sort(), ["3:3:unknown_commune", "4:4:bad_share"]);
+    // In Vietnamese the explanation and the field are Vietnamese, without the service's English or raw codes.
+    const text = await page.locator('#upload-problems tr[data-code="unknown_commune"]').textContent();
+    assert.ok(text.includes("Mã xã không có trong tỉnh") && text.includes("Mã xã (commune_code)"), text);
+    assert.ok(!text.includes("is not a commune") && !text.includes("unknown_commune"), text);
     const filingsAfter = await api("/api/v1/filings", { headers: auth });
     assert.equal(filingsAfter.body.filings.length, filingsBefore.body.filings.length, "no filing was stored");
+    await page.close();
+  });
+
+  test("upload errors are said in English too: plurals, and an unknown token", async () => {
+    const one = { type: "FeatureCollection", layer: "mobile", as_of: "2025-06-30", features: [{ type: "Feature", properties: { technology: "4G" }, geometry: null }] };
+    const page = await newPage(undefined, {
+      expect: [
+        { status: 422, path: "/api/v1/filings?dry_run=true" },
+        { status: 401, path: "/api/v1/filings?dry_run=true" },
+      ],
+    });
+    await openMap(page, "#tab=upload");
+    await page.click('.lang button[data-lang="en"]');
+    await page.fill("#upload-token", token);
+    await page.setInputFiles("#upload-file", { name: "one.geojson", mimeType: "application/geo+json", buffer: Buffer.from(JSON.stringify(one)) });
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-rejected").waitFor();
+    const n = await page.locator("#upload-problems tbody tr").count();
+    assert.equal(await page.locator("#upload-rejected").textContent(), `The file was rejected: ${n} ${n === 1 ? "problem" : "problems"}. Nothing was stored.`);
+    await page.fill("#upload-token", "not-a-token");
+    await page.click("#upload-dry-run");
+    await page.locator("#upload-result .msg-error").filter({ hasText: "401" }).waitFor();
+    assert.equal(await page.locator("#upload-result .msg-error").textContent(), "Could not submit (401): The token is unknown or revoked");
+    await page.click('.lang button[data-lang="vi"]');
     await page.close();
   });
 

@@ -557,7 +557,7 @@ const en: Record<Key, string> = {
   "upload.okDry": "The file is valid. Nothing was stored: these are the figures if it is submitted.",
   "upload.okSubmit": "Submitted: filing no. {id}. The map and the figures are up to date.",
   "upload.pending": "The filing is stored; the figures are recomputed in a moment.",
-  "upload.rejected": "The file was rejected: {n} problem(s). Nothing was stored.",
+  "upload.rejected": "The file was rejected: {n} {count|problem|problems}. Nothing was stored.",
   "upload.truncated": "There are more problems than listed.",
   "upload.failed": "Could not submit ({status}): {detail}",
   "upload.report": "{features} features: {footprints} footprints, {declarations} commune declarations · Technologies: {technologies}",
@@ -601,7 +601,7 @@ const en: Record<Key, string> = {
   "mine.withdrawn": "Withdrawn",
   "mine.showOnMap": "Show on the map",
   "mine.showOnMapOf": "Show filing no. {id} on the map",
-  "mine.shown": "The map shows {n} feature(s) of filing no. {id}.",
+  "mine.shown": "The map shows {n} {count|feature|features} of filing no. {id}.",
   "mine.withdraw": "Withdraw",
   "mine.withdrawOf": "Withdraw filing no. {id}",
   "mine.confirmWithdraw": "Withdraw filing no. {id} ({layer} layer, figures as of {date})? It stays in the history but no longer counts; the figures are recomputed.",
@@ -665,8 +665,8 @@ const en: Record<Key, string> = {
   "ind.form.sourceHelp": "Required.",
   "ind.form.submit": "Store the figure",
   "ind.form.sending": "Sending…",
-  "ind.form.stored": "{n} figure(s) stored; the board is updated.",
-  "ind.form.rejected": "Not stored: {n} problem(s) to fix.",
+  "ind.form.stored": "{n} {count|figure|figures} stored; the board is updated.",
+  "ind.form.rejected": "Not stored: {n} {count|problem|problems} to fix.",
   "ind.form.needToken": "An admin access token is needed.",
   "ind.form.notNumber": "“{v}” is not a number.",
   "ind.form.refused": "The server refused the token: {detail}",
@@ -674,7 +674,7 @@ const en: Record<Key, string> = {
   "ind.csv.help": "Columns: indicator, as_of, unit_code, value or numerator and denominator, source (English or Vietnamese headers). On any problem nothing is stored.",
   "ind.csv.file": "CSV file",
   "ind.csv.import": "Import the file",
-  "ind.csv.stored": "{n} figure(s) stored from the file.",
+  "ind.csv.stored": "{n} {count|figure|figures} stored from the file.",
   "ind.csv.column": "Column",
   "indproblem.field": "A problem with “{field}”",
   "indfield.indicator": "Indicator",
@@ -741,6 +741,34 @@ const problemCodes: Record<string, [string, string]> = {
   csv_row: ["Dòng CSV không hợp lệ", "An invalid CSV row"],
 };
 
+/** The fields a filing problem can name (geo/filing.go), in words; the file's own name is kept beside them. */
+const problemFields: Record<string, [string, string]> = {
+  layer: ["Lớp", "Layer"],
+  as_of: ["Ngày số liệu", "Date of the figures"],
+  features: ["Danh sách đối tượng", "Features"],
+  type: ["Kiểu", "Type"],
+  properties: ["Thuộc tính", "Properties"],
+  technology: ["Công nghệ", "Technology"],
+  programme: ["Chương trình", "Programme"],
+  service: ["Dịch vụ", "Service"],
+  min_down_mbps: ["Tốc độ tải xuống tối thiểu", "Minimum download speed"],
+  min_up_mbps: ["Tốc độ tải lên tối thiểu", "Minimum upload speed"],
+  commune_code: ["Mã xã", "Commune code"],
+  share: ["Tỷ lệ dân số được phục vụ", "Share of people served"],
+  geometry: ["Hình học", "Geometry"],
+  header: ["Dòng tiêu đề", "Header row"],
+  rows: ["Các dòng", "Rows"],
+};
+
+/** A problem's field in words: "Mã xã (commune_code)"; "" for none. */
+export function fieldText(field: string): string {
+  if (!field) return "";
+  const name = field.replace(/^properties\./, "");
+  const base = /^[a-z_]+/.exec(name)?.[0] ?? name;
+  const words = problemFields[base];
+  return words ? `${words[current === "en" ? 1 : 0]} (${name})` : name;
+}
+
 /**
  * The service's HTTP problems (api/rest/problem.go, by problem type), said in
  * the page's language; the service's own detail, in English, is shown only
@@ -797,15 +825,23 @@ export function setLang(l: Lang): void {
   document.documentElement.lang = l;
 }
 
-/** The string of key in the current language, with {name} placeholders filled. */
 /** Whether key is a string of the tables (for keys built from data, such as an action's name). */
 export function isKey(key: string): key is Key {
   return Object.prototype.hasOwnProperty.call(vi, key);
 }
 
+/**
+ * The string of key in the current language, with {name} placeholders
+ * filled, and {name|one|other} chosen by the number params[name] under the
+ * language's plural rules ("1 problem", "2 problems").
+ */
 export function t(key: Key, params: Record<string, string | number> = {}): string {
   const s: string = current === "en" ? en[key] : vi[key];
-  return s.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+  return s
+    .replace(/\{(\w+)\|([^|}]*)\|([^}]*)\}/g, (_, name: string, one: string, other: string) =>
+      new Intl.PluralRules(locales[current]).select(Number(params[name])) === "one" ? one : other,
+    )
+    .replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
 /** The explanation of a filing problem code, or "" for an unknown code. */

@@ -287,10 +287,10 @@ export class IndicatorEntry {
       case "error":
         return [h("p", { class: "msg msg-error" }, o.message)];
       case "stored":
-        return [h("p", { class: "msg msg-ok", id: `${what}-stored` }, t(what === "csv" ? "ind.csv.stored" : "ind.form.stored", { n: fmtInt(o.n) }))];
+        return [h("p", { class: "msg msg-ok", id: `${what}-stored` }, t(what === "csv" ? "ind.csv.stored" : "ind.form.stored", { n: fmtInt(o.n), count: o.n }))];
       case "problems": {
         const all = o.problems;
-        const head = h("p", { class: "msg msg-error", id: `${what}-rejected` }, t("ind.form.rejected", { n: fmtInt(all.length) }));
+        const head = h("p", { class: "msg msg-error", id: `${what}-rejected` }, t("ind.form.rejected", { n: fmtInt(all.length), count: all.length }));
         if (what === "value") return [head, ...problems.map((p) => h("p", { class: "field-error" }, problemLine(p)))];
         return [head, problemsTable(all)];
       }

@@ -7,7 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { ApiError, LAYERS, fetchJSON, type CommuneCollection, type FilingAnswer, type FilingProblem, type LayerId, type LayerInfo, type Rollup } from "./api";
 import { layerTitle } from "./card";
 import { h, replace } from "./dom";
-import { fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, httpProblemText, problemText, t, techName } from "./i18n";
+import { fieldText, fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, httpProblemText, lang, problemText, t, techName } from "./i18n";
 import { MyFilings } from "./myfilings";
 import type { MapView } from "./map";
 import { readToken, tokenField } from "./token";
@@ -330,30 +330,36 @@ export class UploadPage {
     }
   }
 
+  /**
+   * The problems, by feature (GeoJSON, with the file's line when the service
+   * gives it) or by the file's line (CSV: rows are counted one way, as the
+   * provider's editor numbers them, header included).
+   */
   private problemsTable(problems: FilingProblem[]): HTMLElement {
     const csv = this.file?.csv ?? false;
     const drawn = new Set(this.features().map((f) => f.index));
-    const withLines = problems.some((p) => p.line && p.line > 0);
+    const withLines = !csv && problems.some((p) => p.line && p.line > 0);
     const rows = problems.map((p) => {
-      let where: Node | string = p.feature < 0 ? t("upload.wholeFile") : `#${p.feature}`;
+      const label = csv ? (p.line && p.line > 0 ? fmtInt(p.line) : p.feature < 0 ? t("upload.wholeFile") : "—") : p.feature < 0 ? t("upload.wholeFile") : `#${p.feature}`;
+      let where: Node | string = label;
       if (p.feature >= 0 && drawn.has(p.feature)) {
-        const b = h("button", { type: "button", class: "link", title: t("upload.showOnMap") }, `#${p.feature}`);
+        const b = h("button", { type: "button", class: "link", title: t("upload.showOnMap") }, label);
         b.addEventListener("click", () => this.showFeature(p.feature));
         where = b;
       }
       const explanation = problemText(p.code);
       return h(
         "tr",
-        { "data-feature": p.feature, "data-code": p.code },
+        { "data-feature": p.feature, "data-line": p.line ?? null, "data-code": p.code },
         h("td", {}, where),
         withLines ? h("td", { class: "num" }, p.line && p.line > 0 ? fmtInt(p.line) : "—") : null,
         h(
           "td",
           {},
           explanation ? h("strong", { class: "problem-title" }, explanation) : null,
-          p.field ? h("code", { class: "problem-field" }, p.field) : null,
-          h("span", { class: "server-msg" }, p.message),
-          h("code", { class: "problem-code" }, p.code),
+          fieldText(p.field) ? h("span", { class: "problem-field" }, fieldText(p.field)) : null,
+          // The service's own words are English: shown as the detail in English, or when no explanation exists.
+          !explanation || lang() === "en" ? h("span", { class: "server-msg" }, p.message) : null,
         ),
       );
     });
@@ -367,7 +373,7 @@ export class UploadPage {
         h(
           "tr",
           {},
-          h("th", { scope: "col" }, csv ? t("upload.row") : t("upload.feature")),
+          h("th", { scope: "col" }, csv ? t("upload.line") : t("upload.feature")),
           withLines ? h("th", { scope: "col", class: "num" }, t("upload.line")) : null,
           h("th", { scope: "col" }, t("upload.problem")),
         ),
