@@ -259,6 +259,7 @@ export interface GapCommune {
 }
 
 export interface GapsAnswer {
+  computed_at: string;
   layer: LayerId;
   data_as_of: string;
   communes: GapCommune[];
