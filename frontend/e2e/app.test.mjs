@@ -310,6 +310,34 @@ describe("map application", () => {
     const [y, m, d] = body.data_as_of.split("-");
     assert.equal(await date.textContent(), `${d}/${m}/${y}`);
     assert.match(await page.locator("#method-line").textContent(), new RegExp(`Số liệu đến ngày ${d}/${m}/${y} · tính lúc `));
+    // The targets tab says the date of its own answer's data too.
+    const { body: targets } = await api("/api/v1/targets");
+    const [ty, tm, td] = targets.data_as_of.split("-");
+    await page.click("#tab-targets");
+    const help = page.locator("#panel-targets p.help").first();
+    await help.waitFor();
+    assert.match(await help.textContent(), new RegExp(`Số liệu đến ngày ${td}/${tm}/${ty} · tính lúc `));
+    await page.close();
+  });
+
+  test("the report prints to few A4 pages, its content from the first, and fits a phone's width", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${base}/api/v1/report`);
+    await page.locator("section h2").first().waitFor();
+    // On a phone nothing is wider than the screen: wide tables scroll in their own box.
+    assert.ok(
+      (await page.evaluate(() => document.documentElement.scrollWidth)) <= 390,
+      `the report is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide on a 390 px screen`,
+    );
+    // Printed: the indicators board starts on the first page, right after the title.
+    await page.emulateMedia({ media: "print" });
+    const firstPage = ((297 - 24) / 25.4) * 96; // A4 less the page's margins, in CSS px
+    await page.setViewportSize({ width: Math.floor(((210 - 24) / 25.4) * 96), height: 1000 });
+    const boardTop = await page.evaluate(() => document.querySelector("table.indicators tbody tr").getBoundingClientRect().top + window.scrollY);
+    assert.ok(boardTop < firstPage / 2, `the board's first row is ${boardTop} px down, past the first half page`);
+    const pdf = await page.pdf({ format: "A4" });
+    const pageCount = (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+    assert.ok(pageCount >= 1 && pageCount <= 4, `${pageCount} A4 pages`);
     await page.close();
   });
 
