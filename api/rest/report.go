@@ -36,9 +36,13 @@ h1{font-size:1.4em}h2{font-size:1.15em;margin-top:1.6em;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;font-size:.9em}th,td{border:1px solid #bbb;padding:.3em .4em;vertical-align:top;text-align:left}
 th{background:#eee}.num{text-align:right;white-space:nowrap}.small{font-size:.85em;color:#444}.meta{color:#333}
 .note{background:#fff6d5;border-left:4px solid #d9a400;padding:.3em .6em;font-size:.9em}.ok{color:#176b1f;font-weight:bold}.no{color:#a4161a;font-weight:bold}
-.swatch{display:inline-block;width:.8em;height:.8em;margin-right:.4em}.swatch-mobile{background:#1f5fa8}.swatch-broadcast{background:#c23b22}
-.swatch-phone{background:#2e8b3a}.swatch-broadband{background:#7a4fa3}.legend{list-style:none;padding:0}.legend li{display:inline-block;margin-right:1.2em}
-@media print{body{margin:1cm}section{break-inside:avoid}}`
+.swatch{display:inline-block;width:0;height:.8em;border-left:.8em solid;margin-right:.4em;vertical-align:-.05em}.swatch-mobile{border-color:#1f5fa8}
+.swatch-broadcast{border-color:#c23b22}.swatch-phone{border-color:#2e8b3a}.swatch-broadband{border-color:#7a4fa3}
+.legend{list-style:none;padding:0}.legend li{display:inline-block;margin-right:1.2em}.legend svg{vertical-align:middle;margin-right:.3em}
+svg.chart{max-width:100%;height:auto}.targets td:first-child{min-width:11em}.targets td:nth-child(3){min-width:8em}svg.bar{max-width:100%;height:auto}
+@media (max-width:40em){body{margin:.8em}.wide{overflow-x:auto}}
+@page{size:A4 portrait;margin:12mm}
+@media print{body{margin:0;max-width:none;font-size:10pt}table{font-size:8.5pt}h2{break-after:avoid}tr,svg,.legend{break-inside:avoid}}`
 
 // reportCSP allows the inline style above and nothing else: no scripts, no
 // external resources.
@@ -49,6 +53,11 @@ var reportCSP = func() string {
 
 // layerColours are the report's colours of the layers' lines and bars.
 var layerColours = map[geo.Layer]string{geo.Mobile: "#1f5fa8", geo.Broadcast: "#c23b22", geo.Phone: "#2e8b3a", geo.Broadband: "#7a4fa3"}
+
+// layerDashes tell the layers' chart lines apart where the colours do not
+// (a black-and-white print): each its own dash pattern, drawn the same in
+// the legend. The targets' own lines are thin and dotted.
+var layerDashes = map[geo.Layer]string{geo.Mobile: "", geo.Broadcast: "9 4", geo.Phone: "3 3", geo.Broadband: "12 3 3 3"}
 
 // reportGapRows is how many communes each gap table shows.
 const reportGapRows = 10

@@ -22,6 +22,7 @@ type reportChart struct {
 type chartLine struct {
 	Layer         geo.Layer
 	Colour, Label string
+	Dash          string // SVG stroke-dasharray, "" for a solid line
 	Points        string // SVG polyline points
 	GoalY         float64
 }
@@ -86,7 +87,7 @@ func trendChart(answers []api.TargetAnswer) reportChart {
 			prev = svgNum(y(h.Value))
 			pts = append(pts, svgNum(x(t))+","+prev)
 		}
-		ch.Lines = append(ch.Lines, chartLine{Layer: a.Layer, Colour: layerColours[a.Layer], Label: a.TitleVI,
+		ch.Lines = append(ch.Lines, chartLine{Layer: a.Layer, Colour: layerColours[a.Layer], Dash: layerDashes[a.Layer], Label: a.TitleVI,
 			Points: strings.Join(pts, " "), GoalY: y(a.Value)})
 	}
 	return ch

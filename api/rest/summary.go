@@ -23,6 +23,9 @@ type summaryAll struct {
 	ComputedAt string                   `json:"computed_at"`
 	Method     geo.Method               `json:"method"`
 	Layers     map[geo.Layer]geo.Rollup `json:"layers"`
+	// Demo is whether demonstration filings are in force on data_as_of:
+	// the page then says plainly that the figures are not real coverage.
+	Demo bool `json:"demo"`
 	dated
 }
 
@@ -35,6 +38,7 @@ type summaryLayer struct {
 	Province   geo.Rollup    `json:"province"`
 	Districts  []geo.Rollup  `json:"districts"`
 	Breakdowns []summaryItem `json:"breakdowns,omitempty"`
+	Demo       bool          `json:"demo"` // as in summaryAll
 	dated
 }
 
@@ -93,8 +97,13 @@ func (s *Server) handleSummary(c *gin.Context) {
 	}
 	d := newDated(asOf, dataAsOf, filter, snap)
 	d.KnownAt = knownAt
+	demo, err := s.demoInForce(c, dataAsOf, knownAt)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	if layer == "" {
-		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, dated: d}
+		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, Demo: demo, dated: d}
 		for _, l := range geo.Layers {
 			_, out.Layers[l] = rollups(l, res.Layer(l).Breakdown(geo.KindAll))
 		}
@@ -102,7 +111,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 		return
 	}
 	lr := res.Layer(layer)
-	out := summaryLayer{Layer: layer, ComputedAt: snap.ComputedAt, Method: res.Method, dated: d}
+	out := summaryLayer{Layer: layer, ComputedAt: snap.ComputedAt, Method: res.Method, Demo: demo, dated: d}
 	out.Districts, out.Province = rollups(layer, lr.Breakdown(geo.KindAll))
 	for _, b := range lr.Breakdowns {
 		for _, k := range kinds {
@@ -129,4 +138,22 @@ func (s *Server) answerSummary(c *gin.Context, snap *api.Snapshot, asOf, key str
 		return
 	}
 	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// demoInForce tells whether any demonstration filing gives coverage on day
+// (YYYY-MM-DD; "" before any filing, when none can) as known on knownAt.
+func (s *Server) demoInForce(c *gin.Context, day, knownAt string) (bool, error) {
+	if day == "" {
+		return false, nil
+	}
+	fs, err := s.store.FilingsInForceKnown(c.Request.Context(), day, knownAt)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range fs {
+		if f.Demo {
+			return true, nil
+		}
+	}
+	return false, nil
 }

@@ -15,7 +15,8 @@ import (
 // (frontend/e2e/app.test.mjs: playwright-core driving Debian's Chromium)
 // against the real binary, started on a free port with a temporary
 // database, a provider that may file every layer and an admin token (for
-// the indicator values' form). It needs node, the
+// the indicator values' form), and a second time on a database whose
+// demonstration filings `phusong demo remove` deleted. It needs node, the
 // browser and a built frontend (make test builds it): where one is missing
 // it skips with a message, and in CI it fails.
 func TestE2E_Browser(t *testing.T) {
@@ -50,6 +51,16 @@ func TestE2E_Browser(t *testing.T) {
 	adminToken := issueAdminToken(t, db)
 	s := startServer(t, db)
 
+	// A second service on a database whose demonstration filings were
+	// removed as a deployer does: `phusong demo remove` with no service
+	// holding the database, then serve.
+	nodemo := filepath.Join(t.TempDir(), "nodemo.gpkg")
+	newDatabase(t, nodemo)
+	if out, err := runCLI(t, "demo", "remove", "--db", nodemo); err != nil {
+		t.Fatalf("demo remove: %v\n%s", err, out)
+	}
+	noDemoURL := startServer(t, nodemo).url
+
 	// A second service on the 11,163 communes of Vietnam, where the map
 	// draws vector tiles instead of one GeoJSON document.
 	tilesURL := ""
@@ -74,6 +85,7 @@ func TestE2E_Browser(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"PHUSONG_URL="+s.url,
 		"PHUSONG_TILES_URL="+tilesURL,
+		"PHUSONG_NODEMO_URL="+noDemoURL,
 		"PHUSONG_TOKEN="+token,
 		"PHUSONG_ADMIN_TOKEN="+adminToken,
 		"PHUSONG_CHROMIUM="+chromiumPath,

@@ -8,6 +8,7 @@
 //   PHUSONG_ADMIN_TOKEN an admin token (the indicator values' form; its tests are skipped when unset)
 //   PHUSONG_CHROMIUM   the browser (default /usr/bin/chromium)
 //   PHUSONG_ARTIFACTS  where screenshots go (default frontend/test-results)
+//   PHUSONG_NODEMO_URL a service whose demonstration filings `phusong demo remove` deleted
 //   PHUSONG_TILES_URL  a second service on the 11,163 communes of Vietnam, whose
 //                      map draws vector tiles (the tile-mode test is skipped when unset)
 //
@@ -31,6 +32,7 @@ import { chromium } from "playwright-core";
 const base = process.env.PHUSONG_URL;
 const token = process.env.PHUSONG_TOKEN;
 const tilesBase = process.env.PHUSONG_TILES_URL || "";
+const noDemoBase = process.env.PHUSONG_NODEMO_URL || "";
 if (!base || !token) throw new Error("PHUSONG_URL and PHUSONG_TOKEN must be set: run these tests through `make test` (cmd/phusong TestE2E_Browser)");
 const artifacts = process.env.PHUSONG_ARTIFACTS || fileURLToPath(new URL("../test-results/", import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -201,7 +203,7 @@ before(async () => {
   });
   context.on("request", (r) => {
     const u = new URL(r.url());
-    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase) external.push(r.url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase && u.origin !== noDemoBase) external.push(r.url());
   });
 });
 
@@ -262,6 +264,80 @@ describe("map application", () => {
     assert.ok(transferred.js + transferred.css <= 600 * 1024, `${transferred.js + transferred.css} bytes of JS and CSS`);
     assert.ok(transferred.files.some((f) => f.includes("worker")), `the worker script is counted: ${transferred.files}`);
     await page.screenshot({ path: join(artifacts, "desktop.png") });
+    await page.close();
+  });
+
+  test("a banner on every tab says the data are demonstration data, and goes after `phusong demo remove`", async () => {
+    const { body } = await api("/api/v1/summary");
+    assert.equal(body.demo, true, "the seeded service has demonstration filings in force");
+    const page = await newPage();
+    await openMap(page);
+    const banner = page.locator("#demo-banner");
+    await banner.waitFor({ state: "visible" });
+    assert.match(await banner.textContent(), /Dữ liệu minh họa/);
+    assert.equal(await banner.locator("code").textContent(), "phusong demo remove");
+    for (const tab of ["targets", "gaps", "upload", "map"]) {
+      await page.click(`#tab-${tab}`);
+      await page.waitForFunction((t) => !document.getElementById(`panel-${t}`).hidden, tab);
+      assert.ok(await banner.isVisible(), `the banner shows on the ${tab} tab`);
+    }
+    await page.click('.lang button[data-lang="en"]');
+    await page.waitForFunction(() => /Demonstration data/.test(document.getElementById("demo-banner").textContent));
+    assert.match(await banner.textContent(), /stop the service/);
+    await page.click('.lang button[data-lang="vi"]');
+    await page.waitForFunction(() => /Dữ liệu minh họa/.test(document.getElementById("demo-banner").textContent));
+    await page.close();
+
+    if (!noDemoBase) return;
+    const res = await fetch(`${noDemoBase}/api/v1/summary`);
+    assert.equal((await res.json()).demo, false, "no demonstration filing after `phusong demo remove`");
+    const clean = await newPage();
+    await clean.goto(`${noDemoBase}/`);
+    // The banner is decided by the summary, which the layer switcher is drawn from.
+    await clean.waitForFunction(() => document.querySelectorAll("#summary tr[data-layer]").length > 0);
+    assert.equal(await clean.locator("#demo-banner").isVisible(), false);
+    await clean.close();
+  });
+
+  test("the map says the date of its data and when it was computed", async () => {
+    const { body } = await api("/api/v1/summary");
+    assert.match(body.data_as_of, /^\d{4}-\d{2}-\d{2}$/);
+    const page = await newPage();
+    await openMap(page);
+    const date = page.locator("#method-line time.data-date");
+    await date.waitFor();
+    assert.equal(await date.getAttribute("datetime"), body.data_as_of);
+    const [y, m, d] = body.data_as_of.split("-");
+    assert.equal(await date.textContent(), `${d}/${m}/${y}`);
+    assert.match(await page.locator("#method-line").textContent(), new RegExp(`Số liệu đến ngày ${d}/${m}/${y} · tính lúc `));
+    // The targets tab says the date of its own answer's data too.
+    const { body: targets } = await api("/api/v1/targets");
+    const [ty, tm, td] = targets.data_as_of.split("-");
+    await page.click("#tab-targets");
+    const help = page.locator("#panel-targets p.help").first();
+    await help.waitFor();
+    assert.match(await help.textContent(), new RegExp(`Số liệu đến ngày ${td}/${tm}/${ty} · tính lúc `));
+    await page.close();
+  });
+
+  test("the report prints to few A4 pages, its content from the first, and fits a phone's width", async () => {
+    const page = await newPage({ width: 390, height: 844 });
+    await page.goto(`${base}/api/v1/report`);
+    await page.locator("section h2").first().waitFor();
+    // On a phone nothing is wider than the screen: wide tables scroll in their own box.
+    assert.ok(
+      (await page.evaluate(() => document.documentElement.scrollWidth)) <= 390,
+      `the report is ${await page.evaluate(() => document.documentElement.scrollWidth)} px wide on a 390 px screen`,
+    );
+    // Printed: the indicators board starts on the first page, right after the title.
+    await page.emulateMedia({ media: "print" });
+    const firstPage = ((297 - 24) / 25.4) * 96; // A4 less the page's margins, in CSS px
+    await page.setViewportSize({ width: Math.floor(((210 - 24) / 25.4) * 96), height: 1000 });
+    const boardTop = await page.evaluate(() => document.querySelector("table.indicators tbody tr").getBoundingClientRect().top + window.scrollY);
+    assert.ok(boardTop < firstPage / 2, `the board's first row is ${boardTop} px down, past the first half page`);
+    const pdf = await page.pdf({ format: "A4" });
+    const pageCount = (pdf.toString("latin1").match(/\/Type\s*\/Page(?!s)/g) ?? []).length;
+    assert.ok(pageCount >= 1 && pageCount <= 4, `${pageCount} A4 pages`);
     await page.close();
   });
 
@@ -968,9 +1044,16 @@ describe("map application", () => {
       const ys = ring.map((p) => p[1]);
       return [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
     };
-    const sample = people.features.filter((f) => f.properties.uncovered >= 30).filter((_, i) => i % 5 === 0).slice(0, 20).map(centre);
+    // Only centres that show a commune's fill: one under an outline or a
+    // label cannot change colour, and where those fall moves with the map's
+    // size (the demonstration banner above it).
+    const fills = PALETTE.map((c) => c.map((v, i) => Math.round(v * OPACITY + BACKGROUND[i] * (1 - OPACITY))));
+    const candidates = people.features.filter((f) => f.properties.uncovered >= 30).filter((_, i) => i % 5 === 0).slice(0, 60).map(centre);
+    const onCanvas = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), candidates);
+    const kept = candidates.map((ll, i) => [ll, onCanvas[i]]).filter(([, px]) => fills.some((c) => near(px, c))).slice(0, 20);
+    const sample = kept.map(([ll]) => ll);
+    const before = kept.map(([, px]) => px);
     assert.ok(sample.length >= 5, `${sample.length} squares to sample`);
-    const before = await page.evaluate((pts) => window.__phusong.pixelsAt(pts), sample);
     assert.equal(await page.locator("#people-legend").isHidden(), true, "no overlay legend before the overlay is on");
 
     // On with the keyboard: the radios of the control, as arrow keys move between them.

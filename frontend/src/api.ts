@@ -65,6 +65,8 @@ export type CommuneFeature = Feature<Polygon | MultiPolygon, CommuneProps>;
 export interface CommuneCollection extends FeatureCollection<Polygon | MultiPolygon, CommuneProps> {
   layer: LayerId;
   computed_at: string;
+  /** The date of the data (YYYY-MM-DD), "" before any filing. */
+  data_as_of: string;
   method: Method;
   breakdown: string;
   breakdown_value?: string;
@@ -76,6 +78,10 @@ export interface SummaryAll {
   computed_at: string;
   method: Method;
   layers: Record<LayerId, Rollup>;
+  /** The date of the data (YYYY-MM-DD), "" before any filing. */
+  data_as_of: string;
+  /** Demonstration filings are in force on data_as_of. */
+  demo: boolean;
 }
 
 export interface BreakdownSummary {
@@ -93,6 +99,8 @@ export interface LayerSummary {
   province: Rollup;
   districts: Rollup[];
   breakdowns?: BreakdownSummary[];
+  data_as_of: string;
+  demo: boolean;
 }
 
 export interface CommuneFigure {
@@ -279,6 +287,7 @@ export interface GapCommune {
 }
 
 export interface GapsAnswer {
+  computed_at: string;
   layer: LayerId;
   data_as_of: string;
   communes: GapCommune[];

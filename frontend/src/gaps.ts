@@ -7,7 +7,7 @@
 import { LAYERS, fetchJSON, type Cluster, type ClustersAnswer, type CommuneCollection, type GapCommune, type GapsAnswer, type LayerId, type LayerInfo } from "./api";
 import { layerTitle, statusChip } from "./card";
 import { h, replace } from "./dom";
-import { fmtDate, fmtDec, fmtInt, fmtPct, t, type Key } from "./i18n";
+import { fmtDate, fmtDateTime, fmtDec, fmtInt, fmtPct, t, type Key } from "./i18n";
 import type { MapView } from "./map";
 import { targetTitle } from "./targets";
 import type { State } from "./state";
@@ -338,6 +338,8 @@ export class GapsView {
         t("gaps.total", { n: fmtInt(d.total.communes), people: fmtInt(d.total.people_not_covered) }),
         " · ",
         t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }),
+        " · ",
+        t("method.computedAt", { at: fmtDateTime(d.computed_at) }),
       ),
       this.plan(d),
       this.clusterList(),

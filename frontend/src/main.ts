@@ -21,7 +21,7 @@ import {
 } from "./api";
 import { layerTitle, renderCard, renderHistory } from "./card";
 import { byId, h } from "./dom";
-import { fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
+import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
 import { COMMUNE_FILL, MapView, PEOPLE_FILL } from "./map";
 import { dissolve, labelPoint } from "./outlines";
 import { Tabs } from "./panels";
@@ -455,11 +455,36 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   await selectors;
 }
 
-function renderMethod(fc: Pick<CommuneCollection, "method" | "computed_at">): void {
+/**
+ * Says how the figures were computed, the date of their data (the latest
+ * date a filing in force took effect) and when they were computed: the
+ * two differ, and an official needs both.
+ */
+function renderMethod(fc: Pick<CommuneCollection, "method" | "computed_at" | "data_as_of">): void {
   const m = fc.method;
   const el = byId("method-line");
-  el.textContent = t("method.line", { name: m.name, cell: fmtInt(m.cell_size_m), at: fmtDateTime(fc.computed_at) });
+  const date = fc.data_as_of
+    ? h("time", { class: "data-date", datetime: fc.data_as_of }, fmtDate(fc.data_as_of))
+    : h("span", { class: "data-date" }, t("method.noData"));
+  el.replaceChildren(
+    t("method.line", { name: m.name, cell: fmtInt(m.cell_size_m) }),
+    " · ",
+    t("method.dataAsOf"),
+    " ",
+    date,
+    " · ",
+    t("method.computedAt", { at: fmtDateTime(fc.computed_at) }),
+  );
   el.title = Object.values(m.rules ?? {}).join("\n");
+}
+
+/** Shows the demonstration banner while demonstration filings are in force. */
+function renderDemo(s: Pick<SummaryAll, "demo"> | null): void {
+  const el = byId("demo-banner");
+  el.hidden = !s?.demo;
+  if (!s?.demo) return el.replaceChildren();
+  const [before, after] = t("demo.remove", { command: "\u0000" }).split("\u0000");
+  el.replaceChildren(h("strong", {}, t("demo.banner")), " ", before ?? "", h("code", {}, "phusong demo remove"), after ?? "");
 }
 
 // ---- the commune card
@@ -524,6 +549,7 @@ async function refreshAll(): Promise<void> {
   historyCache.clear();
   breakdownCache.clear();
   summary = await fetchJSON<SummaryAll>("/api/v1/summary");
+  renderDemo(summary);
   mapView.reloadTiles();
   void people.refresh();
   renderSummary(byId("summary"), summary, info, state.layer);
@@ -558,6 +584,7 @@ function applyLang(l: Lang): void {
   people.renderControl();
   people.renderLegend();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
+  renderDemo(summary);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
   if (indicatorMap.shown) indicatorMap.renderLegend();
   else if (th) renderLegend(byId("legend"), th);
@@ -616,6 +643,7 @@ try {
   const [i, s] = await Promise.all([infoP, summaryP]);
   info = i;
   summary = s;
+  renderDemo(s);
   renderLayerSwitcher();
   renderSummary(byId("summary"), s, info, state.layer);
   void showChanges();

@@ -6,7 +6,7 @@ import type { LayerId, LayerInfo, Target, TargetsAnswer } from "./api";
 import { layerTitle } from "./card";
 import { lineChart } from "./chart";
 import { h, replace } from "./dom";
-import { fmtDate, fmtInt, fmtPct, lang, t } from "./i18n";
+import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, t } from "./i18n";
 
 export interface TargetsOptions {
   info: () => LayerInfo[];
@@ -148,7 +148,7 @@ export class TargetsView {
     replace(
       this.el,
       h("h2", { class: "panel-title" }, t("targets.title")),
-      h("p", { class: "help" }, t("targets.intro"), " ", t("targets.dataAsOf", { date: fmtDate(d.data_as_of) })),
+      h("p", { class: "help" }, t("targets.intro"), " ", t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }), " · ", t("method.computedAt", { at: fmtDateTime(d.computed_at) })),
       h("p", {}, h("a", { href: "/api/v1/report", target: "_blank", rel: "noopener", class: "btn btn-link", id: "targets-report" }, t("targets.report"))),
       d.targets.length
         ? h("div", { class: "targets", id: "targets" }, ...d.targets.map((tg) => renderTarget(tg, this.o)))
