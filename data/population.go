@@ -130,7 +130,7 @@ func (s *Store) ImportPopulationGrid(ctx context.Context, g *geo.PopulationGrid,
 		}
 		return audit(ctx, tx, actor, "population.import", info.File,
 			fmt.Sprintf("grid %d %q (%s), %d × %d pixels, %.0f people in them; source: %s", id, g.Name,
-				g.PopulationMethod(), g.Cols, g.Rows, gridPeople(g), info.Source))
+				g.PopulationMethod(), g.Cols, g.Rows, g.People(), info.Source))
 	})
 	return id, err
 }
@@ -147,7 +147,7 @@ func addPopulationGrid(ctx context.Context, tx *sql.Tx, g *geo.PopulationGrid, i
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO population_grids (name, source, file_name, file_sha256, imported_at,
 		imported_by, west, north, dx, dy, cols, rows, people, pixels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		g.Name, info.Source, info.File, info.FileSHA256, now(), actor, g.West, g.North, g.DX, g.DY, g.Cols, g.Rows, gridPeople(g), blob)
+		g.Name, info.Source, info.File, info.FileSHA256, now(), actor, g.West, g.North, g.DX, g.DY, g.Cols, g.Rows, g.People(), blob)
 	if err != nil {
 		return 0, err
 	}
@@ -180,16 +180,6 @@ func (s *Store) UseEvenSpread(ctx context.Context, actor string) (bool, error) {
 		return audit(ctx, tx, actor, "population.none", strconv.FormatInt(id, 10), "communes spread evenly again")
 	})
 	return was, err
-}
-
-func gridPeople(g *geo.PopulationGrid) float64 {
-	var sum float64
-	for _, v := range g.Values {
-		if v > 0 && !math.IsInf(float64(v), 1) {
-			sum += float64(v)
-		}
-	}
-	return sum
 }
 
 func encodePixels(values []float32) ([]byte, error) {

@@ -76,6 +76,16 @@ func (g *PopulationGrid) At(lon, lat float64) float64 {
 	return pixelWeight(g.Values[int(r)*g.Cols+int(c)])
 }
 
+// People returns the grid's own count of people: the sum of its pixels
+// with data.
+func (g *PopulationGrid) People() float64 {
+	var sum float64
+	for _, v := range g.Values {
+		sum += pixelWeight(v)
+	}
+	return sum
+}
+
 func pixelWeight(v float32) float64 {
 	if !(v > 0) || math.IsInf(float64(v), 1) {
 		return 0

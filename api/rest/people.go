@@ -53,34 +53,35 @@ func (s *Server) handlePopulation(c *gin.Context) {
 		EvenFallback: fallback, Grid: snap.Grid, Rule: m.Rules["population"], ComputedAt: snap.ComputedAt})
 }
 
-// todayOnly refuses ?as_of and ?known_at on the answers made from the
-// snapshot's own coverage (the people map and its clusters).
-func todayOnly(c *gin.Context, what string) error {
+// todaysLayer reads the {layer} of an answer made from the current
+// snapshot's own coverage (the people map and its clusters), refusing
+// ?as_of and ?known_at, and returns the snapshot.
+func (s *Server) todaysLayer(c *gin.Context, what string) (geo.Layer, *api.Snapshot, error) {
+	layer, err := layerParam(c)
+	if err != nil {
+		return "", nil, err
+	}
 	for _, p := range []string{"as_of", "known_at"} {
 		if v, ok := c.GetQuery(p); ok {
-			return invalid("%s is of the figures in force today; %s=%s cannot be given", what, p, quote(v))
+			return "", nil, invalid("%s is of the figures in force today; %s=%s cannot be given", what, p, quote(v))
 		}
 	}
-	return nil
+	snap, err := s.core.Current()
+	if err != nil {
+		return "", nil, err
+	}
+	setGeneration(c, snap)
+	return layer, snap, nil
 }
 
 // handleLayerPeople answers where the layer's people and uncovered people
 // live, as GeoJSON squares of about 1 km.
 func (s *Server) handleLayerPeople(c *gin.Context) {
-	layer, err := layerParam(c)
-	if err == nil {
-		err = todayOnly(c, "the people map")
-	}
+	layer, snap, err := s.todaysLayer(c, "the people map")
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	snap, err := s.core.Current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	setGeneration(c, snap)
 	s.serveCached(c, snap, "people:"+string(layer), "application/geo+json", func() ([]byte, error) {
 		m, err := snap.People(layer)
 		if err != nil {
@@ -151,10 +152,7 @@ type clustersAnswer struct {
 // handleLayerClusters answers the largest groups of uncovered people of a
 // layer (?limit, default 10; ?min_uncovered, default api.DefaultClusterMin).
 func (s *Server) handleLayerClusters(c *gin.Context) {
-	layer, err := layerParam(c)
-	if err == nil {
-		err = todayOnly(c, "the clusters of uncovered people")
-	}
+	layer, snap, err := s.todaysLayer(c, "the clusters of uncovered people")
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -172,12 +170,6 @@ func (s *Server) handleLayerClusters(c *gin.Context) {
 			return
 		}
 	}
-	snap, err := s.core.Current()
-	if err != nil {
-		s.fail(c, err)
-		return
-	}
-	setGeneration(c, snap)
 	cls, err := snap.Clusters(layer, minUncovered, limit)
 	if err != nil {
 		s.fail(c, err)

@@ -39,19 +39,11 @@ func cmdImportIndicators(ctx context.Context, args []string, stdout io.Writer) e
 		return fmt.Errorf("%s: over %d MiB; split it\nnothing was stored", pos[0], maxIndicatorCSV>>20)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := openStore(ctx, *db, true, log)
+	store, _, snap, err := openComputed(ctx, *db, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	srv := api.New(api.DefaultConfig(), store, log)
-	if err := srv.Recompute(ctx); err != nil {
-		return err
-	}
-	snap, err := srv.Current()
-	if err != nil {
-		return err
-	}
 	vals, err := snap.ImportValues(ctx, store, body, *source, cliActor())
 	var ps api.ValueProblems
 	if errors.As(err, &ps) {

@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/paulmach/orb"
-
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -44,20 +42,12 @@ func cmdImportPopulation(ctx context.Context, args []string, stdout io.Writer) e
 		return errors.New("give a population grid FILE.tif (people per pixel, EPSG:4326), or --none to spread people evenly")
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	store, err := openStore(ctx, *db, true, log)
+	fmt.Fprintln(stdout, "computing the figures before the change…")
+	store, srv, before, err := openComputed(ctx, *db, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	srv := api.New(api.DefaultConfig(), store, log)
-	fmt.Fprintln(stdout, "computing the figures before the change…")
-	if err := srv.Recompute(ctx); err != nil {
-		return err
-	}
-	before, err := srv.Current()
-	if err != nil {
-		return err
-	}
 	if *none {
 		was, err := store.UseEvenSpread(ctx, cliActor())
 		if err != nil {
@@ -69,7 +59,7 @@ func cmdImportPopulation(ctx context.Context, args []string, stdout io.Writer) e
 		}
 		fmt.Fprintf(stdout, "%s spreads each commune's people evenly again (the grids stay stored)\n", *db)
 	} else {
-		grid, info, err := readPopulationGrid(pos[0], before.Communes, *name, *source)
+		grid, info, err := readPopulationGrid(pos[0], before, *name, *source)
 		if err != nil {
 			return fmt.Errorf("%s: %w\nnothing was changed", pos[0], err)
 		}
@@ -109,7 +99,7 @@ func cmdImportPopulation(ctx context.Context, args []string, stdout io.Writer) e
 
 // readPopulationGrid reads the part of a GeoTIFF that covers the communes,
 // with a pixel's margin, and describes it for the store.
-func readPopulationGrid(path string, communes []geo.Commune, name, source string) (*geo.PopulationGrid, data.PopulationGridInfo, error) {
+func readPopulationGrid(path string, snap *api.Snapshot, name, source string) (*geo.PopulationGrid, data.PopulationGridInfo, error) {
 	var info data.PopulationGridInfo
 	f, err := os.Open(path)
 	if err != nil {
@@ -120,21 +110,10 @@ func readPopulationGrid(path string, communes []geo.Commune, name, source string
 	if err != nil {
 		return nil, info, err
 	}
-	var b orb.Bound
-	for i, c := range communes {
-		cb := c.Geometry.Bound()
-		if len(c.Geometry) == 0 {
-			cb = c.Point.Bound()
-		}
-		if i == 0 {
-			b = cb
-		} else {
-			b = b.Union(cb)
-		}
-	}
-	if len(communes) == 0 {
+	if len(snap.Communes) == 0 {
 		return nil, info, errors.New("the database has no communes to place people in")
 	}
+	b := snap.Extent
 	const margin = 0.01 // degrees, about a pixel of a 30 arc-second grid
 	r, err := geotiff.DecodeWindow(f, st.Size(), b.Min[0]-margin, b.Min[1]-margin, b.Max[0]+margin, b.Max[1]+margin)
 	if errors.Is(err, geotiff.ErrNoOverlap) {
@@ -161,12 +140,7 @@ func readPopulationGrid(path string, communes []geo.Commune, name, source string
 	if source == "" {
 		source = filepath.Base(path)
 	}
-	info = data.PopulationGridInfo{Source: source, File: filepath.Base(path), FileSHA256: hex.EncodeToString(h.Sum(nil))}
-	for _, v := range grid.Values {
-		if v > 0 && !math.IsInf(float64(v), 1) {
-			info.People += float64(v)
-		}
-	}
+	info = data.PopulationGridInfo{Source: source, File: filepath.Base(path), FileSHA256: hex.EncodeToString(h.Sum(nil)), People: grid.People()}
 	return grid, info, nil
 }
 

@@ -128,3 +128,23 @@ func openStore(ctx context.Context, path string, demo bool, log *slog.Logger) (*
 	}
 	return store, nil
 }
+
+// openComputed opens (and seeds) the database at path and computes its
+// figures, for a command that reads the snapshot before it writes.
+func openComputed(ctx context.Context, path string, log *slog.Logger) (*data.Store, *api.Service, *api.Snapshot, error) {
+	store, err := openStore(ctx, path, true, log)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	srv := api.New(api.DefaultConfig(), store, log)
+	if err := srv.Recompute(ctx); err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	snap, err := srv.Current()
+	if err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	return store, srv, snap, nil
+}
