@@ -80,7 +80,13 @@ func TestE2E_Browser(t *testing.T) {
 		tilesURL = startServer(t, vdb).url
 	}
 
-	cmd := exec.Command("node", "--test", "--test-reporter=spec", filepath.Join(frontendDir, "e2e", "app.test.mjs"))
+	// Every test file of frontend/e2e, one after another: they share the
+	// service and its database, and some of them file and withdraw.
+	files, err := filepath.Glob(filepath.Join(frontendDir, "e2e", "*.test.mjs"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no browser test files in %s: %v", filepath.Join(frontendDir, "e2e"), err)
+	}
+	cmd := exec.Command("node", append([]string{"--test", "--test-concurrency=1", "--test-reporter=spec"}, files...)...)
 	cmd.Dir = frontendDir
 	cmd.Env = append(os.Environ(),
 		"PHUSONG_URL="+s.url,
