@@ -24,27 +24,13 @@ const IndicatorRule = "An indicator is met when its value on the date reaches it
 	"A computed indicator is its coverage target's value (×100), met as the target says."
 
 // IndicatorData is what the store holds of indicators: read once per
-// answer, so that a board is told from one consistent state.
-type IndicatorData struct {
-	Resolutions []data.ResolutionEntry
-	Indicators  []data.Indicator
-	Values      []data.IndicatorValue // in the order entered
-}
+// answer, in one read transaction, so that a board is told from one
+// consistent state.
+type IndicatorData = data.IndicatorSet
 
 // ReadIndicators reads every resolution, indicator and value of store.
 func ReadIndicators(ctx context.Context, store *data.Store) (*IndicatorData, error) {
-	var d IndicatorData
-	var err error
-	if d.Resolutions, err = store.Resolutions(ctx); err != nil {
-		return nil, err
-	}
-	if d.Indicators, err = store.Indicators(ctx); err != nil {
-		return nil, err
-	}
-	if d.Values, err = store.IndicatorValues(ctx, ""); err != nil {
-		return nil, err
-	}
-	return &d, nil
+	return store.IndicatorState(ctx)
 }
 
 // IndicatorLatest is an indicator's value on the board's date: for an

@@ -332,9 +332,11 @@ WITH ` + filingItemsCTE + `, ranked AS (
 SELECT id, technology FROM ranked WHERE rn = 1`
 
 // querier is what both the read pool and a transaction offer, so that the
-// same queries serve the figures and a dry run inside a rolled-back write.
+// same queries serve the figures, a dry run inside a rolled-back write and
+// reads that must see one state.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // InForce returns the footprints and declarations in force on asOf

@@ -94,7 +94,11 @@ func scanIndicator(r rowScanner) (Indicator, error) {
 // Indicators returns every indicator, retired ones included, in the
 // board's order (then by id).
 func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT "+indicatorColumns+indicatorFrom+" ORDER BY i.ord, i.id")
+	return indicators(ctx, s.r)
+}
+
+func indicators(ctx context.Context, q querier) ([]Indicator, error) {
+	rows, err := q.QueryContext(ctx, "SELECT "+indicatorColumns+indicatorFrom+" ORDER BY i.ord, i.id")
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +135,11 @@ func indicatorTx(ctx context.Context, tx *sql.Tx, id string) (Indicator, error) 
 // Resolutions returns every resolution an indicator was stored with, by
 // date then number.
 func (s *Store) Resolutions(ctx context.Context) ([]ResolutionEntry, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT number, date, title, indicators, note FROM resolutions ORDER BY date, number")
+	return resolutions(ctx, s.r)
+}
+
+func resolutions(ctx context.Context, q querier) ([]ResolutionEntry, error) {
+	rows, err := q.QueryContext(ctx, "SELECT number, date, title, indicators, note FROM resolutions ORDER BY date, number")
 	if err != nil {
 		return nil, err
 	}
@@ -247,15 +255,48 @@ func scanValue(r rowScanner) (IndicatorValue, error) {
 	return v, err
 }
 
+// IndicatorSet is what the store holds of indicators at one moment.
+type IndicatorSet struct {
+	Resolutions []ResolutionEntry
+	Indicators  []Indicator
+	Values      []IndicatorValue // in the order entered
+}
+
+// IndicatorState reads every resolution, indicator and value row in one
+// read transaction, so that a board is told from one state of the store
+// even while an admin writes.
+func (s *Store) IndicatorState(ctx context.Context) (*IndicatorSet, error) {
+	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var d IndicatorSet
+	if d.Resolutions, err = resolutions(ctx, tx); err != nil {
+		return nil, err
+	}
+	if d.Indicators, err = indicators(ctx, tx); err != nil {
+		return nil, err
+	}
+	if d.Values, err = indicatorValues(ctx, tx, ""); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
 // IndicatorValues returns every value row of the indicator id ("" for
 // every indicator), corrected and correcting rows alike, in the order they
 // were entered.
 func (s *Store) IndicatorValues(ctx context.Context, id string) ([]IndicatorValue, error) {
-	q, args := "SELECT "+valueColumns+" FROM indicator_values ORDER BY id", []any{}
+	return indicatorValues(ctx, s.r, id)
+}
+
+func indicatorValues(ctx context.Context, q querier, id string) ([]IndicatorValue, error) {
+	query, args := "SELECT "+valueColumns+" FROM indicator_values ORDER BY id", []any{}
 	if id != "" {
-		q, args = "SELECT "+valueColumns+" FROM indicator_values WHERE indicator = ? ORDER BY id", []any{id}
+		query, args = "SELECT "+valueColumns+" FROM indicator_values WHERE indicator = ? ORDER BY id", []any{id}
 	}
-	rows, err := s.r.QueryContext(ctx, q, args...)
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

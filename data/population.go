@@ -96,12 +96,8 @@ func (s *Store) PopulationGrids(ctx context.Context) ([]PopulationGridInfo, erro
 	return out, rows.Err()
 }
 
-type queryer interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // gridInUse returns the id of the grid in use, 0 for none.
-func (s *Store) gridInUse(ctx context.Context, q queryer) (int64, error) {
+func (s *Store) gridInUse(ctx context.Context, q querier) (int64, error) {
 	var v string
 	err := q.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = 'population_grid'").Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) || v == "none" {
