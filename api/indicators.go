@@ -91,6 +91,11 @@ type Board struct {
 	Rule        string                 `json:"rule"`
 	Resolutions []data.ResolutionEntry `json:"resolutions"`
 	Indicators  []IndicatorEntry       `json:"indicators"`
+	// DataAsOf is the date of the board's data: the latest date of the
+	// values it shows ("" when none has a value). ComputedAt is when the
+	// coverage figures of the computed indicators were computed.
+	DataAsOf   string `json:"data_as_of"`
+	ComputedAt string `json:"computed_at"`
 }
 
 // IndicatorValueRow is a stored value with whether a later row replaced it.
@@ -131,7 +136,7 @@ func (snap *Snapshot) boardDay(asOf string) string {
 // (with retired, the retired ones too), in order, and how many are met.
 func (snap *Snapshot) Board(d *IndicatorData, asOf string, retired bool) Board {
 	day := snap.boardDay(asOf)
-	b := Board{AsOf: day, Rule: IndicatorRule, Resolutions: []data.ResolutionEntry{}, Indicators: []IndicatorEntry{}}
+	b := Board{AsOf: day, Rule: IndicatorRule, Resolutions: []data.ResolutionEntry{}, Indicators: []IndicatorEntry{}, ComputedAt: snap.ComputedAt}
 	byRes := map[string]int{}
 	for _, ind := range d.Indicators {
 		if ind.Retired() && !retired {
@@ -143,6 +148,7 @@ func (snap *Snapshot) Board(d *IndicatorData, asOf string, retired bool) Board {
 		b.Total++
 		if e.Latest != nil {
 			b.WithData++
+			b.DataAsOf = max(b.DataAsOf, e.Latest.AsOf)
 		}
 		if e.Met != nil && *e.Met {
 			b.Met++

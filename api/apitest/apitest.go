@@ -107,13 +107,18 @@ func SmallStore(t testing.TB) *data.Store {
 var timestamps = regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z`)
 
 // printedTimes are the times a report was made, as printed in Vietnamese
-// ("15:04 02/01/2006 (UTC)").
-var printedTimes = regexp.MustCompile(`\d\d:\d\d \d\d/\d\d/\d{4} \(UTC\)`)
+// ("15:04 02/01/2006 (UTC)"), and printedTimesEN in English ("15:04,
+// 2 Jan 2006 (UTC)").
+var (
+	printedTimes   = regexp.MustCompile(`\d\d:\d\d \d\d/\d\d/\d{4} \(UTC\)`)
+	printedTimesEN = regexp.MustCompile(`\d\d:\d\d, \d{1,2} [A-Z][a-z]{2,3} \d{4} \(UTC\)`)
+)
 
 // Normalise replaces the times of computation or printing in an output by
 // fixed stand-ins, so that outputs of two runs compare equal.
 func Normalise(b []byte) []byte {
 	b = timestamps.ReplaceAll(b, []byte("2000-01-01T00:00:00Z"))
+	b = printedTimesEN.ReplaceAll(b, []byte("00:00, 1 Jan 2000 (UTC)"))
 	return printedTimes.ReplaceAll(b, []byte("00:00 01/01/2000 (UTC)"))
 }
 

@@ -38,11 +38,11 @@ th{background:#eee}.num{text-align:right;white-space:nowrap}.small{font-size:.85
 .note{background:#fff6d5;border-left:4px solid #d9a400;padding:.3em .6em;font-size:.9em}.ok{color:#176b1f;font-weight:bold}.no{color:#a4161a;font-weight:bold}
 .swatch{display:inline-block;width:0;height:.8em;border-left:.8em solid;margin-right:.4em;vertical-align:-.05em}.swatch-mobile{border-color:#1f5fa8}
 .swatch-broadcast{border-color:#c23b22}.swatch-phone{border-color:#2e8b3a}.swatch-broadband{border-color:#7a4fa3}
-.legend{list-style:none;padding:0}.legend li{display:inline-block;margin-right:1.2em}.legend svg{vertical-align:middle;margin-right:.3em}
+.other-lang{text-align:right;margin:0;font-size:.9em}.legend{list-style:none;padding:0}.legend li{display:inline-block;margin-right:1.2em}.legend svg{vertical-align:middle;margin-right:.3em}
 svg.chart{max-width:100%;height:auto}.targets td:first-child{min-width:11em}.targets td:nth-child(3){min-width:8em}svg.bar{max-width:100%;height:auto}
 @media (max-width:40em){body{margin:.8em}.wide{overflow-x:auto}}
 @page{size:A4 portrait;margin:12mm}
-@media print{body{margin:0;max-width:none;font-size:10pt}table{font-size:8.5pt}h2{break-after:avoid}tr,svg,.legend{break-inside:avoid}}`
+@media print{body{margin:0;max-width:none;font-size:10pt}.other-lang{display:none}table{font-size:8.5pt}h2{break-after:avoid}tr,svg,.legend{break-inside:avoid}}`
 
 // reportCSP allows the inline style above and nothing else: no scripts, no
 // external resources.
@@ -66,6 +66,9 @@ const reportBarWidth = 220.0
 
 type reportPage struct {
 	CSS                               template.CSS
+	Lang                              string      // the page's language, vi or en
+	W                                 reportWords // the page's fixed texts in that language
+	OtherLang, OtherHref              string      // the same report in the other language
 	AsOf, DataAsOf, GeneratedAt       string
 	KnownAt, Digest, CheckQuery       string
 	Notes                             []string
@@ -88,40 +91,50 @@ type reportIndicator struct {
 	Title, Value, Date, Target, Met, Source string
 }
 
-// reportBoardOf writes the board the Vietnamese way; an indicator without
-// a value says "chưa có số liệu", never a number.
-func reportBoardOf(b api.Board) reportBoard {
-	out := reportBoard{Headline: b.HeadlineVI, Rule: "Chỉ tiêu đạt khi giá trị tại ngày báo cáo không thấp hơn mục tiêu " +
-		"(không cao hơn, với chỉ tiêu càng thấp càng tốt); chỉ tiêu chưa có số liệu hoặc không có mục tiêu bằng số không được tính là đạt."}
+// reportBoardOf writes the board in the report's language; an indicator
+// without a value says so ("chưa có số liệu", "no data"), never a number.
+func reportBoardOf(b api.Board, answers []api.TargetAnswer, l reportLocale) reportBoard {
+	out := reportBoard{Headline: l.pick(b.HeadlineVI, b.HeadlineEN), Rule: l.pick(
+		"Chỉ tiêu đạt khi giá trị tại ngày báo cáo không thấp hơn mục tiêu "+
+			"(không cao hơn, với chỉ tiêu càng thấp càng tốt); chỉ tiêu chưa có số liệu hoặc không có mục tiêu bằng số không được tính là đạt.",
+		"An indicator is met when its value on the report's date is not below its target "+
+			"(not above, for an indicator where lower is better); an indicator with no data or no target number does not count as met.")}
 	for _, r := range b.Resolutions {
-		s := "Nghị quyết " + r.Number
+		s := l.pick("Nghị quyết ", "Resolution ") + r.Number
 		if r.Date != "" {
-			s += " ngày " + dateVI(r.Date)
+			s += l.pick(" ngày ", " of ") + l.date(r.Date)
 		}
-		if r.Note != "" {
-			s += ": " + r.Note
+		if note := l.bilingual(r.Note); note != "" {
+			s += ": " + note
 		}
 		out.Resolutions = append(out.Resolutions, s)
 	}
-	unitVI := func(unit string, v float64) string {
+	inUnit := func(unit string, v float64) string {
 		if unit == "percent" {
-			return numberVI(v, 2) + "%"
+			return l.number(v, 2) + "%"
 		}
-		return numberVI(v, 2)
+		return l.number(v, 2)
 	}
 	for _, e := range b.Indicators {
-		row := reportIndicator{Title: e.TitleVI, Value: "chưa có số liệu", Date: "—", Target: "—", Met: "—", Source: "—"}
+		row := reportIndicator{Title: l.pick(e.TitleVI, e.TitleEN), Value: l.W.NoData, Date: "—", Target: "—", Met: "—", Source: "—"}
 		if e.Latest != nil {
-			row.Value, row.Date, row.Source = unitVI(e.Unit, e.Latest.Value), dateVI(e.Latest.AsOf), e.Latest.Source
+			row.Value, row.Date, row.Source = inUnit(e.Unit, e.Latest.Value), l.date(e.Latest.AsOf), e.Latest.Source
+			// A computed indicator's source is Phủ Sóng's own words (in
+			// Vietnamese on the board): said again in the report's language.
+			for _, a := range answers {
+				if e.Kind == data.KindComputed && a.ID == e.TargetID && l.en() {
+					row.Source = fmt.Sprintf("Phủ Sóng, coverage target %d: %s", a.ID, a.TitleEN)
+				}
+			}
 		}
 		if e.Target != nil {
-			row.Target = unitVI(e.Unit, *e.Target)
+			row.Target = inUnit(e.Unit, *e.Target)
 			if e.Direction == "lower" {
 				row.Target = "≤ " + row.Target
 			}
 		}
 		if e.Met != nil {
-			row.Met = map[bool]string{true: "Đạt", false: "Chưa đạt"}[*e.Met]
+			row.Met = map[bool]string{true: l.W.Met, false: l.W.NotMet}[*e.Met]
 		}
 		out.Rows = append(out.Rows, row)
 	}
@@ -133,7 +146,7 @@ type reportTarget struct {
 	Title, Measure, Value, Goal, Colour        string
 	BarFill, BarGoal                           string
 	Met                                        bool
-	GapPeople, GapCommunes, Deadline, Forecast string
+	GapPeople, GapCommunes, Deadline, Forecast string // the gaps with their words: "9.522 người", "3 communes"
 }
 
 type reportGaps struct {
@@ -165,13 +178,18 @@ type reportGapData struct {
 }
 
 // handleReport answers the progress report as of ?as_of= (default today):
-// a printable HTML page in Vietnamese, or with ?format=csv the same
-// figures as CSV (UTF-8 with a byte-order mark, so that spreadsheets show
-// the diacritics).
+// a printable HTML page, or with ?format=csv the same figures as CSV
+// (UTF-8 with a byte-order mark, so that spreadsheets show the
+// diacritics), in Vietnamese or with ?lang=en in English.
 func (s *Server) handleReport(c *gin.Context) {
 	format := c.DefaultQuery("format", "html")
 	if format != "html" && format != "csv" {
 		s.fail(c, invalid("format %s: want html or csv", quote(format)))
+		return
+	}
+	loc, ok := reportLocaleOf(c.DefaultQuery("lang", reportLangs[0]))
+	if !ok {
+		s.fail(c, invalid("lang %s: want %s", quote(c.Query("lang")), strings.Join(reportLangs, " or ")))
 		return
 	}
 	snap, asOf, err := s.currentAsOf(c)
@@ -227,6 +245,7 @@ func (s *Server) handleReport(c *gin.Context) {
 		}
 	}
 	rd.board.HeadlineVI = fmt.Sprintf("%d/%d chỉ tiêu đạt và vượt", rd.board.Met, rd.board.Total)
+	rd.board.HeadlineEN = fmt.Sprintf("%d of %d indicators met or exceeded", rd.board.Met, rd.board.Total)
 	rd.digest = reportDigest(rd)
 	filings, err := s.store.Filings(c.Request.Context(), "")
 	if err != nil {
@@ -239,11 +258,11 @@ func (s *Server) handleReport(c *gin.Context) {
 	var body []byte
 	var contentType string
 	if format == "csv" {
-		body, err = reportCSV(rd, snap)
+		body, err = reportCSV(rd, snap, loc)
 		contentType = "text/csv; charset=utf-8"
-		c.Header("Content-Disposition", `attachment; filename="phusong-bao-cao-`+rd.asOf+`.csv"`)
+		c.Header("Content-Disposition", `attachment; filename="phusong-`+loc.pick("bao-cao", "report")+`-`+rd.asOf+`.csv"`)
 	} else {
-		body, err = reportPageHTML(rd, snap)
+		body, err = reportPageHTML(rd, snap, loc)
 		contentType = "text/html; charset=utf-8"
 		c.Header("Content-Security-Policy", reportCSP)
 	}
@@ -255,119 +274,89 @@ func (s *Server) handleReport(c *gin.Context) {
 	c.Data(http.StatusOK, contentType, body)
 }
 
-func layerTitleVI(l geo.Layer) string {
-	for _, li := range layerInfos {
-		if li.ID == l {
-			return li.TitleVI
-		}
+// reportCheckQuery is the address of the report with its figures fixed
+// (as_of and known_at), in the language lang: the printed copy names it,
+// and the two languages link to each other with it.
+func reportCheckQuery(rd reportData, lang string) string {
+	q := "/api/v1/report?as_of=" + rd.asOf + "&known_at=" + rd.knownAt
+	if lang != reportLangs[0] {
+		q += "&lang=" + lang
 	}
-	return string(l)
+	return q
 }
 
-func statusVI(s geo.Status) string {
-	switch s {
-	case geo.StatusCovered:
-		return "phủ sóng"
-	case geo.StatusPartial:
-		return "một phần"
+func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, error) {
+	other := reportLangs[0]
+	if l.lang == reportLangs[0] {
+		other = reportLangs[1]
 	}
-	return "chưa có"
-}
-
-// numberVI writes v with d decimals the Vietnamese way: 854.131 and 93,98.
-func numberVI(v float64, d int) string {
-	s := strconv.FormatFloat(math.Abs(v), 'f', d, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && s != strconv.FormatFloat(0, 'f', d, 64) {
-		b.WriteByte('-')
-	}
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("," + frac)
-	}
-	return b.String()
-}
-
-func percentVI(share float64) string { return numberVI(100*share, 2) + "%" }
-
-func dateVI(day string) string {
-	t, err := time.Parse(time.DateOnly, day)
-	if err != nil {
-		return day
-	}
-	return t.Format("02/01/2006")
-}
-
-func measureVI(t geo.Target) string {
-	if t.Measure == geo.MeasureCommunes {
-		s := "tỷ lệ số xã đạt (xã có từ " + percentVI(t.Threshold) + " dân số được phủ)"
-		if t.Filter == geo.FilterRemote {
-			s += ", chỉ xã vùng sâu, vùng xa"
-		}
-		return s
-	}
-	if t.Filter == geo.FilterRemote {
-		return "tỷ lệ dân số được phủ, chỉ xã vùng sâu, vùng xa"
-	}
-	return "tỷ lệ dân số được phủ"
-}
-
-func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 	page := reportPage{
-		CSS: template.CSS(reportCSS), AsOf: dateVI(rd.asOf), DataAsOf: dateVI(rd.dataAsOf),
-		KnownAt: dateVI(rd.knownAt), Digest: rd.digest, CheckQuery: "/api/v1/report?as_of=" + rd.asOf + "&known_at=" + rd.knownAt,
-		GeneratedAt: time.Now().UTC().Format("15:04 02/01/2006") + " (UTC)", BarWidth: reportBarWidth,
-		Board: reportBoardOf(rd.board),
-		ReachedRule: "Xã được tính là đạt khi tỷ lệ dân số được phủ của xã không thấp hơn ngưỡng của mục tiêu. " +
+		CSS: template.CSS(reportCSS), Lang: l.lang, W: l.W, OtherLang: other, OtherHref: reportCheckQuery(rd, other),
+		AsOf: l.date(rd.asOf), DataAsOf: l.date(rd.dataAsOf),
+		KnownAt: l.date(rd.knownAt), Digest: rd.digest, CheckQuery: reportCheckQuery(rd, l.lang),
+		GeneratedAt: l.generated(time.Now()), BarWidth: reportBarWidth,
+		Board: reportBoardOf(rd.board, rd.answers, l),
+		ReachedRule: l.pick("Xã được tính là đạt khi tỷ lệ dân số được phủ của xã không thấp hơn ngưỡng của mục tiêu. "+
 			"Số người còn thiếu của mục tiêu theo số xã là số dân chưa được phủ ở các xã cần phủ thêm.",
-		PlanRule: "Nhóm xã cần phủ là nhóm ít xã nhất mà nếu được phủ sóng toàn bộ thì mục tiêu đạt, chọn lần lượt " +
+			"A commune counts as reached when its share of people covered is not below the target's threshold. "+
+				"The people a communes target is short by are the people not covered in the communes still to cover."),
+		PlanRule: l.pick("Nhóm xã cần phủ là nhóm ít xã nhất mà nếu được phủ sóng toàn bộ thì mục tiêu đạt, chọn lần lượt "+
 			"(xã còn nhiều người chưa được phủ nhất trước, với mục tiêu theo dân số; xã ít người chưa được phủ nhất trước, với mục tiêu theo số xã).",
-		MethodNote: "Phương pháp: dân số điều tra 2019 được phân bố trên lưới ô " + numberVI(snap.Result.Method.CellSizeM, 0) +
-			" m " + populationVI(snap.Result.Method.Population) + "; một ô được phủ khi tâm ô nằm trong vùng phủ sóng đã đăng ký (" + snap.Result.Method.Name + "). " +
+			"The set to cover is the fewest communes whose full coverage would meet the target, chosen one by one "+
+				"(the commune with the most people not covered first for a population target; the one with the fewest first for a communes target)."),
+		MethodNote: l.pick("Phương pháp: dân số điều tra 2019 được phân bố trên lưới ô "+l.number(snap.Result.Method.CellSizeM, 0)+
+			" m "+l.population(snap.Result.Method.Population)+"; một ô được phủ khi tâm ô nằm trong vùng phủ sóng đã đăng ký ("+snap.Result.Method.Name+"). "+
 			"Dự báo: đường thẳng bình phương tối thiểu qua các số liệu của 3 năm gần nhất (ít nhất 3 mốc), tính từ giá trị mới nhất.",
+			"Method: the 2019 census population is spread over a grid of "+l.number(snap.Result.Method.CellSizeM, 0)+
+				" m cells "+l.population(snap.Result.Method.Population)+"; a cell is covered when its centre lies in a registered coverage footprint ("+snap.Result.Method.Name+"). "+
+				"Forecast: the least-squares straight line through the figures of the last 3 years (at least 3 points), drawn from the latest value."),
 	}
 	if rd.demo {
-		page.Notes = append(page.Notes, "Số liệu minh họa do Phủ Sóng tạo ra, không phải số liệu do doanh nghiệp báo cáo.")
+		page.Notes = append(page.Notes, l.pick("Số liệu minh họa do Phủ Sóng tạo ra, không phải số liệu do doanh nghiệp báo cáo.",
+			"Demonstration figures made up by Phủ Sóng, not figures reported by the providers."))
 	}
 	for _, cm := range snap.Communes {
 		if cm.Boundary == geo.BoundaryApproximate {
-			page.Notes = append(page.Notes, "Ranh giới xã là hình gần đúng, không phải ranh giới chính thức.")
+			page.Notes = append(page.Notes, l.pick("Ranh giới xã là hình gần đúng, không phải ranh giới chính thức.",
+				"The communes' boundaries are approximate shapes, not the official boundaries."))
 			break
 		}
 	}
 	if snap.RemoteSet().Source == seed.RemoteApproximate {
-		page.Notes = append(page.Notes, "Danh sách xã vùng sâu, vùng xa là ước tính theo mật độ dân số thấp nhất, không phải danh sách chính thức.")
+		page.Notes = append(page.Notes, l.pick("Danh sách xã vùng sâu, vùng xa là ước tính theo mật độ dân số thấp nhất, không phải danh sách chính thức.",
+			"The list of remote communes is an estimate from the lowest population densities, not the official list."))
 	}
 	for _, a := range rd.answers {
 		t := a.Target
-		rt := reportTarget{Layer: t.Layer, Title: t.TitleVI, Measure: measureVI(t), Value: percentVI(a.Current.Value),
-			Goal: percentVI(t.Value), Colour: layerColours[t.Layer], Met: a.Current.Met,
+		page.Targets = append(page.Targets, reportTarget{Layer: t.Layer, Title: l.targetTitle(t), Measure: l.measure(t), Value: l.percent(a.Current.Value),
+			Goal: l.percent(t.Value), Colour: layerColours[t.Layer], Met: a.Current.Met,
 			BarFill: svgNum(reportBarWidth * a.Current.Value), BarGoal: svgNum(math.Min(reportBarWidth-1, reportBarWidth*t.Value)),
-			GapPeople: numberVI(a.Current.GapPeople, 0), GapCommunes: strconv.Itoa(a.Current.GapCommunes),
-			Deadline: dateVI(t.Deadline), Forecast: a.Forecast.NoteVI}
-		if !a.Current.Met && a.Forecast.Outcome == geo.OutcomeForecast && !a.Forecast.OnTrack {
-			rt.Forecast += " (sau thời hạn)"
-		}
-		page.Targets = append(page.Targets, rt)
+			GapPeople:   l.count(math.Round(a.Current.GapPeople), "người", "person", "people"),
+			GapCommunes: l.count(float64(a.Current.GapCommunes), "xã", "commune", "communes"),
+			Deadline:    l.date(t.Deadline), Forecast: l.forecast(a)})
 	}
-	page.Chart = trendChart(rd.answers)
+	page.Chart = trendChart(rd.answers, l)
 	for _, g := range rd.gaps {
-		rg := reportGaps{Title: layerTitleVI(g.target.Layer) + ": " + g.target.TitleVI}
+		rg := reportGaps{Title: l.layerTitle(g.target.Layer) + ": " + l.targetTitle(g.target)}
 		inPlan := map[string]bool{}
 		for _, pc := range g.plan.Communes {
 			inPlan[pc.Code] = true
 		}
+		n := float64(len(g.plan.Communes))
 		switch {
-		case len(g.plan.Communes) == 0:
-			rg.Plan = "Mục tiêu đã đạt."
+		case n == 0:
+			rg.Plan = l.pick("Mục tiêu đã đạt.", "The target is met.")
+		case g.plan.Meets && l.en():
+			more := "more people"
+			if l.number(g.plan.PeopleAdded, 0) == "1" {
+				more = "more person"
+			}
+			rg.Plan = fmt.Sprintf("Covering %s in full (%s %s) meets the target.",
+				l.count(n, "", "commune", "communes"), l.number(g.plan.PeopleAdded, 0), more)
 		case g.plan.Meets:
-			rg.Plan = fmt.Sprintf("Cần phủ sóng toàn bộ %d xã (thêm %s người) để đạt mục tiêu.", len(g.plan.Communes), numberVI(g.plan.PeopleAdded, 0))
+			rg.Plan = fmt.Sprintf("Cần phủ sóng toàn bộ %d xã (thêm %s người) để đạt mục tiêu.", len(g.plan.Communes), l.number(g.plan.PeopleAdded, 0))
+		case l.en():
+			rg.Plan = fmt.Sprintf("Even with all %s still short covered in full, the target is not met.", l.count(n, "", "commune", "communes"))
 		default:
 			rg.Plan = fmt.Sprintf("Kể cả khi phủ sóng toàn bộ %d xã còn thiếu, mục tiêu vẫn chưa đạt.", len(g.plan.Communes))
 		}
@@ -376,8 +365,8 @@ func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 				break
 			}
 			cm := snap.Communes[gap.Index]
-			rg.Rows = append(rg.Rows, reportGapRow{Rank: k + 1, Name: cm.Name, District: cm.District, Population: numberVI(float64(gap.Population), 0),
-				NotCovered: numberVI(gap.Uncovered, 0), Share: percentVI(gap.Share), Status: statusVI(gap.Status),
+			rg.Rows = append(rg.Rows, reportGapRow{Rank: k + 1, Name: cm.Name, District: cm.District, Population: l.number(float64(gap.Population), 0),
+				NotCovered: l.number(gap.Uncovered, 0), Share: l.percent(gap.Share), Status: l.status(gap.Status),
 				Remote: snap.Remote()[gap.Index], InPlan: inPlan[gap.Code]})
 		}
 		page.Gaps = append(page.Gaps, rg)
@@ -391,41 +380,64 @@ func reportPageHTML(rd reportData, snap *api.Snapshot) ([]byte, error) {
 
 func svgNum(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
+// reportCSVHeaders are the headers of the report's CSV in each language:
+// the first row's labels, then the three tables'.
+var reportCSVHeaders = map[string][4][]string{
+	"vi": {
+		{"Báo cáo tiến độ – số liệu tính đến ngày", "hồ sơ mới nhất có hiệu lực từ", "theo hồ sơ đã nhận đến ngày", "mã kiểm tra số liệu"},
+		{"Mã mục tiêu", "Mục tiêu", "Lĩnh vực", "Chỉ tiêu", "Giá trị (%)", "Mục tiêu (%)", "Đạt",
+			"Còn thiếu (người)", "Còn thiếu (xã)", "Thời hạn", "Dự báo", "Ngày dự báo đạt"},
+		{"Mã mục tiêu", "Ngày", "Giá trị (%)", "Đạt"},
+		{"Mã mục tiêu", "Hạng", "Mã xã", "Tên xã", "Huyện", "Dân số", "Chưa được phủ (người)", "Tỷ lệ phủ (%)",
+			"Trạng thái", "Vùng sâu, vùng xa", "Trong nhóm cần phủ"},
+	},
+	"en": {
+		{"Progress report – figures as of", "latest filing in force from", "from the filings received by", "check code of the figures"},
+		{"Target ID", "Target", "Layer", "Measure", "Value (%)", "Target (%)", "Met",
+			"Short by (people)", "Short by (communes)", "Deadline", "Forecast", "Forecast date"},
+		{"Target ID", "Date", "Value (%)", "Met"},
+		{"Target ID", "Rank", "Commune code", "Commune", "District", "Population", "Not covered (people)", "Share covered (%)",
+			"Status", "Remote", "In the set to cover"},
+	},
+}
+
+// reportCSVBooleans are the report CSV's columns of yes-or-no values,
+// written true or false in both languages, as in every CSV of the service:
+// for each table (targets, history, gaps), the index of its columns.
+var reportCSVBooleans = [3][]int{{6}, {3}, {9, 10}}
+
 // reportCSV writes the report's three tables one under the other, each
 // with its header, separated by an empty line: targets, history, gaps.
-// Text cells (titles, names, codes, notes) go through export.CSVText, so
-// that a spreadsheet never runs one as a formula; numbers are written as
-// numbers.
-func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
+// Headers and words are in the language of l; dates are YYYY-MM-DD,
+// numbers are plain (a point for decimals), yes-or-no columns are true or
+// false. Text cells (titles, names, codes, notes) go through
+// export.CSVText, so that a spreadsheet never runs one as a formula;
+// numbers are written as numbers.
+func reportCSV(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("\uFEFF")
 	w := csv.NewWriter(&b)
 	pct := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e4)/100, 'f', -1, 64) }
 	num := func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
 	text := export.CSVText
-	w.Write([]string{"Báo cáo tiến độ – số liệu tính đến ngày", rd.asOf, "hồ sơ mới nhất có hiệu lực từ", rd.dataAsOf,
-		"theo hồ sơ đã nhận đến ngày", rd.knownAt, "mã kiểm tra số liệu", rd.digest})
+	hd := reportCSVHeaders[l.lang]
+	w.Write([]string{hd[0][0], rd.asOf, hd[0][1], rd.dataAsOf, hd[0][2], rd.knownAt, hd[0][3], rd.digest})
 	w.Write(nil)
-	w.Write([]string{"Mã mục tiêu", "Mục tiêu", "Lĩnh vực", "Chỉ tiêu", "Giá trị (%)", "Mục tiêu (%)", "Đạt",
-		"Còn thiếu (người)", "Còn thiếu (xã)", "Thời hạn", "Dự báo", "Ngày dự báo đạt"})
+	w.Write(hd[1])
 	for _, a := range rd.answers {
-		met := "không"
-		if a.Current.Met {
-			met = "có"
-		}
-		w.Write([]string{strconv.FormatInt(a.ID, 10), text(a.TitleVI), text(layerTitleVI(a.Layer)), text(measureVI(a.Target)), pct(a.Current.Value), pct(a.Value), met,
-			num(a.Current.GapPeople), strconv.Itoa(a.Current.GapCommunes), a.Deadline, text(a.Forecast.NoteVI), a.Forecast.Date})
+		w.Write([]string{strconv.FormatInt(a.ID, 10), text(l.targetTitle(a.Target)), text(l.layerTitle(a.Layer)), text(l.measure(a.Target)),
+			pct(a.Current.Value), pct(a.Value), strconv.FormatBool(a.Current.Met),
+			num(a.Current.GapPeople), strconv.Itoa(a.Current.GapCommunes), a.Deadline, text(l.forecast(a)), a.Forecast.Date})
 	}
 	w.Write(nil)
-	w.Write([]string{"Mã mục tiêu", "Ngày", "Giá trị (%)", "Đạt"})
+	w.Write(hd[2])
 	for _, a := range rd.answers {
 		for _, h := range a.History {
 			w.Write([]string{strconv.FormatInt(a.ID, 10), h.Date, pct(h.Value), strconv.FormatBool(h.Met)})
 		}
 	}
 	w.Write(nil)
-	w.Write([]string{"Mã mục tiêu", "Hạng", "Mã xã", "Tên xã", "Huyện", "Dân số", "Chưa được phủ (người)", "Tỷ lệ phủ (%)",
-		"Trạng thái", "Vùng sâu, vùng xa", "Trong nhóm cần phủ"})
+	w.Write(hd[3])
 	for _, g := range rd.gaps {
 		inPlan := map[string]bool{}
 		for _, pc := range g.plan.Communes {
@@ -434,7 +446,7 @@ func reportCSV(rd reportData, snap *api.Snapshot) ([]byte, error) {
 		for k, gap := range g.ranked {
 			cm := snap.Communes[gap.Index]
 			w.Write([]string{strconv.FormatInt(g.target.ID, 10), strconv.Itoa(k + 1), text(gap.Code), text(cm.Name), text(cm.District),
-				strconv.Itoa(gap.Population), num(gap.Uncovered), pct(gap.Share), statusVI(gap.Status),
+				strconv.Itoa(gap.Population), num(gap.Uncovered), pct(gap.Share), l.status(gap.Status),
 				strconv.FormatBool(snap.Remote()[gap.Index]), strconv.FormatBool(inPlan[gap.Code])})
 		}
 	}
@@ -469,17 +481,4 @@ func reportDigest(rd reportData) string {
 	}
 	x := hex.EncodeToString(h.Sum(nil))
 	return x[0:4] + "-" + x[4:8] + "-" + x[8:12] + "-" + x[12:16]
-}
-
-// populationVI says in Vietnamese how people are placed within communes.
-func populationVI(method string) string {
-	switch {
-	case method == "even":
-		return "đều trong mỗi xã"
-	case strings.HasPrefix(method, "grid-worldpop-"):
-		return "theo mật độ dân cư của lưới WorldPop 2020 (" + method + "), tổng mỗi xã đúng bằng số dân điều tra"
-	case strings.HasPrefix(method, "grid-"):
-		return "theo mật độ của lưới dân số đã nhập (" + method + "), tổng mỗi xã đúng bằng số dân điều tra"
-	}
-	return "theo các điểm dân cư đã nhập, tổng mỗi xã đúng bằng số dân điều tra"
 }

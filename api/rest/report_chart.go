@@ -34,7 +34,7 @@ type chartTick struct {
 
 // trendChart draws the history of the answers as steps over the years
 // they span (at least one year), years as ticks.
-func trendChart(answers []api.TargetAnswer) reportChart {
+func trendChart(answers []api.TargetAnswer, l reportLocale) reportChart {
 	ch := reportChart{Width: 720, Height: 300, Left: 48, Top: 12}
 	ch.Right, ch.Bottom = ch.Width-16, ch.Height-36
 	ch.PlotWidth, ch.PlotHeight = ch.Right-ch.Left, ch.Bottom-ch.Top
@@ -87,7 +87,7 @@ func trendChart(answers []api.TargetAnswer) reportChart {
 			prev = svgNum(y(h.Value))
 			pts = append(pts, svgNum(x(t))+","+prev)
 		}
-		ch.Lines = append(ch.Lines, chartLine{Layer: a.Layer, Colour: layerColours[a.Layer], Dash: layerDashes[a.Layer], Label: a.TitleVI,
+		ch.Lines = append(ch.Lines, chartLine{Layer: a.Layer, Colour: layerColours[a.Layer], Dash: layerDashes[a.Layer], Label: l.targetTitle(a.Target),
 			Points: strings.Join(pts, " "), GoalY: y(a.Value)})
 	}
 	return ch

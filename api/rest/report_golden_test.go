@@ -14,7 +14,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// The printed progress report, HTML and CSV, is golden on a small store
+// The printed progress report, HTML and CSV, in Vietnamese and English, is golden on a small store
 // whose figures are known: a change to what officials print shows here
 // and needs -update.
 func TestReport_Golden(t *testing.T) {
@@ -26,6 +26,8 @@ func TestReport_Golden(t *testing.T) {
 	for _, tc := range []struct{ query, file string }{
 		{"", "report.html"},
 		{"&format=csv", "report.csv"},
+		{"&lang=en", "report.en.html"},
+		{"&format=csv&lang=en", "report.en.csv"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			rec := get(t, s, http.MethodGet, "/api/v1/report?as_of="+apitest.GoldenDay+"&known_at="+apitest.GoldenKnownAt+tc.query)

@@ -27,11 +27,15 @@ func TestReport_HTML(t *testing.T) {
 		}
 	}
 	// Nothing runs and nothing is fetched: no script, no external resource,
-	// and the one style is allowed by its hash.
-	for _, banned := range []string{"<script", "src=", "href=", "http://", "https://", "url(", "@import", " style="} {
+	// and the one style is allowed by its hash. The one link is to the
+	// same report in English.
+	for _, banned := range []string{"<script", "src=", "http://", "https://", "url(", "@import", " style="} {
 		if strings.Contains(strings.ToLower(page), banned) {
 			t.Errorf("the report contains %q", banned)
 		}
+	}
+	if links := regexp.MustCompile(`href="[^"]*"`).FindAllString(page, -1); len(links) != 1 || !strings.HasPrefix(links[0], `href="/api/v1/report?`) {
+		t.Errorf("the report's links are %q, want the one to its English version", links)
 	}
 	if handler := regexp.MustCompile(`(?i)\son[a-z]+=`).FindString(page); handler != "" {
 		t.Errorf("the report has an event handler: %q", handler)

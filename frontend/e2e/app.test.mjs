@@ -526,7 +526,7 @@ describe("map application", () => {
       // The trend is drawn: one chart with a line through the history.
       assert.equal(await card.locator("svg.chart path.chart-line").count(), tg.history.length > 1 ? 1 : 0);
     }
-    assert.equal(await page.locator("#targets-report").getAttribute("href"), "/api/v1/report");
+    assert.equal(await page.locator("#targets-report").getAttribute("href"), "/api/v1/report?lang=vi");
     await page.screenshot({ path: join(artifacts, "targets.png") });
     // The link of a target opens the gaps of its layer.
     const tg = body.targets.find((x) => x.layer !== "mobile");

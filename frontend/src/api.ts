@@ -497,6 +497,10 @@ export interface IndicatorBoard {
   rule: string;
   resolutions: BoardResolution[];
   indicators: Indicator[];
+  /** The latest date of the values the board shows ("" when none has a value). */
+  data_as_of: string;
+  /** When the computed indicators' coverage figures were computed (RFC 3339). */
+  computed_at: string;
 }
 
 /** One stored value of an entered indicator (never changed: a correction is a new row). */

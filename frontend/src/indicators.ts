@@ -8,7 +8,7 @@
 import { fetchJSON, type Indicator, type IndicatorBoard, type IndicatorUnit } from "./api";
 import { lineChart } from "./chart";
 import { h, replace } from "./dom";
-import { fmtDate, fmtDec, fmtInt, fmtPct, lang, t } from "./i18n";
+import { fmtDate, fmtDateTime, fmtDec, fmtInt, fmtPct, lang, t } from "./i18n";
 
 export interface IndicatorsOptions {
   /** The board's date (YYYY-MM-DD), or null for today; kept in the URL. */
@@ -248,6 +248,14 @@ export class IndicatorsView {
           headline || t("ind.headline", { met: fmtInt(d.met), total: fmtInt(d.total) }),
         ),
         h("p", { class: "help", id: "indicators-asof-line" }, t("ind.asOf", { date: fmtDate(d.as_of) }), " · ", t("ind.withData", { n: fmtInt(d.with_data), total: fmtInt(d.total) })),
+        // The date of the figures and when they were computed, as the map and the targets say them.
+        h(
+          "p",
+          { class: "help", id: "indicators-data-line" },
+          d.data_as_of ? t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }) : t("ind.noDataDate"),
+          " · ",
+          t("method.computedAt", { at: fmtDateTime(d.computed_at) }),
+        ),
         h(
           "div",
           { class: "field ind-date" },
@@ -270,7 +278,7 @@ export class IndicatorsView {
           ),
         ),
         d.rule ? h("details", { class: "ind-rule" }, h("summary", {}, t("ind.rule")), h("p", { class: "help" }, d.rule)) : null,
-        h("p", {}, h("a", { href: "/api/v1/report", target: "_blank", rel: "noopener", class: "btn btn-link", id: "indicators-report" }, t("targets.report"))),
+        h("p", {}, h("a", { href: `/api/v1/report?lang=${lang()}`, hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "indicators-report" }, t("targets.report"))),
       ),
       d.indicators.length
         ? h("div", { class: "targets indicators", id: "indicators" }, ...d.indicators.map((ind) => renderIndicator(ind, this.o)))

@@ -149,7 +149,7 @@ export class TargetsView {
       this.el,
       h("h2", { class: "panel-title" }, t("targets.title")),
       h("p", { class: "help" }, t("targets.intro"), " ", t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }), " · ", t("method.computedAt", { at: fmtDateTime(d.computed_at) })),
-      h("p", {}, h("a", { href: "/api/v1/report", target: "_blank", rel: "noopener", class: "btn btn-link", id: "targets-report" }, t("targets.report"))),
+      h("p", {}, h("a", { href: `/api/v1/report?lang=${lang()}`, hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "targets-report" }, t("targets.report"))),
       d.targets.length
         ? h("div", { class: "targets", id: "targets" }, ...d.targets.map((tg) => renderTarget(tg, this.o)))
         : h("p", { class: "muted" }, t("targets.none")),
