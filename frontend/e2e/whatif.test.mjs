@@ -158,6 +158,17 @@ describe("what-if", () => {
     await waitProvince(page, "mobile", dragged.layers.mobile.province.after.covered);
     assert.match(decodeURIComponent(new URL(page.url()).hash), new RegExp(`sites=${moved[0].lon.toFixed(5)},${moved[0].lat.toFixed(5)},3000,4G`));
 
+    // The keyboard moves a focused pin too: Shift+→ is 10 px east.
+    await pin.focus();
+    await page.keyboard.down("Shift");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.up("Shift");
+    await page.waitForFunction((lon) => window.__phusong.whatifSites()[0]?.lon > lon, moved[0].lon);
+    const keyed = await page.evaluate(() => window.__phusong.whatifSites());
+    assert.equal(keyed[0].lat, moved[0].lat, "moved east only");
+    const keyedWant = await whatif(keyed);
+    await waitProvince(page, "mobile", keyedWant.layers.mobile.province.after.covered);
+
     // Edit it: back to the label point, 5 km and FTTH (broadband).
     await page.click(".whatif-edit");
     await page.locator("#whatif-add", { hasText: "Lưu trạm 1" }).waitFor();
