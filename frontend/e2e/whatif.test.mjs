@@ -70,7 +70,8 @@ describe("what-if", () => {
     await page.fill("#whatif-lon", "105,3");
     await page.click("#whatif-add");
     await page.locator("#whatif-form-error", { hasText: "Vĩ độ “hai mươi”" }).waitFor();
-    assert.equal(await page.locator("#whatif-lat").getAttribute("aria-invalid"), "");
+    assert.equal(await page.locator("#whatif-lat").getAttribute("aria-invalid"), "true");
+    assert.equal(await page.locator("#whatif-lon").getAttribute("aria-invalid"), null);
     await page.fill("#whatif-lat", "105.3");
     await page.fill("#whatif-lon", "20.7");
     await page.click("#whatif-add");

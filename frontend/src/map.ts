@@ -384,7 +384,10 @@ export class MapView {
       tip.hidden = true;
       return;
     }
-    const [title, detail] = this.opt.describe(f.properties as CommuneProps);
+    // The what-if tool's after-figures, where it set them, as the fill draws them.
+    const after = f.state?.whatif_share;
+    const props = (typeof after === "number" ? { ...f.properties, share_covered: after, status: f.state.whatif_status } : f.properties) as CommuneProps;
+    const [title, detail] = this.opt.describe(props);
     tip.replaceChildren(Object.assign(document.createElement("strong"), { textContent: title }), document.createElement("br"), detail);
     tip.hidden = false;
     const { width, height } = this.opt.container.getBoundingClientRect();

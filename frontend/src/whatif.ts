@@ -338,9 +338,14 @@ export class WhatIfView {
     if (radBad) errors.push(t("whatif.errRadius", { v: radIn.value.trim() }));
     // A latitude out of range that would be a fine longitude, and the other way round.
     if (lat !== null && lon !== null && Math.abs(lat) > SITE_LIMITS.maxLat && Math.abs(lon) <= SITE_LIMITS.maxLat && Math.abs(lat) <= 180) errors.push(t("whatif.swapped"));
-    latIn.toggleAttribute("aria-invalid", latBad);
-    lonIn.toggleAttribute("aria-invalid", lonBad);
-    radIn.toggleAttribute("aria-invalid", radBad);
+    for (const [el, bad] of [
+      [latIn, latBad],
+      [lonIn, lonBad],
+      [radIn, radBad],
+    ] as const) {
+      if (bad) el.setAttribute("aria-invalid", "true");
+      else el.removeAttribute("aria-invalid");
+    }
     const box = this.form?.querySelector<HTMLElement>("#whatif-form-error");
     if (box) {
       box.hidden = errors.length === 0;
