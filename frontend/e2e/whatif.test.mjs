@@ -243,5 +243,15 @@ describe("what-if", () => {
     assert.match(items[1], /Trạm 2 .*6G.*4G, 5G/);
     await page.waitForFunction(() => window.__phusong.whatifSites().length === 1);
     assert.deepEqual(await page.evaluate(() => window.__phusong.whatifSites()), [{ lon: 105.35, lat: 20.75, radius_m: 2000, technology: "4G", layer: "mobile" }]);
+    // The same in English: the problems, the data date, the changes in points.
+    await page.click('.lang button[data-lang="en"]');
+    try {
+      await page.locator("#whatif-url-problems li", { hasText: "Site 1 of the page's address" }).waitFor();
+      assert.match((await page.locator("#whatif-url-problems li").allTextContents())[1], /the technology must be one of 4G, 5G/);
+      await page.locator('#whatif-province tr[data-layer="mobile"] [data-field="change"] .fraction', { hasText: / pts$/ }).waitFor();
+      assert.match(await page.locator("#whatif-dated").textContent(), /^Figures as of \d{1,2} \w+ \d{4} · computed at /);
+    } finally {
+      await page.click('.lang button[data-lang="vi"]');
+    }
   });
 });
