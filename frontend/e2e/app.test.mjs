@@ -1064,8 +1064,8 @@ describe("map application", () => {
     const before = Number(await page.locator('#whatif-province tr[data-layer="mobile"] [data-field="before"]').getAttribute("data-value"));
     assert.equal(before, Math.round(p.before.covered));
     // The commune changes, in the list and outlined on the map; the circle is drawn.
-    await page.locator(`#whatif-communes tr[data-code="${target.code}"]`).waitFor();
-    assert.equal(await page.locator(`#whatif-communes tr[data-code="${target.code}"]`).count(), 1);
+    await page.locator(`#whatif-communes section[data-layer="mobile"] tr[data-code="${target.code}"]`).waitFor();
+    assert.equal(await page.locator(`#whatif-communes section[data-layer="mobile"] tr[data-code="${target.code}"]`).count(), 1);
     await waitMap(
       page,
       (code) =>
@@ -1084,7 +1084,7 @@ describe("map application", () => {
     await page.screenshot({ path: join(artifacts, "whatif.png") });
 
     // Removing the site restores today's figures.
-    await page.click("#whatif-sites li button");
+    await page.click("#whatif-sites li button.whatif-remove");
     await page.waitForFunction(() => document.querySelector('#whatif-province tr[data-layer="mobile"] [data-field="after"]')?.dataset.value === document.querySelector('#whatif-province tr[data-layer="mobile"] [data-field="before"]')?.dataset.value);
     assert.equal((await page.evaluate(() => window.__phusong.whatifSites())).length, 0);
     const now = await api("/api/v1/summary");

@@ -320,6 +320,9 @@ export interface WhatIfCommune {
 }
 
 export interface WhatIfAnswer {
+  /** Today's figures the sites are added to: the date of their data and when they were computed. */
+  data_as_of: string;
+  computed_at: string;
   layers: Partial<
     Record<
       LayerId,

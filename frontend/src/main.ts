@@ -251,6 +251,8 @@ const whatif = new WhatIfView(byId("panel-whatif"), {
   state,
   info: () => info,
   select: (code) => void selectCommune(code, true),
+  save: () => writeState(state),
+  dated: () => summary,
 });
 
 const upload = new UploadPage(byId("panel-upload"), {

@@ -9,6 +9,7 @@ import "maplibre-gl/dist/maplibre-gl.css";
 import workerUrl from "maplibre-gl/dist/maplibre-gl-worker.mjs?url";
 import {
   Map as MapLibreMap,
+  Marker,
   NavigationControl,
   Popup,
   ScaleControl,
@@ -262,9 +263,15 @@ export class MapView {
 
     m.on("mousemove", COMMUNE_FILL, (e) => this.hover(e));
     m.on("mouseleave", COMMUNE_FILL, () => this.hover(null));
-    m.on("click", (e) => this.placing?.([e.lngLat.lng, e.lngLat.lat]));
+    m.on("click", (e) => {
+      // A click on a site's marker, or the one a drag of it ends with, places nothing.
+      const target = e.originalEvent.target;
+      if (target instanceof Element && target.closest(".whatif-marker")) return;
+      if (performance.now() - this.markerDraggedAt < 400) return;
+      this.placing?.([e.lngLat.lng, e.lngLat.lat]);
+    });
     m.on("click", COMMUNE_FILL, (e) => {
-      if (this.placing) return;
+      if (this.placing || performance.now() - this.markerDraggedAt < 400) return;
       // Over the people overlay a click shows the square (whose popup opens the commune's card).
       if (this.peopleShown && m.queryRenderedFeatures(e.point, { layers: [PEOPLE_FILL] }).length > 0) return;
       const code = e.features?.[0]?.properties?.code;
@@ -377,7 +384,10 @@ export class MapView {
       tip.hidden = true;
       return;
     }
-    const [title, detail] = this.opt.describe(f.properties as CommuneProps);
+    // The what-if tool's after-figures, where it set them, as the fill draws them.
+    const after = f.state?.whatif_share;
+    const props = (typeof after === "number" ? { ...f.properties, share_covered: after, status: f.state.whatif_status } : f.properties) as CommuneProps;
+    const [title, detail] = this.opt.describe(props);
     tip.replaceChildren(Object.assign(document.createElement("strong"), { textContent: title }), document.createElement("br"), detail);
     tip.hidden = false;
     const { width, height } = this.opt.container.getBoundingClientRect();
@@ -478,6 +488,64 @@ export class MapView {
     (this.map.getSource("whatif") as GeoJSONSource).setData(sites);
     this.map.setFilter(WHATIF_CHANGED, codesFilter(changed));
   }
+
+  /**
+   * Recolours communes with the what-if tool's figures after its sites (a
+   * share and status per commune code, as feature states that the fill's
+   * colour expression prefers to the source's figures); [] restores them.
+   */
+  async setWhatIfFigures(after: { code: string; share: number; status: string }[]): Promise<void> {
+    await this.ready;
+    const ref = this.communesRef();
+    // States set on an earlier source (another tile layer) went with it.
+    if (this.whatIfFor === this.tileLayer) {
+      for (const code of this.whatIfCodes) {
+        this.map.removeFeatureState({ ...ref, id: code }, "whatif_share");
+        this.map.removeFeatureState({ ...ref, id: code }, "whatif_status");
+      }
+    }
+    for (const c of after) this.map.setFeatureState({ ...ref, id: c.code }, { whatif_share: c.share, whatif_status: c.status });
+    this.whatIfCodes = after.map((c) => c.code);
+    this.whatIfFor = this.tileLayer;
+  }
+
+  private whatIfCodes: string[] = [];
+  private whatIfFor: LayerId | null = null;
+
+  /**
+   * Puts a draggable marker on each what-if site (the keyboard moves a
+   * focused one with the arrow keys); moved(i, lngLat) is called when a drag
+   * ends. label(i) names a marker for screen readers.
+   */
+  setSiteMarkers(sites: [number, number][], label: (i: number) => string, moved: (i: number, lngLat: [number, number]) => void): void {
+    // The same number of sites: the pins move (one with the focus keeps it).
+    if (sites.length === this.markers.length) {
+      this.markers.forEach((mk, i) => {
+        mk.setLngLat(sites[i]);
+        mk.getElement().setAttribute("aria-label", label(i));
+        mk.getElement().title = label(i);
+      });
+      return;
+    }
+    for (const mk of this.markers) mk.remove();
+    this.markers = sites.map((ll, i) => {
+      const mk = new Marker({ draggable: true, color: "#0b3d5c", className: "whatif-marker" }).setLngLat(ll).addTo(this.map);
+      const el = mk.getElement();
+      el.setAttribute("aria-label", label(i));
+      el.title = label(i);
+      el.dataset.site = String(i);
+      mk.on("dragend", () => {
+        this.markerDraggedAt = performance.now();
+        const p = mk.getLngLat();
+        moved(i, [p.lng, p.lat]);
+      });
+      return mk;
+    });
+  }
+
+  private markers: Marker[] = [];
+  /** When a marker's drag last ended (performance.now()): the click that ends it places nothing. */
+  private markerDraggedAt = -Infinity;
 
   /** While set, a click on the map calls place with its position instead of selecting a commune. */
   setPlacing(place: ((lngLat: [number, number]) => void) | null): void {

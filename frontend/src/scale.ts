@@ -30,17 +30,15 @@ export function classOf(status: Status, share: number, th: Thresholds): number {
   return share >= th.lowMid ? 1 : 0;
 }
 
-/** The MapLibre expression that computes classOf's colour from a feature's properties. */
+/**
+ * The MapLibre expression that computes classOf's colour from a feature's
+ * properties, or from the what-if tool's after-figures where it set them as
+ * feature states (MapView.setWhatIfFigures).
+ */
 export function fillColour(th: Thresholds): unknown[] {
-  return [
-    "match",
-    ["get", "status"],
-    "covered",
-    COLOURS[4],
-    "partial",
-    ["step", ["get", "share_covered"], COLOURS[2], th.highMid, COLOURS[3]],
-    ["step", ["get", "share_covered"], COLOURS[0], th.lowMid, COLOURS[1]],
-  ];
+  const status = ["coalesce", ["feature-state", "whatif_status"], ["get", "status"]];
+  const share = ["coalesce", ["feature-state", "whatif_share"], ["get", "share_covered"]];
+  return ["match", status, "covered", COLOURS[4], "partial", ["step", share, COLOURS[2], th.highMid, COLOURS[3]], ["step", share, COLOURS[0], th.lowMid, COLOURS[1]]];
 }
 
 /** The legend: the five classes, darkest first, grouped by status with the thresholds. */

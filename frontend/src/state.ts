@@ -3,8 +3,11 @@
 // (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered,
 // an overlay of the people's squares adds &overlay=people or &overlay=uncovered, the indicators'
 // board adds its date (&as_of=2015-12-31) and an indicator whose per-commune values colour the
-// map (&indicator=internet-users). The fragment
-// never reaches the server, and no token is ever put in it.
+// map (&indicator=internet-users). The what-if tool's hypothetical sites go in
+// &sites=105.35123,20.75000,3000,4G;104.9,20.9,5000,FTTH: per site its longitude, latitude
+// (decimal degrees, EPSG:4326), radius in metres (10–50000) and technology, sites separated by
+// ";", at most 100. A site that does not read so is left out, and parseSites says which and why.
+// The fragment never reaches the server, and no token is ever put in it.
 import { isLayer, type LayerId } from "./api";
 
 export type Tab = "map" | "indicators" | "targets" | "gaps" | "whatif" | "upload";
@@ -40,6 +43,61 @@ export interface State {
   asOf: string | null;
   /** The indicator whose per-unit values colour the map instead of the coverage layer, or null. */
   indicator: string | null;
+  /** The what-if tool's hypothetical sites (parseSites). */
+  sites: SiteRef[];
+}
+
+/** A hypothetical site as the URL keeps it: the layer follows from the technology (whatif.ts). */
+export interface SiteRef {
+  lon: number;
+  lat: number;
+  radius_m: number;
+  technology: string;
+}
+
+/** What a site of the URL may be (as POST /api/v1/whatif accepts). */
+export const SITE_LIMITS = { maxSites: 100, minRadius: 10, maxRadius: 50000, maxLat: 85 } as const;
+const SITE_NUMBER = /^-?\d{1,3}(\.\d{1,8})?$/;
+const SITE_RADIUS = /^\d{1,5}$/;
+const SITE_TECHNOLOGY = /^[A-Za-z0-9_]{1,24}$/;
+
+/** A problem of one site of the URL: its number (from 1), the text given and the reason (an i18n key's suffix). */
+export interface SiteProblem {
+  n: number;
+  text: string;
+  reason: "format" | "lon" | "lat" | "radius" | "technology" | "tooMany";
+}
+
+/**
+ * Reads the sites parameter strictly: each site is exactly
+ * lon,lat,radius_m,technology with plain decimal numbers in range; any
+ * other is left out and named in problems.
+ */
+export function parseSites(v: string | null): { sites: SiteRef[]; problems: SiteProblem[] } {
+  const sites: SiteRef[] = [];
+  const problems: SiteProblem[] = [];
+  if (!v) return { sites, problems };
+  v.split(";").forEach((text, i) => {
+    const n = i + 1;
+    const parts = text.split(",");
+    if (parts.length !== 4) return problems.push({ n, text, reason: "format" });
+    const [lonS, latS, radS, tech] = parts.map((x) => x.trim());
+    const lon = Number(lonS);
+    const lat = Number(latS);
+    const radius = Number(radS);
+    if (!SITE_NUMBER.test(lonS) || !(Math.abs(lon) <= 180)) return problems.push({ n, text, reason: "lon" });
+    if (!SITE_NUMBER.test(latS) || !(Math.abs(lat) <= SITE_LIMITS.maxLat)) return problems.push({ n, text, reason: "lat" });
+    if (!SITE_RADIUS.test(radS) || radius < SITE_LIMITS.minRadius || radius > SITE_LIMITS.maxRadius) return problems.push({ n, text, reason: "radius" });
+    if (!SITE_TECHNOLOGY.test(tech)) return problems.push({ n, text, reason: "technology" });
+    if (sites.length >= SITE_LIMITS.maxSites) return problems.push({ n, text, reason: "tooMany" });
+    sites.push({ lon, lat, radius_m: radius, technology: tech });
+  });
+  return { sites, problems };
+}
+
+/** The sites parameter of a list of sites ("" for none): 5 decimals of a degree (about 1 m), whole metres. */
+export function formatSites(sites: SiteRef[]): string {
+  return sites.map((s) => `${s.lon.toFixed(5)},${s.lat.toFixed(5)},${Math.round(s.radius_m)},${s.technology}`).join(";");
 }
 
 const BREAKDOWN = /^(all|largest|multi|(provider|technology):[^&#]{1,100})$/;
@@ -72,6 +130,7 @@ export function parseState(hash: string): State {
     overlay: OVERLAYS.includes(overlay) ? overlay : null,
     asOf: asOf && DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)) ? asOf : null,
     indicator: indicator && INDICATOR.test(indicator) ? indicator : null,
+    sites: parseSites(p.get("sites")).sites,
   };
 }
 
@@ -94,9 +153,10 @@ export function formatState(s: State): string {
   if (s.overlay) p.set("overlay", s.overlay);
   if (s.asOf) p.set("as_of", s.asOf);
   if (s.indicator) p.set("indicator", s.indicator);
+  if (s.sites.length) p.set("sites", formatSites(s.sites));
   if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);
   // URLSearchParams escapes ":" and "/"; both are safe in a fragment and easier to read as they are.
-  return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/");
+  return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/").replace(/%2C/g, ",").replace(/%3B/g, ";");
 }
 
 /** Writes the state to the URL without adding a history entry for every pan. */
