@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	orbgeo "github.com/paulmach/orb/geo"
@@ -147,27 +148,56 @@ func ReadCommunes(r io.Reader, props CommuneProperties, needFacts bool, source s
 
 // jsonProblem turns a JSON error into a message with a line and column.
 func jsonProblem(raw []byte, err error) string {
+	line, col, kind := jsonErrorPos(raw, err)
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case kind == 0:
+		return "not valid JSON: " + err.Error()
+	case errors.As(err, &se):
+		return fmt.Sprintf("not valid JSON at line %d, column %d: %v", line, col, se)
+	default:
+		errors.As(err, &te)
+		return fmt.Sprintf("not a GeoJSON FeatureCollection: at line %d, column %d, %q is a JSON %s", line, col, te.Field, te.Value)
+	}
+}
+
+// jsonErrorPos returns where a JSON error of encoding/json is in raw: the
+// line and column (1-based, in characters) of the character that breaks
+// the syntax, or of the end of the file when it ends too soon; for a value
+// of the wrong type, where the value ends. kind is 1 for a syntax error, 2
+// for a type error, 0 when the error has no position.
+func jsonErrorPos(raw []byte, err error) (line, col, kind int) {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := lineCol(raw, se.Offset)
-		return fmt.Sprintf("not valid JSON at line %d, column %d: %v", line, col, se)
+		at := se.Offset // bytes read, the offending one included
+		if at > 0 && at <= int64(len(raw)) && !strings.HasPrefix(se.Error(), "unexpected end") {
+			at--
+		}
+		line, col = lineCol(raw, at)
+		return line, col, 1
 	case errors.As(err, &te):
-		line, col := lineCol(raw, te.Offset)
-		return fmt.Sprintf("not a GeoJSON FeatureCollection: at line %d, column %d, %q is a JSON %s", line, col, te.Field, te.Value)
-	default:
-		return "not valid JSON: " + err.Error()
+		line, col = lineCol(raw, te.Offset)
+		return line, col, 2
 	}
+	return 0, 0, 0
 }
 
+// lineCol returns the line and column (1-based; the column counted in
+// characters, as editors count it) of the byte at offset in raw, or of the
+// end of raw.
 func lineCol(raw []byte, offset int64) (int, int) {
 	if offset > int64(len(raw)) {
 		offset = int64(len(raw))
 	}
+	if offset < 0 {
+		offset = 0
+	}
 	before := raw[:offset]
 	line := bytes.Count(before, []byte("\n")) + 1
-	col := int(offset) - bytes.LastIndexByte(before, '\n')
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
 	return line, col
 }
 

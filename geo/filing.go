@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -38,6 +37,13 @@ type FilingRules struct {
 	MarginDeg float64
 	// Today is the latest allowed as_of, YYYY-MM-DD.
 	Today string
+	// GivenLayer and GivenAsOf, when not empty, are the filing's layer and
+	// date given apart from a GeoJSON file (a submission's query
+	// parameters): they take the place of the file's members "layer" and
+	// "as_of", so that a file without them (or with other values) can be
+	// filed as it is. ParseFilingCSV takes its own.
+	GivenLayer string
+	GivenAsOf  string
 	// MaxFeatures caps the features of one filing; MaxProblems the
 	// problems reported (the rest are counted, not listed).
 	MaxFeatures int
@@ -93,11 +99,15 @@ func (ps *problems) add(feature int, field, code, format string, args ...any) {
 
 // addAt adds a problem known to be at a line of the file.
 func (ps *problems) addAt(feature, line int, field, code, format string, args ...any) {
+	ps.put(FeatureProblem{Feature: feature, Line: line, Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func (ps *problems) put(p FeatureProblem) {
 	if len(ps.list) >= ps.max {
 		ps.extra++
 		return
 	}
-	ps.list = append(ps.list, FeatureProblem{Feature: feature, Line: line, Field: field, Code: code, Message: fmt.Sprintf(format, args...)})
+	ps.list = append(ps.list, p)
 }
 
 func (ps *problems) err() error {
@@ -164,7 +174,8 @@ func layerList(ls []Layer) string {
 }
 
 // ParseFilingGeoJSON reads and validates a filing in GeoJSON: a
-// FeatureCollection with the foreign members "layer" and "as_of", whose
+// FeatureCollection with the foreign members "layer" and "as_of" (or
+// these given apart: FilingRules.GivenLayer, GivenAsOf), whose
 // features are footprints (Polygon or MultiPolygon geometry, properties
 // technology and, for broadcast, programme and service, optional
 // min_down_mbps and min_up_mbps) or commune declarations (null geometry,
@@ -189,6 +200,9 @@ func ParseFilingGeoJSONContext(ctx context.Context, raw []byte, r FilingRules) (
 	if ie := checkUTF8(raw); ie != nil {
 		return nil, ie
 	}
+	// A byte-order mark, as Windows editors write, is not JSON but no
+	// reason to refuse a file; lines and columns are the editor's.
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	ps := &problems{max: r.MaxProblems}
 	var fc struct {
 		Type     string            `json:"type"`
@@ -198,10 +212,9 @@ func ParseFilingGeoJSONContext(ctx context.Context, raw []byte, r FilingRules) (
 	}
 	if err := json.Unmarshal(raw, &fc); err != nil {
 		p := FeatureProblem{Feature: -1, Code: ProblemJSONSyntax, Message: jsonProblem(raw, err)}
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			p.Line, _ = lineCol(raw, se.Offset)
-		} else {
+		var kind int
+		p.Line, p.Column, kind = jsonErrorPos(raw, err)
+		if kind != 1 {
 			p.Code = ProblemNotCollection
 		}
 		return nil, &InputError{Problems: []FeatureProblem{p}}
@@ -210,7 +223,15 @@ func ParseFilingGeoJSONContext(ctx context.Context, raw []byte, r FilingRules) (
 		return nil, &InputError{Problems: []FeatureProblem{{Feature: -1, Field: "type", Code: ProblemNotCollection,
 			Message: fmt.Sprintf("the file is a GeoJSON %q, want a FeatureCollection", fc.Type)}}}
 	}
-	layer := r.checkHeader(ps, deref(fc.Layer), deref(fc.AsOf), fc.Layer != nil, fc.AsOf != nil)
+	layerName, haveLayer := deref(fc.Layer), fc.Layer != nil
+	if r.GivenLayer != "" {
+		layerName, haveLayer = r.GivenLayer, true
+	}
+	asOf, haveAsOf := deref(fc.AsOf), fc.AsOf != nil
+	if r.GivenAsOf != "" {
+		asOf, haveAsOf = r.GivenAsOf, true
+	}
+	layer := r.checkHeader(ps, layerName, asOf, haveLayer, haveAsOf)
 	switch {
 	case len(fc.Features) == 0:
 		ps.add(-1, "features", ProblemNoFeatures, "the filing has no features")
@@ -218,7 +239,7 @@ func ParseFilingGeoJSONContext(ctx context.Context, raw []byte, r FilingRules) (
 		ps.add(-1, "features", ProblemTooManyFeatures, "the filing has %d features; at most %d are taken in one filing", len(fc.Features), r.MaxFeatures)
 		return nil, ps.err()
 	}
-	sub := &Submission{Layer: layer, AsOf: deref(fc.AsOf), Features: len(fc.Features)}
+	sub := &Submission{Layer: layer, AsOf: asOf, Features: len(fc.Features)}
 	var stopped error // ctx's error, once a check has seen it
 	stop := func() bool {
 		stopped = ctx.Err()
@@ -293,6 +314,8 @@ type validator struct {
 	stop    func() bool
 	stopped bool
 	rings   ringChecker
+	// codeLengths are the lengths of the communes' codes, found when first needed.
+	codeLengths map[int]bool
 }
 
 type declKey struct{ code, tech, programme, service string }
@@ -407,17 +430,17 @@ func (v *validator) area(i int, mp orb.MultiPolygon) bool {
 				return false
 			}
 			for k, pt := range r {
-				if !(pt[0] >= -180 && pt[0] <= 180 && pt[1] >= -90 && pt[1] <= 90) {
-					v.ps.add(i, fmt.Sprintf("%s[%d]", where(pi, ri), k), ProblemOutOfRange,
-						"position (%g, %g) is out of range: want longitude −180…180, latitude −90…90", pt[0], pt[1])
+				if !inRange(pt) {
+					v.ps.put(v.swapped(FeatureProblem{Feature: i, Field: fmt.Sprintf("%s[%d]", where(pi, ri), k), Code: ProblemOutOfRange,
+						Message: fmt.Sprintf("position (%g, %g) is out of range: want longitude −180…180, latitude −90…90", pt[0], pt[1])}, pt))
 					return false
 				}
 			}
 			for k, pt := range r {
 				if !v.extent.IsEmpty() && !v.extent.Contains(pt) {
-					v.ps.add(i, fmt.Sprintf("%s[%d]", where(pi, ri), k), ProblemFarFromProvince,
-						"position (%g, %g) is more than %g° outside the communes' extent %v–%v: is it in this province, as longitude then latitude?",
-						pt[0], pt[1], v.rules.MarginDeg, v.rules.Extent.Min, v.rules.Extent.Max)
+					v.ps.put(v.swapped(FeatureProblem{Feature: i, Field: fmt.Sprintf("%s[%d]", where(pi, ri), k), Code: ProblemFarFromProvince,
+						Message: fmt.Sprintf("position (%g, %g) is more than %g° outside the communes' extent %v–%v: is it in this province, as longitude then latitude?",
+							pt[0], pt[1], v.rules.MarginDeg, v.rules.Extent.Min, v.rules.Extent.Max)}, pt))
 					return false
 				}
 			}
@@ -433,6 +456,48 @@ func (v *validator) area(i int, mp orb.MultiPolygon) bool {
 		return false
 	}
 	return true
+}
+
+func inRange(pt orb.Point) bool {
+	return pt[0] >= -180 && pt[0] <= 180 && pt[1] >= -90 && pt[1] <= 90
+}
+
+// swapped adds to p, a problem of position pt, the hint that latitude and
+// longitude are swapped when pt's two numbers the other way round lie
+// near the province.
+func (v *validator) swapped(p FeatureProblem, pt orb.Point) FeatureProblem {
+	sw := orb.Point{pt[1], pt[0]}
+	if v.extent.IsEmpty() || !inRange(sw) || !v.extent.Contains(sw) {
+		return p
+	}
+	p.Hint, p.Suggestion = HintSwappedLonLat, fmt.Sprintf("%g,%g", sw[0], sw[1])
+	p.Message += fmt.Sprintf("; latitude and longitude swapped? (%g, %g), longitude first, is in the province", sw[0], sw[1])
+	return p
+}
+
+// maxCodeLength bounds the codes leadingZeros pads to.
+const maxCodeLength = 16
+
+// leadingZeros returns the commune code that code is with the leading
+// zeros a spreadsheet drops from a number (4882 for 04882), or "".
+func (v *validator) leadingZeros(code string) string {
+	if code == "" || strings.Trim(code, "0123456789") != "" {
+		return ""
+	}
+	if v.codeLengths == nil {
+		v.codeLengths = map[int]bool{}
+		for c := range v.rules.Communes {
+			v.codeLengths[len(c)] = true
+		}
+	}
+	for n := len(code) + 1; n <= maxCodeLength; n++ { // the shortest first
+		if v.codeLengths[n] {
+			if padded := strings.Repeat("0", n-len(code)) + code; v.rules.Communes[padded] {
+				return padded
+			}
+		}
+	}
+	return ""
 }
 
 func (v *validator) declaration(i, line int, props map[string]any) (Declaration, bool) {
@@ -452,7 +517,14 @@ func (v *validator) declaration(i, line int, props map[string]any) (Declaration,
 	case d.CommuneCode == "":
 		bad("properties.commune_code", ProblemMissingCommune, "a declaration (geometry null) needs commune_code")
 	case !v.rules.Communes[d.CommuneCode]:
-		bad("properties.commune_code", ProblemUnknownCommune, "commune code %q is not a commune of this province", d.CommuneCode)
+		ok = false
+		p := FeatureProblem{Feature: i, Line: line, Field: "properties.commune_code", Code: ProblemUnknownCommune,
+			Message: fmt.Sprintf("commune code %q is not a commune of this province", d.CommuneCode)}
+		if padded := v.leadingZeros(d.CommuneCode); padded != "" {
+			p.Hint, p.Suggestion = HintLeadingZeros, padded
+			p.Message += fmt.Sprintf("; did you mean %q? (a spreadsheet drops the leading zeros of a number)", padded)
+		}
+		v.ps.put(p)
 	}
 	share, good := number(props, "share")
 	if _, present := props["share"]; !present || !good || share < 0 || share > 1 {

@@ -10,13 +10,22 @@ import (
 // FeatureProblem is one thing wrong with one feature of an input file.
 // Feature is the 0-based index in the features array (or the data row of a
 // CSV file), or -1 for the file as a whole; Line is the line in the file
-// where it is known (CSV rows, JSON syntax errors), else 0.
+// where it is known (CSV rows, JSON syntax errors), else 0, and Column the
+// column on that line (JSON syntax errors).
+//
+// Hint, when set, names a likely cause the file's own values point to
+// (HintLeadingZeros, HintSwappedLonLat) and Suggestion the value that would
+// be right under that cause ("04882"; "105.34,20.81" as longitude,latitude):
+// a suggestion, never applied by the service.
 type FeatureProblem struct {
-	Feature int    `json:"feature"`
-	Line    int    `json:"line,omitempty"`
-	Field   string `json:"field"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Feature    int    `json:"feature"`
+	Line       int    `json:"line,omitempty"`
+	Column     int    `json:"column,omitempty"`
+	Field      string `json:"field"`
+	Code       string `json:"code"`
+	Message    string `json:"message"`
+	Hint       string `json:"hint,omitempty"`
+	Suggestion string `json:"suggestion,omitempty"`
 }
 
 func (p FeatureProblem) String() string {
@@ -103,6 +112,19 @@ const (
 	ProblemCSVHeader         = "csv_header" // a CSV without the required columns
 	ProblemCSVRow            = "csv_row"    // a row that is not CSV or has the wrong number of fields
 )
+
+// Hints: a likely cause of a problem, with a Suggestion.
+const (
+	// HintLeadingZeros: an unknown commune code that is a known one with
+	// the leading zeros a spreadsheet drops (4882 for 04882).
+	HintLeadingZeros = "leading_zeros"
+	// HintSwappedLonLat: a position out of range or far from the province
+	// that lies in the province with its two numbers swapped.
+	HintSwappedLonLat = "swapped_lon_lat"
+)
+
+// FilingHintCodes are every hint a filing's problems can carry.
+var FilingHintCodes = []string{HintLeadingZeros, HintSwappedLonLat}
 
 // FilingProblemCodes are every code a filing's problems can carry (all the
 // Problem codes but ProblemInvalid, which is a commune file's), for clients

@@ -1,6 +1,7 @@
 package rest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -78,8 +79,15 @@ func (s *Server) parseFiling(c *gin.Context, snap *api.Snapshot, raw []byte) (*g
 	p := principal(c)
 	var err error
 	rules := geo.FilingRules{Provider: p.Provider.Name, Layers: p.Provider.Layers, Communes: snap.Codes,
-		Extent: snap.Extent, MaxFeatures: s.cfg.MaxFilingFeatures}
+		Extent: snap.Extent, MaxFeatures: s.cfg.MaxFilingFeatures,
+		GivenLayer: c.Query("layer"), GivenAsOf: c.Query("as_of")}
 	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mediaType == "text/csv" && looksLikeJSON(raw) {
+		// A GeoJSON file sent as CSV (a CSV never opens with { or [): read
+		// as what it is, so that its problems are a GeoJSON file's, with
+		// the line and column of a syntax error, not three missing columns.
+		mediaType = "application/geo+json"
+	}
 	var sub *geo.Submission
 	var format string
 	switch mediaType {
@@ -105,6 +113,13 @@ func (s *Server) parseFiling(c *gin.Context, snap *api.Snapshot, raw []byte) (*g
 	fmt.Fprintf(h, "%s\n%s\n%s\n", format, c.Query("layer"), c.Query("as_of"))
 	h.Write(raw)
 	return sub, h.Sum(nil), format, true
+}
+
+// looksLikeJSON reports whether raw opens, after a byte-order mark and
+// white space, with { or [.
+func looksLikeJSON(raw []byte) bool {
+	b := bytes.TrimLeft(bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")), " \t\r\n")
+	return len(b) > 0 && (b[0] == '{' || b[0] == '[')
 }
 
 func report(sub *geo.Submission, format string) *filingReport {

@@ -272,7 +272,9 @@ describe("map application", () => {
     for (const want of ["0:unclosed_ring", "1:unknown_commune", "3:bad_share"]) assert.ok(got.has(want), `${want} in ${[...got]}`);
     assert.ok(!rows.some(([f]) => f === 2), "the good feature has no problem");
     assert.equal(await page.locator("#upload-submit").isDisabled(), true);
-    // The file's features are on the map, the ones with problems marked.
+    // The file's features are on the map, the ones with problems marked. The page fits the map to the
+    // problem features (upload.test.mjs); the good one is seen with the whole province in view.
+    await page.evaluate(() => window.__phusong.map.jumpTo({ center: [105.3, 20.7], zoom: 8 }));
     await waitMap(page, () => {
       const drawn = new Set(window.__phusong.map.queryRenderedFeatures({ layers: ["upload-line"] }).map((f) => f.properties.index));
       return drawn.has(2) && drawn.has(3);

@@ -128,9 +128,14 @@ export interface CommuneCard {
 export interface FilingProblem {
   feature: number;
   line?: number;
+  /** The column on line, for a JSON syntax error. */
+  column?: number;
   field: string;
   code: string;
   message: string;
+  /** A likely cause (leading_zeros, swapped_lon_lat) and the value it suggests. */
+  hint?: string;
+  suggestion?: string;
 }
 
 export interface Problem {

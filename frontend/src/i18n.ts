@@ -267,6 +267,16 @@ const vi = {
   "upload.supDemo": "(minh hoạ)",
   "upload.confirmDrop": "Tôi hiểu rằng hồ sơ này thay thế các hồ sơ trên và số dân được phủ sóng của tỉnh giảm {people} người.",
   "upload.confirmHint": "Đánh dấu ô xác nhận trên để bật nút nộp.",
+  "upload.layer": "Lớp dữ liệu",
+  "upload.asOf": "Số liệu tính đến ngày",
+  "upload.chooseLayer": "— chọn lớp —",
+  "upload.fromFile": "Lớp và ngày lấy từ tệp; chọn giá trị khác ở đây thì giá trị này được dùng thay cho tệp.",
+  "upload.noAsOf": "Tệp không ghi ngày số liệu (as_of): hãy chọn ngày ở đây, không cần sửa tệp.",
+  "upload.noLayer": "Tệp không ghi lớp (layer): hãy chọn lớp ở đây.",
+  "upload.needAsOf": "Hãy chọn ngày số liệu.",
+  "upload.needLayer": "Hãy chọn lớp dữ liệu.",
+  "upload.atLineCol": "ở dòng {line}, cột {column}",
+  "upload.restoreZeros": "Thêm số 0 ở đầu cho {n} mã xã rồi kiểm tra lại",
   "mine.title": "Hồ sơ của tôi",
   "mine.show": "Xem hồ sơ đã nộp",
   "mine.reload": "Tải lại danh sách",
@@ -648,6 +658,16 @@ const en: Record<Key, string> = {
   "upload.supDemo": "(demonstration)",
   "upload.confirmDrop": "I understand this replaces the filings above and the province's covered people drop by {people}.",
   "upload.confirmHint": "Tick the confirmation above to enable Submit.",
+  "upload.layer": "Layer",
+  "upload.asOf": "Figures as of",
+  "upload.chooseLayer": "— choose a layer —",
+  "upload.fromFile": "The layer and date are the file's; choose others here to file with those instead.",
+  "upload.noAsOf": "The file gives no date (as_of): choose it here, no need to edit the file.",
+  "upload.noLayer": "The file names no layer: choose it here.",
+  "upload.needAsOf": "Choose the date of the figures.",
+  "upload.needLayer": "Choose the layer.",
+  "upload.atLineCol": "at line {line}, column {column}",
+  "upload.restoreZeros": "Add the leading zeros to {n} {count|commune code|commune codes} and check again",
   "mine.title": "My filings",
   "mine.show": "Show my filings",
   "mine.reload": "Reload the list",
@@ -794,7 +814,7 @@ const problemCodes: Record<string, [string, string]> = {
   holes_overlap: ["Các vòng trong (lỗ) chồng lên nhau", "Holes overlap each other"],
   parts_overlap: ["Các đa giác của MultiPolygon chồng lên nhau", "The polygons of a MultiPolygon overlap"],
   coordinate_out_of_range: ["Toạ độ ngoài phạm vi", "A coordinate is out of range"],
-  far_from_province: ["Ở quá xa tỉnh (có thể đã đảo kinh độ và vĩ độ)", "Far from the province (latitude and longitude swapped?)"],
+  far_from_province: ["Ở quá xa tỉnh", "Far from the province"],
   missing_commune_code: ["Thiếu mã xã", "The commune code is missing"],
   unknown_commune: ["Mã xã không có trong tỉnh", "No commune with this code in the province"],
   bad_share: ["Tỷ lệ phải từ 0 đến 1", "The share must be from 0 to 1"],
@@ -802,6 +822,18 @@ const problemCodes: Record<string, [string, string]> = {
   csv_header: ["Thiếu cột bắt buộc trong CSV", "A required CSV column is missing"],
   csv_row: ["Dòng CSV không hợp lệ", "An invalid CSV row"],
 };
+
+/** The likely causes a filing problem can name (geo.FilingHintCodes), with the value they suggest. */
+const problemHints: Record<string, [string, string]> = {
+  leading_zeros: ["Có phải là {suggestion}? Bảng tính có thể đã bỏ số 0 ở đầu mã xã.", "Did you mean {suggestion}? A spreadsheet may have dropped the code's leading zero."],
+  swapped_lon_lat: ["Vĩ độ và kinh độ bị đảo? Đảo lại thì điểm ({suggestion}) nằm trong tỉnh.", "Latitude and longitude swapped? Swapped, the position ({suggestion}) lies in the province."],
+};
+
+/** A problem's likely cause in words, with its suggestion, or "" for none. */
+export function problemHintText(hint: string | undefined, suggestion: string | undefined): string {
+  const p = hint ? problemHints[hint] : undefined;
+  return p ? p[current === "en" ? 1 : 0].replace("{suggestion}", suggestion ?? "") : "";
+}
 
 /** The fields a filing problem can name (geo/filing.go), in words; the file's own name is kept beside them. */
 const problemFields: Record<string, [string, string]> = {

@@ -259,7 +259,9 @@ const upload = new UploadPage(byId("panel-upload"), {
   map: mapView,
   layerInfo: () => info,
   communes: () => communes,
-  showLayer: (layer) => void showLayer(layer, "all"),
+  showLayer: (layer) => {
+    if (layer !== state.layer) void showLayer(layer, "all");
+  },
   refresh: refreshAll,
 });
 

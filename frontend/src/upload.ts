@@ -7,7 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { ApiError, LAYERS, fetchJSON, type CommuneCollection, type FilingAnswer, type FilingProblem, type LayerId, type LayerInfo, type Rollup } from "./api";
 import { layerTitle } from "./card";
 import { h, replace } from "./dom";
-import { fieldText, fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, httpProblemText, lang, problemText, t, techName } from "./i18n";
+import { fieldText, fmtBytes, fmtDate, fmtInt, fmtPct, fmtPoints, fmtSigned, httpProblemText, lang, problemHintText, problemText, t, techName } from "./i18n";
 import { MyFilings } from "./myfilings";
 import type { MapView } from "./map";
 import { readToken, tokenField } from "./token";
@@ -32,6 +32,22 @@ interface Chosen {
   csv: boolean;
   /** The parsed GeoJSON, when it parses, for drawing. */
   json: unknown;
+  /** GeoJSON: whether the file names a valid layer and a date YYYY-MM-DD of its own. */
+  hasLayer: boolean;
+  hasAsOf: boolean;
+  /** The file's features for the map, worked out once per file (features()). */
+  drawable?: { geometry: Geometry; index: number }[];
+  /** Whether the page changed the file (restored leading zeros). */
+  edited?: boolean;
+}
+
+/** Whether a file is CSV: by its extension first (.geojson and .json are JSON whatever they hold), then by its content. */
+export function isCSV(name: string, type: string, text: string): boolean {
+  if (/\.(geo)?json$/i.test(name)) return false;
+  const json = /^\uFEFF?\s*[{[]/.test(text);
+  if (/\.csv$/i.test(name) || type === "text/csv") return !json; // a CSV never opens with { or [
+  if (/json/i.test(type)) return false;
+  return !json;
 }
 
 type Outcome =
@@ -51,6 +67,8 @@ export class UploadPage {
   private idempotencyKey = "";
   /** Whether the provider confirmed a dry run that lowers the province's covered people. */
   private confirmed = false;
+  /** What the map shows of the file (file, problems): the same is not sent to the map again. */
+  private drawnKey = "";
 
   private readonly mine: MyFilings;
 
@@ -74,7 +92,7 @@ export class UploadPage {
   /** What the submission depends on: the file and, for CSV, its layer and date. */
   private fingerprint(): string {
     if (!this.file) return "";
-    return [this.file.name, this.file.size, this.file.text.length, this.file.csv ? `${this.csvLayer}|${this.csvAsOf}` : ""].join("|");
+    return [this.file.name, this.file.size, this.file.text.length, this.file.edited ? "edited" : "", this.csvLayer, this.csvAsOf].join("|");
   }
 
   /** Draws the page; called again on every change and on a language switch. */
@@ -103,26 +121,35 @@ export class UploadPage {
     });
 
     let csvOptions: HTMLElement | null = null;
-    if (this.file?.csv) {
+    if (this.file && (this.file.csv || this.file.json)) {
+      const csv = this.file.csv;
       const layerSelect = h(
         "select",
-        { id: "upload-layer" },
+        { id: "upload-layer", "aria-describedby": csv ? null : "upload-options-help" },
+        // A GeoJSON file without a layer of its own: nothing chosen until the provider chooses.
+        !csv && !this.csvLayer ? h("option", { value: "", selected: true }, t("upload.chooseLayer")) : null,
         ...LAYERS.map((id) => h("option", { value: id, selected: id === this.csvLayer }, layerTitle(this.deps.layerInfo(), id))),
       );
       layerSelect.addEventListener("change", () => {
         this.csvLayer = layerSelect.value as LayerId;
         this.invalidate();
       });
-      const asOf = h("input", { id: "upload-asof", type: "date", value: this.csvAsOf, required: true });
+      const asOf = h("input", { id: "upload-asof", type: "date", value: this.csvAsOf, required: true, "aria-describedby": csv ? null : "upload-options-help" });
       asOf.addEventListener("change", () => {
         this.csvAsOf = asOf.value;
         this.invalidate();
       });
+      const help = csv ? null : [!this.file.hasAsOf ? t("upload.noAsOf") : "", !this.file.hasLayer ? t("upload.noLayer") : "", this.file.hasAsOf && this.file.hasLayer ? t("upload.fromFile") : ""].filter(Boolean).join(" ");
       csvOptions = h(
         "div",
-        { class: "field-row" },
-        h("div", { class: "field" }, h("label", { for: "upload-layer" }, t("upload.csvLayer")), layerSelect),
-        h("div", { class: "field" }, h("label", { for: "upload-asof" }, t("upload.csvAsOf")), asOf),
+        {},
+        h(
+          "div",
+          { class: "field-row" },
+          h("div", { class: "field" }, h("label", { for: "upload-layer" }, csv ? t("upload.csvLayer") : t("upload.layer")), layerSelect),
+          h("div", { class: "field" }, h("label", { for: "upload-asof" }, csv ? t("upload.csvAsOf") : t("upload.asOf")), asOf),
+        ),
+        help ? h("p", { class: "help", id: "upload-options-help" }, help) : null,
       );
     }
 
@@ -184,18 +211,29 @@ export class UploadPage {
       this.render();
       return;
     }
-    const csv = /\.csv$/i.test(f.name) || f.type === "text/csv" || !/^\s*[{[]/.test(text);
+    const csv = isCSV(f.name, f.type, text);
     let json: unknown = null;
     if (!csv) {
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(text.replace(/^\uFEFF/, ""));
       } catch {
         json = null; // the service reports where the syntax breaks
       }
     }
-    this.file = { name: f.name, size: f.size, text, csv, json };
-    const layer = (json as { layer?: unknown } | null)?.layer;
-    if (typeof layer === "string" && (LAYERS as readonly string[]).includes(layer)) this.deps.showLayer(layer as LayerId);
+    const head = (json ?? {}) as { layer?: unknown; as_of?: unknown };
+    const layer = typeof head.layer === "string" && (LAYERS as readonly string[]).includes(head.layer) ? (head.layer as LayerId) : null;
+    const asOf = typeof head.as_of === "string" && /^\d{4}-\d{2}-\d{2}$/.test(head.as_of) ? head.as_of : null;
+    this.file = { name: f.name, size: f.size, text, csv, json, hasLayer: !!layer, hasAsOf: !!asOf };
+    if (!csv) {
+      // The fields start from the file's own layer and date; a file without them gets them here.
+      this.csvLayer = layer ?? ("" as LayerId);
+      this.csvAsOf = asOf ?? "";
+    } else {
+      this.csvLayer ||= "broadband";
+      this.csvAsOf ||= new Date().toISOString().slice(0, 10);
+    }
+    if (layer) this.deps.showLayer(layer);
+    this.drawnKey = "";
     this.validated = null;
     this.confirmed = false;
     this.idempotencyKey = "";
@@ -208,12 +246,13 @@ export class UploadPage {
     const token = this.token();
     if (!token) return this.fail(t("upload.needToken"), "upload-token");
     if (!this.file) return this.fail(t("upload.needFile"), "upload-file");
+    if (!this.file.csv && this.file.json && !this.csvLayer) return this.fail(t("upload.needLayer"), "upload-layer");
+    if (!this.file.csv && this.file.json && !this.csvAsOf) return this.fail(t("upload.needAsOf"), "upload-asof");
     const q = new URLSearchParams();
     if (dryRun) q.set("dry_run", "true");
-    if (this.file.csv) {
-      q.set("layer", this.csvLayer);
-      q.set("as_of", this.csvAsOf);
-    }
+    // For CSV the only place of the layer and date; for GeoJSON they take the place of the file's.
+    if (this.csvLayer) q.set("layer", this.csvLayer);
+    if (this.csvAsOf) q.set("as_of", this.csvAsOf);
     const headers: Record<string, string> = {
       Authorization: `Bearer ${token}`,
       "Content-Type": this.file.csv ? "text/csv" : "application/geo+json",
@@ -231,20 +270,31 @@ export class UploadPage {
       const answer = await fetchJSON<FilingAnswer>(`/api/v1/filings${q.size ? "?" + q : ""}`, { method: "POST", headers, body: this.file.text });
       this.validated = dryRun ? fingerprint : null;
       this.outcome = { kind: "answer", answer, submitted: !dryRun };
+      // The answer first; the map after, and only what changed on it.
+      this.shown();
       this.deps.showLayer(answer.layer);
-      await this.draw(new Set());
+      await this.draw(new Set(), false);
       if (!dryRun) await Promise.all([this.deps.refresh(), this.mine.reloadIfOpen()]);
+      return;
     } catch (e) {
       this.validated = null;
       if (e instanceof ApiError && e.status === 422 && e.problem?.problems) {
-        this.outcome = { kind: "problems", problems: e.problem.problems, truncated: !!e.problem.problems_truncated };
-        await this.draw(new Set(e.problem.problems.map((p) => p.feature)));
+        const problems = e.problem.problems;
+        this.outcome = { kind: "problems", problems, truncated: !!e.problem.problems_truncated };
+        this.shown();
+        await this.draw(new Set(problems.map((p) => p.feature)));
+        return;
       } else if (e instanceof ApiError) {
         this.outcome = { kind: "error", message: t("upload.failed", { status: e.status, detail: httpProblemText(e) }) };
       } else {
         this.outcome = { kind: "error", message: t("upload.failed", { status: "—", detail: String(e) }) };
       }
     }
+    this.shown();
+  }
+
+  /** Shows the outcome and moves the focus to it. */
+  private shown(): void {
     this.render();
     document.getElementById("upload-result")?.focus();
   }
@@ -257,6 +307,12 @@ export class UploadPage {
 
   /** The file's features for the map; declarations are drawn as their commune. */
   private features(): { geometry: Geometry; index: number }[] {
+    if (!this.file) return [];
+    if (!this.file.drawable || this.file.drawable.length === 0) this.file.drawable = this.readFeatures();
+    return this.file.drawable;
+  }
+
+  private readFeatures(): { geometry: Geometry; index: number }[] {
     const out: { geometry: Geometry; index: number }[] = [];
     const communes = this.deps.communes();
     const byCode = new Map<string, Geometry>();
@@ -277,7 +333,8 @@ export class UploadPage {
     features.forEach((f: Partial<Feature> | null, i) => {
       const g = f?.geometry as Geometry | null | undefined;
       if (g && typeof g === "object" && (g.type === "Polygon" || g.type === "MultiPolygon") && Array.isArray(g.coordinates)) {
-        out.push({ geometry: g, index: i });
+        // A position out of range (latitude and longitude swapped) cannot be drawn: the problem says where it is.
+        if (drawablePositions(g.coordinates)) out.push({ geometry: g, index: i });
         return;
       }
       const code = (f?.properties as { commune_code?: unknown } | null | undefined)?.commune_code;
@@ -287,19 +344,32 @@ export class UploadPage {
     return out;
   }
 
+  /**
+   * Draws the file's features, those with problems filled and on top, and
+   * with move brings them into view: the problem features all (at once, no
+   * animation), else the file. The same drawing is not sent to the map
+   * again (a large file's features are tiled anew on every change).
+   */
   private async draw(problems: Set<number>, move = true): Promise<void> {
-    const fc: FeatureCollection = {
-      type: "FeatureCollection",
-      features: this.features().map(({ geometry, index }) => ({ type: "Feature", geometry, properties: { index, problem: problems.has(index) } })),
-    };
-    await this.deps.map.setUpload(fc.features.length ? fc : null);
-    const first = fc.features.find((f) => f.properties?.problem) ?? fc.features[0];
-    if (first && move) this.deps.map.showGeometry(first.geometry, 10);
+    const features = this.features();
+    const key = `${this.file?.name}|${this.file?.text.length}|${[...problems].join(",")}`;
+    if (key !== this.drawnKey) {
+      this.drawnKey = key;
+      const fc: FeatureCollection = {
+        type: "FeatureCollection",
+        features: features.map(({ geometry, index }) => ({ type: "Feature", geometry, properties: { index, problem: problems.has(index) } })),
+      };
+      await this.deps.map.setUpload(fc.features.length ? fc : null);
+    }
+    if (!move) return;
+    const wanted = features.filter((f) => problems.has(f.index));
+    if (wanted.length) this.deps.map.fitGeometry({ type: "GeometryCollection", geometries: wanted.map((f) => f.geometry) }, 12);
+    else if (features.length) this.deps.map.fitGeometry({ type: "GeometryCollection", geometries: features.map((f) => f.geometry) }, 10);
   }
 
   private showFeature(index: number): void {
     const f = this.features().find((x) => x.index === index);
-    if (f) this.deps.map.showGeometry(f.geometry, 12);
+    if (f) this.deps.map.fitGeometry(f.geometry, 12);
   }
 
   private renderOutcome(): (HTMLElement | null)[] {
@@ -348,6 +418,7 @@ export class UploadPage {
         where = b;
       }
       const explanation = problemText(p.code);
+      const hint = problemHintText(p.hint, p.suggestion);
       return h(
         "tr",
         { "data-feature": p.feature, "data-line": p.line ?? null, "data-code": p.code },
@@ -357,13 +428,16 @@ export class UploadPage {
           "td",
           {},
           explanation ? h("strong", { class: "problem-title" }, explanation) : null,
+          p.line && p.column ? h("span", { class: "problem-where" }, " " + t("upload.atLineCol", { line: fmtInt(p.line), column: fmtInt(p.column) })) : null,
+          p.line && p.column ? this.snippet(p.line, p.column) : null,
           fieldText(p.field) ? h("span", { class: "problem-field" }, fieldText(p.field)) : null,
+          hint ? h("span", { class: "problem-hint", "data-hint": p.hint ?? null, "data-suggestion": p.suggestion ?? null }, hint) : null,
           // The service's own words are English: shown as the detail in English, or when no explanation exists.
           !explanation || lang() === "en" ? h("span", { class: "server-msg" }, p.message) : null,
         ),
       );
     });
-    return h(
+    const table = h(
       "table",
       { class: "problems", id: "upload-problems" },
       h("caption", {}, t("upload.problems")),
@@ -380,6 +454,66 @@ export class UploadPage {
       ),
       h("tbody", {}, ...rows),
     );
+    const zeros = problems.filter((p) => p.hint === "leading_zeros" && p.suggestion && p.feature >= 0);
+    if (!zeros.length) return table;
+    const fix = h("button", { type: "button", class: "btn", id: "upload-restore-zeros" }, t("upload.restoreZeros", { n: fmtInt(zeros.length), count: zeros.length }));
+    fix.addEventListener("click", () => void this.restoreZeros(zeros));
+    return h("div", {}, table, fix);
+  }
+
+  /** The file's line, around column, with the character there marked (a JSON syntax error). */
+  private snippet(line: number, column: number): HTMLElement | null {
+    const text = this.file?.text.replace(/^\uFEFF/, "");
+    if (text === undefined) return null;
+    const src = text.split("\n")[line - 1];
+    if (src === undefined) return null;
+    const chars = Array.from(src.replace(/\r$/, ""));
+    const at = column - 1;
+    const from = Math.max(0, at - 30);
+    const to = Math.min(chars.length, at + 30);
+    return h(
+      "code",
+      { class: "problem-snippet", "data-line": line, "data-column": column },
+      (from > 0 ? "…" : "") + chars.slice(from, at).join(""),
+      h("mark", {}, chars[at] ?? " "),
+      chars.slice(at + 1, to).join("") + (to < chars.length ? "…" : ""),
+    );
+  }
+
+  /**
+   * Writes the suggested codes into the file as sent (not the provider's
+   * file on disk) and checks it again: a spreadsheet's 4882 becomes 04882.
+   */
+  private async restoreZeros(zeros: FilingProblem[]): Promise<void> {
+    const f = this.file;
+    if (!f) return;
+    const byFeature = new Map(zeros.map((p) => [p.feature, p.suggestion as string]));
+    let text = f.text;
+    if (f.csv) {
+      const lines = text.split("\n");
+      const header = parseCSV(lines[0] ?? "")[0]?.map((c) => c.replace(/^\uFEFF/, "").trim().toLowerCase()) ?? [];
+      const col = header.indexOf("commune_code");
+      for (const p of zeros) {
+        const i = (p.line ?? 0) - 1;
+        const cells = i > 0 && col >= 0 ? parseCSV(lines[i] ?? "")[0] : undefined;
+        if (!cells) continue;
+        cells[col] = byFeature.get(p.feature) ?? cells[col];
+        const cr = lines[i].endsWith("\r") ? "\r" : "";
+        lines[i] = cells.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",") + cr;
+      }
+      text = lines.join("\n");
+    } else {
+      const features = (f.json as { features?: { properties?: Record<string, unknown> | null }[] } | null)?.features;
+      if (!Array.isArray(features)) return;
+      for (const [i, code] of byFeature) {
+        const props = features[i]?.properties;
+        if (props) props.commune_code = code;
+      }
+      text = JSON.stringify(f.json);
+    }
+    this.file = { ...f, text, size: new Blob([text]).size, drawable: undefined, edited: true };
+    this.drawnKey = "";
+    await this.send(true);
   }
 
   private answerView(a: FilingAnswer, submitted: boolean): HTMLElement[] {
@@ -478,6 +612,13 @@ export class UploadPage {
       ),
     ];
   }
+}
+
+/** Whether every position of a geometry's coordinates is a longitude and latitude the map can draw. */
+function drawablePositions(c: unknown): boolean {
+  if (!Array.isArray(c)) return false;
+  if (typeof c[0] === "number") return Math.abs(c[0]) <= 180 && Math.abs(Number(c[1])) <= 90;
+  return c.every(drawablePositions);
 }
 
 /** A small CSV reader (RFC 4180 quotes), enough to find each row's commune code. */
