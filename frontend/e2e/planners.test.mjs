@@ -213,6 +213,31 @@ describe("planners", () => {
     await page.click("label[for=layer-phone]");
     await waitRenderedAt(page, "phone", date);
     assert.equal(await page.locator('#downloads a[data-format="csv"]').getAttribute("href"), `/api/v1/export/phone.csv?as_of=${date}`);
+
+    // And the provider the map is coloured by: its figures only, named in the file.
+    const provider = await page.locator("#provider-select option[value^='provider:']").first().getAttribute("value");
+    await page.selectOption("#provider-select", provider);
+    const { body: byProvider } = await api(`/api/v1/layers/phone/communes?as_of=${date}&breakdown=${encodeURIComponent(provider)}`);
+    const shares = Object.fromEntries(byProvider.features.map((f) => [f.properties.code, f.properties.share_covered]));
+    await waitMap(page, (exp) => {
+      const drawn = window.__phusong.renderedCommunes();
+      return drawn.length > 0 && drawn.every((p) => exp[p.code] === p.share_covered);
+    }, shares);
+    await page.locator("#downloads-what", { hasText: "riêng" }).waitFor();
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.click('#downloads a[data-format="csv"]')]);
+    assert.equal(dl.suggestedFilename(), `phusong-phone-${provider.replace(":", "-")}-${date}.csv`);
+    const path = join(artifacts, "planners-provider.csv");
+    await dl.saveAs(path);
+    const rows = readFileSync(path, "utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
+    const head = rows[0].split(",");
+    assert.equal(head.at(-1), "breakdown");
+    assert.equal(rows.length - 1, byProvider.features.length);
+    for (const line of rows.slice(1)) {
+      const cells = line.split(",");
+      assert.equal(cells.at(-1), provider);
+      const code = cells[head.indexOf("code")];
+      assert.ok(Math.abs(Number(cells[head.indexOf("share_covered")]) - shares[code]) < 0.006, `${code}: ${provider}'s share`);
+    }
   });
 
   test("a district row moves the map to its district, and the map's button fits the province", async () => {

@@ -377,9 +377,12 @@ async function renderSelectors(): Promise<void> {
       d: fmtInt(chosen.province.population),
     });
     line.hidden = false;
+    breakdownShown = what;
   } else {
     line.hidden = true;
+    breakdownShown = null;
   }
+  renderExports();
   renderDistricts(byId("districts"), b.provider, info, showDistrict);
 }
 
@@ -472,27 +475,35 @@ const EXPORTS: [string, string][] = [
   ["kml", "KML"],
 ];
 
-/** Links to the layer's figures as files, of the date shown (GET /api/v1/export/{layer}.{format}). */
+/** The name of the breakdown the map is coloured by (renderSelectors), or null for every provider together. */
+let breakdownShown: string | null = null;
+
+/** Links to the layer's figures as files, of the breakdown and date shown (GET /api/v1/export/{layer}.{format}). */
 function renderExports(): void {
-  const q = state.asOf ? `?as_of=${encodeURIComponent(state.asOf)}` : "";
+  const p = new URLSearchParams();
+  if (state.asOf) p.set("as_of", state.asOf);
+  const by = state.by !== "all" && breakdownShown ? state.by : null;
+  if (by) p.set("breakdown", by);
+  const qs = p.toString().replace(/%3A/g, ":");
+  const q = qs ? `?${qs}` : "";
   const layer = layerTitle(info, state.layer);
   const date = state.asOf ? fmtDate(state.asOf) : t("date.nowText");
+  const what = by && breakdownShown ? breakdownShown : null;
   replace(
     byId("downloads"),
     h("h3", { class: "downloads-title", id: "downloads-title" }, t("export.title")),
-    h("p", { class: "help", id: "downloads-what" }, t("export.what", { layer, date })),
+    h("p", { class: "help", id: "downloads-what" }, what ? t("export.whatBy", { layer, what, date }) : t("export.what", { layer, date })),
     h(
       "div",
       { class: "download-buttons", role: "group", "aria-labelledby": "downloads-title", "aria-describedby": "downloads-what" },
       ...EXPORTS.map(([f, name]) =>
         h(
           "a",
-          { class: "download", href: `/api/v1/export/${state.layer}.${f}${q}`, download: "", "data-format": f, title: t("export.one", { format: name, layer, date }) },
+          { class: "download", href: `/api/v1/export/${state.layer}.${f}${q}`, download: "", "data-format": f, title: t("export.one", { format: name, layer: what ? `${layer} (${what})` : layer, date }) },
           name,
         ),
       ),
     ),
-    state.by !== "all" ? h("p", { class: "help", id: "downloads-note" }, t("export.allProviders")) : null,
   );
 }
 

@@ -115,6 +115,7 @@ export class CommuneSearch {
   /** The texts of the current language. */
   render(): void {
     this.input.placeholder = t("search.placeholder");
+    this.list.setAttribute("aria-label", t("search.listLabel"));
     const hint = this.list.parentElement?.querySelector("#commune-search-hint");
     if (hint) hint.textContent = t("search.hint");
     if (!this.list.hidden) this.search(false);
