@@ -626,7 +626,8 @@ function renderMethod(fc: Pick<CommuneCollection, "method" | "computed_at" | "da
   const date = fc.data_as_of
     ? h("time", { class: "data-date", datetime: fc.data_as_of }, fmtDate(fc.data_as_of))
     : h("span", { class: "data-date" }, t("method.noData"));
-  const seen = state.asOf ? [t("date.seen"), " ", h("time", { class: "view-date", datetime: state.asOf }, fmtDate(state.asOf)), " · "] : [];
+  // Tiles are of now only (the date bar is off in tile mode).
+  const seen = state.asOf && !tileMode ? [t("date.seen"), " ", h("time", { class: "view-date", datetime: state.asOf }, fmtDate(state.asOf)), " · "] : [];
   el.replaceChildren(
     ...seen,
     t("method.line", { name: m.name, cell: fmtInt(m.cell_size_m) }),
@@ -686,7 +687,7 @@ function tabShown(tab: Tab): boolean {
   return !document.getElementById(`tab-${tab}`)?.hidden;
 }
 
-/** Opens a tab from the page's own action (not its button), with its history and layout like a click. */
+/** Opens a tab from the page's own action (not its button) as a click on it does, then fits the map to box (or refits the province) if the panel widened. */
 function openTab(tab: Tab, box: [number, number, number, number] | null): void {
   tabs.select(tab, false);
   state.tab = tab;
@@ -747,7 +748,7 @@ async function refreshAll(): Promise<void> {
   communeCache.clear();
   historyCache.clear();
   breakdownCache.clear();
-  summary = await fetchJSON<SummaryAll>("/api/v1/summary");
+  summary = await fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
   renderDemo(summary);
   mapView.reloadTiles();
   void people.refresh();
