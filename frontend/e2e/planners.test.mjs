@@ -169,6 +169,13 @@ describe("planners", () => {
     await waitRendered(linked, "mobile");
     await linked.locator("#asof-error", { hasText: "2099" }).waitFor();
     assert.doesNotMatch(linked.url(), /as_of=/);
+    // And a day that does not exist.
+    const impossible = await newPage();
+    await openMap(impossible, "#layer=mobile&as_of=2021-02-30");
+    await waitRendered(impossible, "mobile");
+    await impossible.locator("#asof-error", { hasText: "2021-02-30" }).waitFor();
+    assert.match(await impossible.locator("#asof-error").textContent(), /không hợp lệ/);
+    assert.doesNotMatch(impossible.url(), /as_of=/);
   });
 
   test("each download holds the layer and the date the map shows", async () => {

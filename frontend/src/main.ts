@@ -20,7 +20,7 @@ import {
   type SummaryAll,
 } from "./api";
 import { layerTitle, renderCard, renderHistory } from "./card";
-import { DateBar, dateProblem, today } from "./datebar";
+import { DateBar, dateProblem } from "./datebar";
 import { CommuneSearch } from "./search";
 import { byId, h, replace } from "./dom";
 import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
@@ -47,7 +47,7 @@ const linkedView = state.view !== null;
 // A link's date that cannot be shown (not a date, or after today) is set
 // aside before any figure is asked for, and the date bar says why.
 const linkDate = new URLSearchParams(location.hash.replace(/^#/, "")).get("as_of");
-const badLinkDate = linkDate !== null && (state.asOf === null || state.asOf > today()) ? linkDate : null;
+const badLinkDate = linkDate !== null && (state.asOf === null || dateProblem(linkDate) !== null) ? linkDate : null;
 if (badLinkDate !== null) state.asOf = null;
 
 /** A URL of the API with the application's date (state.asOf) as ?as_of=, when one is chosen. */
