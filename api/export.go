@@ -36,14 +36,26 @@ func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, form
 	return s.ExportCRS(ctx, w, layer, format, day, knownAt, "")
 }
 
-// ExportCRS is Export with the geometry in the system named by crsName
+// ExportCRS is Export in the system named by crsName: ExportBreakdown of
+// every provider together.
+func (s *Service) ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName string) (string, error) {
+	return s.ExportBreakdown(ctx, w, layer, format, day, knownAt, crsName, "")
+}
+
+// ExportBreakdown is Export with the geometry in the system named by crsName
 // (see crs.Lookup: "" or EPSG:4326, EPSG:3857, EPSG:4756, EPSG:3405 or
 // EPSG:3406), transformed before it is written. GeoJSON then names the
 // system in a crs member and a GeoPackage registers it; the CSV has no
 // geometry and is the same in every system. KML is WGS 84 by definition,
 // so any other system for it is an error wrapping data.ErrInvalid, as is
 // an unsupported system.
-func (s *Service) ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName string) (string, error) {
+//
+// breakdown ("" or "all" for every provider together) exports the figures
+// of one breakdown of the layer, as GET /api/v1/layers/{layer}/communes?
+// breakdown= serves them ("provider:viettel", "technology:4G"…); the file
+// names it (Table.Breakdown). A key the layer does not have wraps
+// data.ErrInvalid.
+func (s *Service) ExportBreakdown(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName, breakdown string) (string, error) {
 	c, err := crs.Lookup(crsName)
 	if err != nil {
 		return "", fmt.Errorf("%w: crs: %v", data.ErrInvalid, err)
@@ -67,7 +79,7 @@ func (s *Service) ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, f
 	if err != nil {
 		return "", err
 	}
-	t, err := figs.Table(layer)
+	t, err := figs.BreakdownTable(layer, breakdown)
 	if err != nil {
 		return "", err
 	}

@@ -28,17 +28,40 @@ type Figures struct {
 
 // Table joins the communes with the union-of-providers figures of a layer.
 func (f *Figures) Table(layer geo.Layer) (*export.Table, error) {
+	return f.BreakdownTable(layer, "")
+}
+
+// BreakdownTable joins the communes with the figures of one breakdown of a
+// layer (a key of the layer's breakdowns: "provider:viettel",
+// "technology:4G"…; "" or "all" for every provider together). A key the
+// layer does not have is an error wrapping data.ErrInvalid that lists the
+// keys it has.
+func (f *Figures) BreakdownTable(layer geo.Layer, key string) (*export.Table, error) {
 	lr := f.Result.Layer(layer)
 	if lr == nil {
 		return nil, fmt.Errorf("%w: layer %q", data.ErrNotFound, layer)
 	}
-	t, err := export.NewTable(layer, f.Communes, lr.Breakdown(geo.KindAll).Communes)
+	if key == "" {
+		key = geo.KindAll
+	}
+	bd := lr.Breakdown(key)
+	if bd == nil {
+		keys := make([]string, 0, len(lr.Breakdowns))
+		for _, b := range lr.Breakdowns {
+			keys = append(keys, b.Key)
+		}
+		return nil, fmt.Errorf("%w: breakdown %s is not one of layer %s's: %s", data.ErrInvalid, quote(key), layer, strings.Join(keys, ", "))
+	}
+	t, err := export.NewTable(layer, f.Communes, bd.Communes)
 	if err != nil {
 		return nil, err
 	}
 	t.AsOf, t.ComputedAt, t.Method = f.AsOf, f.ComputedAt, f.Result.Method
+	if key != geo.KindAll {
+		t.Breakdown = key
+	}
 	reached := f.Snap.calc.ReachedThreshold(layer)
-	figs := lr.Breakdown(geo.KindAll).Communes
+	figs := bd.Communes
 	for i := range t.Rows {
 		t.Rows[i].Remote = f.Snap.RemoteAt(i)
 		t.Rows[i].Reached = figs[i].Share >= reached

@@ -194,6 +194,9 @@ func writeExportInfo(ctx context.Context, tx *sql.Tx, t *export.Table) error {
 		{"method", string(method)},
 		{"source", t.Source},
 	}
+	if t.Breakdown != "" {
+		info = append(info, [2]string{"breakdown", t.Breakdown})
+	}
 	if t.Approximate() > 0 {
 		info = append(info, [2]string{"boundary_note", geo.BoundaryNote})
 	}

@@ -23,8 +23,10 @@ func (s *Server) routesExport(v1 gin.IRouter) {
 }
 
 // handleExport answers /export/{layer}.{format}[?as_of=YYYY-MM-DD][&crs=EPSG:3405]
-// with the file (crs: see api.Service.ExportCRS; 400 for KML in any system
-// but EPSG:4326), named phusong-{layer}-{day}.{format}. It answers range
+// [&breakdown=provider:viettel] with the file (crs: see
+// api.Service.ExportBreakdown; 400 for KML in any system but EPSG:4326, and
+// for a breakdown the layer does not have), named
+// phusong-{layer}[-{breakdown}]-{day}.{format}. It answers range
 // requests (206, Accept-Ranges: bytes) and conditional ones (ETag,
 // Last-Modified, If-Range, If-None-Match) through http.ServeContent, so
 // that GDAL's /vsicurl/, which QGIS uses for a URL source, reads the file
@@ -46,10 +48,15 @@ func (s *Server) handleExport(c *gin.Context) {
 		return
 	}
 	asOf, knownAt, crsName := c.Query("as_of"), c.Query("known_at"), c.Query("crs")
-	key := url.Values{"file": {c.Param("file")}, "as_of": {asOf}, "known_at": {knownAt}, "crs": {crsName}}.Encode()
+	breakdown := c.DefaultQuery("breakdown", geo.KindAll)
+	if len(breakdown) > maxBreakdownKey {
+		s.fail(c, invalid("breakdown is longer than %d bytes: give a key of GET /api/v1/summary?breakdown=…, such as provider:viettel", maxBreakdownKey))
+		return
+	}
+	key := url.Values{"file": {c.Param("file")}, "as_of": {asOf}, "known_at": {knownAt}, "crs": {crsName}, "breakdown": {breakdown}}.Encode()
 	e := s.exports.of(snap).get(key, func() (*exportFile, error) {
 		var buf bytes.Buffer
-		day, err := s.core.ExportCRS(c.Request.Context(), &buf, layer, format, asOf, knownAt, crsName)
+		day, err := s.core.ExportBreakdown(c.Request.Context(), &buf, layer, format, asOf, knownAt, crsName, breakdown)
 		if err != nil {
 			return nil, err
 		}
@@ -63,13 +70,32 @@ func (s *Server) handleExport(c *gin.Context) {
 	f := e.file
 	h := c.Writer.Header()
 	h.Set("Content-Type", api.ExportTypes[format])
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="phusong-%s-%s.%s"`, layer, f.day, format))
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="phusong-%s%s-%s.%s"`, layer, breakdownSlug(breakdown), f.day, format))
 	h.Set("ETag", f.etag)
 	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
 	// Last-Modified is when the figures were computed; a snapshot whose
 	// time does not parse gets none, and ETag alone validates.
 	modified, _ := time.Parse(time.RFC3339, snap.ComputedAt)
 	http.ServeContent(c.Writer, c.Request, "", modified, bytes.NewReader(f.body))
+}
+
+// breakdownSlug is a breakdown's part of an export's file name: "" for
+// every provider together, otherwise "-" and its key with every character
+// but ASCII letters, digits, "." and "_" made "-" ("provider:viettel" →
+// "-provider-viettel"), so that the name stays safe in any file system and
+// header.
+func breakdownSlug(key string) string {
+	if key == geo.KindAll || key == "" {
+		return ""
+	}
+	b := []byte(key)
+	for i, ch := range b {
+		ok := ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '.' || ch == '_'
+		if !ok {
+			b[i] = '-'
+		}
+	}
+	return "-" + string(b)
 }
 
 // exportFile is one export as served: its bytes, the day of its figures and

@@ -113,6 +113,68 @@ func TestExport_FiguresEqualAPI(t *testing.T) {
 	}
 }
 
+// ?breakdown= exports one breakdown's figures, those the layer's GeoJSON
+// gives for it, and every format names the breakdown.
+func TestExport_Breakdown(t *testing.T) {
+	s := testServer(t)
+	var sum struct {
+		Breakdowns []struct{ Key, Kind string } `json:"breakdowns"`
+	}
+	json.Unmarshal(get(t, s, "GET", "/api/v1/summary?layer=mobile&breakdown=provider").Body.Bytes(), &sum)
+	key := ""
+	for _, b := range sum.Breakdowns {
+		if b.Kind == geo.KindProvider {
+			key = b.Key
+			break
+		}
+	}
+	if key == "" {
+		t.Fatal("the seed's mobile layer has no provider breakdown")
+	}
+	type fc struct {
+		Breakdown string `json:"breakdown"`
+		Features  []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	q := "?as_of=2020-12-31&breakdown=" + key
+	var layer, export, all fc
+	json.Unmarshal(get(t, s, "GET", "/api/v1/layers/mobile/communes"+q).Body.Bytes(), &layer)
+	rec := get(t, s, "GET", "/api/v1/export/mobile.geojson"+q)
+	json.Unmarshal(rec.Body.Bytes(), &export)
+	json.Unmarshal(get(t, s, "GET", "/api/v1/export/mobile.geojson?as_of=2020-12-31").Body.Bytes(), &all)
+	slug := "-" + strings.ReplaceAll(key, ":", "-")
+	if cd := rec.Header().Get("Content-Disposition"); cd != `attachment; filename="phusong-mobile`+slug+`-2020-12-31.geojson"` {
+		t.Fatalf("Content-Disposition %q", cd)
+	}
+	if export.Breakdown != key || all.Breakdown != "" || len(export.Features) != 210 || len(layer.Features) != 210 {
+		t.Fatalf("breakdown %q (all: %q), %d and %d features", export.Breakdown, all.Breakdown, len(export.Features), len(layer.Features))
+	}
+	differs := false
+	for i, f := range layer.Features {
+		for _, k := range []string{"code", "population_covered", "share_covered", "status"} {
+			if export.Features[i].Properties[k] != f.Properties[k] {
+				t.Fatalf("%v %s: export %v, API %v", f.Properties["code"], k, export.Features[i].Properties[k], f.Properties[k])
+			}
+		}
+		differs = differs || all.Features[i].Properties["population_covered"] != f.Properties["population_covered"]
+	}
+	if !differs {
+		t.Fatalf("the export of %s has every provider's figures", key)
+	}
+	body := get(t, s, "GET", "/api/v1/export/mobile.csv"+q).Body.Bytes()
+	recs, err := csv.NewReader(bytes.NewReader(body[3:])).ReadAll()
+	if err != nil || recs[0][len(recs[0])-1] != "breakdown" || recs[1][len(recs[1])-1] != key {
+		t.Fatalf("CSV header %v, first row %v (%v)", recs[0], recs[1], err)
+	}
+	if kml := get(t, s, "GET", "/api/v1/export/mobile.kml"+q).Body.String(); !strings.Contains(kml, `<Data name="breakdown"><value>`+key+`</value></Data>`) {
+		t.Fatalf("KML does not name the breakdown:\n%.800s", kml)
+	}
+	if rec := get(t, s, "GET", "/api/v1/export/mobile.csv?breakdown=provider:nobody"); rec.Code != 400 || !strings.Contains(rec.Body.String(), key) {
+		t.Fatalf("an unknown breakdown: %d %s", rec.Code, rec.Body)
+	}
+}
+
 func TestExport_Errors(t *testing.T) {
 	s := testServer(t)
 	cases := []struct {

@@ -104,7 +104,7 @@ type Core interface {
 	ResultKnown(ctx context.Context, snap *api.Snapshot, asOf, knownAt string) (*geo.Result, string, error)
 	WhatIf(ctx context.Context, req *api.WhatIfRequest) (*api.WhatIfAnswer, error)
 	DryRun(ctx context.Context, snap *api.Snapshot, f data.Filing) (api.DryRunResult, error)
-	ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName string) (string, error)
+	ExportBreakdown(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName, breakdown string) (string, error)
 	Changes(ctx context.Context, since string, limit int) ([]data.FigureChange, error)
 }
 

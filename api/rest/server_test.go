@@ -296,7 +296,7 @@ func (notReady) WhatIf(context.Context, *api.WhatIfRequest) (*api.WhatIfAnswer, 
 func (notReady) DryRun(context.Context, *api.Snapshot, data.Filing) (api.DryRunResult, error) {
 	return api.DryRunResult{}, api.ErrNotReady
 }
-func (notReady) ExportCRS(context.Context, io.Writer, geo.Layer, string, string, string, string) (string, error) {
+func (notReady) ExportBreakdown(context.Context, io.Writer, geo.Layer, string, string, string, string, string) (string, error) {
 	return "", api.ErrNotReady
 }
 func (notReady) Changes(context.Context, string, int) ([]data.FigureChange, error) {

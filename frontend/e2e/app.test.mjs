@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { adminToken, api, artifacts, auth, BACKGROUND, base, hex, canvasPoint, CSP, expectedColour, LAYERS, near, newPage, noDemoBase, OPACITY, openMap, PALETTE, parseCount, parseShown, tilesBase, token, waitMap, waitRendered } from "./lib.mjs";
+import { adminToken, api, artifacts, auth, BACKGROUND, base, hex, canvasPoint, chooseCommune, CSP, expectedColour, LAYERS, near, newPage, noDemoBase, OPACITY, openMap, PALETTE, parseCount, parseShown, tilesBase, token, waitMap, waitRendered } from "./lib.mjs";
 
 describe("map application", () => {
   test("the map draws the communes, fast and small", async () => {
@@ -1178,7 +1178,7 @@ describe("map application", () => {
     await waitRendered(page, "mobile");
     await page.click("label[for=layer-phone]");
     await waitRendered(page, "phone");
-    await page.selectOption("#commune-select", { index: 5 });
+    await chooseCommune(page, "tan");
     await page.locator("#card:not([aria-busy]) #card-title").waitFor();
     assert.deepEqual(await page.evaluate(() => window.__violations), []);
     await page.close();
@@ -1193,7 +1193,7 @@ describe("map application", () => {
     const mapBox = await page.locator("#map").boundingBox();
     assert.ok(mapBox.width >= 380 && mapBox.height >= 300, `map ${JSON.stringify(mapBox)}`);
     await page.screenshot({ path: join(artifacts, "phone.png"), fullPage: true });
-    await page.selectOption("#commune-select", { index: 3 });
+    await chooseCommune(page, "lac");
     await page.locator("#card:not([aria-busy]) #card-title").waitFor();
     const cardBox = await page.locator("#card").boundingBox();
     assert.ok(cardBox.x >= 0 && cardBox.x + cardBox.width <= 391, `card ${JSON.stringify(cardBox)}`);

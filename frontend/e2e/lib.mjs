@@ -225,3 +225,17 @@ after(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
+
+/**
+ * Chooses a commune with the map panel's finder as a user types it: the
+ * text, then Enter on the first match once it is listed. Returns the code
+ * of the commune chosen.
+ */
+export async function chooseCommune(page, text) {
+  await page.locator("#commune-search").fill(text);
+  const first = page.locator("#commune-options [role=option]").first();
+  await first.waitFor();
+  const code = await first.getAttribute("data-code");
+  await page.locator("#commune-search").press("Enter");
+  return code;
+}

@@ -16,10 +16,33 @@ export function statusChip(s: Status): HTMLElement {
   return h("span", { class: `status status-${s}` }, t(`status.${s}`));
 }
 
+/** What the card offers beside its figures: each action shown when given. */
+export interface CardActions {
+  /** Brings the commune into view. */
+  zoom?: () => void;
+  /** Opens the gaps of the commune's district. */
+  gaps?: () => void;
+  /** Opens the what-if tool on the commune. */
+  whatif?: () => void;
+  /** A note over the figures (they are today's while the map shows another date). */
+  note?: string;
+}
+
 /** Renders the card of a commune into el; current is the layer shown on the map. */
-export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[], current: LayerId, onClose: () => void): void {
+export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[], current: LayerId, onClose: () => void, actions: CardActions = {}): void {
   const close = h("button", { type: "button", class: "card-close", "aria-label": t("card.close"), title: t("card.close") }, "×");
   close.addEventListener("click", onClose);
+  const action = (name: string, label: string, title: string, run: (() => void) | undefined): HTMLElement | null => {
+    if (!run) return null;
+    const b = h("button", { type: "button", class: "btn-small", "data-action": name, title }, label);
+    b.addEventListener("click", run);
+    return b;
+  };
+  const buttons = [
+    action("zoom", t("card.zoom"), t("card.zoomTitle", { name: card.name }), actions.zoom),
+    action("gaps", t("card.gaps"), t("card.gapsTitle", { district: card.district }), actions.gaps),
+    action("whatif", t("card.whatif"), t("card.whatifTitle", { name: card.name }), actions.whatif),
+  ].filter((b): b is HTMLElement => b !== null);
   const byLayer = new Map(card.layers.map((l) => [l.layer, l]));
 
   const rows = LAYERS.map((id) => {
@@ -68,6 +91,8 @@ export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[]
       h("div", {}, h("h2", { id: "card-title", "data-code": card.code }, card.name), h("p", { class: "card-sub" }, card.district, " · ", t("card.code", { code: card.code }))),
       close,
     ),
+    buttons.length ? h("div", { class: "card-actions", role: "group", "aria-label": t("card.actions") }, ...buttons) : null,
+    actions.note ? h("p", { class: "note card-date-note", role: "note" }, actions.note) : null,
     h("p", { class: "card-pop" }, h("span", { class: "muted" }, t("card.population"), ": "), h("strong", { "data-field": "population" }, fmtInt(card.population)), " ", t("card.people")),
     h(
       "table",

@@ -97,6 +97,8 @@ export class GapsView {
     const q = new URLSearchParams({ layer: s.layer, limit: "10000" });
     if (s.district) q.set("district", s.district);
     if (s.remote) q.set("remote", s.remote);
+    // The application's one date (state.ts): the gaps of the day the map shows.
+    if (s.asOf) q.set("as_of", s.asOf);
     return `/api/v1/gaps?${q}`;
   }
 

@@ -2,7 +2,7 @@
 // panels and the URL. Every figure shown comes from the API; the page only
 // formats it.
 import "./style.css";
-import type { StyleSpecification } from "maplibre-gl";
+import type { IControl, StyleSpecification } from "maplibre-gl";
 import {
   ApiError,
   LAYERS,
@@ -20,9 +20,11 @@ import {
   type SummaryAll,
 } from "./api";
 import { layerTitle, renderCard, renderHistory } from "./card";
-import { byId, h } from "./dom";
+import { DateBar, dateProblem } from "./datebar";
+import { CommuneSearch } from "./search";
+import { byId, h, replace } from "./dom";
 import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
-import { COMMUNE_FILL, MapView, PEOPLE_FILL } from "./map";
+import { COMMUNE_FILL, MapView, PEOPLE_FILL, bboxOfGeometry } from "./map";
 import { dissolve, labelPoint } from "./outlines";
 import { Tabs } from "./panels";
 import { PeopleOverlay } from "./people";
@@ -40,6 +42,18 @@ import { WhatIfView } from "./whatif";
 
 performance.mark("phusong:start");
 const state: State = parseState(location.hash);
+const linkedView = state.view !== null;
+
+// A link's date that cannot be shown (not a date, or after today) is set
+// aside before any figure is asked for, and the date bar says why.
+const linkDate = new URLSearchParams(location.hash.replace(/^#/, "")).get("as_of");
+const badLinkDate = linkDate !== null && (state.asOf === null || dateProblem(linkDate) !== null) ? linkDate : null;
+if (badLinkDate !== null) state.asOf = null;
+
+/** A URL of the API with the application's date (state.asOf) as ?as_of=, when one is chosen. */
+function atDate(url: string, asOf = state.asOf): string {
+  return asOf ? `${url}${url.includes("?") ? "&" : "?"}as_of=${encodeURIComponent(asOf)}` : url;
+}
 
 // Data, fetched once and kept until an accepted filing changes it.
 let info: LayerInfo[] = [];
@@ -47,13 +61,13 @@ let summary: SummaryAll | null = null;
 let communes: CommuneCollection | null = null;
 let card: CommuneCard | null = null;
 const communeCache = new Map<string, Promise<CommuneCollection>>();
-const breakdownCache = new Map<LayerId, Promise<{ provider: LayerSummary; technology: LayerSummary }>>();
+const breakdownCache = new Map<string, Promise<{ provider: LayerSummary; technology: LayerSummary }>>();
 
 function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
-  const key = `${layer}|${by}`;
+  const key = `${layer}|${by}|${state.asOf ?? ""}`;
   let p = communeCache.get(key);
   if (!p) {
-    p = fetchJSON<CommuneCollection>(communesURL(layer, by));
+    p = fetchJSON<CommuneCollection>(atDate(communesURL(layer, by)));
     p.catch(() => communeCache.delete(key));
     communeCache.set(key, p);
   }
@@ -61,14 +75,15 @@ function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
 }
 
 function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; technology: LayerSummary }> {
-  let p = breakdownCache.get(layer);
+  const key = `${layer}|${state.asOf ?? ""}`;
+  let p = breakdownCache.get(key);
   if (!p) {
     p = Promise.all([
-      fetchJSON<LayerSummary>(`/api/v1/summary?layer=${layer}&breakdown=provider`),
-      fetchJSON<LayerSummary>(`/api/v1/summary?layer=${layer}&breakdown=technology`),
+      fetchJSON<LayerSummary>(atDate(`/api/v1/summary?layer=${layer}&breakdown=provider`)),
+      fetchJSON<LayerSummary>(atDate(`/api/v1/summary?layer=${layer}&breakdown=technology`)),
     ]).then(([provider, technology]) => ({ provider, technology }));
-    p.catch(() => breakdownCache.delete(layer));
-    breakdownCache.set(layer, p);
+    p.catch(() => breakdownCache.delete(key));
+    breakdownCache.set(key, p);
   }
   return p;
 }
@@ -85,7 +100,7 @@ const TILE_MODE_COMMUNES = 2000;
 // Start every request at once: the communes of the first layer are the
 // critical path to the first frame. The summary says how many communes
 // there are, hence whether the layer's GeoJSON is wanted at all.
-const summaryP = fetchJSON<SummaryAll>("/api/v1/summary");
+const summaryP = fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
 let tileMode = false;
 const tileModeP = summaryP.then(
   (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
@@ -155,7 +170,33 @@ const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
   state.tab = tab;
   writeState(state);
   activateTab(tab);
+  refitIfNarrowed();
 });
+
+let mapWidth = byId("map").clientWidth;
+/** Where the map goes when a tab narrows it (the gaps of a district), instead of the province. */
+let fitOnNarrow: [number, number, number, number] | null = null;
+
+/**
+ * When a tab widens the side panel (targets, gaps, indicators on a
+ * desktop) the map is narrower: it takes its new size at once and shows the
+ * whole province again (or the box asked for), rather than a cut view. A
+ * wider map keeps its view.
+ */
+function refitIfNarrowed(): void {
+  const w = byId("map").clientWidth;
+  const box = fitOnNarrow;
+  fitOnNarrow = null;
+  if (w === mapWidth) {
+    if (box) mapView.fitBox(box);
+    return;
+  }
+  const narrower = w < mapWidth;
+  mapWidth = w;
+  mapView.map.resize();
+  if (box) mapView.fitBox(box);
+  else if (narrower) mapView.fitProvince(false);
+}
 
 /** Starts the view of a tab and stops the others' drawings on the map. */
 function activateTab(tab: Tab): void {
@@ -202,10 +243,11 @@ const entry = new IndicatorEntry({
 
 const indicators = new IndicatorsView(byId("panel-indicators"), {
   asOf: () => state.asOf,
+  // The board's date is the application's: the map and its summary follow it.
   setAsOf: (d) => {
-    state.asOf = d;
-    writeState(state);
-    if (state.indicator) void indicatorMap.show(state.indicator, d);
+    const problem = d ? dateProblem(d) : null;
+    if (problem) return dateBar.showProblem(problem);
+    void applyDate(d);
   },
   showTarget: (id) => {
     tabs.select("targets", false);
@@ -339,10 +381,13 @@ async function renderSelectors(): Promise<void> {
       d: fmtInt(chosen.province.population),
     });
     line.hidden = false;
+    breakdownShown = what;
   } else {
     line.hidden = true;
+    breakdownShown = null;
   }
-  renderDistricts(byId("districts"), b.provider, info);
+  renderExports();
+  renderDistricts(byId("districts"), b.provider, info, showDistrict);
 }
 
 for (const id of ["provider-select", "technology-select"]) {
@@ -373,6 +418,7 @@ function decorate(fc: CommuneCollection): void {
       void dissolve(fc.features).then((o) => mapView.setOutlines(o));
     }, 0);
   }
+  if (labelsFor === null) void loadDates(fc);
   labelsFor = fc;
   renderCommuneSelect(fc);
   const note = byId("map-note");
@@ -381,28 +427,140 @@ function decorate(fc: CommuneCollection): void {
 }
 
 function renderCommuneSelect(fc: CommuneCollection): void {
-  const sel = byId<HTMLSelectElement>("commune-select");
-  const byDistrict = new Map<string, CommuneProps[]>();
-  for (const f of fc.features) {
-    const list = byDistrict.get(f.properties.district) ?? [];
-    list.push(f.properties);
-    byDistrict.set(f.properties.district, list);
-  }
-  const collator = new Intl.Collator("vi");
-  const groups = [...byDistrict.entries()].sort((a, b) => collator.compare(a[0], b[0]));
-  sel.replaceChildren(
-    h("option", { value: "" }, t("commune.choose")),
-    ...groups.map(([district, list]) =>
-      h("optgroup", { label: district }, ...list.sort((a, b) => collator.compare(a.name, b.name)).map((p) => h("option", { value: p.code }, p.name))),
-    ),
-  );
-  sel.value = state.commune ?? "";
+  search.set(fc.features.map((f) => f.properties));
+  search.setSelected(state.commune);
 }
 
-byId<HTMLSelectElement>("commune-select").addEventListener("change", (e) => {
-  const code = (e.target as HTMLSelectElement).value;
-  void selectCommune(code || null, true);
-});
+// The commune finder (type-ahead) in place of a list of every commune.
+const search = new CommuneSearch(byId("commune-search-box"), { onSelect: (code) => void selectCommune(code, true) });
+
+// ---- the date the map is seen as of, one for the whole application
+
+const dateBar = new DateBar({ onChange: (d) => void applyDate(d) });
+byId("date-slot").replaceWith(dateBar.el);
+if (state.asOf) dateBar.set(state.asOf);
+
+/** Shows every figure of the map panel (and the indicators' board) as of a date (null: now). */
+async function applyDate(d: string | null): Promise<void> {
+  state.asOf = d;
+  writeState(state);
+  dateBar.set(d);
+  renderExports();
+  if (state.indicator) void indicatorMap.show(state.indicator, d);
+  if (state.tab === "indicators") void indicators.activate();
+  try {
+    const s = await fetchJSON<SummaryAll>(atDate("/api/v1/summary", d));
+    if (d !== state.asOf) return;
+    summary = s;
+    renderSummary(byId("summary"), s, info, state.layer);
+    renderLayerSwitcher();
+  } catch (e) {
+    showError(e);
+  }
+  if (d !== state.asOf) return;
+  await showLayer(state.layer, state.by);
+}
+
+/** The dates on which a filing took effect, for the date bar's slider (from a commune's history: the same dates for every commune). */
+async function loadDates(fc: CommuneCollection): Promise<void> {
+  const first = fc.features[0]?.properties.code;
+  if (!first) return;
+  const hist = await fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(first)}/history`).catch(() => null);
+  if (!hist) return;
+  dateBar.setDates(Object.values(hist.layers).flatMap((pts) => pts.map((p) => p.date)));
+}
+
+// ---- downloads of what the map shows
+
+const EXPORTS: [string, string][] = [
+  ["gpkg", "GeoPackage"],
+  ["csv", "CSV"],
+  ["geojson", "GeoJSON"],
+  ["kml", "KML"],
+];
+
+/** The name of the breakdown the map is coloured by (renderSelectors), or null for every provider together. */
+let breakdownShown: string | null = null;
+
+/** Links to the layer's figures as files, of the breakdown and date shown (GET /api/v1/export/{layer}.{format}). */
+function renderExports(): void {
+  const p = new URLSearchParams();
+  if (state.asOf) p.set("as_of", state.asOf);
+  const by = state.by !== "all" && breakdownShown ? state.by : null;
+  if (by) p.set("breakdown", by);
+  const qs = p.toString().replace(/%3A/g, ":");
+  const q = qs ? `?${qs}` : "";
+  const layer = layerTitle(info, state.layer);
+  const date = state.asOf ? fmtDate(state.asOf) : t("date.nowText");
+  const what = by && breakdownShown ? breakdownShown : null;
+  replace(
+    byId("downloads"),
+    h("h3", { class: "downloads-title", id: "downloads-title" }, t("export.title")),
+    h("p", { class: "help", id: "downloads-what" }, what ? t("export.whatBy", { layer, what, date }) : t("export.what", { layer, date })),
+    h(
+      "div",
+      { class: "download-buttons", role: "group", "aria-labelledby": "downloads-title", "aria-describedby": "downloads-what" },
+      ...EXPORTS.map(([f, name]) =>
+        h(
+          "a",
+          { class: "download", href: `/api/v1/export/${state.layer}.${f}${q}`, download: "", "data-format": f, title: t("export.one", { format: name, layer: what ? `${layer} (${what})` : layer, date }) },
+          name,
+        ),
+      ),
+    ),
+  );
+}
+
+// ---- the districts of the summary, the province
+
+/** The box of the communes of a district (all of them when code is null). */
+function communesBox(code: string | null): [number, number, number, number] | null {
+  let b: [number, number, number, number] | null = null;
+  for (const f of communes?.features ?? []) {
+    if (code !== null && f.properties.district_code !== code) continue;
+    const fb = bboxOfGeometry(f.geometry);
+    if (fb) b = b ? [Math.min(b[0], fb[0]), Math.min(b[1], fb[1]), Math.max(b[2], fb[2]), Math.max(b[3], fb[3])] : fb;
+  }
+  return b;
+}
+
+/** Brings a district's communes into view and marks its row. */
+function showDistrict(code: string): void {
+  const b = communesBox(code);
+  if (b) mapView.fitBox(b, 12);
+  for (const tr of document.querySelectorAll<HTMLElement>("#districts tr[data-district]")) {
+    const on = tr.dataset.district === code;
+    tr.classList.toggle("current", on);
+    if (on) tr.setAttribute("aria-current", "true");
+    else tr.removeAttribute("aria-current");
+  }
+  // On a phone the map is above the summary.
+  if (window.innerWidth <= 760) byId("map").scrollIntoView({ behavior: "smooth", block: "center" });
+}
+
+/** The map's button that shows the whole province again. */
+class FitProvinceControl implements IControl {
+  private el: HTMLElement | null = null;
+  button: HTMLButtonElement | null = null;
+  onAdd(): HTMLElement {
+    this.button = h("button", { type: "button", class: "fit-province", id: "fit-province" });
+    this.button.addEventListener("click", () => mapView.fitProvince());
+    this.render();
+    this.el = h("div", { class: "maplibregl-ctrl maplibregl-ctrl-group" }, this.button);
+    return this.el;
+  }
+  onRemove(): void {
+    this.el?.remove();
+  }
+  render(): void {
+    if (!this.button) return;
+    this.button.title = t("map.fitProvince");
+    this.button.setAttribute("aria-label", t("map.fitProvince"));
+    this.button.replaceChildren(h("span", { class: "fit-icon", "aria-hidden": "true" }));
+  }
+}
+const fitControl = new FitProvinceControl();
+mapView.map.addControl(fitControl, "top-right");
 
 /** Shows a layer coloured by a breakdown ("all" for every provider together). */
 async function showLayer(layer: LayerId, by: string): Promise<void> {
@@ -416,6 +574,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   state.layer = layer;
   state.by = by;
   writeState(state);
+  renderExports();
   if (changes) renderChanges(byId("changes"), changes, layer);
   for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layer]")) input.checked = input.value === layer;
   document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
@@ -441,8 +600,9 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
       await selectors;
       return;
     }
+    const asOf = state.asOf;
     const fc = await loadCommunes(layer, by);
-    if (layer !== state.layer || by !== state.by) return;
+    if (layer !== state.layer || by !== state.by || asOf !== state.asOf) return;
     communes = fc;
     th = thresholds(fc.method);
     renderLegend(byId("legend"), th);
@@ -470,7 +630,10 @@ function renderMethod(fc: Pick<CommuneCollection, "method" | "computed_at" | "da
   const date = fc.data_as_of
     ? h("time", { class: "data-date", datetime: fc.data_as_of }, fmtDate(fc.data_as_of))
     : h("span", { class: "data-date" }, t("method.noData"));
+  // Tiles are of now only (the date bar is off in tile mode).
+  const seen = state.asOf && !tileMode ? [t("date.seen"), " ", h("time", { class: "view-date", datetime: state.asOf }, fmtDate(state.asOf)), " · "] : [];
   el.replaceChildren(
+    ...seen,
     t("method.line", { name: m.name, cell: fmtInt(m.cell_size_m) }),
     " · ",
     t("method.dataAsOf"),
@@ -500,7 +663,18 @@ const historyCache = new Map<string, Promise<CommuneHistory | null>>();
 function renderCardNow(): void {
   if (!card) return;
   const code = card.code;
-  renderCard(cardEl, card, info, state.layer, () => void selectCommune(null, false));
+  const c = card;
+  renderCard(cardEl, c, info, state.layer, () => void selectCommune(null, false), {
+    zoom: () => {
+      const f = communes?.features.find((x) => x.properties.code === c.code);
+      const box = f ? bboxOfGeometry(f.geometry) : null;
+      if (box) mapView.fitBox(box, 12);
+    },
+    gaps: tabShown("gaps") ? () => openGapsOf(c.district_code) : undefined,
+    whatif: tabShown("whatif") ? () => openWhatIfAt(c.code) : undefined,
+    // The card's figures are today's (GET /api/v1/communes has no date): say so when the map shows another day.
+    note: state.asOf ? t("card.todayNote", { date: fmtDate(state.asOf) }) : undefined,
+  });
   let hist = historyCache.get(code);
   if (!hist) {
     // An older service has no history: the slot stays hidden.
@@ -512,12 +686,38 @@ function renderCardNow(): void {
   });
 }
 
+/** Whether a tab is offered (the service has its endpoint). */
+function tabShown(tab: Tab): boolean {
+  return !document.getElementById(`tab-${tab}`)?.hidden;
+}
+
+/** Opens a tab from the page's own action (not its button) as a click on it does, then fits the map to box (or refits the province) if the panel widened. */
+function openTab(tab: Tab, box: [number, number, number, number] | null): void {
+  tabs.select(tab, false);
+  state.tab = tab;
+  writeState(state);
+  activateTab(tab);
+  fitOnNarrow = box;
+  refitIfNarrowed();
+}
+
+/** The card's "gaps": the gaps view filtered to the commune's district, the map on that district. */
+function openGapsOf(district: string): void {
+  state.district = district || null;
+  openTab("gaps", district ? communesBox(district) : null);
+}
+
+/** The card's "what-if": the what-if view with the map centred on the commune. */
+function openWhatIfAt(code: string): void {
+  const f = communes?.features.find((x) => x.properties.code === code);
+  openTab("whatif", f ? bboxOfGeometry(f.geometry) : null);
+}
+
 async function selectCommune(code: string | null, fly: boolean): Promise<void> {
   state.commune = code;
   writeState(state);
   void mapView.select(code);
-  const sel = byId<HTMLSelectElement>("commune-select");
-  if (sel.value !== (code ?? "")) sel.value = code ?? "";
+  search.setSelected(code);
   if (!code) {
     card = null;
     cardEl.hidden = true;
@@ -552,7 +752,7 @@ async function refreshAll(): Promise<void> {
   communeCache.clear();
   historyCache.clear();
   breakdownCache.clear();
-  summary = await fetchJSON<SummaryAll>("/api/v1/summary");
+  summary = await fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
   renderDemo(summary);
   mapView.reloadTiles();
   void people.refresh();
@@ -598,6 +798,10 @@ function applyLang(l: Lang): void {
     byId("map-note").textContent = communes.boundary_note ? t("note.approximate") : "";
   }
   renderCardNow();
+  search.render();
+  dateBar.render();
+  fitControl.render();
+  renderExports();
   void renderSelectors();
   upload.render();
   if (state.tab === "targets") targets.render();
@@ -633,6 +837,10 @@ window.__phusong = {
     return f ? labelPoint(f) : null;
   },
   whatifSites: () => whatif.placed,
+  /** The map's view and the province's box, [west, south, east, north]. */
+  mapBounds: () => mapView.map.getBounds().toArray().flat(),
+  provinceBounds: () => communesBox(null),
+  districtBounds: (code: string) => communesBox(code),
   project: (lngLat: [number, number]) => {
     const p = mapView.map.project(lngLat);
     return [p.x, p.y];
@@ -642,6 +850,10 @@ window.__phusong = {
 applyLang(lang());
 tabs.select(state.tab, false);
 if (state.tab === "upload") upload.activate();
+mapWidth = byId("map").clientWidth;
+window.addEventListener("resize", () => (mapWidth = byId("map").clientWidth));
+if (badLinkDate !== null) dateBar.showProblem(dateProblem(badLinkDate) ?? t("date.invalid", { date: badLinkDate }));
+void tileModeP.then((tiles) => tiles && dateBar.disable(t("date.tiles")));
 
 try {
   const [i, s] = await Promise.all([infoP, summaryP]);
@@ -663,5 +875,12 @@ void tabs.probeFuture().then(() => {
   tabs.select(state.tab, false);
   state.tab = tabs.tab;
   writeState(state);
+  // The card's gaps and what-if actions, now that their tabs are known.
+  renderCardNow();
+  // A linked view stays as the link has it; otherwise a wider panel refits the province.
+  if (linkedView) {
+    mapWidth = byId("map").clientWidth;
+    mapView.map.resize();
+  } else refitIfNarrowed();
   if (before === state.tab && state.tab !== "map" && state.tab !== "upload") activateTab(state.tab);
 });

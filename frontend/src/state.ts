@@ -1,13 +1,21 @@
 // The view's state lives in the URL's fragment, so that a link shows the
 // same view: #tab=map&layer=mobile&by=provider:viettel&commune=04882&map=9.50/20.7500/105.3500
 // (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered,
-// an overlay of the people's squares adds &overlay=people or &overlay=uncovered, the indicators'
-// board adds its date (&as_of=2015-12-31) and an indicator whose per-commune values colour the
+// an overlay of the people's squares adds &overlay=people or &overlay=uncovered, the date
+// (&as_of=2015-12-31) and an indicator whose per-commune values colour the
 // map (&indicator=internet-users). The what-if tool's hypothetical sites go in
 // &sites=105.35123,20.75000,3000,4G;104.9,20.9,5000,FTTH: per site its longitude, latitude
 // (decimal degrees, EPSG:4326), radius in metres (10–50000) and technology, sites separated by
 // ";", at most 100. A site that does not read so is left out, and parseSites says which and why.
 // The fragment never reaches the server, and no token is ever put in it.
+//
+// as_of is the application's one date, so that everything a user sees is of
+// the same day: the map's colours, the summary and its districts, the
+// downloads, the gaps view and the indicators' board follow it, whether it
+// is set by the map's date bar (datebar.ts) or the board's date field. The
+// targets (each with its own history), the what-if tool and the commune
+// card (GET /api/v1/communes/{code} has no date; the card says so) are of
+// now. A date after today is set aside with a message.
 import { isLayer, type LayerId } from "./api";
 
 export type Tab = "map" | "indicators" | "targets" | "gaps" | "whatif" | "upload";
@@ -39,7 +47,7 @@ export interface State {
   sort: string | null;
   /** The people overlay shown, or null for none. */
   overlay: Overlay | null;
-  /** The date the indicators' board is seen as of (YYYY-MM-DD), or null for today. */
+  /** The date everything but the targets, what-if and card is seen as of (YYYY-MM-DD), or null for now. */
   asOf: string | null;
   /** The indicator whose per-unit values colour the map instead of the coverage layer, or null. */
   indicator: string | null;

@@ -52,18 +52,35 @@ export function renderSummary(el: HTMLElement, s: SummaryAll, info: LayerInfo[],
   );
 }
 
-export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInfo[]): void {
+/**
+ * The current layer by district; with onDistrict each district's name is a
+ * button (and its row clickable) that brings the district into view.
+ */
+export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInfo[], onDistrict?: (code: string) => void): void {
   const rows = [...s.districts]
     .sort((a, b) => a.share - b.share)
-    .map((d) =>
-      h(
+    .map((d) => {
+      const name = d.name ?? d.code ?? "";
+      let head: HTMLElement | string = name;
+      if (onDistrict && d.code) {
+        const code = d.code;
+        head = h("button", { type: "button", class: "link district-link", title: t("summary.showDistrict", { name }) }, name);
+        head.addEventListener("click", (e) => {
+          e.stopPropagation();
+          onDistrict(code);
+        });
+      }
+      const tr = h(
         "tr",
-        { "data-district": d.code ?? "" },
-        h("th", { scope: "row" }, d.name ?? d.code ?? ""),
+        { "data-district": d.code ?? "", class: onDistrict && d.code ? "clickable" : undefined },
+        h("th", { scope: "row" }, head),
         h("td", { class: "num" }, fmtPct(d.share), h("span", { class: "fraction" }, `${fmtInt(d.covered)} / ${fmtInt(d.population)}`)),
         h("td", { class: "num" }, `${fmtInt(d.communes_reached)} / ${fmtInt(d.communes)}`),
-      ),
-    );
+      );
+      // The whole row answers a pointer; the name's button is the keyboard's way.
+      if (onDistrict && d.code) tr.addEventListener("click", () => onDistrict(d.code ?? ""));
+      return tr;
+    });
   el.replaceChildren(
     h("summary", {}, t("summary.byDistrict", { layer: layerTitle(info, s.layer) })),
     h(

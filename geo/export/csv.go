@@ -30,11 +30,17 @@ func (t *Table) WriteCSV(w io.Writer) error {
 		return err
 	}
 	rw := newCRLFRecordWriter(bw)
-	if err := rw.Write(CSVColumns); err != nil {
-		return err
-	}
+	header := CSVColumns
 	meta := []string{string(t.Layer), t.AsOf, t.ComputedAt, CSVText(t.Method.Name),
 		strconv.FormatFloat(t.Method.CellSizeM, 'f', -1, 64), CSVText(t.Method.Population), CSVText(t.Source)}
+	// One breakdown's figures say so in a last column.
+	if t.Breakdown != "" {
+		header = append(append([]string{}, CSVColumns...), "breakdown")
+		meta = append(meta, CSVText(t.Breakdown))
+	}
+	if err := rw.Write(header); err != nil {
+		return err
+	}
 	rec := make([]string, 0, len(CSVColumns))
 	for _, r := range t.Rows {
 		rec = rec[:0]

@@ -34,6 +34,9 @@ func (t *Table) FeatureCollection() *geojson.FeatureCollection {
 		"computed_at": t.ComputedAt,
 		"method":      t.Method,
 	}
+	if t.Breakdown != "" {
+		fc.ExtraMembers["breakdown"] = t.Breakdown
+	}
 	if t.Source != "" {
 		fc.ExtraMembers["source"] = t.Source
 	}

@@ -41,7 +41,7 @@ func (t *Table) WriteKML(w io.Writer) error {
 		return err
 	}
 	doc := kml.Document(
-		kml.Name(fmt.Sprintf("Phủ Sóng — %s — %s", t.Layer, t.AsOf)),
+		kml.Name(t.title()),
 		kml.Open(true),
 		kml.Description(t.Description()),
 	)
@@ -57,6 +57,9 @@ func (t *Table) WriteKML(w io.Writer) error {
 		kml.Data("method", kml.Value(string(method))),
 		kml.Data("source", kml.Value(t.Source)),
 	)
+	if t.Breakdown != "" {
+		meta.Append(kml.Data("breakdown", kml.Value(t.Breakdown)))
+	}
 	if t.Approximate() > 0 {
 		meta.Append(kml.Data("boundary_note", kml.Value(geo.BoundaryNote)))
 	}
@@ -104,11 +107,23 @@ func kmlValue(v any) string {
 	return formatValue(v)
 }
 
+// title names the file's figures: Phủ Sóng — layer[ — breakdown] — date.
+func (t *Table) title() string {
+	if t.Breakdown != "" {
+		return fmt.Sprintf("Phủ Sóng — %s — %s — %s", t.Layer, t.Breakdown, t.AsOf)
+	}
+	return fmt.Sprintf("Phủ Sóng — %s — %s", t.Layer, t.AsOf)
+}
+
 // Description is the one paragraph that tells a reader of an exported file
 // what the figures are.
 func (t *Table) Description() string {
-	s := fmt.Sprintf("Coverage layer %q: people covered per commune, from the filings in force on %s, computed %s by method %s (%g m cells; covered ≥ %g%%, partial ≥ %g%%). Source: %s",
-		t.Layer, t.AsOf, t.ComputedAt, t.Method.Name, t.Method.CellSizeM,
+	of := ""
+	if t.Breakdown != "" {
+		of = fmt.Sprintf(" of breakdown %q only", t.Breakdown)
+	}
+	s := fmt.Sprintf("Coverage layer %q: people covered per commune%s, from the filings in force on %s, computed %s by method %s (%g m cells; covered ≥ %g%%, partial ≥ %g%%). Source: %s",
+		t.Layer, of, t.AsOf, t.ComputedAt, t.Method.Name, t.Method.CellSizeM,
 		100*t.Method.CoveredThreshold, 100*t.Method.PartialThreshold, t.Source)
 	if t.Approximate() > 0 {
 		s += " " + geo.BoundaryNote

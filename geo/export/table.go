@@ -24,7 +24,11 @@ type Table struct {
 	// Source says where the communes, the population and the filings come
 	// from, in one or two sentences for a reader of the file.
 	Source string
-	Rows   []Row
+	// Breakdown is the key of the breakdown whose figures the rows hold
+	// ("provider:viettel", "technology:4G"…); "" for every provider
+	// together.
+	Breakdown string
+	Rows      []Row
 	// CRS is the system of the rows' geometry; the zero CRS is EPSG:4326
 	// (see InCRS).
 	CRS crs.CRS
