@@ -14,8 +14,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
+	"strconv"
 	"sync"
 
 	"github.com/protomaps/go-pmtiles/pmtiles"
@@ -45,6 +47,7 @@ type Archive struct {
 	header   pmtiles.HeaderV3
 	root     []pmtiles.EntryV3
 	metadata map[string]any
+	version  string
 
 	mu     sync.Mutex
 	leaves map[uint64][]pmtiles.EntryV3 // by offset in the leaf section
@@ -92,6 +95,10 @@ func open(f *os.File, path string) (*Archive, error) {
 		return nil, fmt.Errorf("not a PMTiles version 3 archive: %v", err)
 	}
 	a.header = h
+	sum := fnv.New64a()
+	fmt.Fprintf(sum, "%d %d ", st.Size(), st.ModTime().UnixNano())
+	sum.Write(head)
+	a.version = strconv.FormatUint(sum.Sum64(), 36)
 	if h.TileType != pmtiles.Mvt {
 		return nil, fmt.Errorf("holds %s; the basemap must be vector tiles (MVT), such as the Protomaps basemap", tileTypeName(h.TileType))
 	}
@@ -332,3 +339,10 @@ func gunzip(b []byte, limit int64) ([]byte, error) {
 // Gunzip decompresses a tile stored gzip-compressed, for a client that does
 // not take gzip.
 func Gunzip(tile []byte) ([]byte, error) { return gunzip(tile, maxTileBytes) }
+
+// Version names the archive's contents for ETags: its size, modification
+// time and header, so that a file replaced between two starts gets new
+// ones.
+func (a *Archive) Version() string {
+	return a.version
+}
