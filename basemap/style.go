@@ -120,7 +120,10 @@ func (a *Archive) Style(tilesURL string) map[string]any {
 			layer("basemap-water", "fill", "water", geometry("Polygon"), map[string]any{"fill-color": "#a9cbe4"}),
 			layer("basemap-rivers", "line", "water", geometry("LineString"), map[string]any{
 				"line-color": "#7eafd6",
-				"line-width": []any{"match", []any{"get", "kind"}, "river", zoomed(6, 0.8, 14, 6), zoomed(6, 0.3, 14, 2)},
+				// One zoom curve, the river wider than the streams at each end.
+				"line-width": []any{"interpolate", []any{"exponential", 1.6}, []any{"zoom"},
+					6, []any{"match", []any{"get", "kind"}, "river", 0.8, 0.3},
+					14, []any{"match", []any{"get", "kind"}, "river", 6, 2}},
 			}),
 			layer("basemap-boundaries", "line", "boundaries", kind("country", "region", "county"), map[string]any{
 				"line-color": "#8d7f9c", "line-dasharray": []float64{3, 2},

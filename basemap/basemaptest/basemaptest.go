@@ -105,6 +105,9 @@ func Tile(t maptile.Tile) ([]byte, error) {
 		return nil, nil
 	}
 	layers := mvt.NewLayers(features())
+	for _, l := range layers {
+		l.Version = 2 // the current specification, as real tiles are
+	}
 	layers.ProjectToTile(t)
 	layers.Clip(mvt.MapboxGLDefaultExtentBound)
 	layers.RemoveEmpty(0, 0)
