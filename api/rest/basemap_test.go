@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -261,5 +262,45 @@ func TestBasemap_ConfigChecks(t *testing.T) {
 	}
 	if rec := request(s, "GET", "/api/v1/config", nil); !strings.Contains(rec.Body.String(), `"basemap_url":""`) {
 		t.Errorf("config without a basemap: %s", rec.Body)
+	}
+}
+
+// A tile the archive cannot give (a damaged leaf directory) is a 500 that
+// names the file, and the other tiles are still served.
+func TestBasemap_DamagedTile(t *testing.T) {
+	b, err := basemaptest.Build(basemaptest.Options{LeafSize: 2, Uncompressed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := basemaptest.Header(b)
+	b[h.LeafDirectoryOffset] = 0x7f // the first leaf's count of entries, far over its length
+	path := filepath.Join(t.TempDir(), "damaged.pmtiles")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, err := basemap.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	cfg := DefaultConfig()
+	cfg.Basemap = a
+	s := newTestServer(cfg, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	statuses := map[int]int{}
+	for x := 0; x < 32; x++ {
+		for y := 0; y < 32; y++ {
+			rec := request(s, "GET", fmt.Sprintf("/basemap/tiles/5/%d/%d.mvt", x, y), nil)
+			statuses[rec.Code]++
+			if rec.Code == 500 && (!strings.Contains(rec.Body.String(), path) || !strings.Contains(rec.Body.String(), "damaged")) {
+				t.Fatalf("500 without the file or the problem: %s", rec.Body)
+			}
+		}
+	}
+	if statuses[500] == 0 || statuses[204] == 0 {
+		t.Fatalf("statuses %v: want the damaged leaf's tiles 500 and the rest 204 or 200", statuses)
+	}
+	// Zoom 10's tiles are last in the archive's order, in another leaf.
+	if rec := request(s, "GET", hoaBinhBasemapTile(10), nil); rec.Code != 200 {
+		t.Fatalf("a tile of another leaf: %d %s", rec.Code, rec.Body)
 	}
 }
