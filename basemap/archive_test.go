@@ -256,3 +256,25 @@ func TestGunzip_Bounded(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// BenchmarkArchive_Tile reads one tile through the root and a leaf
+// directory (cached after the first read), as the service does per request.
+func BenchmarkArchive_Tile(b *testing.B) {
+	raw, err := basemaptest.Build(basemaptest.Options{LeafSize: 4})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "b.pmtiles")
+	os.WriteFile(path, raw, 0o644)
+	a, err := basemap.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer a.Close()
+	tile := hoaBinh(10)
+	for b.Loop() {
+		if t, err := a.Tile(10, tile.X, tile.Y); err != nil || t == nil {
+			b.Fatal(err)
+		}
+	}
+}
