@@ -10,13 +10,19 @@ import (
 
 // pageConfig is what the web page needs to know of the service's settings.
 type pageConfig struct {
-	// BasemapURL is a MapLibre style URL to draw under the communes, or
-	// empty for none (the default: no request leaves the machine).
+	// BasemapURL is a MapLibre style URL to draw under the communes: the
+	// service's own style of its local basemap (a path, /basemap/style.json),
+	// a configured URL, or empty for none (the default: no request leaves
+	// the machine).
 	BasemapURL string `json:"basemap_url"`
 }
 
 func (s *Server) handleConfig(c *gin.Context) {
-	c.JSON(http.StatusOK, pageConfig{BasemapURL: s.cfg.BasemapURL})
+	url := s.cfg.BasemapURL
+	if s.cfg.Basemap != nil {
+		url = basemapStylePath
+	}
+	c.JSON(http.StatusOK, pageConfig{BasemapURL: url})
 }
 
 // maxBasemapURL bounds the basemap URL's length.

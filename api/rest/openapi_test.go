@@ -23,6 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/phusong/phusong/basemap/basemaptest"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
@@ -103,7 +104,9 @@ func TestOpenAPI_DocumentsEveryRoute(t *testing.T) {
 		}
 	}
 	served := map[string]bool{}
-	for _, r := range testServer(t).router.Routes() {
+	// The basemap's routes exist only on a service with a basemap.
+	routes := append(testServer(t).router.Routes(), basemapServer(t, basemaptest.Options{}).router.Routes()...)
+	for _, r := range routes {
 		shape := routeShape(r.Method, r.Path)
 		served[shape] = true
 		if !documented[shape] {
@@ -469,6 +472,15 @@ var openAPICases = []openAPICase{
 	{"ready", "/tiles/mobile/x/1/1.mvt", nil, 400},
 	{"ready", "/tiles/mobile/20/1/1.mvt", nil, 404},
 	{"computing", "/tiles/mobile/1/1/1.mvt", nil, 503},
+	{"basemap", "/api/v1/config", nil, 200},
+	{"basemap", "/basemap/style.json", nil, 200},
+	{"basemap", "/basemap/tiles.json", nil, 200},
+	{"basemap", hoaBinhBasemapTile(9), map[string]string{"Accept-Encoding": "gzip"}, 200},
+	{"basemap", hoaBinhBasemapTile(10), nil, 200},
+	{"basemap", hoaBinhBasemapTile(9), map[string]string{"If-None-Match": "(the basemap tile's ETag)"}, 304},
+	{"basemap", "/basemap/tiles/9/0/0.mvt", nil, 204},
+	{"basemap", "/basemap/tiles/9/x/0.mvt", nil, 400},
+	{"basemap", "/basemap/tiles/3/8/0.mvt", nil, 404},
 }
 
 func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
@@ -489,6 +501,8 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 		}
 	}
 	etag := get(t, servers["ready"], "GET", "/tiles/phone/8/202/113.mvt").Header().Get("ETag")
+	servers["basemap"] = basemapServer(t, basemaptest.Options{})
+	basemapETag := get(t, servers["basemap"], "GET", hoaBinhBasemapTile(9)).Header().Get("ETag")
 
 	seen := map[string]bool{} // "GET /path status"
 	check := func(t *testing.T, srv *Server, req *http.Request, status int) {
@@ -530,7 +544,9 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 		t.Run(c.server+" "+c.target, func(t *testing.T) {
 			req := httptest.NewRequest("GET", c.target, nil)
 			for k, v := range c.header {
-				if k == "If-None-Match" {
+				if v == "(the basemap tile's ETag)" {
+					v = basemapETag
+				} else if k == "If-None-Match" {
 					v = etag
 				}
 				req.Header.Set(k, v)

@@ -26,6 +26,7 @@ func (s *Server) routes(r *gin.Engine) {
 	s.routesOpenAPI(r)
 	s.routesOGC(r)
 	s.routesTiles(r)
+	s.routesBasemap(r)
 	v1.GET("/communes/:code", s.handleCommune)
 	v1.GET("/config", s.handleConfig)
 	v1.GET("/changes", s.handleChanges)

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
+	"github.com/phusong/phusong/basemap"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/frontend"
 	"github.com/phusong/phusong/geo"
@@ -63,6 +64,10 @@ type Config struct {
 	// under the communes; empty means no basemap, so that no request leaves
 	// the machine.
 	BasemapURL string
+	// Basemap is a local basemap archive the service serves itself, with
+	// a style over it (basemap.go); nil for none. At most one of Basemap
+	// and BasemapURL is set.
+	Basemap *basemap.Archive
 }
 
 // DefaultConfig returns the settings used when none are given.
@@ -89,6 +94,9 @@ func (c Config) Validate() error {
 	}
 	if err := validateBasemapURL(c.BasemapURL); err != nil {
 		return err
+	}
+	if c.Basemap != nil && c.BasemapURL != "" {
+		return fmt.Errorf("a basemap file (%s) and a basemap URL (%s): give one or the other", c.Basemap.Path(), c.BasemapURL)
 	}
 	return c.Core.Validate()
 }

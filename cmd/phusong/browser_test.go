@@ -16,7 +16,8 @@ import (
 // against the real binary, started on a free port with a temporary
 // database, a provider that may file every layer and an admin token (for
 // the indicator values' form), and a second time on a database whose
-// demonstration filings `phusong demo remove` deleted. It needs node, the
+// demonstration filings `phusong demo remove` deleted, and a third time
+// with a local basemap (--basemap on a generated archive). It needs node, the
 // browser and a built frontend (make test builds it): where one is missing
 // it skips with a message, and in CI it fails.
 func TestE2E_Browser(t *testing.T) {
@@ -80,6 +81,13 @@ func TestE2E_Browser(t *testing.T) {
 		tilesURL = startServer(t, vdb).url
 	}
 
+	// A service drawing a local basemap (serve --basemap) from a small
+	// PMTiles archive of Hòa Bình generated for the test.
+	bmDir := t.TempDir()
+	bmDB := filepath.Join(bmDir, "basemap.gpkg")
+	newDatabase(t, bmDB)
+	basemapURL := startServer(t, bmDB, "--basemap", writeBasemap(t, bmDir)).url
+
 	// Every test file of frontend/e2e, one after another: they share the
 	// service and its database, and some of them file and withdraw.
 	// PHUSONG_E2E=upload runs only the files whose names start so (while
@@ -94,6 +102,7 @@ func TestE2E_Browser(t *testing.T) {
 		"PHUSONG_URL="+s.url,
 		"PHUSONG_TILES_URL="+tilesURL,
 		"PHUSONG_NODEMO_URL="+noDemoURL,
+		"PHUSONG_LOCAL_BASEMAP_URL="+basemapURL,
 		"PHUSONG_TOKEN="+token,
 		"PHUSONG_ADMIN_TOKEN="+adminToken,
 		"PHUSONG_CHROMIUM="+chromiumPath,

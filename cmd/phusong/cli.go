@@ -35,7 +35,7 @@ type env struct {
 // commands lists every command, in the order phusong help shows them.
 func commands() []command {
 	return []command{
-		{"serve", "[--addr HOST:PORT] [--db PATH] [--no-demo] [--cell-size M] [--write-rate N] [--read-header-timeout D] [--cors-origin URL] [--basemap-url URL]",
+		{"serve", "[--addr HOST:PORT] [--db PATH] [--no-demo] [--cell-size M] [--write-rate N] [--read-header-timeout D] [--cors-origin URL] [--basemap-url URL | --basemap FILE.pmtiles]",
 			"Run the service. Creates and seeds the database on first start (Hòa Bình, 2019 census,\n" +
 				"with demonstration filings unless --no-demo), and holds it while it runs.",
 			func(ctx context.Context, e env, args []string) error { return cmdServe(ctx, args, e.log) }},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/rest"
+	"github.com/phusong/phusong/basemap"
 	"github.com/phusong/phusong/data"
 )
 
@@ -54,10 +55,24 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 		"how long a client may take to send a request body other than a filing's (filings have 5 minutes)")
 	fs.StringVar(&cfg.API.BasemapURL, "basemap-url", envOr("PHUSONG_BASEMAP_URL", ""),
 		"MapLibre style URL drawn under the communes on the web page; none by default, so no request leaves the machine (env PHUSONG_BASEMAP_URL)")
+	basemapFile := fs.String("basemap", envOr("PHUSONG_BASEMAP", ""),
+		"a PMTiles archive of vector tiles (e.g. a Protomaps basemap extract of the province) that the service serves itself and the web page draws under the communes, with no request leaving the machine (env PHUSONG_BASEMAP)")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	cfg.Demo = !*noDemo
+	if *basemapFile != "" {
+		if cfg.API.BasemapURL != "" {
+			return fmt.Errorf("--basemap %s and --basemap-url %s (or PHUSONG_BASEMAP_URL): the map has one basemap; give one or the other", *basemapFile, cfg.API.BasemapURL)
+		}
+		bm, err := basemap.Open(*basemapFile)
+		if err != nil {
+			return fmt.Errorf("--basemap %s: %w", *basemapFile, err)
+		}
+		defer bm.Close()
+		cfg.API.Basemap = bm
+		log.Info("basemap", slog.String("file", *basemapFile), slog.Int("minzoom", bm.MinZoom()), slog.Int("maxzoom", bm.MaxZoom()))
+	}
 	cfg.API.ComputePerAddress.PerSecond = 2.5 * cfg.API.WritesPerPrincipal.PerSecond
 	cfg.API.AuthFailuresPerAddress.PerSecond = 0.5 * cfg.API.WritesPerPrincipal.PerSecond
 	if err := cfg.Validate(); err != nil {

@@ -26,6 +26,7 @@ import {
 } from "maplibre-gl";
 import type { FeatureCollection, Geometry, MultiLineString, Position } from "geojson";
 import type { CommuneCollection, CommuneProps, LayerId, PeopleFeatureCollection, PeopleSquare } from "./api";
+import { raiseBasemapLabels } from "./basemap";
 import { CommuneLabels } from "./labels";
 import { fillColour, type Thresholds } from "./scale";
 import type { View } from "./state";
@@ -264,6 +265,7 @@ export class MapView {
         "line-dasharray": [2, 1.5],
       },
     });
+    raiseBasemapLabels(m);
 
     m.on("mousemove", COMMUNE_FILL, (e) => this.hover(e));
     m.on("mouseleave", COMMUNE_FILL, () => this.hover(null));
