@@ -36,7 +36,7 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SR
 ## absent, and fail in CI. The browser tests run last, on their own, so their
 ## timings are not shared with the other packages' tests.
 test: frontend
-	@unformatted=$$(gofmt -l cmd geo api data frontend basemap); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
+	@unformatted=$$(gofmt -l cmd geo api data frontend); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 -skip '^TestE2E_Browser$$' ./...
 	@# The independent GDAL cross-check again, verbose, so its agreement figures show in the log.

@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/phusong/phusong/basemap"
+	"github.com/phusong/phusong/geo/basemap"
 )
 
 // The local basemap (phusong serve --basemap FILE): the tiles of a PMTiles

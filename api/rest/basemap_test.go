@@ -17,8 +17,8 @@ import (
 	"github.com/paulmach/orb/encoding/mvt"
 	"github.com/paulmach/orb/maptile"
 
-	"github.com/phusong/phusong/basemap"
-	"github.com/phusong/phusong/basemap/basemaptest"
+	"github.com/phusong/phusong/geo/basemap"
+	"github.com/phusong/phusong/geo/basemap/basemaptest"
 )
 
 // basemapServer is a service (with no figures: the basemap needs none)

@@ -23,7 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/phusong/phusong/basemap/basemaptest"
+	"github.com/phusong/phusong/geo/basemap/basemaptest"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )

@@ -16,7 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
-	"github.com/phusong/phusong/basemap"
+	"github.com/phusong/phusong/geo/basemap"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/frontend"
 	"github.com/phusong/phusong/geo"

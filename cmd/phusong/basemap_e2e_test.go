@@ -14,7 +14,7 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
-	"github.com/phusong/phusong/basemap/basemaptest"
+	"github.com/phusong/phusong/geo/basemap/basemaptest"
 )
 
 // writeBasemap writes the generated Hòa Bình archive into dir.

@@ -11,7 +11,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/rest"
-	"github.com/phusong/phusong/basemap"
+	"github.com/phusong/phusong/geo/basemap"
 	"github.com/phusong/phusong/data"
 )
 

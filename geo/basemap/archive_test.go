@@ -16,8 +16,8 @@ import (
 	"github.com/paulmach/orb/maptile"
 	"github.com/protomaps/go-pmtiles/pmtiles"
 
-	"github.com/phusong/phusong/basemap"
-	"github.com/phusong/phusong/basemap/basemaptest"
+	"github.com/phusong/phusong/geo/basemap"
+	"github.com/phusong/phusong/geo/basemap/basemaptest"
 )
 
 // write writes b to a file of its own and returns the path.
