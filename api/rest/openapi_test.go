@@ -23,9 +23,9 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
-	"github.com/phusong/phusong/geo/basemap/basemaptest"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/basemap/basemaptest"
 )
 
 // The OpenAPI document is the contract: these tests load it with

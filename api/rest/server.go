@@ -16,10 +16,10 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/phusong/phusong/api"
-	"github.com/phusong/phusong/geo/basemap"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/frontend"
 	"github.com/phusong/phusong/geo"
+	"github.com/phusong/phusong/geo/basemap"
 )
 
 // Config is what the HTTP adapter needs to know beyond the core.

@@ -11,8 +11,8 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/rest"
-	"github.com/phusong/phusong/geo/basemap"
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo/basemap"
 )
 
 // serveConfig is the configuration of "phusong serve", filled from flags and
