@@ -21,13 +21,14 @@ import {
 } from "./api";
 import { layerTitle, renderCard, renderHistory } from "./card";
 import { byId, h } from "./dom";
-import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
+import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, mapLocale, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
 import { COMMUNE_FILL, MapView, PEOPLE_FILL } from "./map";
 import { dissolve, labelPoint } from "./outlines";
 import { Tabs } from "./panels";
 import { PeopleOverlay } from "./people";
-import { renderLegend, thresholds, type Thresholds } from "./scale";
-import { parseState, writeState, type State, type Tab } from "./state";
+import { LinkNotice } from "./linknotice";
+import { renderLegend, thresholds, type Outline, type Thresholds } from "./scale";
+import { parseState, writeState, type Ignored, type State, type Tab } from "./state";
 import { type FigureChange, loadChanges, renderChanges } from "./changes";
 import { renderDistricts, renderSummary } from "./summary";
 import { GapsView } from "./gaps";
@@ -39,7 +40,9 @@ import { UploadPage } from "./upload";
 import { WhatIfView } from "./whatif";
 
 performance.mark("phusong:start");
-const state: State = parseState(location.hash);
+// What a link asked for that the page cannot show is said (LinkNotice), not dropped silently.
+const linkIgnored: Ignored[] = [];
+const state: State = parseState(location.hash, linkIgnored);
 
 // Data, fetched once and kept until an accepted filing changes it.
 let info: LayerInfo[] = [];
@@ -91,7 +94,8 @@ const tileModeP = summaryP.then(
   (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
   () => false,
 );
-const firstCommunes = tileModeP.then((tiles) => (tiles ? null : loadCommunes(state.layer, state.by)));
+// A link's provider or technology is checked (showLayer) before its figures are asked for.
+const firstCommunes = tileModeP.then((tiles) => (tiles || state.by !== "all" ? null : loadCommunes(state.layer, state.by)));
 firstCommunes.then(() => performance.mark("phusong:communes"), () => undefined);
 const configP = fetchJSON<PageConfig>("/api/v1/config").catch(() => ({ basemap_url: "" }));
 const infoP = fetchJSON<{ layers: LayerInfo[] }>("/api/v1/layers").then((r) => r.layers);
@@ -138,6 +142,7 @@ const mapView = new MapView({
     indicatorMap.describe(p) ?? (p.district ? `${p.district} · ${fmtPct(p.share_covered)}` : fmtPct(p.share_covered)),
   ],
   describeSquare: (p) => people.describeSquare(p),
+  locale: mapLocale(),
 });
 
 const people = new PeopleOverlay(byId("people-options"), byId("people-legend"), {
@@ -153,7 +158,8 @@ void tileModeP.then((tiles) => tiles && people.disable());
 
 const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
   state.tab = tab;
-  writeState(state);
+  // A new history entry: Back returns to the previous tab.
+  writeState(state, true);
   activateTab(tab);
 });
 
@@ -167,6 +173,7 @@ function activateTab(tab: Tab): void {
   else gaps.deactivate();
   if (tab === "whatif") whatif.activate();
   else whatif.deactivate();
+  drawLegend();
 }
 
 const targets = new TargetsView(byId("panel-targets"), {
@@ -174,6 +181,7 @@ const targets = new TargetsView(byId("panel-targets"), {
   showGaps: (layer) => {
     tabs.select("gaps", false);
     state.tab = "gaps";
+    writeState(state, true);
     void showLayer(layer, "all");
     activateTab("gaps");
   },
@@ -187,7 +195,7 @@ const indicatorMap = new IndicatorMap({
   restore: () => {
     state.indicator = null;
     writeState(state);
-    if (th) renderLegend(byId("legend"), th);
+    drawLegend();
   },
   onError: showError,
 });
@@ -210,7 +218,7 @@ const indicators = new IndicatorsView(byId("panel-indicators"), {
   showTarget: (id) => {
     tabs.select("targets", false);
     state.tab = "targets";
-    writeState(state);
+    writeState(state, true);
     void targets.activate().then(() => {
       const el = document.querySelector<HTMLElement>(`#targets [data-target-id="${id}"]`);
       el?.scrollIntoView({ block: "start" });
@@ -273,20 +281,42 @@ function renderLayerSwitcher(): void {
         if (input.checked) void showLayer(id, state.by);
       });
       const r = summary?.layers[id];
-      const l = info.find((x) => x.id === id);
       return h(
         "div",
         { class: "layer-option" },
         input,
         h(
           "label",
-          { for: `layer-${id}`, title: l ? (lang() === "en" ? l.description_en : l.description_vi) : undefined },
+          { for: `layer-${id}` },
           h("span", { class: "layer-name" }, layerTitle(info, id)),
           r ? h("span", { class: "layer-figure" }, fmtPct(r.share)) : null,
         ),
       );
     }),
   );
+}
+
+/** The chosen layer's description, as text (a tooltip is out of reach on a touch screen). */
+function renderLayerAbout(): void {
+  const el = byId("layer-about");
+  const l = info.find((x) => x.id === state.layer);
+  const text = l ? (lang() === "en" ? l.description_en : l.description_vi) : "";
+  el.hidden = !text;
+  el.replaceChildren(h("span", { class: "layer-about-lead" }, t("layers.about")), " ", text);
+}
+
+/** What the legend names (the provider or technology the map is coloured by), set with the selectors. */
+let legendWhat: string | null = null;
+
+/** The coverage legend with what it is of and a key to the outlines drawn now; an indicator's legend takes its place while shown. */
+function drawLegend(): void {
+  if (!th || indicatorMap.shown) return;
+  const lines: Outline[] = ["commune"];
+  if (!tileMode) lines.push("district", "province");
+  if (state.commune) lines.push("selected");
+  if (state.tab === "gaps") lines.push("gaps");
+  if (state.tab === "whatif") lines.push("whatif", "sites");
+  renderLegend(byId("legend"), th, { what: legendWhat, outlines: lines });
 }
 
 async function renderSelectors(): Promise<void> {
@@ -335,9 +365,12 @@ async function renderSelectors(): Promise<void> {
       d: fmtInt(chosen.province.population),
     });
     line.hidden = false;
+    legendWhat = what;
   } else {
     line.hidden = true;
+    legendWhat = null;
   }
+  drawLegend();
   renderDistricts(byId("districts"), b.provider, info);
 }
 
@@ -401,19 +434,23 @@ byId<HTMLSelectElement>("commune-select").addEventListener("change", (e) => {
 });
 
 /** Shows a layer coloured by a breakdown ("all" for every provider together). */
-async function showLayer(layer: LayerId, by: string): Promise<void> {
+async function showLayer(layer: LayerId, by: string, fromLink = false): Promise<void> {
   if (await tileModeP) by = "all";
   if (by !== "all") {
     // Keep the provider or technology if the layer has it.
     const b = await loadBreakdowns(layer).catch(() => null);
     const keys = new Set([...(b?.provider.breakdowns ?? []), ...(b?.technology.breakdowns ?? [])].map((x) => x.key));
-    if (!keys.has(by)) by = "all";
+    if (!keys.has(by)) {
+      if (fromLink && b) linkNotice.add([{ key: "by", value: by, reason: "by" }]);
+      by = "all";
+    }
   }
   state.layer = layer;
   state.by = by;
   writeState(state);
   if (changes) renderChanges(byId("changes"), changes, layer);
   for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layer]")) input.checked = input.value === layer;
+  renderLayerAbout();
   document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   document.querySelectorAll("#card tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   const selectors = renderSelectors().catch(showError);
@@ -427,7 +464,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
       const s = summary ?? (await summaryP);
       communes = null;
       th = thresholds(s.method);
-      renderLegend(byId("legend"), th);
+      drawLegend();
       await mapView.setTiles(layer, th);
       if (indicatorMap.shown) await indicatorMap.apply();
       renderMethod(s);
@@ -441,7 +478,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
     if (layer !== state.layer || by !== state.by) return;
     communes = fc;
     th = thresholds(fc.method);
-    renderLegend(byId("legend"), th);
+    drawLegend();
     await mapView.setCommunes(fc, th);
     if (indicatorMap.shown) await indicatorMap.apply();
     decorate(fc);
@@ -508,10 +545,16 @@ function renderCardNow(): void {
   });
 }
 
-async function selectCommune(code: string | null, fly: boolean): Promise<void> {
+async function selectCommune(code: string | null, fly: boolean, fromLink = false): Promise<void> {
+  // A link's commune that the map does not have is said, and no card is asked for.
+  if (code && fromLink && communes && !communes.features.some((f) => f.properties.code === code)) {
+    linkNotice.add([{ key: "commune", value: code, reason: "commune" }]);
+    code = null;
+  }
   state.commune = code;
   writeState(state);
   void mapView.select(code);
+  drawLegend();
   const sel = byId<HTMLSelectElement>("commune-select");
   if (sel.value !== (code ?? "")) sel.value = code ?? "";
   if (!code) {
@@ -537,7 +580,10 @@ async function selectCommune(code: string | null, fly: boolean): Promise<void> {
     // On a phone the card is below the map: bring its top into view.
     else if (window.innerWidth <= 760) cardEl.scrollIntoView({ behavior: "smooth", block: "nearest" });
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return void selectCommune(null, false);
+    if (e instanceof ApiError && e.status === 404) {
+      if (fromLink) linkNotice.add([{ key: "commune", value: code, reason: "commune" }]);
+      return void selectCommune(null, false);
+    }
     showError(e);
   }
 }
@@ -581,13 +627,16 @@ function applyLang(l: Lang): void {
   translateDocument();
   for (const b of document.querySelectorAll<HTMLButtonElement>(".lang button")) b.setAttribute("aria-pressed", String(b.dataset.lang === l));
   renderLayerSwitcher();
+  renderLayerAbout();
   people.renderControl();
   people.renderLegend();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
   renderDemo(summary);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
   if (indicatorMap.shown) indicatorMap.renderLegend();
-  else if (th) renderLegend(byId("legend"), th);
+  else drawLegend();
+  mapView.setLocale(mapLocale());
+  linkNotice.render();
   if (communes) {
     renderMethod(communes);
     renderCommuneSelect(communes);
@@ -635,6 +684,41 @@ window.__phusong = {
   },
 };
 
+const linkNotice = new LinkNotice(byId("link-notice"));
+linkNotice.set(linkIgnored);
+
+// ---- the link edited in the address bar, or Back and Forward between tabs: applied without a reload
+
+window.addEventListener("hashchange", () => void applyLink());
+
+async function applyLink(): Promise<void> {
+  const ignored: Ignored[] = [];
+  const next = parseState(location.hash, ignored);
+  linkNotice.set(ignored);
+  const before = { ...state };
+  Object.assign(state, next);
+  // A link without a view leaves the map where it is.
+  if (!next.view) state.view = before.view;
+  else if (JSON.stringify(next.view) !== JSON.stringify(before.view)) mapView.map.jumpTo({ center: [next.view.lon, next.view.lat], zoom: next.view.zoom });
+  if (next.tab !== before.tab) {
+    tabs.select(next.tab, false);
+    state.tab = tabs.tab;
+    activateTab(state.tab);
+  }
+  if (next.overlay !== before.overlay) {
+    state.overlay = before.overlay;
+    void people.set(next.overlay);
+  }
+  if (next.indicator !== before.indicator) {
+    if (next.indicator) void indicatorMap.show(next.indicator, state.asOf);
+    else indicatorMap.clear();
+  }
+  if (next.layer !== before.layer || next.by !== before.by) await showLayer(next.layer, next.by, true);
+  else if (state.tab === "gaps" && (next.district !== before.district || next.remote !== before.remote || next.sort !== before.sort)) void gaps.activate(true);
+  if (next.commune !== before.commune) await selectCommune(next.commune, next.commune !== null, true);
+  writeState(state);
+}
+
 applyLang(lang());
 tabs.select(state.tab, false);
 if (state.tab === "upload") upload.activate();
@@ -651,8 +735,8 @@ try {
   showError(e);
 }
 await firstCommunes.catch(() => undefined);
-await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by);
-if (state.commune) void selectCommune(state.commune, false);
+await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by, true);
+if (state.commune) void selectCommune(state.commune, false, true);
 if (state.indicator) void indicatorMap.show(state.indicator, state.asOf);
 void tabs.probeFuture().then(() => {
   const before = state.tab;

@@ -76,6 +76,8 @@ export interface MapViewOptions {
   describe: (p: CommuneProps) => [string, string];
   /** The popup's content for a square of the people overlay clicked on the map. */
   describeSquare: (p: PeopleSquare) => HTMLElement;
+  /** MapLibre's own texts in the page's language (i18n.ts mapLocale). */
+  locale?: Record<string, string>;
 }
 
 /** How the people overlay draws its squares: which property, coloured how, and which squares at all. */
@@ -118,13 +120,14 @@ export class MapView {
       touchPitch: false,
       attributionControl: opt.basemap ? { compact: true } : false,
       fadeDuration: 0,
+      locale: opt.locale,
     });
     this.fitted = opt.view !== null;
     this.userMoved = opt.view !== null;
     this.map.touchZoomRotate.disableRotation();
     this.map.keyboard.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), "top-right");
-    this.map.addControl(new ScaleControl({ unit: "metric" }), "bottom-right");
+    this.map.addControl(this.scale, "bottom-right");
     this.labels = new CommuneLabels(this.map, opt.labelLayer);
     // Sources and layers go in as soon as the style is parsed, not at "load"
     // (after the first, empty frame), so the worker tiles the communes while
@@ -149,6 +152,29 @@ export class MapView {
   }
 
   private userMoved = false;
+  private readonly scale = new ScaleControl({ unit: "metric" });
+
+  /**
+   * Puts MapLibre's own texts in another language: the table its controls
+   * read, and the texts already on the page (the zoom buttons' titles, the
+   * canvas's label, the scale).
+   */
+  setLocale(locale: Record<string, string>): void {
+    Object.assign((this.map as unknown as { _locale: Record<string, string> })._locale, locale);
+    const c = this.map.getContainer();
+    const label = (selector: string, key: string) =>
+      c.querySelectorAll(selector).forEach((el) => {
+        el.setAttribute("title", locale[key]);
+        el.setAttribute("aria-label", locale[key]);
+      });
+    label(".maplibregl-ctrl-zoom-in", "NavigationControl.ZoomIn");
+    label(".maplibregl-ctrl-zoom-out", "NavigationControl.ZoomOut");
+    label(".maplibregl-ctrl-compass", "NavigationControl.ResetBearing");
+    label(".maplibregl-ctrl-attrib-button", "AttributionControl.ToggleAttribution");
+    label(".maplibregl-popup-close-button", "Popup.Close");
+    this.map.getCanvas().setAttribute("aria-label", locale["Map.Title"]);
+    this.scale.setUnit("metric");
+  }
   private popup: Popup | null = null;
   /** Whether the people overlay is drawn (clicks then show a square, and the choropleth steps back). */
   private peopleShown = false;
