@@ -95,6 +95,9 @@ export class MapView {
   readonly labels: CommuneLabels;
   /** Milliseconds from navigation to the first frame with commune polygons (performance.now()), once drawn. */
   firstCommuneFrame: number | null = null;
+  private drawnNow: () => void = () => undefined;
+  /** Resolved at the first frame with commune polygons (work that can wait goes after it). */
+  readonly drawn = new Promise<void>((resolve) => (this.drawnNow = resolve));
   private hovered: string | null = null;
   private selected: string | null = null;
   private fitted = false;
@@ -447,6 +450,7 @@ export class MapView {
     const check = () => {
       if (this.map.queryRenderedFeatures({ layers: [COMMUNE_FILL] }).length > 0) {
         this.firstCommuneFrame = performance.now();
+        this.drawnNow();
         this.map.off("render", check);
         document.documentElement.dataset.mapDrawn = "true";
       }
