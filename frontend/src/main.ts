@@ -52,11 +52,11 @@ let card: CommuneCard | null = null;
 const communeCache = new Map<string, Promise<CommuneCollection>>();
 const breakdownCache = new Map<LayerId, Promise<{ provider: LayerSummary; technology: LayerSummary }>>();
 
-function loadCommunes(layer: LayerId, by: string, signal?: AbortSignal): Promise<CommuneCollection> {
+function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
   const key = `${layer}|${by}`;
   let p = communeCache.get(key);
   if (!p) {
-    p = fetchJSON<CommuneCollection>(communesURL(layer, by), { signal });
+    p = fetchJSON<CommuneCollection>(communesURL(layer, by));
     p.catch(() => communeCache.delete(key));
     communeCache.set(key, p);
   }
@@ -87,20 +87,16 @@ const TILE_MODE_COMMUNES = 2000;
 
 // Start every request at once: the communes of the first layer are the
 // critical path to the first frame. The summary says how many communes
-// there are, hence whether the layer's GeoJSON is wanted at all: the
-// communes' request does not wait for it (on a loaded machine its answer's
-// turn on the main thread came hundreds of milliseconds late), and is
-// cancelled when the summary says tiles. A link's provider or technology is
-// checked (showLayer) before its figures are asked for.
+// there are, hence whether the layer's GeoJSON is wanted at all (in tile
+// mode it is never requested: tens of megabytes). A link's provider or
+// technology is checked (showLayer) before its figures are asked for.
 const summaryP = fetchJSON<SummaryAll>("/api/v1/summary");
 let tileMode = false;
 const tileModeP = summaryP.then(
   (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
   () => false,
 );
-const early = new AbortController();
-const firstCommunes = state.by === "all" ? loadCommunes(state.layer, state.by, early.signal) : Promise.resolve(null);
-void tileModeP.then((tiles) => tiles && early.abort());
+const firstCommunes = tileModeP.then((tiles) => (tiles || state.by !== "all" ? null : loadCommunes(state.layer, state.by)));
 firstCommunes.then(() => performance.mark("phusong:communes"), () => undefined);
 const configP = fetchJSON<PageConfig>("/api/v1/config").catch(() => ({ basemap_url: "" }));
 const infoP = fetchJSON<{ layers: LayerInfo[] }>("/api/v1/layers").then((r) => r.layers);
