@@ -255,20 +255,23 @@ export class MapView {
       id: "commune-hover",
       type: "line",
       source: "communes",
+      // Hidden until first needed (hover, select): drawn with opacity 0 over every
+      // commune, these three layers were software WebGL's work on every frame.
+      layout: { visibility: "none" },
       paint: { "line-color": "#0e1a26", "line-width": 2.5, "line-opacity": ["case", hovered, 1, 0] },
     });
     m.addLayer({
       id: "commune-selected-casing",
       type: "line",
       source: "communes",
-      layout: { "line-join": "round" },
+      layout: { "line-join": "round", visibility: "none" },
       paint: { "line-color": "#ffffff", "line-width": 6, "line-opacity": ["case", selected, 1, 0] },
     });
     m.addLayer({
       id: "commune-selected",
       type: "line",
       source: "communes",
-      layout: { "line-join": "round" },
+      layout: { "line-join": "round", visibility: "none" },
       paint: { "line-color": "#0e1a26", "line-width": 3, "line-opacity": ["case", selected, 1, 0] },
     });
     const problem: ExpressionSpecification = ["boolean", ["get", "problem"], false];
@@ -392,10 +395,16 @@ export class MapView {
     src?.setTiles([`${location.origin}/tiles/${this.tileLayer}/{z}/{x}/{y}.mvt`]);
   }
 
+  /** Shows a layer that starts hidden (once: it then stays). */
+  private reveal(layer: string): void {
+    if (this.map.getLayer(layer) && this.map.getLayoutProperty(layer, "visibility") === "none") this.map.setLayoutProperty(layer, "visibility", "visible");
+  }
+
   private hover(e: MapLayerMouseEvent | null): void {
     const f = e?.features?.[0];
     const code = typeof f?.properties?.code === "string" ? (f.properties.code as string) : null;
     if (code !== this.hovered) {
+      if (code) this.reveal("commune-hover");
       if (this.hovered) this.map.setFeatureState({ ...this.communesRef(), id: this.hovered }, { hover: false });
       if (code) this.map.setFeatureState({ ...this.communesRef(), id: code }, { hover: true });
       this.hovered = code;
@@ -481,7 +490,11 @@ export class MapView {
     await this.ready;
     if (this.selected) this.map.setFeatureState({ ...this.communesRef(), id: this.selected }, { selected: false });
     this.selected = code;
-    if (code) this.map.setFeatureState({ ...this.communesRef(), id: code }, { selected: true });
+    if (code) {
+      this.reveal("commune-selected-casing");
+      this.reveal("commune-selected");
+      this.map.setFeatureState({ ...this.communesRef(), id: code }, { selected: true });
+    }
     this.labels.select(code);
   }
 
