@@ -139,6 +139,19 @@ describe("everywhere", () => {
     await page.waitForFunction(() => document.getElementById("layer-phone").checked);
     await waitRendered(page, "phone", "all", 0.5);
     await page.locator("#card h2", { hasText: commune.name }).waitFor();
+    // The skip link's #main is an anchor, not a view: the view stays, and so does its link.
+    await page.evaluate(() => {
+      window.__anchors = [];
+      addEventListener("hashchange", (e) => window.__anchors.push(new URL(e.newURL).hash));
+    });
+    await page.focus(".skip-link");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(
+      (code) => window.__anchors.includes("#main") && location.hash.includes(`commune=${code}`) && location.hash.includes("layer=phone"),
+      commune.code,
+    );
+    assert.equal(await page.locator("#layer-phone").isChecked(), true);
+    assert.equal(await page.locator("#card").isHidden(), false);
     await page.evaluate(() => (location.hash = "#tab=gaps&layer=phone"));
     await page.waitForFunction(() => !document.getElementById("panel-gaps").hidden && document.getElementById("card").hidden);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, "the page was not reloaded");

@@ -696,6 +696,9 @@ linkNotice.set(linkIgnored);
 window.addEventListener("hashchange", () => void applyLink());
 
 async function applyLink(): Promise<void> {
+  // An in-page anchor (the skip link's #main) is not a view: the view's link is put back.
+  const anchor = decodeURIComponent(location.hash.slice(1));
+  if (anchor && !anchor.includes("=") && document.getElementById(anchor)) return writeState(state);
   const ignored: Ignored[] = [];
   const next = parseState(location.hash, ignored);
   linkNotice.set(ignored);
