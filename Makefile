@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build frontend test vet bench bench-smoke bench-postgis clean crashtest loadtest fuzz
+.PHONY: run build frontend test vet bench bench-smoke bench-postgis bench-frontend clean crashtest loadtest fuzz
 
 ## run: build (the web application too, when its sources changed) and serve
 ## on $(ADDR) from $(DB), seeding Hòa Bình on first start
@@ -51,6 +51,12 @@ test: frontend
 bench:
 	bash bench/go.sh
 	bash bench/http.sh
+
+## bench-frontend: the web application's first frame with commune polygons
+## (median of 5 fresh Chromium contexts, desktop) and the JavaScript and CSS
+## it transfers, against the built binary on a new database (BENCHMARKS.md)
+bench-frontend: build
+	bash bench/frontend.sh
 
 ## bench-smoke: every Go benchmark once, so that none rots (CI runs it)
 bench-smoke:

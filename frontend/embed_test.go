@@ -8,8 +8,9 @@ import (
 )
 
 // The binary embeds exactly the application: the placeholder page, and
-// after a build index.html with the hashed assets it refers to, nothing else
-// (no source maps, no node_modules).
+// after a build index.html with the hashed assets it refers to, and the
+// build's Brotli form (NAME.br) of some of them, nothing else (no source
+// maps, no node_modules).
 func TestFS_EmbedsTheApplication(t *testing.T) {
 	var files []string
 	err := fs.WalkDir(FS(), ".", func(p string, d fs.DirEntry, err error) error {
@@ -27,9 +28,22 @@ func TestFS_EmbedsTheApplication(t *testing.T) {
 		}
 		t.Skip("skipped: the application is not built (make test builds it); only the placeholder is embedded")
 	}
+	embedded := map[string]bool{}
+	for _, f := range files {
+		embedded[f] = true
+	}
 	for _, f := range files {
 		if f == Index || f == Unbuilt {
 			continue
+		}
+		if base, ok := strings.CutSuffix(f, ".br"); ok {
+			if !embedded[base] {
+				t.Errorf("%s is embedded without %s", f, base)
+			}
+			if base == Index {
+				continue
+			}
+			f = base
 		}
 		if !strings.HasPrefix(f, "assets/") || !regexp.MustCompile(`\.(js|mjs|css)$`).MatchString(f) {
 			t.Errorf("unexpected embedded file %s", f)

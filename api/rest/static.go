@@ -18,7 +18,11 @@ import (
 // staticFiles serves the embedded web application. Every file is read and,
 // when that makes it smaller, gzipped once (New starts it in the
 // background), so a page load costs no compression: the application's
-// JavaScript is about 1.7 MB and under 0.5 MB gzipped.
+// JavaScript is about 1.7 MB and under 0.5 MB gzipped. The build also
+// writes a Brotli form of each text file beside it (NAME.br, by Node's zlib
+// at its best level: Go's standard library has no Brotli encoder), about
+// 15% smaller than gzip; it is sent to a client that accepts br, and the
+// .br files are not served under their own names.
 type staticFiles struct {
 	fsys  fs.FS
 	index string // the file that answers "/"
@@ -32,6 +36,7 @@ type staticFiles struct {
 type staticFile struct {
 	body        []byte
 	gz          []byte // nil when gzip does not make it smaller
+	br          []byte // the build's Brotli form (NAME.br), nil when there is none
 	contentType string
 	etag        string // of body; gz's is gzipETag(etag)
 	// immutable is true for Vite's content-hashed assets, which browsers
@@ -71,6 +76,7 @@ func compressible(contentType string) bool {
 func (sf *staticFiles) load() (map[string]*staticFile, error) {
 	sf.once.Do(func() {
 		files := map[string]*staticFile{}
+		brotli := map[string][]byte{}
 		sf.err = fs.WalkDir(sf.fsys, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
 				return err
@@ -78,6 +84,10 @@ func (sf *staticFiles) load() (map[string]*staticFile, error) {
 			body, err := fs.ReadFile(sf.fsys, p)
 			if err != nil {
 				return err
+			}
+			if strings.HasSuffix(p, ".br") {
+				brotli[strings.TrimSuffix(p, ".br")] = body
+				return nil
 			}
 			ct, ok := staticTypes[path.Ext(p)]
 			if !ok {
@@ -98,13 +108,18 @@ func (sf *staticFiles) load() (map[string]*staticFile, error) {
 			files[p] = f
 			return nil
 		})
+		for p, br := range brotli {
+			if f := files[p]; f != nil && compressible(f.contentType) && (f.gz == nil || len(br) < len(f.gz)) {
+				f.br = br
+			}
+		}
 		sf.files = files
 	})
 	return sf.files, sf.err
 }
 
 // serveStatic answers a GET or HEAD of a file of the embedded application
-// (the index at /), gzipped when the client accepts it, or 404.
+// (the index at /), in Brotli or gzip when the client accepts it, or 404.
 func (s *Server) serveStatic(c *gin.Context) {
 	files, err := s.static.load()
 	if err != nil {
@@ -120,9 +135,11 @@ func (s *Server) serveStatic(c *gin.Context) {
 		writeProblem(c, http.StatusNotFound, "no such page: "+c.Request.URL.Path)
 		return
 	}
-	body, etag, gzipped := f.body, f.etag, f.gz != nil && acceptsGzip(c.GetHeader("Accept-Encoding"))
-	if gzipped {
-		body, etag = f.gz, gzipETag(f.etag)
+	body, etag, encoding := f.body, f.etag, ""
+	if accept := c.GetHeader("Accept-Encoding"); f.br != nil && accepts(accept, "br") {
+		body, etag, encoding = f.br, strings.TrimSuffix(f.etag, `"`)+`-br"`, "br"
+	} else if f.gz != nil && acceptsGzip(accept) {
+		body, etag, encoding = f.gz, gzipETag(f.etag), "gzip"
 	}
 	h := c.Writer.Header()
 	h.Set("Content-Type", f.contentType)
@@ -137,8 +154,8 @@ func (s *Server) serveStatic(c *gin.Context) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	if gzipped {
-		h.Set("Content-Encoding", "gzip")
+	if encoding != "" {
+		h.Set("Content-Encoding", encoding)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(body)))
 	c.Status(http.StatusOK)
@@ -157,11 +174,14 @@ func etagMatches(header, etag string) bool {
 }
 
 // acceptsGzip reads Accept-Encoding: gzip (or *) with a q-value above 0.
-func acceptsGzip(header string) bool {
+func acceptsGzip(header string) bool { return accepts(header, "gzip") }
+
+// accepts reads Accept-Encoding: the coding (or *) with a q-value above 0.
+func accepts(header, want string) bool {
 	for _, part := range strings.Split(header, ",") {
 		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
 		coding = strings.ToLower(strings.TrimSpace(coding))
-		if coding != "gzip" && coding != "*" {
+		if coding != want && coding != "*" {
 			continue
 		}
 		q := 1.0

@@ -118,3 +118,35 @@ func TestStatic_EmbeddedIndex(t *testing.T) {
 		t.Fatalf("%d %q, body without %q:\n%s", rec.Code, rec.Header().Get("Content-Type"), want, rec.Body)
 	}
 }
+
+// The build's Brotli forms (NAME.br) go to a client that accepts br, gzip
+// to one that accepts only gzip, and are not served under their own names.
+func TestStatic_BrotliFromBuild(t *testing.T) {
+	script := []byte("export const greeting = '" + strings.Repeat("xin chào ", 400) + "';\n")
+	// Not real Brotli: the server sends the build's bytes as they are.
+	br := []byte("brotli form of the script")
+	srv := staticServer(t, fstest.MapFS{
+		"index.html":                {Data: []byte("<!doctype html><title>Phủ Sóng</title>")},
+		"assets/index-abc123.js":    {Data: script},
+		"assets/index-abc123.js.br": {Data: br},
+	})
+	get := func(path, acceptEncoding string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", acceptEncoding)
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		return rec
+	}
+	rec := get("/assets/index-abc123.js", "gzip, deflate, br, zstd")
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "br" || !bytes.Equal(rec.Body.Bytes(), br) {
+		t.Fatalf("br accepted: %d, encoding %q, %d bytes", rec.Code, rec.Header().Get("Content-Encoding"), rec.Body.Len())
+	}
+	brETag := rec.Header().Get("ETag")
+	rec = get("/assets/index-abc123.js", "gzip, br;q=0")
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("ETag") == brETag {
+		t.Fatalf("br refused: encoding %q, ETag %q (the br form's is %q)", rec.Header().Get("Content-Encoding"), rec.Header().Get("ETag"), brETag)
+	}
+	if rec = get("/assets/index-abc123.js.br", "br"); rec.Code != 404 {
+		t.Fatalf("the .br file itself answered %d, want 404", rec.Code)
+	}
+}

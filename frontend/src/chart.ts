@@ -43,8 +43,13 @@ const day = (d: string) => Date.parse(`${d}T00:00:00Z`) / 86400000;
 export function lineChart(o: ChartOptions): SVGSVGElement {
   const W = o.width ?? 320;
   const H = o.height ?? 120;
-  const pad = { l: 38, r: 8, t: 8, b: 20 };
+  const pad = { l: 42, r: 8, t: 8, b: 22 };
   const el = svg("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart", role: "img", "aria-label": o.label });
+  // The chart scales with its column; its axis text is kept at 11.5 px or more on the screen whatever the scale.
+  new ResizeObserver(([e]) => {
+    const w = e.contentRect.width;
+    if (w > 0) el.style.setProperty("--axis-size", `${Math.max(11.5, (11.5 * W) / w).toFixed(2)}px`);
+  }).observe(el);
   el.append(svg("title", {}, o.label));
   const pts = o.points.filter((p) => Number.isFinite(day(p.date)));
   if (pts.length === 0) return el;
@@ -64,7 +69,7 @@ export function lineChart(o: ChartOptions): SVGSVGElement {
   const steps = [lo, (lo + hi) / 2, hi];
   for (const v of steps) {
     el.append(svg("line", { x1: pad.l, x2: W - pad.r, y1: Y(v), y2: Y(v), class: "chart-grid" }));
-    el.append(svg("text", { x: pad.l - 4, y: Y(v) + 3.5, class: "chart-axis", "text-anchor": "end" }, format(v)));
+    el.append(svg("text", { x: pad.l - 4, y: Y(v) + 4, class: "chart-axis", "text-anchor": "end" }, format(v)));
   }
   // Years along the time axis: the first and the last, and one between when there is room.
   const y0 = new Date(x0 * 86400000).getUTCFullYear();

@@ -10,6 +10,23 @@ const vi = {
   "app.skip": "Bỏ qua, đến nội dung chính",
   "app.loading": "Đang tải số liệu…",
   "app.error": "Không tải được số liệu từ máy chủ: {detail}",
+  "app.title": "Phủ Sóng — bản đồ phủ sóng hạ tầng",
+  "link.ignored": "Một phần của đường dẫn không dùng được nên đã bị bỏ qua:",
+  "link.dismiss": "Đóng thông báo",
+  "link.tab": "không có trang này",
+  "link.layer": "không có lớp bản đồ này (có: {list})",
+  "link.by": "lớp bản đồ không có nhà cung cấp hay công nghệ này",
+  "link.commune": "không có xã, phường, thị trấn nào mang mã này",
+  "link.map": "cần mức thu phóng/vĩ độ/kinh độ, ví dụ 9.5/20.75/105.35",
+  "link.value": "giá trị không hợp lệ",
+  "maplibre.zoomIn": "Phóng to",
+  "maplibre.zoomOut": "Thu nhỏ",
+  "maplibre.north": "Xoay về hướng bắc",
+  "maplibre.map": "Bản đồ",
+  "maplibre.close": "Đóng",
+  "maplibre.attribution": "Hiện hoặc ẩn nguồn bản đồ nền",
+  "maplibre.feedback": "Góp ý về bản đồ nền",
+  "maplibre.marker": "Điểm đánh dấu",
   "lang.label": "Ngôn ngữ",
   "tabs.label": "Các trang",
   "tab.map": "Bản đồ",
@@ -87,6 +104,16 @@ const vi = {
   "legend.partial": "Một phần: từ {threshold}",
   "legend.none": "Chưa phủ: dưới {threshold}",
   "legend.noPeople": "Không có dân cư",
+  "legend.titleOf": "Tỷ lệ dân số được phủ sóng: {what}",
+  "legend.lines": "Các đường viền",
+  "legend.lineCommune": "Ranh giới xã",
+  "legend.lineDistrict": "Ranh giới huyện",
+  "legend.lineProvince": "Ranh giới tỉnh",
+  "legend.lineSelected": "Xã đang chọn",
+  "legend.lineGaps": "Xã trong bảng vùng chưa phủ (đậm: trong kế hoạch nhỏ nhất)",
+  "legend.lineWhatif": "Xã thay đổi theo giả định",
+  "legend.lineSites": "Vùng phủ của trạm giả định",
+  "layers.about": "Về lớp này:",
   "note.approximate": "Ranh giới xã trên bản đồ là hình gần đúng do Phủ Sóng tính từ điểm trung tâm và diện tích xã, không phải ranh giới chính thức.",
   "method.line": "Phương pháp {name}, ô lưới {cell} m",
   "method.dataAsOf": "Số liệu đến ngày",
@@ -195,7 +222,7 @@ const vi = {
   "clusters.at": "{lat}° B, {lon}° Đ",
   "clusters.more": "và {n} xã khác",
   "clusters.show": "Xem trên bản đồ",
-  "clusters.showLabel": "Xem cụm {rank} trên bản đồ",
+  "clusters.showLabel": "Xem trên bản đồ: cụm {rank}",
   "clusters.none": "Không có cụm nào: không ô nào có từ {min} người chưa được phủ sóng.",
   "clusters.loading": "Đang tìm các cụm…",
   "whatif.title": "Giả định: thêm trạm phát sóng",
@@ -252,7 +279,7 @@ const vi = {
   "upload.tokenHelp": "Chỉ lưu trong phiên làm việc này của trình duyệt, không đưa vào địa chỉ trang.",
   "upload.tokenShow": "Hiện",
   "upload.tokenHide": "Ẩn",
-  "upload.tokenForget": "Xoá mã",
+  "upload.tokenForget": "Xóa mã",
   "upload.file": "Tệp dữ liệu",
   "upload.drop": "Kéo thả tệp GeoJSON hoặc CSV vào đây, hoặc bấm để chọn tệp",
   "upload.chosen": "Đã chọn: {name} ({size})",
@@ -295,7 +322,7 @@ const vi = {
   "upload.supAsOf": "Ngày số liệu",
   "upload.supTech": "Công nghệ bị thay thế",
   "upload.supItems": "Vùng phủ / khai báo",
-  "upload.supDemo": "(minh hoạ)",
+  "upload.supDemo": "(minh họa)",
   "upload.confirmDrop": "Tôi hiểu rằng hồ sơ này thay thế các hồ sơ trên và số dân được phủ sóng của tỉnh giảm {people} người.",
   "upload.confirmHint": "Đánh dấu ô xác nhận trên để bật nút nộp.",
   "upload.layer": "Lớp dữ liệu",
@@ -432,6 +459,23 @@ const en: Record<Key, string> = {
   "app.skip": "Skip to the main content",
   "app.loading": "Loading the figures…",
   "app.error": "The figures could not be loaded from the server: {detail}",
+  "app.title": "Phủ Sóng — infrastructure coverage map",
+  "link.ignored": "Part of the link could not be used and was ignored:",
+  "link.dismiss": "Dismiss the notice",
+  "link.tab": "there is no such tab",
+  "link.layer": "there is no such map layer (there are: {list})",
+  "link.by": "the map layer has no such provider or technology",
+  "link.commune": "no commune has this code",
+  "link.map": "expected zoom/latitude/longitude, e.g. 9.5/20.75/105.35",
+  "link.value": "not a valid value",
+  "maplibre.zoomIn": "Zoom in",
+  "maplibre.zoomOut": "Zoom out",
+  "maplibre.north": "Reset bearing to north",
+  "maplibre.map": "Map",
+  "maplibre.close": "Close",
+  "maplibre.attribution": "Show or hide the basemap's sources",
+  "maplibre.feedback": "Basemap feedback",
+  "maplibre.marker": "Map marker",
   "lang.label": "Language",
   "tabs.label": "Pages",
   "tab.map": "Map",
@@ -509,6 +553,16 @@ const en: Record<Key, string> = {
   "legend.partial": "Partial: {threshold} or more",
   "legend.none": "Not covered: under {threshold}",
   "legend.noPeople": "No inhabitants",
+  "legend.titleOf": "Share of the population covered: {what}",
+  "legend.lines": "Outlines",
+  "legend.lineCommune": "Commune boundary",
+  "legend.lineDistrict": "District boundary",
+  "legend.lineProvince": "Province boundary",
+  "legend.lineSelected": "The selected commune",
+  "legend.lineGaps": "Communes in the gaps table (thick: in the smallest plan)",
+  "legend.lineWhatif": "Communes the what-if changes",
+  "legend.lineSites": "Reach of a hypothetical site",
+  "layers.about": "About this layer:",
   "note.approximate": "Commune shapes on this map are approximations computed by Phủ Sóng from each commune's centre and area, not official boundaries.",
   "method.line": "Method {name}, {cell} m grid",
   "method.dataAsOf": "Figures as of",
@@ -578,7 +632,7 @@ const en: Record<Key, string> = {
   "gaps.csv": "Download CSV",
   "gaps.rank": "Rank",
   "gaps.commune": "Commune",
-  "gaps.population": "Population",
+  "gaps.population": "People",
   "gaps.notCovered": "Not covered",
   "gaps.share": "Share covered",
   "gaps.status": "Status",
@@ -617,7 +671,7 @@ const en: Record<Key, string> = {
   "clusters.at": "{lat}° N, {lon}° E",
   "clusters.more": "and {n} more",
   "clusters.show": "Show on the map",
-  "clusters.showLabel": "Show cluster {rank} on the map",
+  "clusters.showLabel": "Show on the map: cluster {rank}",
   "clusters.none": "No cluster: no square has {min} or more people not covered.",
   "clusters.loading": "Finding the clusters…",
   "whatif.title": "What-if: add a site",
@@ -875,7 +929,7 @@ const problemCodes: Record<string, [string, string]> = {
   hole_outside_shell: ["Vòng trong (lỗ) không nằm trong vòng ngoài", "A hole is not inside its outer ring"],
   holes_overlap: ["Các vòng trong (lỗ) chồng lên nhau", "Holes overlap each other"],
   parts_overlap: ["Các đa giác của MultiPolygon chồng lên nhau", "The polygons of a MultiPolygon overlap"],
-  coordinate_out_of_range: ["Toạ độ ngoài phạm vi", "A coordinate is out of range"],
+  coordinate_out_of_range: ["Tọa độ ngoài phạm vi", "A coordinate is out of range"],
   far_from_province: ["Ở quá xa tỉnh", "Far from the province"],
   missing_commune_code: ["Thiếu mã xã", "The commune code is missing"],
   unknown_commune: ["Mã xã không có trong tỉnh", "No commune with this code in the province"],
@@ -1042,22 +1096,42 @@ export function fmtSigned(n: number): string {
   return new Intl.NumberFormat(locales[current], { maximumFractionDigits: 0, signDisplay: "exceptZero" }).format(Math.round(n));
 }
 
-/** A date and time of the service (RFC 3339) in local time. */
+/** The English months, written one way (en-GB's "Sept" beside "Jun" is not). */
+const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** A day in the page's one style: 07/09/2031 (vi), 7 Sep 2031 (en). */
+function dayText(y: number, m: number, d: number): string {
+  const two = (n: number) => String(n).padStart(2, "0");
+  return current === "en" ? `${d} ${MONTHS_EN[m - 1]} ${y}` : `${two(d)}/${two(m)}/${y}`;
+}
+
+/** A date and time of the service (RFC 3339) in local time: 02/12/2026 15:54 (vi), 2 Dec 2026, 15:54 (en). */
 export function fmtDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(locales[current], { dateStyle: "medium", timeStyle: "short" }).format(d);
+  const time = `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
+  return `${dayText(d.getFullYear(), d.getMonth() + 1, d.getDate())}${current === "en" ? "," : ""} ${time}`;
 }
 
 /** A date YYYY-MM-DD of the service: 10/06/2028 (vi), 10 Jun 2028 (en). */
 export function fmtDate(d: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(d);
   if (!m) return d;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(
-    locales[current],
-    current === "en" ? { dateStyle: "medium", timeZone: "UTC" } : { day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC" },
-  ).format(date);
+  return dayText(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+/** MapLibre's own texts (its controls' titles, the canvas's label) in the page's language. */
+export function mapLocale(): Record<string, string> {
+  return {
+    "NavigationControl.ZoomIn": t("maplibre.zoomIn"),
+    "NavigationControl.ZoomOut": t("maplibre.zoomOut"),
+    "NavigationControl.ResetBearing": t("maplibre.north"),
+    "Map.Title": t("maplibre.map"),
+    "Popup.Close": t("maplibre.close"),
+    "AttributionControl.ToggleAttribution": t("maplibre.attribution"),
+    "AttributionControl.MapFeedback": t("maplibre.feedback"),
+    "Marker.Title": t("maplibre.marker"),
+  };
 }
 
 /** A file size: 12,3 kB. */
@@ -1070,6 +1144,7 @@ export function fmtBytes(n: number): string {
 
 /** Applies the language to every element marked data-i18n (text) or data-i18n-aria (aria-label). */
 export function translateDocument(root: ParentNode = document): void {
+  if (root === document) document.title = t("app.title");
   root.querySelectorAll<HTMLElement>("[data-i18n]").forEach((el) => {
     el.textContent = t(el.dataset.i18n as Key);
   });

@@ -23,13 +23,14 @@ import { layerTitle, renderCard, renderHistory } from "./card";
 import { DateBar, dateProblem } from "./datebar";
 import { CommuneSearch } from "./search";
 import { byId, h, replace } from "./dom";
-import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
+import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, mapLocale, providerName, setLang, t, techName, translateDocument, type Lang } from "./i18n";
 import { COMMUNE_FILL, MapView, PEOPLE_FILL, bboxOfGeometry } from "./map";
 import { dissolve, labelPoint } from "./outlines";
 import { Tabs } from "./panels";
 import { PeopleOverlay } from "./people";
-import { renderLegend, thresholds, type Thresholds } from "./scale";
-import { parseState, writeState, type State, type Tab } from "./state";
+import { LinkNotice } from "./linknotice";
+import { renderLegend, thresholds, type Outline, type Thresholds } from "./scale";
+import { parseState, writeState, type Ignored, type State, type Tab } from "./state";
 import { type FigureChange, loadChanges, renderChanges } from "./changes";
 import { renderDistricts, renderSummary } from "./summary";
 import { GapsView } from "./gaps";
@@ -41,14 +42,18 @@ import { UploadPage } from "./upload";
 import { WhatIfView } from "./whatif";
 
 performance.mark("phusong:start");
-const state: State = parseState(location.hash);
+// What a link asked for that the page cannot show is said (LinkNotice), not dropped silently.
+const linkIgnored: Ignored[] = [];
+const state: State = parseState(location.hash, linkIgnored);
 const linkedView = state.view !== null;
 
 // A link's date that cannot be shown (not a date, or after today) is set
-// aside before any figure is asked for, and the date bar says why.
+// aside before any figure is asked for, and the date bar says why (so the
+// link notice does not say it again).
 const linkDate = new URLSearchParams(location.hash.replace(/^#/, "")).get("as_of");
 const badLinkDate = linkDate !== null && (state.asOf === null || dateProblem(linkDate) !== null) ? linkDate : null;
 if (badLinkDate !== null) state.asOf = null;
+for (let i = linkIgnored.length - 1; i >= 0; i--) if (linkIgnored[i].key === "as_of") linkIgnored.splice(i, 1);
 
 /** A URL of the API with the application's date (state.asOf) as ?as_of=, when one is chosen. */
 function atDate(url: string, asOf = state.asOf): string {
@@ -99,14 +104,16 @@ const TILE_MODE_COMMUNES = 2000;
 
 // Start every request at once: the communes of the first layer are the
 // critical path to the first frame. The summary says how many communes
-// there are, hence whether the layer's GeoJSON is wanted at all.
+// there are, hence whether the layer's GeoJSON is wanted at all (in tile
+// mode it is never requested: tens of megabytes). A link's provider or
+// technology is checked (showLayer) before its figures are asked for.
 const summaryP = fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
 let tileMode = false;
 const tileModeP = summaryP.then(
   (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
   () => false,
 );
-const firstCommunes = tileModeP.then((tiles) => (tiles ? null : loadCommunes(state.layer, state.by)));
+const firstCommunes = tileModeP.then((tiles) => (tiles || state.by !== "all" ? null : loadCommunes(state.layer, state.by)));
 firstCommunes.then(() => performance.mark("phusong:communes"), () => undefined);
 const configP = fetchJSON<PageConfig>("/api/v1/config").catch(() => ({ basemap_url: "" }));
 const infoP = fetchJSON<{ layers: LayerInfo[] }>("/api/v1/layers").then((r) => r.layers);
@@ -153,6 +160,7 @@ const mapView = new MapView({
     indicatorMap.describe(p) ?? (p.district ? `${p.district} · ${fmtPct(p.share_covered)}` : fmtPct(p.share_covered)),
   ],
   describeSquare: (p) => people.describeSquare(p),
+  locale: mapLocale(),
 });
 
 const people = new PeopleOverlay(byId("people-options"), byId("people-legend"), {
@@ -168,7 +176,8 @@ void tileModeP.then((tiles) => tiles && people.disable());
 
 const tabs = new Tabs(byId("tabs"), (tab: Tab) => {
   state.tab = tab;
-  writeState(state);
+  // A new history entry: Back returns to the previous tab.
+  writeState(state, true);
   activateTab(tab);
   refitIfNarrowed();
 });
@@ -208,6 +217,7 @@ function activateTab(tab: Tab): void {
   else gaps.deactivate();
   if (tab === "whatif") whatif.activate();
   else whatif.deactivate();
+  drawLegend();
 }
 
 const targets = new TargetsView(byId("panel-targets"), {
@@ -215,6 +225,7 @@ const targets = new TargetsView(byId("panel-targets"), {
   showGaps: (layer) => {
     tabs.select("gaps", false);
     state.tab = "gaps";
+    writeState(state, true);
     void showLayer(layer, "all");
     activateTab("gaps");
   },
@@ -228,7 +239,7 @@ const indicatorMap = new IndicatorMap({
   restore: () => {
     state.indicator = null;
     writeState(state);
-    if (th) renderLegend(byId("legend"), th);
+    drawLegend();
   },
   onError: showError,
 });
@@ -252,7 +263,7 @@ const indicators = new IndicatorsView(byId("panel-indicators"), {
   showTarget: (id) => {
     tabs.select("targets", false);
     state.tab = "targets";
-    writeState(state);
+    writeState(state, true);
     void targets.activate().then(() => {
       const el = document.querySelector<HTMLElement>(`#targets [data-target-id="${id}"]`);
       el?.scrollIntoView({ block: "start" });
@@ -319,20 +330,42 @@ function renderLayerSwitcher(): void {
         if (input.checked) void showLayer(id, state.by);
       });
       const r = summary?.layers[id];
-      const l = info.find((x) => x.id === id);
       return h(
         "div",
         { class: "layer-option" },
         input,
         h(
           "label",
-          { for: `layer-${id}`, title: l ? (lang() === "en" ? l.description_en : l.description_vi) : undefined },
+          { for: `layer-${id}` },
           h("span", { class: "layer-name" }, layerTitle(info, id)),
           r ? h("span", { class: "layer-figure" }, fmtPct(r.share)) : null,
         ),
       );
     }),
   );
+}
+
+/** The chosen layer's description, as text (a tooltip is out of reach on a touch screen). */
+function renderLayerAbout(): void {
+  const el = byId("layer-about");
+  const l = info.find((x) => x.id === state.layer);
+  const text = l ? (lang() === "en" ? l.description_en : l.description_vi) : "";
+  el.hidden = !text;
+  el.replaceChildren(h("span", { class: "layer-about-lead" }, t("layers.about")), " ", text);
+}
+
+/** What the legend names (the provider or technology the map is coloured by), set with the selectors. */
+let legendWhat: string | null = null;
+
+/** The coverage legend with what it is of and a key to the outlines drawn now; an indicator's legend takes its place while shown. */
+function drawLegend(): void {
+  if (!th || indicatorMap.shown) return;
+  const lines: Outline[] = ["commune"];
+  if (!tileMode) lines.push("district", "province");
+  if (state.commune) lines.push("selected");
+  if (state.tab === "gaps") lines.push("gaps");
+  if (state.tab === "whatif") lines.push("whatif", "sites");
+  renderLegend(byId("legend"), th, { what: legendWhat, outlines: lines });
 }
 
 async function renderSelectors(): Promise<void> {
@@ -382,11 +415,14 @@ async function renderSelectors(): Promise<void> {
     });
     line.hidden = false;
     breakdownShown = what;
+    legendWhat = what;
   } else {
     line.hidden = true;
     breakdownShown = null;
+    legendWhat = null;
   }
   renderExports();
+  drawLegend();
   renderDistricts(byId("districts"), b.provider, info, showDistrict);
 }
 
@@ -407,7 +443,10 @@ function decorate(fc: CommuneCollection): void {
   const shapes = fc.features.map((f) => f.properties.code).join(",") + fc.features.length;
   if (labelsFor === null || outlinesFor !== shapes) {
     outlinesFor = shapes;
-    setTimeout(() => {
+    // After the first frame with communes: the names' points and the
+    // outlines' unions took the main thread (and a core) while the first
+    // frame was being made.
+    void mapView.drawn.then(() => setTimeout(() => {
       mapView.labels.set(
         fc.features.flatMap((f) => {
           const p = labelPoint(f);
@@ -416,7 +455,7 @@ function decorate(fc: CommuneCollection): void {
       );
       if (state.commune) mapView.labels.select(state.commune);
       void dissolve(fc.features).then((o) => mapView.setOutlines(o));
-    }, 0);
+    }, 0));
   }
   if (labelsFor === null) void loadDates(fc);
   labelsFor = fc;
@@ -563,13 +602,16 @@ const fitControl = new FitProvinceControl();
 mapView.map.addControl(fitControl, "top-right");
 
 /** Shows a layer coloured by a breakdown ("all" for every provider together). */
-async function showLayer(layer: LayerId, by: string): Promise<void> {
+async function showLayer(layer: LayerId, by: string, fromLink = false): Promise<void> {
   if (await tileModeP) by = "all";
   if (by !== "all") {
     // Keep the provider or technology if the layer has it.
     const b = await loadBreakdowns(layer).catch(() => null);
     const keys = new Set([...(b?.provider.breakdowns ?? []), ...(b?.technology.breakdowns ?? [])].map((x) => x.key));
-    if (!keys.has(by)) by = "all";
+    if (!keys.has(by)) {
+      if (fromLink && b) linkNotice.add([{ key: "by", value: by, reason: "by" }]);
+      by = "all";
+    }
   }
   state.layer = layer;
   state.by = by;
@@ -577,6 +619,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
   renderExports();
   if (changes) renderChanges(byId("changes"), changes, layer);
   for (const input of document.querySelectorAll<HTMLInputElement>("input[name=layer]")) input.checked = input.value === layer;
+  renderLayerAbout();
   document.querySelectorAll("#summary tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   document.querySelectorAll("#card tr[data-layer]").forEach((tr) => tr.classList.toggle("current", tr.getAttribute("data-layer") === layer));
   const selectors = renderSelectors().catch(showError);
@@ -590,7 +633,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
       const s = summary ?? (await summaryP);
       communes = null;
       th = thresholds(s.method);
-      renderLegend(byId("legend"), th);
+      drawLegend();
       await mapView.setTiles(layer, th);
       if (indicatorMap.shown) await indicatorMap.apply();
       renderMethod(s);
@@ -605,7 +648,7 @@ async function showLayer(layer: LayerId, by: string): Promise<void> {
     if (layer !== state.layer || by !== state.by || asOf !== state.asOf) return;
     communes = fc;
     th = thresholds(fc.method);
-    renderLegend(byId("legend"), th);
+    drawLegend();
     await mapView.setCommunes(fc, th);
     if (indicatorMap.shown) await indicatorMap.apply();
     decorate(fc);
@@ -695,7 +738,8 @@ function tabShown(tab: Tab): boolean {
 function openTab(tab: Tab, box: [number, number, number, number] | null): void {
   tabs.select(tab, false);
   state.tab = tab;
-  writeState(state);
+  // A new history entry, as a tab's button makes: Back returns to the previous tab.
+  writeState(state, true);
   activateTab(tab);
   fitOnNarrow = box;
   refitIfNarrowed();
@@ -713,10 +757,16 @@ function openWhatIfAt(code: string): void {
   openTab("whatif", f ? bboxOfGeometry(f.geometry) : null);
 }
 
-async function selectCommune(code: string | null, fly: boolean): Promise<void> {
+async function selectCommune(code: string | null, fly: boolean, fromLink = false): Promise<void> {
+  // A link's commune that the map does not have is said, and no card is asked for.
+  if (code && fromLink && communes && !communes.features.some((f) => f.properties.code === code)) {
+    linkNotice.add([{ key: "commune", value: code, reason: "commune" }]);
+    code = null;
+  }
   state.commune = code;
   writeState(state);
   void mapView.select(code);
+  drawLegend();
   search.setSelected(code);
   if (!code) {
     card = null;
@@ -741,7 +791,10 @@ async function selectCommune(code: string | null, fly: boolean): Promise<void> {
     // On a phone the card is below the map: bring its top into view.
     else if (window.innerWidth <= 760) cardEl.scrollIntoView({ behavior: "smooth", block: "nearest" });
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404) return void selectCommune(null, false);
+    if (e instanceof ApiError && e.status === 404) {
+      if (fromLink) linkNotice.add([{ key: "commune", value: code, reason: "commune" }]);
+      return void selectCommune(null, false);
+    }
     showError(e);
   }
 }
@@ -785,13 +838,16 @@ function applyLang(l: Lang): void {
   translateDocument();
   for (const b of document.querySelectorAll<HTMLButtonElement>(".lang button")) b.setAttribute("aria-pressed", String(b.dataset.lang === l));
   renderLayerSwitcher();
+  renderLayerAbout();
   people.renderControl();
   people.renderLegend();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
   renderDemo(summary);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
   if (indicatorMap.shown) indicatorMap.renderLegend();
-  else if (th) renderLegend(byId("legend"), th);
+  else drawLegend();
+  mapView.setLocale(mapLocale());
+  linkNotice.render();
   if (communes) {
     renderMethod(communes);
     renderCommuneSelect(communes);
@@ -847,6 +903,54 @@ window.__phusong = {
   },
 };
 
+const linkNotice = new LinkNotice(byId("link-notice"));
+linkNotice.set(linkIgnored);
+
+// ---- the link edited in the address bar, or Back and Forward between tabs: applied without a reload
+
+window.addEventListener("hashchange", () => void applyLink());
+
+async function applyLink(): Promise<void> {
+  // An in-page anchor (the skip link's #main) is not a view: the view's link is put back.
+  const anchor = decodeURIComponent(location.hash.slice(1));
+  if (anchor && !anchor.includes("=") && document.getElementById(anchor)) return writeState(state);
+  const ignored: Ignored[] = [];
+  const next = parseState(location.hash, ignored);
+  linkNotice.set(ignored);
+  const before = { ...state };
+  Object.assign(state, next);
+  // A link without a view leaves the map where it is.
+  if (!next.view) state.view = before.view;
+  else if (JSON.stringify(next.view) !== JSON.stringify(before.view)) mapView.map.jumpTo({ center: [next.view.lon, next.view.lat], zoom: next.view.zoom });
+  if (next.tab !== before.tab) {
+    tabs.select(next.tab, false);
+    state.tab = tabs.tab;
+    activateTab(state.tab);
+  }
+  if (next.overlay !== before.overlay) {
+    state.overlay = before.overlay;
+    void people.set(next.overlay);
+  }
+  if (next.indicator !== before.indicator) {
+    if (next.indicator) void indicatorMap.show(next.indicator, state.asOf);
+    else indicatorMap.clear();
+  }
+  if (JSON.stringify(next.sites) !== JSON.stringify(before.sites)) whatif.fromState();
+  let dateChanged = next.asOf !== before.asOf;
+  const datePr = next.asOf ? dateProblem(next.asOf) : null;
+  if (dateChanged && datePr) {
+    state.asOf = before.asOf;
+    dateBar.showProblem(datePr);
+    dateChanged = false;
+  }
+  // A new date redraws the summary and the layer (the link's layer, if it changed too).
+  if (dateChanged) await applyDate(next.asOf);
+  else if (next.layer !== before.layer || next.by !== before.by) await showLayer(next.layer, next.by, true);
+  else if (state.tab === "gaps" && (next.district !== before.district || next.remote !== before.remote || next.sort !== before.sort)) void gaps.activate(true);
+  if (next.commune !== before.commune) await selectCommune(next.commune, next.commune !== null, true);
+  writeState(state);
+}
+
 applyLang(lang());
 tabs.select(state.tab, false);
 if (state.tab === "upload") upload.activate();
@@ -867,8 +971,8 @@ try {
   showError(e);
 }
 await firstCommunes.catch(() => undefined);
-await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by);
-if (state.commune) void selectCommune(state.commune, false);
+await showLayer(isLayer(state.layer) ? state.layer : "mobile", state.by, true);
+if (state.commune) void selectCommune(state.commune, false, true);
 if (state.indicator) void indicatorMap.show(state.indicator, state.asOf);
 void tabs.probeFuture().then(() => {
   const before = state.tab;

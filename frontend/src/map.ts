@@ -78,6 +78,8 @@ export interface MapViewOptions {
   describe: (p: CommuneProps) => [string, string];
   /** The popup's content for a square of the people overlay clicked on the map. */
   describeSquare: (p: PeopleSquare) => HTMLElement;
+  /** MapLibre's own texts in the page's language (i18n.ts mapLocale). */
+  locale?: Record<string, string>;
 }
 
 /** How the people overlay draws its squares: which property, coloured how, and which squares at all. */
@@ -95,6 +97,9 @@ export class MapView {
   readonly labels: CommuneLabels;
   /** Milliseconds from navigation to the first frame with commune polygons (performance.now()), once drawn. */
   firstCommuneFrame: number | null = null;
+  private drawnNow: () => void = () => undefined;
+  /** Resolved at the first frame with commune polygons (work that can wait goes after it). */
+  readonly drawn = new Promise<void>((resolve) => (this.drawnNow = resolve));
   private hovered: string | null = null;
   private selected: string | null = null;
   private fitted = false;
@@ -120,13 +125,14 @@ export class MapView {
       touchPitch: false,
       attributionControl: opt.basemap ? { compact: true } : false,
       fadeDuration: 0,
+      locale: opt.locale,
     });
     this.fitted = opt.view !== null;
     this.userMoved = opt.view !== null;
     this.map.touchZoomRotate.disableRotation();
     this.map.keyboard.disableRotation();
     this.map.addControl(new NavigationControl({ showCompass: false }), "top-right");
-    this.map.addControl(new ScaleControl({ unit: "metric" }), "bottom-right");
+    this.map.addControl(this.scale, "bottom-right");
     this.labels = new CommuneLabels(this.map, opt.labelLayer);
     // Sources and layers go in as soon as the style is parsed, not at "load"
     // (after the first, empty frame), so the worker tiles the communes while
@@ -151,6 +157,29 @@ export class MapView {
   }
 
   private userMoved = false;
+  private readonly scale = new ScaleControl({ unit: "metric" });
+
+  /**
+   * Puts MapLibre's own texts in another language: the table its controls
+   * read, and the texts already on the page (the zoom buttons' titles, the
+   * canvas's label, the scale).
+   */
+  setLocale(locale: Record<string, string>): void {
+    Object.assign((this.map as unknown as { _locale: Record<string, string> })._locale, locale);
+    const c = this.map.getContainer();
+    const label = (selector: string, key: string) =>
+      c.querySelectorAll(selector).forEach((el) => {
+        el.setAttribute("title", locale[key]);
+        el.setAttribute("aria-label", locale[key]);
+      });
+    label(".maplibregl-ctrl-zoom-in", "NavigationControl.ZoomIn");
+    label(".maplibregl-ctrl-zoom-out", "NavigationControl.ZoomOut");
+    label(".maplibregl-ctrl-compass", "NavigationControl.ResetBearing");
+    label(".maplibregl-ctrl-attrib-button", "AttributionControl.ToggleAttribution");
+    label(".maplibregl-popup-close-button", "Popup.Close");
+    this.map.getCanvas().setAttribute("aria-label", locale["Map.Title"]);
+    this.scale.setUnit("metric");
+  }
   private popup: Popup | null = null;
   /** Whether the people overlay is drawn (clicks then show a square, and the choropleth steps back). */
   private peopleShown = false;
@@ -228,20 +257,23 @@ export class MapView {
       id: "commune-hover",
       type: "line",
       source: "communes",
+      // Hidden until first needed (hover, select): drawn with opacity 0 over every
+      // commune, these three layers were software WebGL's work on every frame.
+      layout: { visibility: "none" },
       paint: { "line-color": "#0e1a26", "line-width": 2.5, "line-opacity": ["case", hovered, 1, 0] },
     });
     m.addLayer({
       id: "commune-selected-casing",
       type: "line",
       source: "communes",
-      layout: { "line-join": "round" },
+      layout: { "line-join": "round", visibility: "none" },
       paint: { "line-color": "#ffffff", "line-width": 6, "line-opacity": ["case", selected, 1, 0] },
     });
     m.addLayer({
       id: "commune-selected",
       type: "line",
       source: "communes",
-      layout: { "line-join": "round" },
+      layout: { "line-join": "round", visibility: "none" },
       paint: { "line-color": "#0e1a26", "line-width": 3, "line-opacity": ["case", selected, 1, 0] },
     });
     const problem: ExpressionSpecification = ["boolean", ["get", "problem"], false];
@@ -376,10 +408,16 @@ export class MapView {
     src?.setTiles([`${location.origin}/tiles/${this.tileLayer}/{z}/{x}/{y}.mvt`]);
   }
 
+  /** Shows a layer that starts hidden (once: it then stays). */
+  private reveal(layer: string): void {
+    if (this.map.getLayer(layer) && this.map.getLayoutProperty(layer, "visibility") === "none") this.map.setLayoutProperty(layer, "visibility", "visible");
+  }
+
   private hover(e: MapLayerMouseEvent | null): void {
     const f = e?.features?.[0];
     const code = typeof f?.properties?.code === "string" ? (f.properties.code as string) : null;
     if (code !== this.hovered) {
+      if (code) this.reveal("commune-hover");
       if (this.hovered) this.map.setFeatureState({ ...this.communesRef(), id: this.hovered }, { hover: false });
       if (code) this.map.setFeatureState({ ...this.communesRef(), id: code }, { hover: true });
       this.hovered = code;
@@ -437,6 +475,7 @@ export class MapView {
     const check = () => {
       if (this.map.queryRenderedFeatures({ layers: [COMMUNE_FILL] }).length > 0) {
         this.firstCommuneFrame = performance.now();
+        this.drawnNow();
         this.map.off("render", check);
         document.documentElement.dataset.mapDrawn = "true";
       }
@@ -467,7 +506,11 @@ export class MapView {
     await this.ready;
     if (this.selected) this.map.setFeatureState({ ...this.communesRef(), id: this.selected }, { selected: false });
     this.selected = code;
-    if (code) this.map.setFeatureState({ ...this.communesRef(), id: code }, { selected: true });
+    if (code) {
+      this.reveal("commune-selected-casing");
+      this.reveal("commune-selected");
+      this.map.setFeatureState({ ...this.communesRef(), id: code }, { selected: true });
+    }
     this.labels.select(code);
   }
 

@@ -5,7 +5,7 @@
 // none), so a commune's colour always agrees with its status.
 import type { Method, Status } from "./api";
 import { h } from "./dom";
-import { fmtPct, t } from "./i18n";
+import { fmtPct, t, type Key } from "./i18n";
 
 export const COLOURS = ["#fde725", "#a0da39", "#4ac16d", "#1fa187", "#365c8d"] as const;
 
@@ -41,8 +41,32 @@ export function fillColour(th: Thresholds): unknown[] {
   return ["match", status, "covered", COLOURS[4], "partial", ["step", share, COLOURS[2], th.highMid, COLOURS[3]], ["step", share, COLOURS[0], th.lowMid, COLOURS[1]]];
 }
 
-/** The legend: the five classes, darkest first, grouped by status with the thresholds. */
-export function renderLegend(el: HTMLElement, th: Thresholds): void {
+/** The lines the map can draw over the colours, each explained by the legend while it is drawn. */
+export type Outline = "commune" | "district" | "province" | "selected" | "gaps" | "whatif" | "sites";
+
+export interface LegendOptions {
+  /** The provider or technology the map is coloured by, as the page names it, or null for every one together. */
+  what?: string | null;
+  /** The outlines on the map now, in the order the legend lists them. */
+  outlines?: Outline[];
+}
+
+const OUTLINE_KEYS: Record<Outline, Key> = {
+  commune: "legend.lineCommune",
+  district: "legend.lineDistrict",
+  province: "legend.lineProvince",
+  selected: "legend.lineSelected",
+  gaps: "legend.lineGaps",
+  whatif: "legend.lineWhatif",
+  sites: "legend.lineSites",
+};
+
+/**
+ * The legend: what the colours are of (the provider or technology chosen),
+ * the five classes, darkest first, grouped by status with the thresholds,
+ * and a key to every outline drawn.
+ */
+export function renderLegend(el: HTMLElement, th: Thresholds, opt: LegendOptions = {}): void {
   const row = (cls: number, from: number, to: number | null) =>
     h(
       "li",
@@ -52,8 +76,9 @@ export function renderLegend(el: HTMLElement, th: Thresholds): void {
     );
   const group = (status: Status, label: string, rows: HTMLElement[]) =>
     h("li", { class: `legend-group ${status}` }, h("span", { class: "legend-status" }, label), h("ul", {}, ...rows));
+  const outlines = opt.outlines ?? [];
   el.replaceChildren(
-    h("h2", { class: "legend-title", id: "legend-title" }, t("legend.title")),
+    h("h2", { class: "legend-title", id: "legend-title" }, opt.what ? t("legend.titleOf", { what: opt.what }) : t("legend.title")),
     h(
       "ul",
       { class: "legend-list", "aria-labelledby": "legend-title" },
@@ -61,5 +86,14 @@ export function renderLegend(el: HTMLElement, th: Thresholds): void {
       group("partial", t("legend.partial", { threshold: fmtPct(th.partial, 0) }), [row(3, th.highMid, th.covered), row(2, th.partial, th.highMid)]),
       group("none", t("legend.none", { threshold: fmtPct(th.partial, 0) }), [row(1, th.lowMid, th.partial), row(0, 0, th.lowMid)]),
     ),
+    outlines.length === 0
+      ? ""
+      : h(
+          "ul",
+          { class: "legend-lines", "aria-label": t("legend.lines") },
+          ...outlines.map((o) =>
+            h("li", { class: "legend-line", "data-outline": o }, h("span", { class: `line-key line-${o}`, "aria-hidden": "true" }), t(OUTLINE_KEYS[o])),
+          ),
+        ),
   );
 }

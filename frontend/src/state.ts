@@ -114,37 +114,63 @@ const SORT = /^-?[a-z_]{1,32}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INDICATOR = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-export function parseState(hash: string): State {
+/**
+ * A part of a link that was not used: the key, its value as written, and
+ * why (a key of i18n.ts's "link.*" texts) — so that the page can say so
+ * instead of silently showing something else.
+ */
+export interface Ignored {
+  key: string;
+  value: string;
+  reason: "tab" | "layer" | "by" | "commune" | "map" | "value";
+}
+
+/**
+ * Reads the state from a fragment. Values that are present but not valid
+ * fall back to the default and are listed in ignored, when given.
+ */
+export function parseState(hash: string, ignored: Ignored[] = []): State {
   const p = new URLSearchParams(hash.replace(/^#/, ""));
-  const tab = p.get("tab") as Tab;
-  const layer = p.get("layer");
-  const by = p.get("by") || "all";
-  const commune = p.get("commune");
-  const district = p.get("district");
-  const remote = p.get("remote");
-  const sort = p.get("sort");
-  const overlay = p.get("overlay") as Overlay;
-  const asOf = p.get("as_of");
-  const indicator = p.get("indicator");
+  /** The value of key if valid, else null; a present, invalid value is reported. */
+  const read = <T extends string>(key: string, valid: (v: string) => boolean, reason: Ignored["reason"] = "value"): T | null => {
+    const v = p.get(key);
+    if (v === null || v === "") return null;
+    if (valid(v)) return v as T;
+    ignored.push({ key, value: v, reason });
+    return null;
+  };
+  const tab = read<Tab>("tab", (v) => TABS.includes(v as Tab), "tab");
+  const layer = read<LayerId>("layer", isLayer, "layer");
+  const by = read("by", (v) => BREAKDOWN.test(v), "by");
+  const commune = read("commune", (v) => CODE.test(v), "commune");
+  const district = read("district", (v) => CODE.test(v));
+  const remote = read<"true" | "false">("remote", (v) => v === "true" || v === "false");
+  const sort = read("sort", (v) => SORT.test(v));
+  const overlay = read<Overlay>("overlay", (v) => OVERLAYS.includes(v as Overlay));
+  const asOf = read("as_of", (v) => DATE.test(v) && !Number.isNaN(Date.parse(v)));
+  const indicator = read("indicator", (v) => INDICATOR.test(v));
+  const view = read("map", (v) => parseView(v) !== null, "map");
   return {
-    tab: TABS.includes(tab) ? tab : "map",
-    layer: isLayer(layer) ? layer : "mobile",
-    by: BREAKDOWN.test(by) ? by : "all",
-    commune: commune && CODE.test(commune) ? commune : null,
-    view: parseView(p.get("map")),
-    district: district && CODE.test(district) ? district : null,
-    remote: remote === "true" || remote === "false" ? remote : null,
-    sort: sort && SORT.test(sort) ? sort : null,
-    overlay: OVERLAYS.includes(overlay) ? overlay : null,
-    asOf: asOf && DATE.test(asOf) && !Number.isNaN(Date.parse(asOf)) ? asOf : null,
-    indicator: indicator && INDICATOR.test(indicator) ? indicator : null,
+    tab: tab ?? "map",
+    layer: layer ?? "mobile",
+    by: by ?? "all",
+    commune,
+    view: parseView(view),
+    district,
+    remote,
+    sort,
+    overlay,
+    asOf,
+    indicator,
     sites: parseSites(p.get("sites")).sites,
   };
 }
 
 function parseView(v: string | null): View | null {
   if (!v) return null;
-  const [z, lat, lon] = v.split("/").map(Number);
+  const parts = v.split("/");
+  if (parts.length !== 3) return null;
+  const [z, lat, lon] = parts.map(Number);
   if (![z, lat, lon].every(Number.isFinite) || z < 0 || z > 22 || Math.abs(lat) > 85 || Math.abs(lon) > 180) return null;
   return { zoom: z, lat, lon };
 }
@@ -167,8 +193,15 @@ export function formatState(s: State): string {
   return "#" + p.toString().replace(/%3A/g, ":").replace(/%2F/g, "/").replace(/%2C/g, ",").replace(/%3B/g, ";");
 }
 
-/** Writes the state to the URL without adding a history entry for every pan. */
-export function writeState(s: State): void {
+/**
+ * Writes the state to the URL. A pan, a zoom or a filter replaces the
+ * current history entry (Back does not step through every pan); push adds
+ * an entry, for a change of tab, so that Back returns to the previous tab
+ * rather than out of the application.
+ */
+export function writeState(s: State, push = false): void {
   const hash = formatState(s);
-  if (location.hash !== hash) history.replaceState(null, "", hash);
+  if (location.hash === hash) return;
+  if (push) history.pushState(null, "", hash);
+  else history.replaceState(null, "", hash);
 }
