@@ -156,10 +156,10 @@ func (l reportLocale) number(v float64, d int) string {
 // percent writes a share 0–1 as a percentage with 2 decimals.
 func (l reportLocale) percent(share float64) string { return l.number(100*share, 2) + "%" }
 
-// monthsENGB are the month abbreviations of en-GB's medium date style,
-// which the web application shows (Intl.DateTimeFormat("en-GB",
-// {dateStyle: "medium"})).
-var monthsENGB = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sept", "Oct", "Nov", "Dec"}
+// monthsENGB are the English month abbreviations, three letters each (Sep,
+// not en-GB's "Sept"), as the web application writes them (i18n.ts
+// MONTHS_EN): one date style everywhere.
+var monthsENGB = [...]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
 
 // date writes a day YYYY-MM-DD: 31/05/2026 (vi), 31 May 2026 (en); a text
 // that is not a day is returned as it is.

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { api, artifacts, newPage, openMap, waitMap, waitRendered } from "./lib.mjs";
+import { api, artifacts, chooseCommune, newPage, openMap, waitMap, waitRendered } from "./lib.mjs";
 
 const DESKTOP = { width: 1366, height: 850 };
 const PHONE = { width: 390, height: 844 };
@@ -226,7 +226,7 @@ describe("everywhere", () => {
 
     // A selected commune, then the gaps' and the what-if's outlines, each keyed while drawn.
     const { body } = await api("/api/v1/layers/mobile/communes");
-    await page.selectOption("#commune-select", body.features[0].properties.code);
+    await chooseCommune(page, body.features[0].properties.name);
     await page.waitForFunction(() => !!document.querySelector('#legend [data-outline="selected"]'));
     await showTab(page, "gaps");
     await page.waitForFunction(() => !!document.querySelector('#legend [data-outline="gaps"]'));

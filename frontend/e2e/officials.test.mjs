@@ -101,13 +101,25 @@ describe("officials", () => {
     const page = await newPage({ width: 1366, height: 850 });
     await openMap(page, "#tab=indicators");
     const line = page.locator("#indicators-data-line");
-    const computed = (locale) =>
-      page.evaluate(([iso, loc]) => new Intl.DateTimeFormat(loc, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)), [body.computed_at, locale]);
+    // The page's one date style: 02/12/2026 15:54 (vi), 2 Dec 2026, 15:54 (en), in the browser's local time.
+    const computed = (lang) =>
+      page.evaluate(
+        ([iso, lang]) => {
+          const t = new Date(iso);
+          const two = (n) => String(n).padStart(2, "0");
+          const hm = `${two(t.getHours())}:${two(t.getMinutes())}`;
+          const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+          return lang === "en"
+            ? `${t.getDate()} ${months[t.getMonth()]} ${t.getFullYear()}, ${hm}`
+            : `${two(t.getDate())}/${two(t.getMonth() + 1)}/${t.getFullYear()} ${hm}`;
+        },
+        [body.computed_at, lang],
+      );
     await line.waitFor();
-    assert.equal(await line.textContent(), `Số liệu đến ngày ${d}/${m}/${y} · tính lúc ${await computed("vi-VN")}`);
+    assert.equal(await line.textContent(), `Số liệu đến ngày ${d}/${m}/${y} · tính lúc ${await computed("vi")}`);
     await page.click('.lang button[data-lang="en"]');
-    const date = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }).format(new Date(`${body.data_as_of}T00:00:00Z`));
-    const want = `Figures as of ${date} · computed at ${await computed("en-GB")}`;
+    const date = `${Number(d)} ${["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][Number(m) - 1]} ${y}`;
+    const want = `Figures as of ${date} · computed at ${await computed("en")}`;
     await page.waitForFunction((w) => document.getElementById("indicators-data-line")?.textContent === w, want);
     await page.click('.lang button[data-lang="vi"]');
     await page.waitForFunction(() => document.getElementById("indicators-data-line")?.textContent.startsWith("Số liệu đến ngày"));
