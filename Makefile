@@ -46,11 +46,13 @@ test: frontend
 	@out=$$($(GO) test -count=1 -run '^TestE2E_Browser$$' -v ./cmd/phusong/ 2>&1); status=$$?; \
 	  echo "$$out" | sed -n 's/^ *browser_test.go:[0-9]*: //p; /^\(ok\|FAIL\|--- \)/p' | grep -vE '^\s*$$'; exit $$status
 
-## bench: the Go benchmarks (calculator, what-if) and the service end to end
-## (HTTP with hey, ingest, start-up); figures go to BENCHMARKS.md
-bench:
+## bench: the Go benchmarks (calculator, what-if), the service end to end
+## (HTTP with hey, ingest, start-up) and the web application's first frame
+## and bytes (bench-frontend); figures go to BENCHMARKS.md
+bench: build
 	bash bench/go.sh
 	bash bench/http.sh
+	bash bench/frontend.sh
 
 ## bench-frontend: the web application's first frame with commune polygons
 ## (median of 5 fresh Chromium contexts, desktop) and the JavaScript and CSS

@@ -303,7 +303,7 @@ export class WhatIfView {
       { id: "whatif-form", novalidate: true, "aria-labelledby": "whatif-coords-title" },
       h(
         "div",
-        { class: "field-row" },
+        { class: "field-row wide-first" },
         h("div", { class: "field" }, h("label", { for: "whatif-technology" }, t("whatif.technology")), tech),
         h("div", { class: "field" }, h("label", { for: "whatif-radius" }, t("whatif.radius")), radius),
       ),
