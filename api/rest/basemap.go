@@ -99,9 +99,7 @@ func (s *Server) handleBasemapTile(c *gin.Context) {
 		}
 	}
 	h.Set("ETag", etag)
-	if etagMatches(c.GetHeader("If-None-Match"), etag) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if notModified(c, etag) {
 		return
 	}
 	if gzipped {

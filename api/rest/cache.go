@@ -137,9 +137,7 @@ func (s *Server) serveCached(c *gin.Context, snap *api.Snapshot, key, contentTyp
 	h.Set("ETag", etag)
 	addVary(h, "Accept-Encoding")
 	h.Set("Cache-Control", "no-cache") // revalidate: the figures change on every recompute
-	if etagMatches(c.GetHeader("If-None-Match"), etag) {
-		c.Status(http.StatusNotModified)
-		c.Writer.WriteHeaderNow()
+	if notModified(c, etag) {
 		return
 	}
 	if gzipped {

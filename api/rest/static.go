@@ -162,6 +162,17 @@ func (s *Server) serveStatic(c *gin.Context) {
 	c.Writer.Write(body) // dropped for a HEAD (head.go)
 }
 
+// notModified answers 304 when the request's If-None-Match names etag,
+// and says whether it did.
+func notModified(c *gin.Context, etag string) bool {
+	if !etagMatches(c.GetHeader("If-None-Match"), etag) {
+		return false
+	}
+	c.Status(http.StatusNotModified)
+	c.Writer.WriteHeaderNow()
+	return true
+}
+
 // etagMatches reads an If-None-Match list ("*" or ETags, weak or strong).
 func etagMatches(header, etag string) bool {
 	for _, t := range strings.Split(header, ",") {
