@@ -908,14 +908,17 @@ linkNotice.set(linkIgnored);
 
 // ---- the link edited in the address bar, or Back and Forward between tabs: applied without a reload
 
-window.addEventListener("hashchange", () => void applyLink());
+// The link as it was navigated to (the event's newURL), not location.hash when
+// the handler runs: a view still being drawn may have rewritten the
+// address (writeState) in between.
+window.addEventListener("hashchange", (e) => void applyLink(new URL(e.newURL).hash));
 
-async function applyLink(): Promise<void> {
+async function applyLink(hash: string): Promise<void> {
   // An in-page anchor (the skip link's #main) is not a view: the view's link is put back.
-  const anchor = decodeURIComponent(location.hash.slice(1));
+  const anchor = decodeURIComponent(hash.slice(1));
   if (anchor && !anchor.includes("=") && document.getElementById(anchor)) return writeState(state);
   const ignored: Ignored[] = [];
-  const next = parseState(location.hash, ignored);
+  const next = parseState(hash, ignored);
   linkNotice.set(ignored);
   const before = { ...state };
   Object.assign(state, next);
@@ -935,7 +938,7 @@ async function applyLink(): Promise<void> {
     if (next.indicator) void indicatorMap.show(next.indicator, state.asOf);
     else indicatorMap.clear();
   }
-  if (JSON.stringify(next.sites) !== JSON.stringify(before.sites)) whatif.fromState();
+  if (JSON.stringify(next.sites) !== JSON.stringify(before.sites)) whatif.fromState(hash);
   let dateChanged = next.asOf !== before.asOf;
   const datePr = next.asOf ? dateProblem(next.asOf) : null;
   if (dateChanged && datePr) {

@@ -111,11 +111,12 @@ export class WhatIfView {
   }
 
   /**
-   * Takes the sites of the state (the URL's), naming those of the URL left
-   * out: by parseSites, or for a technology no site can have.
+   * Takes the sites of the state (the URL's; hash is the link they were
+   * read from), naming those of the URL left out: by parseSites, or for a
+   * technology no site can have.
    */
-  fromState(): void {
-    const raw = new URLSearchParams(location.hash.replace(/^#/, "")).get("sites");
+  fromState(hash = location.hash): void {
+    const raw = new URLSearchParams(hash.replace(/^#/, "")).get("sites");
     this.urlProblems = parseSites(raw).problems;
     const sites: WhatIfSite[] = [];
     const given = raw ? raw.split(";") : [];
