@@ -380,27 +380,6 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 
 func svgNum(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
-// reportCSVHeaders are the headers of the report's CSV in each language:
-// the first row's labels, then the three tables'.
-var reportCSVHeaders = map[string][4][]string{
-	"vi": {
-		{"Báo cáo tiến độ – số liệu tính đến ngày", "hồ sơ mới nhất có hiệu lực từ", "theo hồ sơ đã nhận đến ngày", "mã kiểm tra số liệu"},
-		{"Mã mục tiêu", "Mục tiêu", "Lĩnh vực", "Chỉ tiêu", "Giá trị (%)", "Mục tiêu (%)", "Đạt",
-			"Còn thiếu (người)", "Còn thiếu (xã)", "Thời hạn", "Dự báo", "Ngày dự báo đạt"},
-		{"Mã mục tiêu", "Ngày", "Giá trị (%)", "Đạt"},
-		{"Mã mục tiêu", "Hạng", "Mã xã", "Tên xã", "Huyện", "Dân số", "Chưa được phủ (người)", "Tỷ lệ phủ (%)",
-			"Trạng thái", "Vùng sâu, vùng xa", "Trong nhóm cần phủ"},
-	},
-	"en": {
-		{"Progress report – figures as of", "latest filing in force from", "from the filings received by", "check code of the figures"},
-		{"Target ID", "Target", "Layer", "Measure", "Value (%)", "Target (%)", "Met",
-			"Short by (people)", "Short by (communes)", "Deadline", "Forecast", "Forecast date"},
-		{"Target ID", "Date", "Value (%)", "Met"},
-		{"Target ID", "Rank", "Commune code", "Commune", "District", "Population", "Not covered (people)", "Share covered (%)",
-			"Status", "Remote", "In the set to cover"},
-	},
-}
-
 // reportCSVBooleans are the report CSV's columns of yes-or-no values,
 // written true or false in both languages, as in every CSV of the service:
 // for each table (targets, history, gaps), the index of its columns.
@@ -420,7 +399,7 @@ func reportCSV(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, error
 	pct := func(v float64) string { return strconv.FormatFloat(math.Round(v*1e4)/100, 'f', -1, 64) }
 	num := func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
 	text := export.CSVText
-	hd := reportCSVHeaders[l.lang]
+	hd := l.W.CSVHeaders
 	w.Write([]string{hd[0][0], rd.asOf, hd[0][1], rd.dataAsOf, hd[0][2], rd.knownAt, hd[0][3], rd.digest})
 	w.Write(nil)
 	w.Write(hd[1])

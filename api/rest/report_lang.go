@@ -31,6 +31,8 @@ type reportWords struct {
 	IndicatorCols, TargetCols, GapCols              []string
 	Goal, BarOf, MetLong, Met, NotMet, NoData       string
 	ChartLabel, LegendGoal, RemoteTag, NoGaps       string
+	// CSVHeaders are the CSV's first row's labels, then its three tables' headers.
+	CSVHeaders [4][]string
 }
 
 var reportWordsVI = reportWords{
@@ -60,6 +62,14 @@ var reportWordsVI = reportWords{
 	LegendGoal:    "mục tiêu",
 	RemoteTag:     "vùng sâu, vùng xa",
 	NoGaps:        "Không còn xã nào thiếu.",
+	CSVHeaders: [4][]string{
+		{"Báo cáo tiến độ – số liệu tính đến ngày", "hồ sơ mới nhất có hiệu lực từ", "theo hồ sơ đã nhận đến ngày", "mã kiểm tra số liệu"},
+		{"Mã mục tiêu", "Mục tiêu", "Lĩnh vực", "Chỉ tiêu", "Giá trị (%)", "Mục tiêu (%)", "Đạt",
+			"Còn thiếu (người)", "Còn thiếu (xã)", "Thời hạn", "Dự báo", "Ngày dự báo đạt"},
+		{"Mã mục tiêu", "Ngày", "Giá trị (%)", "Đạt"},
+		{"Mã mục tiêu", "Hạng", "Mã xã", "Tên xã", "Huyện", "Dân số", "Chưa được phủ (người)", "Tỷ lệ phủ (%)",
+			"Trạng thái", "Vùng sâu, vùng xa", "Trong nhóm cần phủ"},
+	},
 }
 
 var reportWordsEN = reportWords{
@@ -89,6 +99,14 @@ var reportWordsEN = reportWords{
 	LegendGoal:    "target",
 	RemoteTag:     "remote",
 	NoGaps:        "No commune is short.",
+	CSVHeaders: [4][]string{
+		{"Progress report – figures as of", "latest filing in force from", "from the filings received by", "check code of the figures"},
+		{"Target ID", "Target", "Layer", "Measure", "Value (%)", "Target (%)", "Met",
+			"Short by (people)", "Short by (communes)", "Deadline", "Forecast", "Forecast date"},
+		{"Target ID", "Date", "Value (%)", "Met"},
+		{"Target ID", "Rank", "Commune code", "Commune", "District", "Population", "Not covered (people)", "Share covered (%)",
+			"Status", "Remote", "In the set to cover"},
+	},
 }
 
 // reportLocale is one language of the report.
