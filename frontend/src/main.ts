@@ -53,7 +53,6 @@ const linkedView = state.view !== null;
 const linkDate = new URLSearchParams(location.hash.replace(/^#/, "")).get("as_of");
 const badLinkDate = linkDate !== null && (state.asOf === null || dateProblem(linkDate) !== null) ? linkDate : null;
 if (badLinkDate !== null) state.asOf = null;
-for (let i = linkIgnored.length - 1; i >= 0; i--) if (linkIgnored[i].key === "as_of") linkIgnored.splice(i, 1);
 
 /** A URL of the API with the application's date (state.asOf) as ?as_of=, when one is chosen. */
 function atDate(url: string, asOf = state.asOf): string {
@@ -354,8 +353,12 @@ function renderLayerAbout(): void {
   el.replaceChildren(h("span", { class: "layer-about-lead" }, t("layers.about")), " ", text);
 }
 
-/** What the legend names (the provider or technology the map is coloured by), set with the selectors. */
-let legendWhat: string | null = null;
+/**
+ * The name of the provider or technology the map is coloured by, set with
+ * the selectors (renderSelectors), or null for every provider together:
+ * the legend and the downloads name it.
+ */
+let breakdownShown: string | null = null;
 
 /** The coverage legend with what it is of and a key to the outlines drawn now; an indicator's legend takes its place while shown. */
 function drawLegend(): void {
@@ -365,7 +368,7 @@ function drawLegend(): void {
   if (state.commune) lines.push("selected");
   if (state.tab === "gaps") lines.push("gaps");
   if (state.tab === "whatif") lines.push("whatif", "sites");
-  renderLegend(byId("legend"), th, { what: legendWhat, outlines: lines });
+  renderLegend(byId("legend"), th, { what: breakdownShown, outlines: lines });
 }
 
 async function renderSelectors(): Promise<void> {
@@ -415,11 +418,9 @@ async function renderSelectors(): Promise<void> {
     });
     line.hidden = false;
     breakdownShown = what;
-    legendWhat = what;
   } else {
     line.hidden = true;
     breakdownShown = null;
-    legendWhat = null;
   }
   renderExports();
   drawLegend();
@@ -518,9 +519,6 @@ const EXPORTS: [string, string][] = [
   ["kml", "KML"],
 ];
 
-/** The name of the breakdown the map is coloured by (renderSelectors), or null for every provider together. */
-let breakdownShown: string | null = null;
-
 /** Links to the layer's figures as files, of the breakdown and date shown (GET /api/v1/export/{layer}.{format}). */
 function renderExports(): void {
   const p = new URLSearchParams();
@@ -531,7 +529,7 @@ function renderExports(): void {
   const q = qs ? `?${qs}` : "";
   const layer = layerTitle(info, state.layer);
   const date = state.asOf ? fmtDate(state.asOf) : t("date.nowText");
-  const what = by && breakdownShown ? breakdownShown : null;
+  const what = by ? breakdownShown : null;
   replace(
     byId("downloads"),
     h("h3", { class: "downloads-title", id: "downloads-title" }, t("export.title")),
@@ -904,7 +902,8 @@ window.__phusong = {
 };
 
 const linkNotice = new LinkNotice(byId("link-notice"));
-linkNotice.set(linkIgnored);
+// The link's date is said by the date bar (badLinkDate), not again here.
+linkNotice.set(linkIgnored.filter((i) => i.key !== "as_of"));
 
 // ---- the link edited in the address bar, or Back and Forward between tabs: applied without a reload
 
