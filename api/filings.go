@@ -24,7 +24,7 @@ func (s *Service) DryRun(ctx context.Context, snap *Snapshot, f data.Filing) (Dr
 	if err != nil {
 		return DryRunResult{}, err
 	}
-	res, err := snap.Surface.Compute(fps, decls, snap.calc)
+	res, err := s.compute(ctx, snap, fps, decls)
 	if err != nil {
 		return DryRunResult{}, err
 	}

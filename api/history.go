@@ -205,7 +205,7 @@ func (s *Service) history(ctx context.Context, next, prev *Snapshot) ([]dayFigur
 			return nil, err
 		}
 		for j, i := range compute {
-			res, err := next.Surface.Compute(inputs[j].Footprints, inputs[j].Declarations, next.calc)
+			res, err := s.compute(ctx, next, inputs[j].Footprints, inputs[j].Declarations)
 			if err != nil {
 				return nil, err
 			}
@@ -361,7 +361,7 @@ func (s *Service) ResultAt(ctx context.Context, snap *Snapshot, asOf string) (*g
 		if err != nil {
 			return nil, "", err
 		}
-		res, err := snap.Surface.Compute(fps, decls, snap.calc)
+		res, err := s.compute(ctx, snap, fps, decls)
 		return res, day, err
 	})
 }

@@ -56,7 +56,7 @@ func (s *Service) ResultKnown(ctx context.Context, snap *Snapshot, asOf, knownAt
 		if err != nil {
 			return nil, "", err
 		}
-		res, err := snap.Surface.Compute(fps, decls, snap.calc)
+		res, err := s.compute(ctx, snap, fps, decls)
 		if err != nil {
 			return nil, "", err
 		}

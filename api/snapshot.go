@@ -47,6 +47,16 @@ type Snapshot struct {
 	auditUpto int64       // the newest audit entry the snapshot accounts for (the change log)
 	plan      *planning   // targets, remote communes and the dated history; see history.go
 	people    *peopleMaps // where people and uncovered people live, made on first use
+
+	// Set is the unit set of Communes: the set in force on Day, or for a
+	// view (Service.View) the set asked for.
+	Set      data.UnitSet
+	sets     *unitSets
+	setIndex int
+	units    *geo.Units
+	carried  []bool // by commune: a declaration of another set shaped Result
+	chosen   string // how Set was chosen; see SetChosen
+	views    *viewCache // the figures on other sets
 }
 
 // Generation names what the snapshot was computed from: the store's
@@ -55,6 +65,9 @@ type Snapshot struct {
 // after a restart or in another instance on the same store.
 func (snap *Snapshot) Generation() string {
 	g := snap.inputsVersion
+	if snap.Set.ID != 0 {
+		g += fmt.Sprintf(";units=%d", snap.Set.ID)
+	}
 	if snap.plan != nil {
 		g += ";" + snap.plan.version
 	}
@@ -159,47 +172,44 @@ func (s *Service) recompute(ctx context.Context) error {
 		maps.Equal(prev.calc.Reached, calc.Reached) {
 		// Only targets or remote communes can have changed.
 		next := *prev
-		next.auditUpto = audited
+		next.auditUpto, next.views = audited, newViewCache()
 		if next.plan, err = s.buildPlanning(ctx, &next, prev, planVersion, targets); err != nil {
 			return fmt.Errorf("targets and history: %w", err)
 		}
 		s.publish(ctx, prev, &next)
 		return nil
 	}
-	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited, people: &peopleMaps{}}
+	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited,
+		people: &peopleMaps{}, views: newViewCache()}
+	us := (*unitSets)(nil)
 	if prev != nil && prev.communesVersion == version {
-		next.Communes, next.Surface, next.Grid, next.Codes, next.Extent = prev.Communes, prev.Surface, prev.Grid, prev.Codes, prev.Extent
+		us = prev.sets
+	} else if us, err = s.loadUnitSets(ctx); err != nil {
+		return err
+	}
+	at := data.SetOn(us.sets, day)
+	if prev != nil && prev.communesVersion == version && prev.setIndex == at {
+		next.setUnits(us, at, prev.units)
+		next.Communes, next.Codes, next.Extent = prev.Communes, prev.Codes, prev.Extent
 	} else {
-		if next.Communes, err = s.store.Communes(ctx); err != nil {
-			return err
-		}
-		next.Codes = make(map[string]bool, len(next.Communes))
-		for i, c := range next.Communes {
-			next.Codes[c.Code] = true
-			if i == 0 {
-				next.Extent = c.Geometry.Bound()
-			} else {
-				next.Extent = next.Extent.Union(c.Geometry.Bound())
-			}
-		}
-		grid, info, err := s.store.PopulationGrid(ctx)
+		units, err := s.unitsOf(ctx, us, at)
 		if err != nil {
-			return fmt.Errorf("population grid: %w", err)
-		}
-		next.Grid = info
-		if next.Surface, err = geo.NewSurface(next.Communes, geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM, Grid: grid}); err != nil {
 			return fmt.Errorf("population surface: %w", err)
 		}
+		next.setUnits(us, at, units)
 	}
 	fps, decls, err := s.store.InForce(ctx, day)
 	if err != nil {
+		return err
+	}
+	if decls, next.carried, err = s.carry(ctx, next, decls); err != nil {
 		return err
 	}
 	if next.Result, next.base, err = next.Surface.ComputeBase(fps, decls, calc); err != nil {
 		return err
 	}
 	next.ComputedAt = time.Now().UTC().Format(time.RFC3339)
-	if err := s.store.SaveCoverage(ctx, next.Result, next.ComputedAt); err != nil {
+	if err := s.store.SaveCoverage(ctx, next.Result, next.ComputedAt, next.Set.ID); err != nil {
 		return fmt.Errorf("storing coverage: %w", err)
 	}
 	if next.plan, err = s.buildPlanning(ctx, next, prev, planVersion, targets); err != nil {

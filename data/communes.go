@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -12,11 +13,25 @@ import (
 	"github.com/phusong/phusong/geo/gpkg"
 )
 
-// Communes returns every commune in code order, with its geometry.
+// Communes returns the communes of the set in force today in code order,
+// with their geometry.
 func (s *Store) Communes(ctx context.Context) ([]geo.Commune, error) {
+	sets, err := s.UnitSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := SetOn(sets, time.Now().UTC().Format(time.DateOnly))
+	if i < 0 {
+		return nil, nil
+	}
+	return s.CommunesOf(ctx, sets[i])
+}
+
+// queryCommunes reads communes, where selecting them, in code order.
+func (s *Store) queryCommunes(ctx context.Context, where string, args ...any) ([]geo.Commune, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT code, name, type, district_code, district, population,
 		COALESCE(population_urban, 0), COALESCE(population_rural, 0), COALESCE(lon, 0), COALESCE(lat, 0),
-		COALESCE(area_km2, 0), boundary, geom FROM communes ORDER BY code`)
+		COALESCE(area_km2, 0), boundary, geom FROM communes `+where+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -39,15 +54,19 @@ func (s *Store) Communes(ctx context.Context) ([]geo.Commune, error) {
 	return out, rows.Err()
 }
 
-// CommuneCount returns the number of communes in the store.
+// CommuneCount returns the number of communes of the set in force today.
 func (s *Store) CommuneCount(ctx context.Context) (int, error) {
+	id, err := currentSetID(ctx, s.r)
+	if err != nil {
+		return 0, err
+	}
 	var n int
-	err := s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes").Scan(&n)
+	err = s.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes WHERE set_id = ?", id).Scan(&n)
 	return n, err
 }
 
-// ReplaceCommunes removes every commune and stores cs in their place, all in
-// one transaction: on any error the store keeps the communes it had. Filings
+// ReplaceCommunes removes every unit set and commune and stores cs in
+// their place as one set in force since ever, all in one transaction: on any error the store keeps the communes it had. Filings
 // are kept; declarations for codes that no longer exist are ignored by the
 // calculator. progress, if not nil, is told how many communes are written.
 // It records nothing in the audit log: it builds stores for tests and
@@ -68,7 +87,11 @@ func (s *Store) ImportCommunes(ctx context.Context, cs []geo.Commune, source, ac
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var before int
-		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes").Scan(&before); err != nil {
+		id, err := currentSetID(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes WHERE set_id = ?", id).Scan(&before); err != nil {
 			return err
 		}
 		if err := replaceCommunes(ctx, tx, cs, progress); err != nil {
@@ -80,12 +103,31 @@ func (s *Store) ImportCommunes(ctx context.Context, cs []geo.Commune, source, ac
 }
 
 func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress func(done, total int)) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM communes"); err != nil {
+	if err := clearSets(ctx, tx); err != nil {
 		return err
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO communes (geom, code, name, type, district_code, district,
+	level := ""
+	for _, c := range cs {
+		if c.DistrictCode != "" || c.District != "" {
+			level = geo.ParentDistrict
+			break
+		}
+	}
+	if _, err := insertSet(ctx, tx, NewUnitSet{Name: "communes", ParentLevel: level, Communes: cs}, progress); err != nil {
+		return err
+	}
+	if err := bumpCommunesVersion(ctx, tx); err != nil {
+		return err
+	}
+	return updateExtent(ctx, tx, "communes", communesBound(cs))
+}
+
+// insertCommunes stores cs as the units of set id, in the caller's
+// transaction.
+func insertCommunes(ctx context.Context, tx *sql.Tx, id int64, cs []geo.Commune, progress func(done, total int)) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO communes (geom, set_id, code, name, type, district_code, district,
 		population, population_urban, population_rural, lon, lat, area_km2, boundary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
@@ -95,7 +137,7 @@ func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", c.Code, err)
 		}
-		if _, err := stmt.ExecContext(ctx, blob, c.Code, c.Name, c.Type, c.DistrictCode, c.District,
+		if _, err := stmt.ExecContext(ctx, blob, id, c.Code, c.Name, c.Type, c.DistrictCode, c.District,
 			c.Population, c.PopulationUrban, c.PopulationRural, c.Point[0], c.Point[1], c.AreaKm2, c.Boundary); err != nil {
 			return fmt.Errorf("commune %s: %w", c.Code, err)
 		}
@@ -103,10 +145,7 @@ func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress
 			progress(i+1, len(cs))
 		}
 	}
-	if err := bumpCommunesVersion(ctx, tx); err != nil {
-		return err
-	}
-	return updateExtent(ctx, tx, "communes", communesBound(cs))
+	return nil
 }
 
 // BoundaryReport tells how an import of boundaries matched the stored
@@ -156,7 +195,11 @@ func updateBoundaries(ctx context.Context, tx *sql.Tx, shapes map[string]orb.Mul
 	}
 	err := func() error {
 		stored := map[string]bool{}
-		rows, err := tx.QueryContext(ctx, "SELECT code FROM communes")
+		set, err := currentSetID(ctx, tx)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, "SELECT code FROM communes WHERE set_id = ?", set)
 		if err != nil {
 			return err
 		}
@@ -187,7 +230,7 @@ func updateBoundaries(ctx context.Context, tx *sql.Tx, shapes map[string]orb.Mul
 			if err != nil {
 				return fmt.Errorf("commune %s: %w", code, err)
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE communes SET geom = ?, boundary = ? WHERE code = ?", blob, source, code); err != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE communes SET geom = ?, boundary = ? WHERE set_id = ? AND code = ?", blob, source, set, code); err != nil {
 				return fmt.Errorf("commune %s: %w", code, err)
 			}
 			rep.Matched++

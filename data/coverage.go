@@ -11,7 +11,10 @@ import (
 // SaveCoverage stores a result's per-commune figures of every layer and
 // breakdown as the latest run, replacing the previous run, in one
 // transaction.
-func (s *Store) SaveCoverage(ctx context.Context, res *geo.Result, computedAt string) error {
+//
+// set is the id of the unit set the result was computed on, so that the
+// GIS views join its units.
+func (s *Store) SaveCoverage(ctx context.Context, res *geo.Result, computedAt string, set int64) error {
 	method, err := json.Marshal(res.Method)
 	if err != nil {
 		return err
@@ -20,7 +23,7 @@ func (s *Store) SaveCoverage(ctx context.Context, res *geo.Result, computedAt st
 		if _, err := tx.ExecContext(ctx, "DELETE FROM coverage_runs"); err != nil {
 			return err
 		}
-		r, err := tx.ExecContext(ctx, "INSERT INTO coverage_runs (computed_at, method) VALUES (?, ?)", computedAt, string(method))
+		r, err := tx.ExecContext(ctx, "INSERT INTO coverage_runs (computed_at, method, unit_set) VALUES (?, ?, ?)", computedAt, string(method), set)
 		if err != nil {
 			return err
 		}

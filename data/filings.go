@@ -25,6 +25,9 @@ type Filing struct {
 	Demo        bool      `json:"demo"`
 	Source      string    `json:"source"`
 	Format      string    `json:"format,omitempty"` // geojson or csv
+	// UnitSet is the id of the unit set the declarations' commune codes
+	// were read on; 0: the set in force on AsOf.
+	UnitSet int64 `json:"unit_set,omitempty"`
 	// Report is the validation report kept with the filing (JSON).
 	Report json.RawMessage `json:"report,omitempty"`
 
@@ -89,8 +92,12 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f Filing) (int64, error) {
 	if report == "" {
 		report = "{}"
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO filings (provider, layer, as_of, submitted_at, demo, source, format, report)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, f.Provider, string(f.Layer), f.AsOf, submitted, f.Demo, f.Source, f.Format, report)
+	var set any
+	if f.UnitSet != 0 {
+		set = f.UnitSet
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO filings (provider, layer, as_of, submitted_at, demo, source, format, report, unit_set)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.Provider, string(f.Layer), f.AsOf, submitted, f.Demo, f.Source, f.Format, report, set)
 	if err != nil {
 		return 0, err
 	}
@@ -180,7 +187,7 @@ func (s *Store) FilingItems(ctx context.Context, id int64) ([]geo.Footprint, []g
 		return nil, nil, err
 	}
 	decls, err := queryDeclarations(ctx, s.r, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
-		d.commune_code, d.share FROM declarations d JOIN filings f ON f.id = d.filing_id
+		d.commune_code, d.share, `+filingSet+` FROM declarations d JOIN filings f ON f.id = d.filing_id
 		WHERE d.filing_id = ? ORDER BY d.id`, id)
 	return fps, decls, err
 }
@@ -402,11 +409,18 @@ func inForce(ctx context.Context, q querier, asOf, knownAt string) ([]geo.Footpr
 		return nil, nil, err
 	}
 	decls, err := queryDeclarations(ctx, q, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
-		d.commune_code, d.share FROM declarations d JOIN filings f ON f.id = d.filing_id
+		d.commune_code, d.share, `+filingSet+` FROM declarations d JOIN filings f ON f.id = d.filing_id
 		JOIN (`+inForceFilter+`) w ON w.id = d.filing_id AND w.technology = d.technology
 		ORDER BY d.id`, asOf, knownAt)
 	return fps, decls, err
 }
+
+// filingSet is the id of the unit set of filing f's commune codes: the set
+// it names, or (none named, or no longer stored) the set in force on its
+// as_of date, or for a date before every set the first.
+const filingSet = `COALESCE((SELECT id FROM unit_sets WHERE id = f.unit_set),
+	(SELECT id FROM unit_sets WHERE COALESCE(valid_from, '') <= f.as_of ORDER BY COALESCE(valid_from, '') DESC LIMIT 1),
+	(SELECT id FROM unit_sets ORDER BY COALESCE(valid_from, '') LIMIT 1), 0)`
 
 func queryDeclarations(ctx context.Context, q querier, query string, args ...any) ([]geo.Declaration, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
@@ -418,7 +432,7 @@ func queryDeclarations(ctx context.Context, q querier, query string, args ...any
 	for rows.Next() {
 		var d geo.Declaration
 		var layer string
-		if err := rows.Scan(&d.Provider, &layer, &d.Technology, &d.Programme, &d.Service, &d.CommuneCode, &d.Share); err != nil {
+		if err := rows.Scan(&d.Provider, &layer, &d.Technology, &d.Programme, &d.Service, &d.CommuneCode, &d.Share, &d.Set); err != nil {
 			return nil, err
 		}
 		d.Layer = geo.Layer(layer)

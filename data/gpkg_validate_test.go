@@ -81,7 +81,7 @@ func TestValidateGPKG_Store(t *testing.T) {
 				}
 				res.Layers = append(res.Layers, geo.LayerResult{Layer: l, Breakdowns: []geo.Breakdown{b}})
 			}
-			if err := s.SaveCoverage(ctx, res, "2026-01-02T03:04:05Z"); err != nil {
+			if err := s.SaveCoverage(ctx, res, "2026-01-02T03:04:05Z", 1); err != nil {
 				t.Fatal(err)
 			}
 			var n int

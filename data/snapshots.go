@@ -140,7 +140,7 @@ func (s *Store) LoadInForce(ctx context.Context, dates []InForceDate) ([]Inputs,
 				return nil, err
 			}
 			if it.decls, err = queryDeclarations(ctx, s.r, `SELECT f.provider, f.layer, d.technology, d.programme, d.service,
-				d.commune_code, d.share FROM declarations d JOIN filings f ON f.id = d.filing_id
+				d.commune_code, d.share, `+filingSet+` FROM declarations d JOIN filings f ON f.id = d.filing_id
 				WHERE d.filing_id = ? AND d.technology = ? ORDER BY d.id`, p.filing, p.tech); err != nil {
 				return nil, err
 			}

@@ -39,12 +39,22 @@ func (l Layer) Valid() bool {
 // census population. Population counts are people at the census; AreaKm2 is
 // the official area in km²; Point is an interior point (lon, lat).
 type Commune struct {
-	Code            string // GSO commune code, e.g. "04807"
-	Name            string // with diacritics, e.g. "Phường Phương Lâm"
-	Type            string // xã, phường or thị trấn
-	DistrictCode    string
-	District        string
-	Population      int
+	Code         string // GSO commune code, e.g. "04807"
+	Name         string // with diacritics, e.g. "Phường Phương Lâm"
+	Type         string // xã, phường or thị trấn
+	DistrictCode string // the parent unit's code: a district's, or since 2025 the province's
+	District     string // the parent unit's name
+	// ParentLevel is the level of the parent DistrictCode names:
+	// ParentDistrict (huyện), ParentProvince (tỉnh), or "" for none known.
+	ParentLevel string
+	// Population is the people the figures count: the census population,
+	// or for a unit set counted on another set's population surface, the
+	// people of that surface within the unit.
+	Population int
+	// OwnPopulation is the unit set's own population figure (e.g. a merger
+	// dossier's) when Population was counted on another set's surface; 0
+	// otherwise.
+	OwnPopulation   int
 	PopulationUrban int
 	PopulationRural int
 	Point           orb.Point
@@ -55,6 +65,12 @@ type Commune struct {
 	// source (e.g. a file name).
 	Boundary string
 }
+
+// Parent levels of Commune.ParentLevel.
+const (
+	ParentDistrict = "district"
+	ParentProvince = "province"
+)
 
 // SRID is the spatial reference of every geometry Phủ Sóng stores and
 // serves: EPSG:4326, WGS 84 longitude/latitude in degrees.
@@ -92,4 +108,9 @@ type Declaration struct {
 	Service     string // broadcast only: "tv" or "radio"
 	CommuneCode string
 	Share       float64
+	// Set is the id of the unit set CommuneCode belongs to; the
+	// application carries a declaration made on one set to another
+	// (CarryDeclarations). The calculator itself reads codes on the
+	// surface it is given.
+	Set int64
 }

@@ -1,0 +1,291 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// unitSets is what every snapshot of one commune version shares: the unit
+// sets, the one population surface they are counted on (that of the first
+// set, whose figures are the census) and each set's units, built on first
+// use.
+type unitSets struct {
+	sets   []data.UnitSet
+	people *geo.People
+	opt    geo.SurfaceOptions
+	grid   *data.PopulationGridInfo
+
+	mu    sync.Mutex
+	built map[int]*builtUnits // by index in sets
+}
+
+type builtUnits struct {
+	once  sync.Once
+	units *geo.Units
+	err   error
+}
+
+// PopulationRule says, in the words of the API, which people every figure
+// counts.
+const PopulationRule = "Every unit set is counted on one population surface: the census population of the first set, " +
+	"spread over its cells (by the population grid in use, or evenly), so that a share does not jump when units merge. " +
+	"A later set's unit counts the people of the cells whose centre it holds (cells in no unit go to the nearest); " +
+	"its own population figure (e.g. the 2025 merger dossiers') is kept beside it as population_own."
+
+// CarryRule says how a declaration made on one set counts on another.
+const CarryRule = "A declaration made on another unit set is carried by its people: its share of a commune is spread over " +
+	"the commune's population cells, and each unit receives that share of the people of the commune living in it; " +
+	"the province's declared people are the same on both sets. Footprints are geometry and count as they are."
+
+// loadUnitSets reads the sets and builds the population surface on the
+// first set.
+func (s *Service) loadUnitSets(ctx context.Context) (*unitSets, error) {
+	sets, err := s.store.UnitSets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(sets) == 0 {
+		return nil, fmt.Errorf("the store has no commune")
+	}
+	us := &unitSets{sets: sets, built: map[int]*builtUnits{}, opt: geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM}}
+	base, err := s.store.CommunesOf(ctx, sets[0])
+	if err != nil {
+		return nil, err
+	}
+	grid, info, err := s.store.PopulationGrid(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("population grid: %w", err)
+	}
+	us.grid = info
+	surface, err := geo.NewSurface(base, geo.SurfaceOptions{CellSizeM: s.cfg.CellSizeM, Grid: grid})
+	if err != nil {
+		return nil, fmt.Errorf("population surface: %w", err)
+	}
+	us.people = geo.NewPeople(surface)
+	b := &builtUnits{units: us.people.Base()}
+	b.once.Do(func() {})
+	us.built[0] = b
+	return us, nil
+}
+
+// units returns set i's units, counted on the population surface once.
+func (s *Service) unitsOf(ctx context.Context, us *unitSets, i int) (*geo.Units, error) {
+	us.mu.Lock()
+	b := us.built[i]
+	if b == nil {
+		b = &builtUnits{}
+		us.built[i] = b
+	}
+	us.mu.Unlock()
+	b.once.Do(func() {
+		communes, err := s.store.CommunesOf(ctx, us.sets[i])
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.units, b.err = us.people.Rebase(communes, us.opt)
+		if b.err != nil {
+			b.err = fmt.Errorf("unit set %s: %w", us.sets[i].Name, b.err)
+		}
+	})
+	if b.err != nil {
+		us.mu.Lock()
+		if us.built[i] == b {
+			delete(us.built, i)
+		}
+		us.mu.Unlock()
+	}
+	return b.units, b.err
+}
+
+// carry returns decls carried to the snapshot's units (geo.People.
+// CarryDeclarations), building the units of every set they were made on.
+func (s *Service) carry(ctx context.Context, snap *Snapshot, decls []geo.Declaration) ([]geo.Declaration, []bool, error) {
+	from := map[int64]*geo.Units{}
+	for _, d := range decls {
+		if d.Set == 0 || d.Set == snap.Set.ID {
+			continue
+		}
+		if _, ok := from[d.Set]; ok {
+			continue
+		}
+		from[d.Set] = nil
+		for i, u := range snap.sets.sets {
+			if u.ID == d.Set {
+				units, err := s.unitsOf(ctx, snap.sets, i)
+				if err != nil {
+					return nil, nil, err
+				}
+				from[d.Set] = units
+			}
+		}
+	}
+	out, carried := snap.sets.people.CarryDeclarations(decls, from, snap.units, snap.Set.ID)
+	return out, carried, nil
+}
+
+// compute is the calculator on the snapshot's units, declarations carried.
+func (s *Service) compute(ctx context.Context, snap *Snapshot, fps []geo.Footprint, decls []geo.Declaration) (*geo.Result, error) {
+	decls, _, err := s.carry(ctx, snap, decls)
+	if err != nil {
+		return nil, err
+	}
+	return snap.Surface.Compute(fps, decls, snap.calc)
+}
+
+// setUnits fills the snapshot's units of set i: communes, surface, codes
+// and extent.
+func (snap *Snapshot) setUnits(us *unitSets, i int, units *geo.Units) {
+	snap.sets, snap.setIndex, snap.Set, snap.units = us, i, us.sets[i], units
+	snap.Communes, snap.Surface, snap.Grid = units.Communes, units.Surface, us.grid
+	for k := range snap.Communes {
+		snap.Communes[k].ParentLevel = snap.Set.ParentLevel
+	}
+	snap.Codes = make(map[string]bool, len(snap.Communes))
+	for k, c := range snap.Communes {
+		snap.Codes[c.Code] = true
+		if k == 0 {
+			snap.Extent = c.Geometry.Bound()
+		} else {
+			snap.Extent = snap.Extent.Union(c.Geometry.Bound())
+		}
+	}
+}
+
+// UnitSets returns the stored unit sets, earliest first, and the index of
+// the set the snapshot's figures are on.
+func (snap *Snapshot) UnitSets() ([]data.UnitSet, int) { return snap.sets.sets, snap.setIndex }
+
+// Carried tells, by commune of the snapshot, whether a declaration made on
+// another set shaped today's figures.
+func (snap *Snapshot) Carried(i int) bool { return i < len(snap.carried) && snap.carried[i] }
+
+// SetChosen says how the snapshot's set was chosen: "date" (in force on
+// the day asked for) or "request" (?units=).
+func (snap *Snapshot) SetChosen() string {
+	if snap.chosen == "" {
+		return "date"
+	}
+	return snap.chosen
+}
+
+// View returns the figures on another unit set: the set named ref (by
+// name or id), or for ref "" the set in force on day (YYYY-MM-DD; "" for
+// the snapshot's day). The snapshot itself is returned when that is its
+// set. Another set's view is computed once per snapshot: today's figures,
+// the figures of every history date and the targets' values, all on its
+// units, declarations carried. An unknown set is data.ErrInvalid.
+func (s *Service) View(ctx context.Context, snap *Snapshot, ref, day string) (*Snapshot, error) {
+	i := snap.setIndex
+	chosen := "date"
+	if ref != "" {
+		var err error
+		if i, err = data.FindSet(snap.sets.sets, ref); err != nil {
+			return nil, err
+		}
+		chosen = "request"
+	} else if day != "" {
+		i = data.SetOn(snap.sets.sets, day)
+	}
+	if i == snap.setIndex {
+		if chosen == snap.SetChosen() {
+			return snap, nil
+		}
+		v := *snap
+		v.chosen = chosen
+		return &v, nil
+	}
+	vc := snap.views
+	vc.mu.Lock()
+	e := vc.m[i]
+	if e == nil {
+		e = &viewEntry{}
+		vc.m[i] = e
+	}
+	vc.mu.Unlock()
+	e.once.Do(func() { e.view, e.err = s.buildView(ctx, snap, i) })
+	if e.err != nil {
+		vc.mu.Lock()
+		if vc.m[i] == e {
+			delete(vc.m, i)
+		}
+		vc.mu.Unlock()
+		return nil, e.err
+	}
+	v := *e.view
+	v.chosen = chosen
+	return &v, nil
+}
+
+// viewCache holds a snapshot's figures on other sets, by index.
+type viewCache struct {
+	mu sync.Mutex
+	m  map[int]*viewEntry
+}
+
+func newViewCache() *viewCache { return &viewCache{m: map[int]*viewEntry{}} }
+
+type viewEntry struct {
+	once sync.Once
+	view *Snapshot
+	err  error
+}
+
+// buildView computes the snapshot's figures on set i.
+func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapshot, error) {
+	units, err := s.unitsOf(ctx, snap.sets, i)
+	if err != nil {
+		return nil, err
+	}
+	v := &Snapshot{inputsVersion: snap.inputsVersion, ComputedAt: snap.ComputedAt, Day: snap.Day, calc: snap.calc,
+		auditUpto: snap.auditUpto, people: &peopleMaps{}, views: snap.views}
+	v.setUnits(snap.sets, i, units)
+	v.communesVersion = fmt.Sprintf("%s;units=%d", snap.communesVersion, v.Set.ID)
+	fps, decls, err := s.store.InForce(ctx, snap.Day)
+	if err != nil {
+		return nil, err
+	}
+	if decls, v.carried, err = s.carry(ctx, v, decls); err != nil {
+		return nil, err
+	}
+	if v.Result, v.base, err = v.Surface.ComputeBase(fps, decls, v.calc); err != nil {
+		return nil, err
+	}
+	p := &planning{version: snap.plan.version, remoteSet: snap.plan.remoteSet, published: snap.plan.published,
+		results: &resultCache{entries: map[string]*cachedResult{}}}
+	p.remote = make([]bool, len(v.Communes))
+	for k, c := range v.Communes {
+		p.remote[k] = sortedContains(p.remoteSet.Codes, c.Code)
+	}
+	dates := make([]data.InForceDate, 0, len(snap.plan.history))
+	for _, d := range snap.plan.history {
+		dates = append(dates, data.InForceDate{AsOf: d.asOf, Key: d.key})
+	}
+	inputs, err := s.store.LoadInForce(ctx, dates)
+	if err != nil {
+		return nil, err
+	}
+	p.history = make([]dayFigures, len(dates))
+	for k, d := range dates {
+		var res *geo.Result
+		if k == len(dates)-1 {
+			res = v.Result
+		} else if res, err = s.compute(ctx, v, inputs[k].Footprints, inputs[k].Declarations); err != nil {
+			return nil, err
+		}
+		p.history[k] = dayFigures{asOf: d.AsOf, key: d.Key, layers: allFigures(res)}
+	}
+	for _, tr := range snap.plan.targets {
+		t := targetTrack{target: tr.target, values: make([]geo.TargetValue, len(p.history))}
+		for k, d := range p.history {
+			t.values[k] = tr.target.Evaluate(d.layers[tr.target.Layer], p.remote)
+		}
+		p.targets = append(p.targets, t)
+	}
+	v.plan = p
+	return v, nil
+}
