@@ -54,8 +54,8 @@ type Snapshot struct {
 	sets     *unitSets
 	setIndex int
 	units    *geo.Units
-	carried  []bool // by commune: a declaration of another set shaped Result
-	chosen   string // how Set was chosen; see SetChosen
+	carried  []bool     // by commune: a declaration of another set shaped Result
+	chosen   string     // how Set was chosen; see SetChosen
 	views    *viewCache // the figures on other sets
 }
 

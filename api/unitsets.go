@@ -19,8 +19,9 @@ type unitSets struct {
 	opt    geo.SurfaceOptions
 	grid   *data.PopulationGridInfo
 
-	mu    sync.Mutex
-	built map[int]*builtUnits // by index in sets
+	mu       sync.Mutex
+	built    map[int]*builtUnits // by index in sets
+	overlaps map[[2]int][][]geo.Part
 }
 
 type builtUnits struct {
@@ -191,37 +192,45 @@ func (s *Service) View(ctx context.Context, snap *Snapshot, ref, day string) (*S
 	} else if day != "" {
 		i = data.SetOn(snap.sets.sets, day)
 	}
-	if i == snap.setIndex {
-		if chosen == snap.SetChosen() {
-			return snap, nil
-		}
-		v := *snap
-		v.chosen = chosen
-		return &v, nil
+	if i == snap.setIndex && chosen == snap.SetChosen() {
+		return snap, nil
+	}
+	key := 2 * i
+	if chosen == "request" {
+		key++
 	}
 	vc := snap.views
 	vc.mu.Lock()
-	e := vc.m[i]
+	e := vc.m[key]
 	if e == nil {
 		e = &viewEntry{}
-		vc.m[i] = e
+		vc.m[key] = e
 	}
 	vc.mu.Unlock()
-	e.once.Do(func() { e.view, e.err = s.buildView(ctx, snap, i) })
+	e.once.Do(func() {
+		if i == snap.setIndex {
+			v := *snap
+			e.view = &v
+		} else {
+			e.view, e.err = s.buildView(ctx, snap, i)
+		}
+		if e.err == nil {
+			e.view.chosen = chosen
+		}
+	})
 	if e.err != nil {
 		vc.mu.Lock()
-		if vc.m[i] == e {
-			delete(vc.m, i)
+		if vc.m[key] == e {
+			delete(vc.m, key)
 		}
 		vc.mu.Unlock()
 		return nil, e.err
 	}
-	v := *e.view
-	v.chosen = chosen
-	return &v, nil
+	return e.view, nil
 }
 
-// viewCache holds a snapshot's figures on other sets, by index.
+// viewCache holds a snapshot's figures on other sets, by index and how
+// the set was chosen (2·index, +1 for a request).
 type viewCache struct {
 	mu sync.Mutex
 	m  map[int]*viewEntry
@@ -289,3 +298,107 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 	v.plan = p
 	return v, nil
 }
+
+// Lineage is where a unit's people were counted in the set before its
+// own, and where they are counted in the set after.
+type Lineage struct {
+	Formed *LineageStep `json:"formed,omitempty"`
+	Became *LineageStep `json:"became,omitempty"`
+}
+
+// LineageStep is one change of sets seen from a unit: on the day the later
+// set took effect, the units of the other set sharing its people.
+type LineageStep struct {
+	On    string        `json:"on"`  // the day the later set took effect
+	Set   string        `json:"set"` // the other set's name
+	Units []LineageUnit `json:"units"`
+	// Others counts the people shared with units left out of Units: less
+	// than lineageMinShare of either unit (boundaries drawn from different
+	// sources overlap a little).
+	Others int64 `json:"others"`
+}
+
+// LineageUnit is a unit of the other set and the people it shares.
+type LineageUnit struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	People int64  `json:"people"`
+	// ShareOfOld is the part of the earlier unit's people; ShareOfNew the
+	// part of the later unit's.
+	ShareOfOld float64 `json:"share_of_old"`
+	ShareOfNew float64 `json:"share_of_new"`
+}
+
+// lineageMinShare is the smallest part of either unit a lineage names.
+const lineageMinShare = 0.05
+
+// Lineage returns what unit i of the snapshot's set was formed from in the
+// set before and what it became in the set after, by the people of the one
+// population surface they share.
+func (s *Service) Lineage(ctx context.Context, snap *Snapshot, i int) (Lineage, error) {
+	var out Lineage
+	us, at := snap.sets, snap.setIndex
+	me := snap.units
+	step := func(other int, later bool) (*LineageStep, error) {
+		ou, err := s.unitsOf(ctx, us, other)
+		if err != nil {
+			return nil, err
+		}
+		parts := us.overlap(me, ou, at, other)[i]
+		st := &LineageStep{Set: us.sets[other].Name, Units: []LineageUnit{}}
+		if later {
+			st.On = us.sets[other].ValidFrom
+		} else {
+			st.On = us.sets[at].ValidFrom
+		}
+		mine := float64(me.Communes[i].Population)
+		for _, p := range parts {
+			theirs := float64(ou.Communes[p.Unit].Population)
+			ofMe, ofThem := float64(p.People)/max(mine, 1), float64(p.People)/max(theirs, 1)
+			if ofMe < lineageMinShare && ofThem < lineageMinShare {
+				st.Others += p.People
+				continue
+			}
+			lu := LineageUnit{Code: ou.Communes[p.Unit].Code, Name: ou.Communes[p.Unit].Name, People: p.People,
+				ShareOfOld: round3(ofThem), ShareOfNew: round3(ofMe)}
+			if later {
+				lu.ShareOfOld, lu.ShareOfNew = round3(ofMe), round3(ofThem)
+			}
+			st.Units = append(st.Units, lu)
+		}
+		return st, nil
+	}
+	var err error
+	if at > 0 {
+		if out.Formed, err = step(at-1, false); err != nil {
+			return out, err
+		}
+	}
+	if at+1 < len(us.sets) {
+		if out.Became, err = step(at+1, true); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func round3(v float64) float64 { return float64(int64(v*1000+0.5)) / 1000 }
+
+// overlap is People.Overlap of sets a and b (indices ia, ib), computed once.
+func (us *unitSets) overlap(a, b *geo.Units, ia, ib int) [][]geo.Part {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	if us.overlaps == nil {
+		us.overlaps = map[[2]int][][]geo.Part{}
+	}
+	k := [2]int{ia, ib}
+	if o, ok := us.overlaps[k]; ok {
+		return o
+	}
+	o := us.people.Overlap(a, b)
+	us.overlaps[k] = o
+	return o
+}
+
+// PeopleCounted is the number of people every set is counted on.
+func (snap *Snapshot) PeopleCounted() int { return snap.sets.people.Total() }

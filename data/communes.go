@@ -82,6 +82,13 @@ func (s *Store) ReplaceCommunes(ctx context.Context, cs []geo.Commune, progress 
 // log records, in the same transaction, the file (source), and how many
 // communes replaced how many.
 func (s *Store) ImportCommunes(ctx context.Context, cs []geo.Commune, source, actor string, progress func(done, total int)) error {
+	return s.ImportCommunesSet(ctx, cs, "", "auto", source, actor, progress)
+}
+
+// ImportCommunesSet is ImportCommunes naming the one set (name, "" for
+// "communes") and its parent level ("auto": district when a commune has
+// one).
+func (s *Store) ImportCommunesSet(ctx context.Context, cs []geo.Commune, name, level, source, actor string, progress func(done, total int)) error {
 	if len(cs) == 0 {
 		return fmt.Errorf("%w: a commune set needs at least one commune", ErrInvalid)
 	}
@@ -94,7 +101,7 @@ func (s *Store) ImportCommunes(ctx context.Context, cs []geo.Commune, source, ac
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes WHERE set_id = ?", id).Scan(&before); err != nil {
 			return err
 		}
-		if err := replaceCommunes(ctx, tx, cs, progress); err != nil {
+		if err := replaceSet(ctx, tx, cs, name, level, source, progress); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "communes.replace", source,
@@ -103,17 +110,26 @@ func (s *Store) ImportCommunes(ctx context.Context, cs []geo.Commune, source, ac
 }
 
 func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress func(done, total int)) error {
+	return replaceSet(ctx, tx, cs, "", "auto", "", progress)
+}
+
+func replaceSet(ctx context.Context, tx *sql.Tx, cs []geo.Commune, name, level, source string, progress func(done, total int)) error {
 	if err := clearSets(ctx, tx); err != nil {
 		return err
 	}
-	level := ""
-	for _, c := range cs {
-		if c.DistrictCode != "" || c.District != "" {
-			level = geo.ParentDistrict
-			break
+	if level == "auto" {
+		level = ""
+		for _, c := range cs {
+			if c.DistrictCode != "" || c.District != "" {
+				level = geo.ParentDistrict
+				break
+			}
 		}
 	}
-	if _, err := insertSet(ctx, tx, NewUnitSet{Name: "communes", ParentLevel: level, Communes: cs}, progress); err != nil {
+	if name == "" {
+		name = "communes"
+	}
+	if _, err := insertSet(ctx, tx, NewUnitSet{Name: name, ParentLevel: level, Source: source, Communes: cs}, progress); err != nil {
 		return err
 	}
 	if err := bumpCommunesVersion(ctx, tx); err != nil {

@@ -222,6 +222,11 @@ func (s *Store) AddUnitSet(ctx context.Context, set NewUnitSet, actor string, pr
 			return fmt.Errorf("%w: valid from %s: set %s is in force from %s; a new set must take effect later", ErrInvalid,
 				set.ValidFrom, strconv.Quote(sets[n-1].Name), orSinceEver(sets[n-1].ValidFrom))
 		}
+		// Filings that name no set read their codes on the set in force on
+		// their date; the new set must not change which that is.
+		if _, err := tx.ExecContext(ctx, "UPDATE filings AS f SET unit_set = "+filingSet+" WHERE unit_set IS NULL"); err != nil {
+			return err
+		}
 		if id, err = insertSet(ctx, tx, set, progress); err != nil {
 			return err
 		}

@@ -15,16 +15,25 @@ import (
 // (provider, technology, largest provider, two or more providers,
 // broadcast programme), as the web page's commune card shows them.
 type communeCard struct {
-	Code         string         `json:"code"`
-	Name         string         `json:"name"`
-	Type         string         `json:"type"`
-	District     string         `json:"district"`
-	DistrictCode string         `json:"district_code"`
-	Population   int            `json:"population"`
-	Boundary     string         `json:"boundary"`
-	BoundaryNote string         `json:"boundary_note,omitempty"`
-	ComputedAt   string         `json:"computed_at"`
-	Layers       []communeLayer `json:"layers"`
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	Type         string `json:"type"`
+	District     string `json:"district,omitempty"`
+	DistrictCode string `json:"district_code,omitempty"`
+	ParentCode   string `json:"parent_code"`
+	ParentName   string `json:"parent_name"`
+	ParentLevel  string `json:"parent_level"`
+	Population   int    `json:"population"`
+	// PopulationOwn is the unit set's own figure where Population counts
+	// the people of the one population surface instead.
+	PopulationOwn int            `json:"population_own,omitempty"`
+	Carried       bool           `json:"carried,omitempty"`
+	Units         gin.H          `json:"units"`
+	Lineage       api.Lineage    `json:"lineage"`
+	Boundary      string         `json:"boundary"`
+	BoundaryNote  string         `json:"boundary_note,omitempty"`
+	ComputedAt    string         `json:"computed_at"`
+	Layers        []communeLayer `json:"layers"`
 }
 
 // communeLayer is the commune's figures on one layer: the union of all
@@ -67,13 +76,16 @@ func (s *Server) communeParam(c *gin.Context) (*api.Snapshot, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	if snap, err = s.unitsView(c, snap, ""); err != nil {
+		return nil, 0, err
+	}
 	setGeneration(c, snap)
 	for i, cm := range snap.Communes {
 		if cm.Code == code {
 			return snap, i, nil
 		}
 	}
-	return nil, 0, notFound("no commune with code %s", quote(code))
+	return nil, 0, notFound("no commune with code %s in unit set %s (GET /api/v1/unit-sets lists the sets; ?units= chooses one)", quote(code), quote(snap.Set.Name))
 }
 
 // handleCommune answers GET /api/v1/communes/{code}: the commune card.
@@ -84,8 +96,19 @@ func (s *Server) handleCommune(c *gin.Context) {
 		return
 	}
 	cm := snap.Communes[idx]
-	card := communeCard{Code: cm.Code, Name: cm.Name, Type: cm.Type, District: cm.District, DistrictCode: cm.DistrictCode,
-		Population: cm.Population, Boundary: cm.Boundary, ComputedAt: snap.ComputedAt}
+	card := communeCard{Code: cm.Code, Name: cm.Name, Type: cm.Type, ParentCode: cm.DistrictCode, ParentName: cm.District,
+		ParentLevel: cm.ParentLevel, Population: cm.Population, Boundary: cm.Boundary, ComputedAt: snap.ComputedAt,
+		Carried: snap.Carried(idx), Units: unitsMember(snap)}
+	if cm.ParentLevel == geo.ParentDistrict || cm.ParentLevel == "" {
+		card.District, card.DistrictCode = cm.District, cm.DistrictCode
+	}
+	if cm.OwnPopulation != cm.Population {
+		card.PopulationOwn = cm.OwnPopulation
+	}
+	if card.Lineage, err = s.core.Lineage(c.Request.Context(), snap, idx); err != nil {
+		s.fail(c, err)
+		return
+	}
 	if cm.Boundary == geo.BoundaryApproximate {
 		card.BoundaryNote = boundaryNote
 	}

@@ -165,7 +165,14 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 		return
 	}
 	defer release()
-	sub, bodyHash, format, ok := s.parseFiling(c, snap, raw)
+	// Declarations name communes of the unit set of ?units=, or of the set
+	// in force on ?as_of= (today's without it).
+	units, err := s.unitsView(c, snap, c.Query("as_of"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	sub, bodyHash, format, ok := s.parseFiling(c, units, raw)
 	if !ok {
 		return
 	}
@@ -177,7 +184,7 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 		return
 	}
 	f := data.Filing{Provider: p.Provider.Name, Layer: sub.Layer, AsOf: sub.AsOf, Format: format, Report: repJSON,
-		Source: "filed by " + p.Provider.Name, Footprints: sub.Footprints, Declarations: sub.Declarations}
+		Source: "filed by " + p.Provider.Name, Footprints: sub.Footprints, Declarations: sub.Declarations, UnitSet: units.Set.ID}
 	ans := filingAnswer{Provider: f.Provider, Layer: f.Layer, AsOf: f.AsOf, Report: rep, Before: snap.Province(f.Layer)}
 	ctx := c.Request.Context()
 

@@ -99,12 +99,10 @@ func (s *Server) handleLayerCommunes(c *gin.Context) {
 		case known != nil:
 			res = known
 		case asOf != "":
-			f, err := s.core.FiguresOn(c.Request.Context(), asOf)
-			if err != nil {
+			if res, _, err = s.core.ResultAt(c.Request.Context(), snap, asOf); err != nil {
 				s.fail(c, err)
 				return
 			}
-			res = f.Result
 		}
 		if bd, err = breakdownParam(c, res.Layer(layer)); err != nil {
 			s.fail(c, err)
@@ -139,8 +137,9 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, knownAt, dataAsOf st
 			"code":               cm.Code,
 			"name":               cm.Name,
 			"type":               cm.Type,
-			"district_code":      cm.DistrictCode,
-			"district":           cm.District,
+			"parent_code":        cm.DistrictCode,
+			"parent_name":        cm.District,
+			"parent_level":       cm.ParentLevel,
 			"population":         cm.Population,
 			"population_covered": math.Round(fig.Covered),
 			"share_covered":      round4(fig.Share),
@@ -148,6 +147,7 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, knownAt, dataAsOf st
 			"boundary":           cm.Boundary,
 			"remote":             snap.RemoteAt(i),
 		}
+		unitProperties(f.Properties, cm, snap.Carried(i))
 		if cm.Boundary == geo.BoundaryApproximate {
 			approximate++
 		}
@@ -172,6 +172,7 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, knownAt, dataAsOf st
 	if knownAt != "" {
 		members["known_at"] = knownAt
 	}
+	members["units"] = unitsMember(snap)
 	fc.ExtraMembers = geojson.Properties(withDate(members, day, dataAsOf, geo.FilterAll, snap))
 	if snap.RemoteSet().Source == seed.RemoteApproximate {
 		fc.ExtraMembers["remote_note"] = seed.RemoteNote
@@ -181,6 +182,37 @@ func renderLayer(snap *api.Snapshot, layer geo.Layer, asOf, knownAt, dataAsOf st
 		fc.ExtraMembers["approximate_boundaries"] = approximate
 	}
 	return json.Marshal(fc)
+}
+
+// unitProperties adds to a commune's properties what its unit set says of
+// it: district and district_code where the parent is a district (as before
+// the 2025 reform), the set's own population where the figures count
+// other people, and whether a declaration was carried from another set.
+func unitProperties(p geojson.Properties, cm geo.Commune, carried bool) {
+	if cm.ParentLevel == geo.ParentDistrict || cm.ParentLevel == "" {
+		p["district_code"], p["district"] = cm.DistrictCode, cm.District
+	}
+	if cm.OwnPopulation != 0 && cm.OwnPopulation != cm.Population {
+		p["population_own"] = cm.OwnPopulation
+	}
+	if carried {
+		p["carried"] = true
+	}
+}
+
+// unitsMember describes the unit set of an answer's figures.
+func unitsMember(snap *api.Snapshot) gin.H {
+	u := snap.Set
+	return gin.H{"id": u.ID, "name": u.Name, "valid_from": nullable(u.ValidFrom), "valid_to": nullable(u.ValidTo),
+		"parent_level": u.ParentLevel, "chosen": snap.SetChosen(), "units": len(snap.Communes)}
+}
+
+// nullable is s, or nil (JSON null) for "".
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 // maxBreakdownKey bounds ?breakdown=; keys are a kind and a provider or

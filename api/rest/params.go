@@ -35,20 +35,41 @@ func (s *Server) queryOnce(c *gin.Context) {
 	c.Next()
 }
 
-// currentAsOf returns the current snapshot and the date of ?as_of ("" for
-// now). A date after the snapshot's day is refused: what is filed for the
-// future is not in force.
+// currentAsOf returns the figures to answer with and the date of ?as_of
+// ("" for now): the current snapshot, or its view on the unit set of
+// ?units= or, without it, on the set in force on as_of (unitsView). A date
+// after the snapshot's day is refused: what is filed for the future is not
+// in force.
 func (s *Server) currentAsOf(c *gin.Context) (*api.Snapshot, string, error) {
 	snap, err := s.core.Current()
 	if err != nil {
 		return nil, "", err
 	}
-	setGeneration(c, snap)
 	v := c.Query("as_of")
 	if err := snap.CheckAsOf(v); err != nil {
 		return nil, "", err
 	}
+	if snap, err = s.unitsView(c, snap, v); err != nil {
+		return nil, "", err
+	}
+	setGeneration(c, snap)
 	return snap, v, nil
+}
+
+// maxUnitsParam bounds ?units=, a set's name or id.
+const maxUnitsParam = 100
+
+// unitsView returns snap's figures on the unit set of ?units= (a name or
+// an id), or without it on the set in force on day ("" for today).
+func (s *Server) unitsView(c *gin.Context, snap *api.Snapshot, day string) (*api.Snapshot, error) {
+	ref := c.Query("units")
+	if len(ref) > maxUnitsParam {
+		return nil, invalid("units: a unit set's name or id of at most %d characters", maxUnitsParam)
+	}
+	if _, given := c.GetQuery("units"); given && ref == "" {
+		return nil, invalid("units is empty: give a unit set's name or id (GET /api/v1/unit-sets lists them)")
+	}
+	return s.core.View(c.Request.Context(), snap, ref, day)
 }
 
 // knownAtParam reads ?known_at=YYYY-MM-DD beside ?as_of (api.Snapshot.

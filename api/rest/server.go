@@ -106,6 +106,8 @@ func (c Config) Validate() error {
 // exports and the recompute after a write. Tests may give a small fake.
 type Core interface {
 	Current() (*api.Snapshot, error)
+	View(ctx context.Context, snap *api.Snapshot, units, day string) (*api.Snapshot, error)
+	Lineage(ctx context.Context, snap *api.Snapshot, i int) (api.Lineage, error)
 	Recompute(ctx context.Context) error
 	FiguresOn(ctx context.Context, day string) (*api.Figures, error)
 	ResultAt(ctx context.Context, snap *api.Snapshot, asOf string) (*geo.Result, string, error)

@@ -281,6 +281,12 @@ type notReady struct{}
 
 func (notReady) Current() (*api.Snapshot, error)     { return nil, api.ErrNotReady }
 func (notReady) Recompute(ctx context.Context) error { return api.ErrNotReady }
+func (notReady) Lineage(context.Context, *api.Snapshot, int) (api.Lineage, error) {
+	return api.Lineage{}, api.ErrNotReady
+}
+func (notReady) View(context.Context, *api.Snapshot, string, string) (*api.Snapshot, error) {
+	return nil, api.ErrNotReady
+}
 func (notReady) FiguresOn(context.Context, string) (*api.Figures, error) {
 	return nil, api.ErrNotReady
 }

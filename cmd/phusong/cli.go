@@ -39,9 +39,10 @@ func commands() []command {
 			"Run the service. Creates and seeds the database on first start (Hòa Bình, 2019 census,\n" +
 				"with demonstration filings unless --no-demo), and holds it while it runs.",
 			func(ctx context.Context, e env, args []string) error { return cmdServe(ctx, args, e.log) }},
-		{"import communes", "FILE.geojson [--db PATH] [--new-set] [--code P] [--name P] [--district P] [--district-code P] [--type P] [--population P] [--no-demo]",
-			"Update commune boundaries matched by code, or with --new-set replace the whole\n" +
-				"commune set (e.g. every commune of Vietnam).",
+		{"import communes", "FILE.geojson [--db PATH] [--new-set [--valid-from YYYY-MM-DD] [--set-name NAME]] [--parent-level L] [--code P] [--name P] [--district P] [--district-code P] [--type P] [--population P] [--no-demo]",
+			"Update commune boundaries matched by code, or with --new-set replace every unit\n" +
+				"set by this one (e.g. every commune of Vietnam), or with --new-set --valid-from\n" +
+				"add it beside the others, in force from that date (e.g. the units of 1 July 2025).",
 			func(ctx context.Context, e env, args []string) error { return cmdImportCommunes(ctx, args, e.stdout) }},
 		{"import population", "FILE.tif [--db PATH] [--source TEXT] [--name NAME] | --none [--db PATH]",
 			"Place each commune's census people with a population grid (a GeoTIFF of people\n" +
@@ -57,6 +58,10 @@ func commands() []command {
 			"Mark exactly the communes listed (by GSO code) as remote (vùng sâu, vùng xa),\n" +
 				"replacing the default approximation.",
 			func(ctx context.Context, e env, args []string) error { return cmdImportRemote(ctx, args, e.stdout) }},
+		{"sets list", "[--db PATH]",
+			"List the unit sets (versions of the administrative units) with the dates they are\n" +
+				"in force, their units and parent level.",
+			func(ctx context.Context, e env, args []string) error { return cmdSetsList(ctx, args, e.stdout) }},
 		{"demo remove", "[--db PATH]",
 			"Delete every demonstration filing, and nothing else.",
 			func(ctx context.Context, e env, args []string) error { return cmdDemoRemove(ctx, args, e.stdout) }},

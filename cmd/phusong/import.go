@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -19,6 +22,9 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	fs := newFlags("import communes")
 	db := dbFlag(fs, "database file; created and seeded when new")
 	newSet := fs.Bool("new-set", false, "replace the whole commune set instead of updating boundaries by code")
+	validFrom := fs.String("valid-from", "", "with --new-set: keep the sets stored and add this one, in force from this date (YYYY-MM-DD)")
+	setName := fs.String("set-name", "", "with --new-set: the new set's name (default: the year of --valid-from, or \"communes\")")
+	parentLevel := fs.String("parent-level", "auto", "level of each unit's parent: district, province, none, or auto (from the file's properties)")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out if the database is new")
 	fs.StringVar(&props.Code, "code", props.Code, "property holding the commune code")
 	fs.StringVar(&props.Name, "name", props.Name, "property holding the commune name")
@@ -31,18 +37,22 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	file := pos[0]
-	f, err := os.Open(file)
+	if (*validFrom != "" || *setName != "") && !*newSet {
+		return &usageError{cmd: "import communes", err: fmt.Errorf("--valid-from and --set-name name a new unit set: give --new-set too")}
+	}
+	raw, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	level, err := detectUnitProperties(raw, &props, given, *parentLevel)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}
 	bar := newProgressBar("reading  ")
 	source := filepath.Base(file)
-	communes, warnings, err := geo.ReadCommunes(&progressReader{r: f, total: st.Size(), bar: bar}, props, *newSet, source)
+	communes, warnings, err := geo.ReadCommunes(&progressReader{r: bytes.NewReader(raw), total: int64(len(raw)), bar: bar}, props, *newSet, source)
 	if err != nil {
 		return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 	}
@@ -56,9 +66,24 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 		return err
 	}
 	defer store.Close()
+	if *newSet && *validFrom != "" {
+		name := *setName
+		if name == "" {
+			name = (*validFrom)[:min(4, len(*validFrom))]
+		}
+		set, err := store.AddUnitSet(ctx, data.NewUnitSet{Name: name, ValidFrom: *validFrom, Source: source, ParentLevel: level, Communes: communes},
+			cliActor(), newProgressBar("storing  ").Update)
+		if err != nil {
+			return fmt.Errorf("%s: %w\nnothing was changed", file, err)
+		}
+		fmt.Fprintf(stdout, "added unit set %q (id %d): %d units in force from %s, parent level %s, from %s into %s\n",
+			set.Name, set.ID, set.Units, set.ValidFrom, orNone(set.ParentLevel), file, *db)
+		fmt.Fprintln(stdout, "the set before it now ends the day before; `phusong sets list` shows every set")
+		return warnOffGrid(ctx, store, communes, stdout)
+	}
 	if *newSet {
 		bar := newProgressBar("storing  ")
-		if err := store.ImportCommunes(ctx, communes, source, cliActor(), bar.Update); err != nil {
+		if err := store.ImportCommunesSet(ctx, communes, *setName, level, source, cliActor(), bar.Update); err != nil {
 			return fmt.Errorf("%s: %w\nnothing was changed", file, err)
 		}
 		fmt.Fprintf(stdout, "loaded a new commune set of %d communes from %s into %s\n", len(communes), file, *db)
@@ -132,4 +157,59 @@ func warnOffGrid(ctx context.Context, store *data.Store, communes []geo.Commune,
 			len(off), len(communes), info.Method, info.West, info.East, info.South, info.North, listSome(off))
 	}
 	return nil
+}
+
+// detectUnitProperties fits the property names to the file where the
+// user did not name them (given), and returns the parent level: a file of
+// the two-tier form of 2025 (province_code and province, no district) has
+// its units' parent in the province, and its population in "population"
+// when it has no "pop_2019". level is the --parent-level flag.
+func detectUnitProperties(raw []byte, props *geo.CommuneProperties, given map[string]bool, level string) (string, error) {
+	var fc struct {
+		Features []struct {
+			Properties map[string]any `json:"properties"`
+		} `json:"features"`
+	}
+	has := map[string]bool{}
+	if json.Unmarshal(raw, &fc) == nil {
+		for _, f := range fc.Features {
+			for k, v := range f.Properties {
+				if v != nil {
+					has[k] = true
+				}
+			}
+		}
+	}
+	if !given["population"] && !has[props.Population] && has["population"] {
+		props.Population = "population"
+	}
+	if !given["code"] && !has[props.Code] && has["code"] {
+		props.Code = "code"
+	}
+	twoTier := !has[props.DistrictCode] && !has[props.District] && has["province_code"]
+	if twoTier && !given["district-code"] && !given["district"] {
+		props.DistrictCode, props.District = "province_code", "province"
+	}
+	switch level {
+	case "auto":
+		switch {
+		case twoTier:
+			return geo.ParentProvince, nil
+		case has[props.DistrictCode] || has[props.District]:
+			return geo.ParentDistrict, nil
+		}
+		return "", nil
+	case "district", "province":
+		return level, nil
+	case "none":
+		return "", nil
+	}
+	return "", fmt.Errorf("--parent-level %q: want district, province, none or auto", level)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
