@@ -39,7 +39,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, layer geo.Layer, form
 // ExportCRS is Export in the system named by crsName: ExportBreakdown of
 // every provider together.
 func (s *Service) ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName string) (string, error) {
-	return s.ExportBreakdown(ctx, w, layer, format, day, knownAt, crsName, "")
+	return s.ExportBreakdown(ctx, w, layer, format, day, knownAt, crsName, "", "")
 }
 
 // ExportBreakdown is Export with the geometry in the system named by crsName
@@ -55,7 +55,10 @@ func (s *Service) ExportCRS(ctx context.Context, w io.Writer, layer geo.Layer, f
 // breakdown= serves them ("provider:viettel", "technology:4G"…); the file
 // names it (Table.Breakdown). A key the layer does not have wraps
 // data.ErrInvalid.
-func (s *Service) ExportBreakdown(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName, breakdown string) (string, error) {
+//
+// units names the unit set of the rows (Service.View; "" for the set in
+// force on day).
+func (s *Service) ExportBreakdown(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName, breakdown, units string) (string, error) {
 	c, err := crs.Lookup(crsName)
 	if err != nil {
 		return "", fmt.Errorf("%w: crs: %v", data.ErrInvalid, err)
@@ -75,7 +78,7 @@ func (s *Service) ExportBreakdown(ctx context.Context, w io.Writer, layer geo.La
 			return "", err
 		}
 	}
-	figs, err := s.FiguresKnown(ctx, day, knownAt)
+	figs, err := s.FiguresUnits(ctx, day, knownAt, units)
 	if err != nil {
 		return "", err
 	}

@@ -96,11 +96,20 @@ func (s *Service) FiguresOn(ctx context.Context, day string) (*Figures, error) {
 // see Snapshot.CheckKnownAt and ResultKnown): the figures published on a
 // day, whatever was filed after it.
 func (s *Service) FiguresKnown(ctx context.Context, day, knownAt string) (*Figures, error) {
+	return s.FiguresUnits(ctx, day, knownAt, "")
+}
+
+// FiguresUnits is FiguresKnown on the unit set named units (View): ""
+// for the set in force on day.
+func (s *Service) FiguresUnits(ctx context.Context, day, knownAt, units string) (*Figures, error) {
 	snap, err := s.Current()
 	if err != nil {
 		return nil, err
 	}
 	if err := snap.CheckDay("as_of", day); err != nil {
+		return nil, err
+	}
+	if snap, err = s.View(ctx, snap, units, day); err != nil {
 		return nil, err
 	}
 	if knownAt != "" {

@@ -53,10 +53,15 @@ func (s *Server) handleExport(c *gin.Context) {
 		s.fail(c, invalid("breakdown is longer than %d bytes: give a key of GET /api/v1/summary?breakdown=…, such as provider:viettel", maxBreakdownKey))
 		return
 	}
-	key := url.Values{"file": {c.Param("file")}, "as_of": {asOf}, "known_at": {knownAt}, "crs": {crsName}, "breakdown": {breakdown}}.Encode()
+	units := c.Query("units")
+	if len(units) > maxUnitsParam {
+		s.fail(c, invalid("units: a unit set's name or id of at most %d characters", maxUnitsParam))
+		return
+	}
+	key := url.Values{"file": {c.Param("file")}, "as_of": {asOf}, "known_at": {knownAt}, "crs": {crsName}, "breakdown": {breakdown}, "units": {units}}.Encode()
 	e := s.exports.of(snap).get(key, func() (*exportFile, error) {
 		var buf bytes.Buffer
-		day, err := s.core.ExportBreakdown(c.Request.Context(), &buf, layer, format, asOf, knownAt, crsName, breakdown)
+		day, err := s.core.ExportBreakdown(c.Request.Context(), &buf, layer, format, asOf, knownAt, crsName, breakdown, units)
 		if err != nil {
 			return nil, err
 		}

@@ -31,7 +31,7 @@ const (
 )
 
 // itemsParams are the query parameters /items takes besides f.
-var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type", "filter", "filter-lang", "filter-crs"}
+var itemsParams = []string{"bbox", "limit", "offset", "datetime", "properties", "code", "district", "district_code", "status", "type", "filter", "filter-lang", "filter-crs", "units"}
 
 // itemsQuery is a checked /items request.
 type itemsQuery struct {
@@ -384,7 +384,11 @@ func (s *Server) itemsFigures(c *gin.Context, iq itemsQuery) (*api.Figures, erro
 			return nil, err
 		}
 	}
-	return s.core.FiguresOn(c.Request.Context(), iq.day)
+	units := c.Query("units")
+	if len(units) > maxUnitsParam {
+		return nil, invalid("units: a unit set's name or id of at most %d characters", maxUnitsParam)
+	}
+	return s.core.FiguresUnits(c.Request.Context(), iq.day, "", units)
 }
 
 // handleOGCItems answers a page of a collection. The pages of the current

@@ -110,11 +110,12 @@ type Core interface {
 	Lineage(ctx context.Context, snap *api.Snapshot, i int) (api.Lineage, error)
 	Recompute(ctx context.Context) error
 	FiguresOn(ctx context.Context, day string) (*api.Figures, error)
+	FiguresUnits(ctx context.Context, day, knownAt, units string) (*api.Figures, error)
 	ResultAt(ctx context.Context, snap *api.Snapshot, asOf string) (*geo.Result, string, error)
 	ResultKnown(ctx context.Context, snap *api.Snapshot, asOf, knownAt string) (*geo.Result, string, error)
 	WhatIf(ctx context.Context, req *api.WhatIfRequest) (*api.WhatIfAnswer, error)
 	DryRun(ctx context.Context, snap *api.Snapshot, f data.Filing) (api.DryRunResult, error)
-	ExportBreakdown(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName, breakdown string) (string, error)
+	ExportBreakdown(ctx context.Context, w io.Writer, layer geo.Layer, format, day, knownAt, crsName, breakdown, units string) (string, error)
 	Changes(ctx context.Context, since string, limit int) ([]data.FigureChange, error)
 }
 

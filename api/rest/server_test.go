@@ -284,6 +284,9 @@ func (notReady) Recompute(ctx context.Context) error { return api.ErrNotReady }
 func (notReady) Lineage(context.Context, *api.Snapshot, int) (api.Lineage, error) {
 	return api.Lineage{}, api.ErrNotReady
 }
+func (notReady) FiguresUnits(context.Context, string, string, string) (*api.Figures, error) {
+	return nil, api.ErrNotReady
+}
 func (notReady) View(context.Context, *api.Snapshot, string, string) (*api.Snapshot, error) {
 	return nil, api.ErrNotReady
 }
@@ -302,7 +305,7 @@ func (notReady) WhatIf(context.Context, *api.WhatIfRequest) (*api.WhatIfAnswer, 
 func (notReady) DryRun(context.Context, *api.Snapshot, data.Filing) (api.DryRunResult, error) {
 	return api.DryRunResult{}, api.ErrNotReady
 }
-func (notReady) ExportBreakdown(context.Context, io.Writer, geo.Layer, string, string, string, string, string) (string, error) {
+func (notReady) ExportBreakdown(context.Context, io.Writer, geo.Layer, string, string, string, string, string, string) (string, error) {
 	return "", api.ErrNotReady
 }
 func (notReady) Changes(context.Context, string, int) ([]data.FigureChange, error) {

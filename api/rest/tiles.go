@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -95,6 +96,9 @@ func (ts *tileServer) handleTile(c *gin.Context) {
 		return
 	}
 	snap, err := ts.s.core.Current()
+	if err == nil {
+		snap, err = ts.s.unitsView(c, snap, "")
+	}
 	if err != nil {
 		ts.s.fail(c, err)
 		return
@@ -164,6 +168,9 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		return
 	}
 	snap, err := ts.s.core.Current()
+	if err == nil {
+		snap, err = ts.s.unitsView(c, snap, "")
+	}
 	if err != nil {
 		ts.s.fail(c, err)
 		return
@@ -193,7 +200,7 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		Description: "Coverage per commune, computed " + snap.ComputedAt + " by method " + snap.Result.Method.Name + ".",
 		Attribution: "Phủ Sóng",
 		Scheme:      "xyz",
-		Tiles:       []string{baseURL(c.Request) + "/tiles/" + string(layer) + "/{z}/{x}/{y}.mvt"},
+		Tiles:       []string{baseURL(c.Request) + "/tiles/" + string(layer) + "/{z}/{x}/{y}.mvt" + unitsQuery(c)},
 		MinZoom:     0,
 		MaxZoom:     tiles.MaxZoom,
 		Bounds:      [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
@@ -211,4 +218,13 @@ func (ts *tileServer) handleTileJSON(c *gin.Context) {
 		return
 	}
 	c.Data(http.StatusOK, "application/json", body)
+}
+
+// unitsQuery is "?units=…" when the request named a unit set, so that the
+// tiles a TileJSON lists are of the same set.
+func unitsQuery(c *gin.Context) string {
+	if u := c.Query("units"); u != "" {
+		return "?" + url.Values{"units": {u}}.Encode()
+	}
+	return ""
 }

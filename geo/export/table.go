@@ -108,6 +108,10 @@ func NewTable(layer geo.Layer, communes []geo.Commune, figs []geo.CommuneFigure)
 // NewRow joins one commune with its figure, rounded as the API serves
 // them. The caller checks that both are of the same commune.
 func NewRow(c geo.Commune, f geo.CommuneFigure) Row {
+	if c.ParentLevel == geo.ParentProvince {
+		// Two tiers since 2025: the parent is the province, not a district.
+		c.DistrictCode, c.District = "", ""
+	}
 	return Row{
 		Code: c.Code, Name: c.Name, Type: c.Type, DistrictCode: c.DistrictCode, District: c.District,
 		Population: c.Population,
