@@ -1,0 +1,189 @@
+package api
+
+import (
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/geo"
+)
+
+// unitSetsService is a Service on Hòa Bình's 2019 communes (real
+// boundaries, census population) and, from 1 July 2025, every unit of
+// Phú Thọ's 2025 set, with the filings given.
+func unitSetsService(t *testing.T, filings func(sets []data.UnitSet) []data.Filing) (*Service, *data.Store) {
+	t.Helper()
+	ctx := context.Background()
+	old, reform := sharedData(t, "hoabinh/communes_2019.geojson"), sharedData(t, "phutho/wards_2025.geojson")
+	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "sets.gpkg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	if _, err := store.SeedDefault(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string, props geo.CommuneProperties) []geo.Commune {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		cs, _, err := geo.ReadCommunes(f, props, true, filepath.Base(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cs
+	}
+	props2025 := geo.CommuneProperties{Code: "code", Name: "name", Type: "type", DistrictCode: "province_code", District: "province", Population: "population"}
+	if err := store.ReplaceUnitSets(ctx, []data.NewUnitSet{
+		{Name: "2019", ValidFrom: "2019-04-01", ParentLevel: geo.ParentDistrict, Communes: read(old, geo.DefaultCommuneProperties())},
+		{Name: "2025", ValidFrom: "2025-07-01", ParentLevel: geo.ParentProvince, Communes: read(reform, props2025)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	sets, err := store.UnitSets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fs := filings(sets); len(fs) > 0 {
+		if _, err := store.AddFilings(ctx, fs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := New(DefaultConfig(), store, quietLog())
+	if err := s.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s, store
+}
+
+// A declaration filed on 2019 communes counts on the 2025 units that hold
+// their people, and the people declared covered are the same on both sets.
+func TestUnitSets_DeclarationCarriedByPeople(t *testing.T) {
+	ctx := context.Background()
+	shares := map[string]float64{"04807": 0.6, "04978": 0.3, "05032": 1} // Phương Lâm; two communes of other districts
+	s, _ := unitSetsService(t, func(sets []data.UnitSet) []data.Filing {
+		f := data.Filing{Provider: "vnpt", Layer: geo.Broadband, AsOf: "2019-06-01", UnitSet: sets[0].ID}
+		for code, share := range shares {
+			f.Declarations = append(f.Declarations, geo.Declaration{CommuneCode: code, Technology: "FTTH", Share: share})
+		}
+		return []data.Filing{f}
+	})
+	snap, err := s.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Set.Name != "2025" || snap.Set.ParentLevel != geo.ParentProvince {
+		t.Fatalf("today's figures are on set %q (parent %q), want 2025 (province)", snap.Set.Name, snap.Set.ParentLevel)
+	}
+	old, err := s.View(ctx, snap, "2019", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0.0
+	for i, c := range old.Communes {
+		if sh, ok := shares[c.Code]; ok {
+			want += sh * float64(c.Population)
+			if got := old.Result.Layer(geo.Broadband).Breakdown(geo.KindAll).Communes[i].Covered; math.Abs(got-sh*float64(c.Population)) > 1e-6 {
+				t.Errorf("2019 commune %s: %v covered, want %v", c.Code, got, sh*float64(c.Population))
+			}
+		}
+	}
+	sum := func(snap *Snapshot) (float64, int) {
+		total, units := 0.0, 0
+		for _, f := range snap.Result.Layer(geo.Broadband).Breakdown(geo.KindAll).Communes {
+			total += f.Covered
+			if f.Covered > 0 {
+				units++
+			}
+		}
+		return total, units
+	}
+	got2019, _ := sum(old)
+	got2025, units := sum(snap)
+	if math.Round(got2019) != math.Round(want) || math.Round(got2025) != math.Round(want) {
+		t.Fatalf("people declared covered: %.3f on 2019, %.3f on 2025, want %.0f on both", got2019, got2025, want)
+	}
+	if units < len(shares) {
+		t.Errorf("%d units of 2025 received the declarations, want at least %d", units, len(shares))
+	}
+	// Every 2025 unit with people covered holds people of a declared commune,
+	// and is marked as carried.
+	parts := snap.sets.people.Overlap(old.units, snap.units)
+	holds := map[int]bool{}
+	for i, c := range old.Communes {
+		if _, ok := shares[c.Code]; ok {
+			for _, p := range parts[i] {
+				holds[p.Unit] = true
+			}
+		}
+	}
+	for i, f := range snap.Result.Layer(geo.Broadband).Breakdown(geo.KindAll).Communes {
+		if f.Covered > 0 && !holds[i] {
+			t.Errorf("2025 unit %s has %v covered but holds no declared commune's people", f.Code, f.Covered)
+		}
+		if f.Covered > 0 != snap.Carried(i) {
+			t.Errorf("2025 unit %s: covered %v, carried %t", f.Code, f.Covered, snap.Carried(i))
+		}
+	}
+	// One population: every set counts the same people.
+	if p19, p25 := sumPeople(old.Communes), sumPeople(snap.Communes); p19 != 854131 || p25 < p19 {
+		t.Errorf("people: %d on 2019, %d on 2025; want 854,131 and at least as many (2025 units outside Hòa Bình count their own)", p19, p25)
+	}
+}
+
+func sumPeople(cs []geo.Commune) int {
+	n := 0
+	for _, c := range cs {
+		n += c.Population
+	}
+	return n
+}
+
+// The figures of a date are on the set in force that day, and a 2025
+// unit's lineage names the 2019 communes whose people it took.
+func TestUnitSets_ViewByDateAndLineage(t *testing.T) {
+	ctx := context.Background()
+	s, _ := unitSetsService(t, func([]data.UnitSet) []data.Filing { return nil })
+	snap, err := s.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for day, want := range map[string]int{"": 148, "2022-06-30": 210, "2025-06-30": 210, "2025-07-01": 148, "2010-01-01": 210} {
+		v, err := s.View(ctx, snap, "", day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Communes) != want {
+			t.Errorf("as of %q: %d units, want %d", day, len(v.Communes), want)
+		}
+	}
+	if _, err := s.View(ctx, snap, "1999", ""); err == nil {
+		t.Error("units=1999 accepted")
+	}
+	i, ok := snap.Surface.Index("04792") // Phường Tân Hòa since 2025
+	if !ok {
+		t.Fatal("no unit 04792 in 2025")
+	}
+	lin, err := s.Lineage(ctx, snap, i)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lin.Formed == nil || lin.Formed.On != "2025-07-01" || lin.Formed.Set != "2019" || len(lin.Formed.Units) < 2 || lin.Became != nil {
+		t.Fatalf("lineage of 04792: %+v", lin)
+	}
+	total := lin.Formed.Others
+	for _, u := range lin.Formed.Units {
+		total += u.People
+		if u.ShareOfOld <= 0 || u.ShareOfOld > 1 || u.ShareOfNew <= 0 || u.ShareOfNew > 1 {
+			t.Errorf("lineage part %+v: shares out of (0, 1]", u)
+		}
+	}
+	if total != int64(snap.Communes[i].Population) {
+		t.Errorf("lineage parts hold %d people, the unit %d", total, snap.Communes[i].Population)
+	}
+}
