@@ -21,7 +21,7 @@ import (
 func twoCommunes(t *testing.T) *Table {
 	t.Helper()
 	communes := []geo.Commune{
-		{Code: "04807", Name: "Phường Phương Lâm", Type: "phường", DistrictCode: "148", District: "Thành phố Hòa Bình",
+		{Code: "04807", Name: "Phường Phương Lâm", Type: "phường", DistrictCode: "148", District: "Thành phố Hòa Bình", ParentLevel: geo.ParentDistrict,
 			Population: 1000, Boundary: "official.geojson", Geometry: orb.MultiPolygon{{
 				{{105.30, 20.80}, {105.40, 20.80}, {105.40, 20.90}, {105.30, 20.90}, {105.30, 20.80}},
 				{{105.34, 20.84}, {105.34, 20.86}, {105.36, 20.86}, {105.36, 20.84}, {105.34, 20.84}},
@@ -130,7 +130,7 @@ func TestTable_WriteCSV(t *testing.T) {
 	if len(recs) != 3 || strings.Join(recs[0], ",") != strings.Join(CSVColumns, ",") {
 		t.Fatalf("header %v, %d records", recs[0], len(recs))
 	}
-	want := []string{"04807", "Phường Phương Lâm", "phường", "148", "Thành phố Hòa Bình", "1000", "1000", "0.9996",
+	want := []string{"04807", "Phường Phương Lâm", "phường", "148", "Thành phố Hòa Bình", "148", "Thành phố Hòa Bình", "district", "1000", "1000", "0.9996",
 		"covered", "official.geojson", "false", "false", "mobile", "2026-01-01", "2026-01-02T03:04:05Z", geo.MethodName, "100", "grid-worldpop-v1", "two test communes"}
 	if strings.Join(recs[1], "|") != strings.Join(want, "|") {
 		t.Fatalf("row 1\n got %q\nwant %q", recs[1], want)
@@ -226,7 +226,7 @@ func TestTable_WriteCSV_NeutralisesFormulas(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tb := twoCommunes(t)
 			r := &tb.Rows[0]
-			r.Code, r.Name, r.Type, r.DistrictCode, r.District, r.Boundary = c.in, c.in, c.in, c.in, c.in, c.in
+			r.Code, r.Name, r.Type, r.DistrictCode, r.District, r.ParentCode, r.ParentName, r.Boundary = c.in, c.in, c.in, c.in, c.in, c.in, c.in, c.in
 			var buf bytes.Buffer
 			if err := tb.WriteCSV(&buf); err != nil {
 				t.Fatal(err)
@@ -237,13 +237,13 @@ func TestTable_WriteCSV_NeutralisesFormulas(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := recs[1]
-			for _, i := range []int{0, 1, 2, 3, 4, 9} {
+			for _, i := range []int{0, 1, 2, 3, 4, 5, 6, 12} {
 				if got[i] != c.want {
 					t.Errorf("%s: %q, want %q", CSVColumns[i], got[i], c.want)
 				}
 			}
-			if got[5] != "1000" || got[6] != "1000" || got[7] != "0.9996" {
-				t.Errorf("the figures became %q", got[5:8])
+			if got[8] != "1000" || got[9] != "1000" || got[10] != "0.9996" {
+				t.Errorf("the figures became %q", got[8:11])
 			}
 			var gj bytes.Buffer
 			if err := tb.WriteGeoJSON(&gj); err != nil {

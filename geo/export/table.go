@@ -41,13 +41,16 @@ type Row struct {
 	Name         string
 	Type         string
 	DistrictCode string
-	District     string
-	Population   int     // census people
-	Covered      float64 // people covered, rounded to a whole number
-	Share        float64 // 0–1, rounded to 4 decimals
-	Status       geo.Status
-	Boundary     string // "approximate" or the imported source
-	Remote       bool   // a remote (vùng sâu, vùng xa) commune; set by the caller, who knows the set
+	// ParentCode, ParentName and ParentLevel name the unit above: the
+	// district (ParentLevel "district") before 2025, the province after.
+	ParentCode, ParentName, ParentLevel string
+	District                            string
+	Population                          int     // census people
+	Covered                             float64 // people covered, rounded to a whole number
+	Share                               float64 // 0–1, rounded to 4 decimals
+	Status                              geo.Status
+	Boundary                            string // "approximate" or the imported source
+	Remote                              bool   // a remote (vùng sâu, vùng xa) commune; set by the caller, who knows the set
 	// Reached says the commune counts as reached for the layer: its share
 	// covered is at least the layer's reached threshold (the method's
 	// reached_thresholds); set by the caller, who knows the threshold.
@@ -58,13 +61,13 @@ type Row struct {
 // Columns names a Row's attributes in the order of Row.Values; the names are
 // the property names of every output.
 var Columns = []string{"code", "name", "type", "district_code", "district",
-	"population", "population_covered", "share_covered", "status", "boundary", "remote", "reached"}
+	"parent_code", "parent_name", "parent_level", "population", "population_covered", "share_covered", "status", "boundary", "remote", "reached"}
 
 // ColumnTypes gives each of Columns its kind: "string", "integer" or
 // "number" or "boolean", for outputs that declare a schema (GeoPackage, KML, TileJSON).
 var ColumnTypes = map[string]string{
 	"code": "string", "name": "string", "type": "string", "district_code": "string", "district": "string",
-	"population": "integer", "population_covered": "integer", "share_covered": "number",
+	"parent_code": "string", "parent_name": "string", "parent_level": "string", "population": "integer", "population_covered": "integer", "share_covered": "number",
 	"status": "string", "boundary": "string", "remote": "boolean", "reached": "boolean",
 }
 
@@ -72,7 +75,7 @@ var ColumnTypes = map[string]string{
 // int for population, and float64 for the covered people (a whole number)
 // and the share.
 func (r Row) Values() []any {
-	return []any{r.Code, r.Name, r.Type, r.DistrictCode, r.District,
+	return []any{r.Code, r.Name, r.Type, r.DistrictCode, r.District, r.ParentCode, r.ParentName, r.ParentLevel,
 		r.Population, r.Covered, r.Share, string(r.Status), r.Boundary, r.Remote, r.Reached}
 }
 
@@ -108,12 +111,14 @@ func NewTable(layer geo.Layer, communes []geo.Commune, figs []geo.CommuneFigure)
 // NewRow joins one commune with its figure, rounded as the API serves
 // them. The caller checks that both are of the same commune.
 func NewRow(c geo.Commune, f geo.CommuneFigure) Row {
+	parentCode, parentName := c.DistrictCode, c.District
 	if c.ParentLevel == geo.ParentProvince {
 		// Two tiers since 2025: the parent is the province, not a district.
 		c.DistrictCode, c.District = "", ""
 	}
 	return Row{
 		Code: c.Code, Name: c.Name, Type: c.Type, DistrictCode: c.DistrictCode, District: c.District,
+		ParentCode: parentCode, ParentName: parentName, ParentLevel: c.ParentLevel,
 		Population: c.Population,
 		Covered:    math.Round(f.Covered),
 		Share:      math.Round(f.Share*1e4) / 1e4,
