@@ -22,6 +22,7 @@ import (
 // published, except for its cache of full results, which locks.
 type planning struct {
 	version   string                                   // the store's PlanningVersion it was built from
+	units     []string                                 // by history date, the unit set its commune counts are on
 	history   []dayFigures                             // every date a filing took effect, up to the snapshot's day, in order
 	remote    []bool                                   // by commune, in the snapshot's order
 	remoteSet data.RemoteSet                           // the codes and the source of the set
@@ -115,11 +116,20 @@ func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot, versi
 		}
 		p.results = &resultCache{entries: map[string]*cachedResult{}}
 	}
+	inForce, err := s.inForceFigures(ctx, next, p)
+	if err != nil {
+		return nil, err
+	}
 	var rows []data.TargetSnapshot
 	for _, t := range targets {
 		tr := targetTrack{target: t, values: make([]geo.TargetValue, len(p.history))}
 		for i, d := range p.history {
-			tr.values[i] = t.Evaluate(d.layers[t.Layer], p.remote)
+			if f := inForce[i]; f != nil && t.Measure == geo.MeasureCommunes {
+				// Communes are counted on the units of the day.
+				tr.values[i] = t.Evaluate(f.layers[t.Layer], f.remote)
+			} else {
+				tr.values[i] = t.Evaluate(d.layers[t.Layer], p.remote)
+			}
 			rows = append(rows, data.TargetSnapshot{TargetID: t.ID, AsOf: d.asOf, Value: tr.values[i]})
 		}
 		p.targets = append(p.targets, tr)
@@ -420,4 +430,65 @@ func (snap *Snapshot) CheckDay(param, day string) error {
 		return Invalidf("%s %s is after today (%s): figures are known up to today", param, day, snap.Day)
 	}
 	return nil
+}
+
+// setFigures is every layer's figures on the units of one set, with the
+// set's remote communes.
+type setFigures struct {
+	layers map[geo.Layer][]geo.CommuneFigure
+	remote []bool
+}
+
+// inForceFigures computes, for each history date on which another unit
+// set than next's was in force, the figures on that set's units, so that a
+// commune-count target counts the communes of the day; nil for the other
+// dates. It fills p.units, the name of the set each date counts on.
+func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *planning) ([]*setFigures, error) {
+	out := make([]*setFigures, len(p.history))
+	p.units = make([]string, len(p.history))
+	us := next.sets
+	var dates []data.InForceDate
+	var at []int
+	for i, d := range p.history {
+		k := next.setIndex
+		if next.SetChosen() == "date" {
+			k = data.SetOn(us.sets, d.asOf)
+		}
+		p.units[i] = us.sets[k].Name
+		if k != next.setIndex {
+			dates = append(dates, data.InForceDate{AsOf: d.asOf, Key: d.key})
+			at = append(at, i)
+		}
+	}
+	if len(dates) == 0 {
+		return out, nil
+	}
+	inputs, err := s.store.LoadInForce(ctx, dates)
+	if err != nil {
+		return nil, err
+	}
+	tmps := map[int]*Snapshot{}
+	for j, i := range at {
+		k := data.SetOn(us.sets, p.history[i].asOf)
+		tmp := tmps[k]
+		if tmp == nil {
+			units, err := s.unitsOf(ctx, us, k)
+			if err != nil {
+				return nil, err
+			}
+			tmp = &Snapshot{calc: next.calc}
+			tmp.setUnits(us, k, units)
+			tmps[k] = tmp
+		}
+		res, err := s.compute(ctx, tmp, inputs[j].Footprints, inputs[j].Declarations)
+		if err != nil {
+			return nil, err
+		}
+		f := &setFigures{layers: allFigures(res), remote: make([]bool, len(tmp.Communes))}
+		for c, cm := range tmp.Communes {
+			f.remote[c] = sortedContains(p.remoteSet.Codes, cm.Code)
+		}
+		out[i] = f
+	}
+	return out, nil
 }

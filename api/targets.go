@@ -30,6 +30,9 @@ type HistoryPoint struct {
 	GapCommunes    int      `json:"gap_communes"`
 	PublishedValue *float64 `json:"published_value,omitempty"`
 	PublishedMet   *bool    `json:"published_met,omitempty"`
+	// Units is the unit set the date's communes are counted on: a chart
+	// marks where it changes.
+	Units string `json:"units,omitempty"`
 }
 
 // TargetForecast is when a target will be met at its trend.
@@ -62,6 +65,9 @@ func (snap *Snapshot) answerTarget(tr targetTrack, asOf string) TargetAnswer {
 		v := tr.values[k]
 		day := snap.plan.history[k].asOf
 		hp := HistoryPoint{Date: day, Value: v.Value, Met: v.Met, GapPeople: v.GapPeople, GapCommunes: v.GapCommunes}
+		if k < len(snap.plan.units) {
+			hp.Units = snap.plan.units[k]
+		}
 		if pub, ok := snap.plan.published[t.ID][day]; ok && (math.Abs(pub.Value-v.Value) > 1e-9 || pub.Met != v.Met) {
 			hp.PublishedValue, hp.PublishedMet = &pub.Value, &pub.Met
 		}

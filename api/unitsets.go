@@ -279,6 +279,10 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 		return nil, err
 	}
 	p.history = make([]dayFigures, len(dates))
+	p.units = make([]string, len(dates))
+	for k := range p.units {
+		p.units[k] = v.Set.Name
+	}
 	for k, d := range dates {
 		var res *geo.Result
 		if k == len(dates)-1 {

@@ -187,3 +187,56 @@ func TestUnitSets_ViewByDateAndLineage(t *testing.T) {
 		t.Errorf("lineage parts hold %d people, the unit %d", total, snap.Communes[i].Population)
 	}
 }
+
+// A commune-count target counts the units in force on each date, and
+// every history point names its set.
+func TestUnitSets_TargetHistoryAcrossTheReform(t *testing.T) {
+	s, _ := unitSetsService(t, func(sets []data.UnitSet) []data.Filing {
+		var fs []data.Filing
+		for _, day := range []string{"2020-03-01", "2024-03-01", "2025-09-01"} {
+			fs = append(fs, data.Filing{Provider: "vnpt", Layer: geo.Broadband, AsOf: day, UnitSet: sets[0].ID,
+				Declarations: []geo.Declaration{{CommuneCode: "04807", Technology: "FTTH", Share: 1}}})
+		}
+		return fs
+	})
+	snap, err := s.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var communes, people *TargetAnswer
+	for _, tg := range snap.Targets() {
+		if tg.Layer != geo.Broadband && tg.Layer != geo.Mobile {
+			continue
+		}
+		a, _ := snap.AnswerTarget(tg.ID, "")
+		switch {
+		case tg.Measure == geo.MeasureCommunes && tg.Layer == geo.Broadband && communes == nil:
+			communes = &a
+		case tg.Measure == geo.MeasurePopulation && people == nil:
+			people = &a
+		}
+	}
+	if communes == nil || people == nil {
+		t.Fatal("the seed has no broadband communes target or no population target")
+	}
+	want := map[string]struct {
+		units string
+		total int
+	}{"2020-03-01": {"2019", 210}, "2024-03-01": {"2019", 210}, "2025-09-01": {"2025", 148}}
+	for _, hp := range communes.History {
+		w, ok := want[hp.Date]
+		if !ok {
+			continue
+		}
+		if hp.Units != w.units {
+			t.Errorf("%s: counted on units %q, want %q", hp.Date, hp.Units, w.units)
+		}
+		// One unit reached at most (the one declared); the gap is the rest.
+		if hp.GapCommunes < w.total-3 || hp.GapCommunes > w.total {
+			t.Errorf("%s: gap of %d communes, want about %d (the units of %s)", hp.Date, hp.GapCommunes, w.total, w.units)
+		}
+	}
+	if n := len(communes.History); n < 3 {
+		t.Fatalf("history of %d points", n)
+	}
+}
