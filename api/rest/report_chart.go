@@ -17,6 +17,9 @@ type reportChart struct {
 	TickLabelX, XLabelY, TickEnd            float64
 	Lines                                   []chartLine
 	XTicks, YTicks                          []chartTick
+	// UnitChanges mark the dates a new unit set took effect (the 2025
+	// reform): commune counts on either side are of different units.
+	UnitChanges []chartTick
 }
 
 type chartLine struct {
@@ -71,6 +74,19 @@ func trendChart(answers []api.TargetAnswer, l reportLocale) reportChart {
 	}
 	for p := 0; p <= 100; p += 20 {
 		ch.YTicks = append(ch.YTicks, chartTick{y(float64(p) / 100), strconv.Itoa(p) + "%"})
+	}
+	seen := map[string]bool{}
+	for _, a := range answers {
+		for k := 1; k < len(a.History); k++ {
+			h := a.History[k]
+			if h.Units == "" || a.History[k-1].Units == "" || h.Units == a.History[k-1].Units || seen[h.Units] {
+				continue
+			}
+			if t, err := time.Parse(time.DateOnly, h.Date); err == nil {
+				seen[h.Units] = true
+				ch.UnitChanges = append(ch.UnitChanges, chartTick{x(t), l.W.UnitsLabel + " " + h.Units})
+			}
+		}
 	}
 	for _, a := range answers {
 		// Steps: a value holds until the next filing changes it.

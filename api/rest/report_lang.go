@@ -31,6 +31,8 @@ type reportWords struct {
 	IndicatorCols, TargetCols, GapCols              []string
 	Goal, BarOf, MetLong, Met, NotMet, NoData       string
 	ChartLabel, LegendGoal, RemoteTag, NoGaps       string
+	// UnitsLabel names a unit set where the chart marks its start.
+	UnitsLabel string
 	// CSVHeaders are the CSV's first row's labels, then its three tables' headers.
 	CSVHeaders [4][]string
 }
@@ -59,6 +61,7 @@ var reportWordsVI = reportWords{
 	NotMet:        "Chưa đạt",
 	NoData:        "chưa có số liệu",
 	ChartLabel:    "Giá trị các mục tiêu theo thời gian",
+	UnitsLabel:    "Đơn vị hành chính",
 	LegendGoal:    "mục tiêu",
 	RemoteTag:     "vùng sâu, vùng xa",
 	NoGaps:        "Không còn xã nào thiếu.",
@@ -96,6 +99,7 @@ var reportWordsEN = reportWords{
 	NotMet:        "Not met",
 	NoData:        "no data",
 	ChartLabel:    "The targets' values over time",
+	UnitsLabel:    "Units of",
 	LegendGoal:    "target",
 	RemoteTag:     "remote",
 	NoGaps:        "No commune is short.",
