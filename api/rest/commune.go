@@ -28,7 +28,7 @@ type communeCard struct {
 	// the people of the one population surface instead.
 	PopulationOwn int            `json:"population_own,omitempty"`
 	Carried       bool           `json:"carried,omitempty"`
-	Units         gin.H          `json:"units"`
+	Units         unitsAnswer    `json:"units"`
 	Lineage       api.Lineage    `json:"lineage"`
 	Boundary      string         `json:"boundary"`
 	BoundaryNote  string         `json:"boundary_note,omitempty"`

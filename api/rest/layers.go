@@ -200,11 +200,22 @@ func unitProperties(p geojson.Properties, cm geo.Commune, carried bool) {
 	}
 }
 
-// unitsMember describes the unit set of an answer's figures.
-func unitsMember(snap *api.Snapshot) gin.H {
+// unitsAnswer describes the unit set of an answer's figures.
+type unitsAnswer struct {
+	ID          int64  `json:"id"`
+	Name        string `json:"name"`
+	ValidFrom   any    `json:"valid_from"` // YYYY-MM-DD or null
+	ValidTo     any    `json:"valid_to"`   // YYYY-MM-DD or null
+	ParentLevel string `json:"parent_level"`
+	Chosen      string `json:"chosen"` // "date" or "request" (?units=)
+	Units       int    `json:"units"`
+}
+
+// unitsMember describes the unit set of snap's figures.
+func unitsMember(snap *api.Snapshot) unitsAnswer {
 	u := snap.Set
-	return gin.H{"id": u.ID, "name": u.Name, "valid_from": nullable(u.ValidFrom), "valid_to": nullable(u.ValidTo),
-		"parent_level": u.ParentLevel, "chosen": snap.SetChosen(), "units": len(snap.Communes)}
+	return unitsAnswer{ID: u.ID, Name: u.Name, ValidFrom: nullable(u.ValidFrom), ValidTo: nullable(u.ValidTo),
+		ParentLevel: u.ParentLevel, Chosen: snap.SetChosen(), Units: len(snap.Communes)}
 }
 
 // nullable is s, or nil (JSON null) for "".

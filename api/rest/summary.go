@@ -25,7 +25,8 @@ type summaryAll struct {
 	Layers     map[geo.Layer]geo.Rollup `json:"layers"`
 	// Demo is whether demonstration filings are in force on data_as_of:
 	// the page then says plainly that the figures are not real coverage.
-	Demo bool `json:"demo"`
+	Demo  bool        `json:"demo"`
+	Units unitsAnswer `json:"units"`
 	dated
 }
 
@@ -38,7 +39,10 @@ type summaryLayer struct {
 	Province   geo.Rollup    `json:"province"`
 	Districts  []geo.Rollup  `json:"districts"`
 	Breakdowns []summaryItem `json:"breakdowns,omitempty"`
-	Demo       bool          `json:"demo"` // as in summaryAll
+	// Units is the unit set of the figures; its parent_level names what
+	// Districts are: districts before 2025, the province after.
+	Units unitsAnswer `json:"units"`
+	Demo  bool        `json:"demo"` // as in summaryAll
 	dated
 }
 
@@ -103,7 +107,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 		return
 	}
 	if layer == "" {
-		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, Demo: demo, dated: d}
+		out := summaryAll{ComputedAt: snap.ComputedAt, Method: res.Method, Layers: map[geo.Layer]geo.Rollup{}, Demo: demo, dated: d, Units: unitsMember(snap)}
 		for _, l := range geo.Layers {
 			_, out.Layers[l] = rollups(l, res.Layer(l).Breakdown(geo.KindAll))
 		}
@@ -111,7 +115,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 		return
 	}
 	lr := res.Layer(layer)
-	out := summaryLayer{Layer: layer, ComputedAt: snap.ComputedAt, Method: res.Method, Demo: demo, dated: d}
+	out := summaryLayer{Layer: layer, ComputedAt: snap.ComputedAt, Method: res.Method, Demo: demo, dated: d, Units: unitsMember(snap)}
 	out.Districts, out.Province = rollups(layer, lr.Breakdown(geo.KindAll))
 	for _, b := range lr.Breakdowns {
 		for _, k := range kinds {
