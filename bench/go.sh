@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=(NewSurface/HoaBinh NewSurface/HoaBinhWorldPop Compute_HoaBinh Compute_WhatIf_HoaBinh
-  NewSurface/Vietnam NewSurface/VietnamWorldPop Compute_Vietnam Compute_VietnamWorldPop Compute_WhatIf_Vietnam)
+  NewSurface/Vietnam NewSurface/VietnamWorldPop Compute_Vietnam Compute_VietnamWorldPop Compute_WhatIf_Vietnam Rebase)
 mkdir -p bin
 go test -c -o bin/geo.test ./geo/
 out=()
