@@ -40,7 +40,7 @@ func seededService(t testing.TB, demo bool) (*Service, *data.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.SeedDefault(ctx, demo); err != nil {
+	if _, err := store.SeedDefault2019(ctx, demo); err != nil {
 		t.Fatal(err)
 	}
 	s := New(DefaultConfig(), store, quietLog())

@@ -20,7 +20,7 @@ func TestBackup_DuringWrites(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := openTemp(t)
-	if _, err := s.SeedDefault(ctx, false); err != nil {
+	if _, err := s.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -101,7 +101,7 @@ func TestRestore_Refuses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SeedDefault(ctx, false); err != nil {
+	if _, err := s.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	good := filepath.Join(dir, "good.gpkg")
@@ -174,7 +174,7 @@ func TestRestore_SourceWAL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SeedDefault(ctx, false); err != nil {
+	if _, err := s.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	// Close and reopen so that the seed is checkpointed into the main file

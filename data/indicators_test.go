@@ -107,7 +107,7 @@ func TestIndicatorValues_AllOrNothingAndNeverChanged(t *testing.T) {
 func TestIndicators_SeededWithTheArticle(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	if _, err := s.SeedDefault(ctx, false); err != nil {
+	if _, err := s.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	inds, err := s.Indicators(ctx)

@@ -128,7 +128,7 @@ func TestAdminTokens_RevokeAndRotate(t *testing.T) {
 func TestAudit_CommandLineChanges(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	if _, err := s.SeedDefault(ctx, true); err != nil {
+	if _, err := s.SeedDefault2019(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	demo, err := s.Filings(ctx, "")

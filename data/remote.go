@@ -17,10 +17,15 @@ type RemoteSet struct {
 	Source string `json:"source"`
 }
 
-// Remote returns the remote communes and the source of the set.
+// Remote returns the remote communes of the unit set in force today and
+// the source of the list. Earlier sets keep the marks they had.
 func (s *Store) Remote(ctx context.Context) (RemoteSet, error) {
 	set := RemoteSet{Codes: []string{}}
-	rows, err := s.r.QueryContext(ctx, "SELECT code FROM communes WHERE remote = 1 ORDER BY code")
+	id, err := currentSetID(ctx, s.r)
+	if err != nil {
+		return set, err
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT code FROM communes WHERE remote = 1 AND set_id = ? ORDER BY code", id)
 	if err != nil {
 		return set, err
 	}
@@ -46,7 +51,7 @@ type RemoteReport struct {
 	Extra  []string `json:"extra"`  // codes of the list that match no stored commune; ignored
 }
 
-// ReplaceRemote makes exactly the listed communes remote, records source
+// ReplaceRemote makes exactly the listed communes of today's unit set remote, records source
 // (e.g. the file's name) as the set's source, and audits it, in one
 // transaction. Codes that match no stored commune are reported and
 // ignored; a list of which none matches is ErrInvalid and changes nothing.
@@ -71,10 +76,14 @@ func (s *Store) ReplaceRemote(ctx context.Context, codes []string, source, actor
 // setRemote marks exactly codes remote, in the caller's transaction.
 func setRemote(ctx context.Context, tx *sql.Tx, codes []string, source string) (RemoteReport, error) {
 	rep := RemoteReport{Extra: []string{}}
-	if _, err := tx.ExecContext(ctx, "UPDATE communes SET remote = 0 WHERE remote = 1"); err != nil {
+	id, err := currentSetID(ctx, tx)
+	if err != nil {
 		return rep, err
 	}
-	stmt, err := tx.PrepareContext(ctx, "UPDATE communes SET remote = 1 WHERE code = ?")
+	if _, err := tx.ExecContext(ctx, "UPDATE communes SET remote = 0 WHERE remote = 1 AND set_id = ?", id); err != nil {
+		return rep, err
+	}
+	stmt, err := tx.PrepareContext(ctx, "UPDATE communes SET remote = 1 WHERE code = ? AND set_id = ?")
 	if err != nil {
 		return rep, err
 	}
@@ -85,7 +94,7 @@ func setRemote(ctx context.Context, tx *sql.Tx, codes []string, source string) (
 			continue
 		}
 		seen[code] = true
-		res, err := stmt.ExecContext(ctx, code)
+		res, err := stmt.ExecContext(ctx, code, id)
 		if err != nil {
 			return rep, err
 		}
@@ -102,11 +111,15 @@ func setRemote(ctx context.Context, tx *sql.Tx, codes []string, source string) (
 	return rep, bumpVersion(ctx, tx, "remote_version")
 }
 
-// SetRemote marks one commune remote or not, and audits it. The set keeps
-// its source. An unknown code is ErrNotFound.
+// SetRemote marks one commune of today's unit set remote or not, and
+// audits it. The set keeps its source. An unknown code is ErrNotFound.
 func (s *Store) SetRemote(ctx context.Context, code string, remote bool, actor string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE communes SET remote = ? WHERE code = ?", remote, code)
+		id, err := currentSetID(ctx, tx)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE communes SET remote = ? WHERE code = ? AND set_id = ?", remote, code, id)
 		if err != nil {
 			return err
 		}

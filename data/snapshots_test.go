@@ -31,7 +31,7 @@ func itemKeys(fps []geo.Footprint, decls []geo.Declaration) []string {
 func TestLoadInForce_AgreesWithInForce(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	if _, err := s.SeedDefault(ctx, true); err != nil {
+	if _, err := s.SeedDefault2019(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	// A later 4G filing of viettel, withdrawn on 1 February 2025: it counts

@@ -114,19 +114,39 @@ func TestSeedDefault(t *testing.T) {
 			if err != nil || !seeded {
 				t.Fatalf("SeedDefault = %v, %v", seeded, err)
 			}
+			sets, err := s.UnitSets(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []struct {
+				name, from, level string
+				units, people     int
+			}{{"2019", "2019-04-01", geo.ParentDistrict, 210, 854131}, {"2020", "2020-01-01", geo.ParentDistrict, 151, 854131},
+				{"2025", "2025-07-01", geo.ParentProvince, 46, 0}}
+			if len(sets) != len(want) {
+				t.Fatalf("%d unit sets, want %d", len(sets), len(want))
+			}
+			for i, w := range want {
+				u := sets[i]
+				if u.Name != w.name || u.ValidFrom != w.from || u.ParentLevel != w.level || u.Units != w.units || w.people > 0 && u.OwnPeople != w.people {
+					t.Errorf("set %d: %+v, want %+v", i, u, w)
+				}
+			}
 			cs, err := s.Communes(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
-			total := 0
 			for _, c := range cs {
-				total += c.Population
-				if c.Boundary != geo.BoundaryApproximate || len(c.Geometry) == 0 {
-					t.Fatalf("commune %s: boundary %q, %d polygons", c.Code, c.Boundary, len(c.Geometry))
+				if c.Boundary != source2025 || len(c.Geometry) == 0 || c.DistrictCode != "25" {
+					t.Fatalf("today's commune %s: boundary %q, %d polygons, parent %s", c.Code, c.Boundary, len(c.Geometry), c.DistrictCode)
 				}
 			}
-			if len(cs) != 210 || total != 854131 {
-				t.Fatalf("%d communes, %d people; want 210 and 854,131", len(cs), total)
+			if len(cs) != 46 {
+				t.Fatalf("%d communes today, want the 46 of 2025", len(cs))
+			}
+			remote, err := s.Remote(ctx)
+			if err != nil || len(remote.Codes) != 12 {
+				t.Fatalf("today's remote communes: %v (%v), want a quarter of 46, rounded", remote.Codes, err)
 			}
 			fs, err := s.Filings(ctx, "")
 			if err != nil {
@@ -174,8 +194,8 @@ func TestRemoveDemo_KeepsOtherFilings(t *testing.T) {
 	if fps != 1 {
 		t.Fatalf("%d footprints left, want the 1 of the real filing", fps)
 	}
-	if cs, _ := s.Communes(ctx); len(cs) != 210 {
-		t.Fatalf("communes touched: %d left", len(cs))
+	if n, _ := s.CommuneCount(ctx); n != 46 {
+		t.Fatalf("communes touched: %d left in today's set", n)
 	}
 }
 

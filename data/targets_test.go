@@ -113,7 +113,7 @@ func TestTargets_AddChangeRetireAudited(t *testing.T) {
 func TestRemote_SeedImportAndSet(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	if _, err := s.SeedDefault(ctx, false); err != nil {
+	if _, err := s.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	set, err := s.Remote(ctx)

@@ -24,7 +24,7 @@ func writableServer(t *testing.T) (*Server, *data.Store, *bytes.Buffer) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.SeedDefault(ctx, false); err != nil {
+	if _, err := store.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer

@@ -87,7 +87,7 @@ func newFullDisk(t *testing.T) (*fullDisk, error) {
 		t.Fatal(err)
 	}
 	tokens := map[string]string{}
-	if _, err = store.SeedDefault(ctx, false); err == nil {
+	if _, err = store.SeedDefault2019(ctx, false); err == nil {
 		if tokens["admin"], err = store.NewAdminToken(ctx, "test"); err == nil {
 			tokens["provider"], err = store.AddProvider(ctx, "viettel", []geo.Layer{geo.Mobile, geo.Phone}, "test")
 		}

@@ -165,7 +165,7 @@ func heavyServer(t *testing.T, wait time.Duration) (*Server, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.SeedDefault(ctx, false); err != nil {
+	if _, err := store.SeedDefault2019(ctx, false); err != nil {
 		t.Fatal(err)
 	}
 	cfg := DefaultConfig()

@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -315,12 +316,20 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 		page.Notes = append(page.Notes, l.pick("Số liệu minh họa do Phủ Sóng tạo ra, không phải số liệu do doanh nghiệp báo cáo.",
 			"Demonstration figures made up by Phủ Sóng, not figures reported by the providers."))
 	}
+	var sources []string
 	for _, cm := range snap.Communes {
 		if cm.Boundary == geo.BoundaryApproximate {
 			page.Notes = append(page.Notes, l.pick("Ranh giới xã là hình gần đúng, không phải ranh giới chính thức.",
 				"The communes' boundaries are approximate shapes, not the official boundaries."))
+			sources = nil
 			break
 		}
+		if cm.Boundary != "" && !slices.Contains(sources, cm.Boundary) {
+			sources = append(sources, cm.Boundary)
+		}
+	}
+	if len(sources) > 0 {
+		page.Notes = append(page.Notes, l.pick("Ranh giới xã: ", "The communes' boundaries: ")+strings.Join(sources, "; ")+".")
 	}
 	if snap.RemoteSet().Source == seed.RemoteApproximate {
 		page.Notes = append(page.Notes, l.pick("Danh sách xã vùng sâu, vùng xa là ước tính theo mật độ dân số thấp nhất, không phải danh sách chính thức.",

@@ -54,7 +54,7 @@ func testServer(t testing.TB) *Server {
 			seeded.err = err
 			return
 		}
-		if _, err := store.SeedDefault(ctx, true); err != nil {
+		if _, err := store.SeedDefault2019(ctx, true); err != nil {
 			seeded.err = err
 			return
 		}
@@ -238,7 +238,7 @@ func TestCommune_Card(t *testing.T) {
 		t.Fatalf("%d %s", rec.Code, rec.Body)
 	}
 	if card.Code != cm.Code || card.Name != cm.Name || card.District != cm.District || card.Population != cm.Population ||
-		card.Boundary != "approximate" || card.BoundaryNote == "" || len(card.Layers) != 4 {
+		card.Boundary != cm.Boundary || card.Boundary == geo.BoundaryApproximate || card.BoundaryNote != "" || len(card.Layers) != 4 {
 		t.Fatalf("card %+v", card)
 	}
 	for i, l := range card.Layers {

@@ -28,7 +28,7 @@ func demoServer(t *testing.T) (*Server, *data.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.SeedDefault(ctx, true); err != nil {
+	if _, err := store.SeedDefault2019(ctx, true); err != nil {
 		t.Fatal(err)
 	}
 	s := newTestServer(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/frontend"
+	"github.com/phusong/phusong/geo/seed"
 )
 
 // TestE2E_Browser runs the map application's browser tests
@@ -46,8 +48,34 @@ func TestE2E_Browser(t *testing.T) {
 		}
 	}
 
+	// The tests of the map on one district-level set run on the 2019
+	// communes alone, as a province that imported only its census
+	// boundaries would: a default database whose sets were replaced by
+	// `import communes --new-set` with the official 2019 file.
+	hoaBinh2019 := filepath.Join("..", "..", "..", "shared", "data", "hoabinh", "communes_2019.geojson")
+	if _, err := os.Stat(hoaBinh2019); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI needs %s for the browser tests: %v", hoaBinh2019, err)
+		}
+		t.Skipf("skipped: the browser tests need the reference data %s (present in CI)", hoaBinh2019)
+	}
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
 	newDatabase(t, db)
+	if out, err := runCLI(t, "import", "communes", hoaBinh2019, "--db", db, "--new-set", "--set-name", "2019"); err != nil {
+		t.Fatalf("import the 2019 communes: %v\n%s", err, out)
+	}
+	// and its remote communes, those the seed marks in its 2019 set.
+	remote := filepath.Join(t.TempDir(), "remote.csv")
+	sets, err := data.DefaultUnitSets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(remote, []byte("code\n"+strings.Join(seed.DefaultRemote(sets[0].Communes), "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := runCLI(t, "import", "remote", remote, "--db", db); err != nil {
+		t.Fatalf("import the remote communes: %v\n%s", err, out)
+	}
 	token := addProvider(t, db, "mobile,phone,broadband,broadcast", "e2e-telecom")
 	adminToken := issueAdminToken(t, db)
 	s := startServer(t, db)
@@ -61,6 +89,12 @@ func TestE2E_Browser(t *testing.T) {
 		t.Fatalf("demo remove: %v\n%s", err, out)
 	}
 	noDemoURL := startServer(t, nodemo).url
+
+	// A service on the default database as a new user gets it: the seed
+	// territory's three unit sets, today's the 2025 one (units.test.mjs).
+	setsDB := filepath.Join(t.TempDir(), "sets.gpkg")
+	newDatabase(t, setsDB)
+	setsURL := startServer(t, setsDB).url
 
 	// A second service on the 11,163 communes of Vietnam, where the map
 	// draws vector tiles instead of one GeoJSON document.
@@ -102,6 +136,7 @@ func TestE2E_Browser(t *testing.T) {
 		"PHUSONG_URL="+s.url,
 		"PHUSONG_TILES_URL="+tilesURL,
 		"PHUSONG_NODEMO_URL="+noDemoURL,
+		"PHUSONG_SETS_URL="+setsURL,
 		"PHUSONG_LOCAL_BASEMAP_URL="+basemapURL,
 		"PHUSONG_TOKEN="+token,
 		"PHUSONG_ADMIN_TOKEN="+adminToken,

@@ -3,13 +3,9 @@ package gpkg
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -18,18 +14,14 @@ import (
 	geomwkb "github.com/twpayne/go-geom/encoding/wkb"
 
 	"github.com/phusong/phusong/geo"
-	"github.com/phusong/phusong/geo/seed"
 )
 
 // The WKB inside a GeoPackage blob is written and read by orb's
 // encoding/wkb; go-geom's did it before, and every store made until then
 // holds its bytes. These tests hold the two to the same bytes on the
-// shapes Phủ Sóng stores: the seeded communes, official boundaries with
+// shapes Phủ Sóng stores: official boundaries (the seed's among them) with
 // holes and several parts, and the edge cases; go-geom stays here as the
 // reference.
-
-// seedFacts is the census file that data embeds to seed a new store.
-const seedFacts = "../../data/seed/hoabinh_2019.csv"
 
 // Official boundaries beside the repository (see ../../../shared/data); the
 // cases that read them skip when they are absent.
@@ -169,16 +161,6 @@ func TestWKB_OrbSameAsGoGeom(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { sameWKB(t, c.name, c.mp) })
 	}
 
-	t.Run("seeded communes", func(t *testing.T) {
-		cs := seedCommunes(t)
-		shapes, err := seed.ApproximateShapes(cs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for i, mp := range shapes {
-			sameWKB(t, cs[i].Code, mp)
-		}
-	})
 	for _, path := range officialFiles {
 		t.Run(path, func(t *testing.T) {
 			shapes := officialShapes(t, path)
@@ -187,45 +169,6 @@ func TestWKB_OrbSameAsGoGeom(t *testing.T) {
 			}
 		})
 	}
-}
-
-// seedCommunes reads the facts of the communes a new store is seeded with.
-func seedCommunes(t *testing.T) []geo.Commune {
-	t.Helper()
-	f, err := os.Open(seedFacts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.Comment = '#'
-	header, err := r.Read()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range header {
-		col[h] = i
-	}
-	var cs []geo.Commune
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		num := func(k string) float64 {
-			v, err := strconv.ParseFloat(rec[col[k]], 64)
-			if err != nil {
-				t.Fatalf("%s: %s: %v", seedFacts, k, err)
-			}
-			return v
-		}
-		cs = append(cs, geo.Commune{Code: rec[col["code"]], Point: orb.Point{num("lon"), num("lat")}, AreaKm2: num("area_km2")})
-	}
-	return cs
 }
 
 // officialShapes reads the (multi)polygons of a boundary file, skipping
