@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"reflect"
 	"sort"
 	"sync"
@@ -447,7 +448,6 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 	out := make([]*setFigures, len(p.history))
 	p.units = make([]string, len(p.history))
 	us := next.sets
-	var dates []data.InForceDate
 	var at []int
 	for i, d := range p.history {
 		k := next.setIndex
@@ -456,12 +456,28 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 		}
 		p.units[i] = us.sets[k].Name
 		if k != next.setIndex {
-			dates = append(dates, data.InForceDate{AsOf: d.asOf, Key: d.key})
 			at = append(at, i)
 		}
 	}
-	if len(dates) == 0 {
+	if len(at) == 0 {
 		return out, nil
+	}
+	// The filings in force on each date, as the history read them.
+	all, err := s.store.InForceDates(ctx, next.Day)
+	if err != nil {
+		return nil, err
+	}
+	byDay := make(map[string]data.InForceDate, len(all))
+	for _, d := range all {
+		byDay[d.AsOf] = d
+	}
+	dates := make([]data.InForceDate, len(at))
+	for j, i := range at {
+		d, ok := byDay[p.history[i].asOf]
+		if !ok {
+			return nil, fmt.Errorf("history date %s: no filings in force on it", p.history[i].asOf)
+		}
+		dates[j] = d
 	}
 	inputs, err := s.store.LoadInForce(ctx, dates)
 	if err != nil {

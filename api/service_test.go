@@ -34,13 +34,26 @@ func demoService(t testing.TB) (*Service, *data.Store) {
 
 func seededService(t testing.TB, demo bool) (*Service, *data.Store) {
 	t.Helper()
+	return seedWith(t, func(ctx context.Context, store *data.Store) (bool, error) { return store.SeedDefault2019(ctx, demo) })
+}
+
+// defaultService is a Service on the default database as a new user gets
+// it: three unit sets, today's the 46 units of 2025, and the
+// demonstration filings made on the 2019 communes.
+func defaultService(t testing.TB) (*Service, *data.Store) {
+	t.Helper()
+	return seedWith(t, func(ctx context.Context, store *data.Store) (bool, error) { return store.SeedDefault(ctx, true) })
+}
+
+func seedWith(t testing.TB, seed func(context.Context, *data.Store) (bool, error)) (*Service, *data.Store) {
+	t.Helper()
 	ctx := context.Background()
 	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "core.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.SeedDefault2019(ctx, demo); err != nil {
+	if _, err := seed(ctx, store); err != nil {
 		t.Fatal(err)
 	}
 	s := New(DefaultConfig(), store, quietLog())

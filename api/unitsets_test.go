@@ -240,3 +240,60 @@ func TestUnitSets_TargetHistoryAcrossTheReform(t *testing.T) {
 		t.Fatalf("history of %d points", n)
 	}
 }
+
+// On the default database, a target's history runs from the first filing
+// to today across the two reforms: a population target on the one
+// population surface, so its value moves only with the filings; a
+// commune-count target on the units in force at each date, so on the dates
+// of the 2019 set it is exactly what a store holding only the 2019
+// communes gives.
+func TestUnitSets_DefaultHistoryAcrossBothReforms(t *testing.T) {
+	three, _ := defaultService(t)
+	only2019, _ := demoService(t)
+	snap3, err := three.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap1, err := only2019.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap3.Set.Name != "2025" || len(snap3.Communes) != 46 {
+		t.Fatalf("today's figures on set %s (%d units), want 2025 (46)", snap3.Set.Name, len(snap3.Communes))
+	}
+	for _, tg := range snap3.Targets() {
+		a3, _ := snap3.AnswerTarget(tg.ID, "")
+		a1, _ := snap1.AnswerTarget(tg.ID, "")
+		if len(a3.History) != len(a1.History) || len(a3.History) == 0 || a3.History[0].Date[:4] != "2016" {
+			t.Fatalf("target %d: %d and %d history points, want the same from 2016", tg.ID, len(a3.History), len(a1.History))
+		}
+		seen := map[string]bool{}
+		for i, hp := range a3.History {
+			seen[hp.Units] = true
+			want := map[bool]string{true: "2019", false: "2020"}[hp.Date < "2020-01-01"]
+			if hp.Date >= "2025-07-01" {
+				want = "2025"
+			}
+			if hp.Units != want {
+				t.Errorf("target %d, %s: counted on units %q, want %q", tg.ID, hp.Date, hp.Units, want)
+			}
+			old := a1.History[i]
+			switch {
+			case tg.Measure == geo.MeasurePopulation:
+				// The people reached differ only by the carried declarations'
+				// rounding: not by a jump at a reform.
+				if math.Abs(hp.Value-old.Value) > 0.005 {
+					t.Errorf("target %d (population), %s: %.4f on the default sets, %.4f on the 2019 communes alone", tg.ID, hp.Date, hp.Value, old.Value)
+				}
+			case hp.Units == "2019":
+				if hp.Value != old.Value || hp.GapCommunes != old.GapCommunes {
+					t.Errorf("target %d (communes), %s: %.4f, gap %d on the default sets; %.4f, gap %d on the 2019 communes alone",
+						tg.ID, hp.Date, hp.Value, hp.GapCommunes, old.Value, old.GapCommunes)
+				}
+			}
+		}
+		if !seen["2019"] || !seen["2020"] || !seen["2025"] {
+			t.Errorf("target %d: history counted on %v, want each of the three sets", tg.ID, seen)
+		}
+	}
+}

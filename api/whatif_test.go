@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -15,7 +16,14 @@ import (
 // recompute; its answer must be exactly the answer of a full recompute
 // with the items added to the filings in force, for items of every layer.
 func TestWhatIf_EqualsFullRecompute(t *testing.T) {
-	s, _ := demoService(t)
+	t.Run("on the 2019 communes", func(t *testing.T) { whatIfEqualsFullRecompute(t, demoService) })
+	// Today's units are counted on the 2019 set's population surface and
+	// the declarations made on the 2019 communes are carried to them.
+	t.Run("on the default database's 2025 units", func(t *testing.T) { whatIfEqualsFullRecompute(t, defaultService) })
+}
+
+func whatIfEqualsFullRecompute(t *testing.T, service func(testing.TB) (*Service, *data.Store)) {
+	s, _ := service(t)
 	snap, err := s.Current()
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +61,7 @@ func TestWhatIf_EqualsFullRecompute(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			full, err := snap.Surface.Compute(append(fps, req.footprints...), decls, snap.calc)
+			full, err := s.compute(context.Background(), snap, append(fps, req.footprints...), decls)
 			if err != nil {
 				t.Fatal(err)
 			}
