@@ -8,9 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/frontend"
-	"github.com/phusong/phusong/geo/seed"
 )
 
 // TestE2E_Browser runs the map application's browser tests
@@ -49,33 +47,10 @@ func TestE2E_Browser(t *testing.T) {
 	}
 
 	// The tests of the map on one district-level set run on the 2019
-	// communes alone, as a province that imported only its census
-	// boundaries would: a default database whose sets were replaced by
-	// `import communes --new-set` with the official 2019 file.
-	hoaBinh2019 := filepath.Join("..", "..", "..", "shared", "data", "hoabinh", "communes_2019.geojson")
-	if _, err := os.Stat(hoaBinh2019); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI needs %s for the browser tests: %v", hoaBinh2019, err)
-		}
-		t.Skipf("skipped: the browser tests need the reference data %s (present in CI)", hoaBinh2019)
-	}
+	// communes alone (newDatabase); units.test.mjs runs on the default
+	// database's three sets (PHUSONG_SETS_URL below).
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
 	newDatabase(t, db)
-	if out, err := runCLI(t, "import", "communes", hoaBinh2019, "--db", db, "--new-set", "--set-name", "2019"); err != nil {
-		t.Fatalf("import the 2019 communes: %v\n%s", err, out)
-	}
-	// and its remote communes, those the seed marks in its 2019 set.
-	remote := filepath.Join(t.TempDir(), "remote.csv")
-	sets, err := data.DefaultUnitSets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(remote, []byte("code\n"+strings.Join(seed.DefaultRemote(sets[0].Communes), "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := runCLI(t, "import", "remote", remote, "--db", db); err != nil {
-		t.Fatalf("import the remote communes: %v\n%s", err, out)
-	}
 	token := addProvider(t, db, "mobile,phone,broadband,broadcast", "e2e-telecom")
 	adminToken := issueAdminToken(t, db)
 	s := startServer(t, db)

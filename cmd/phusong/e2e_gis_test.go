@@ -104,6 +104,7 @@ func TestE2E_GISTools(t *testing.T) {
 	needGDAL(t, "ogrinfo")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "phusong.gpkg")
+	newDatabase(t, db)
 	s := startServer(t, db)
 	ogc := "OAPIF:" + s.url + "/ogc"
 

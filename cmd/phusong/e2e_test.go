@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -11,9 +12,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/phusong/phusong/data"
 )
 
 // These tests build the real binary once and drive it as a user would: a
@@ -118,9 +122,15 @@ func (s *server) stop(t *testing.T) {
 type layerFC struct {
 	Type         string `json:"type"`
 	BoundaryNote string `json:"boundary_note"`
-	Features     []struct {
+	Units        struct {
+		Name   string `json:"name"`
+		Chosen string `json:"chosen"`
+	} `json:"units"`
+	Features []struct {
 		Properties struct {
 			Code              string  `json:"code"`
+			ParentLevel       string  `json:"parent_level"`
+			ParentName        string  `json:"parent_name"`
 			Population        int     `json:"population"`
 			PopulationCovered float64 `json:"population_covered"`
 			Share             float64 `json:"share_covered"`
@@ -130,9 +140,11 @@ type layerFC struct {
 	} `json:"features"`
 }
 
-func (s *server) layer(t *testing.T, layer string) layerFC {
+// layer returns a layer's GeoJSON; query, if given, is its query string
+// (e.g. "units=2019").
+func (s *server) layer(t *testing.T, layer string, query ...string) layerFC {
 	t.Helper()
-	res, err := http.Get(s.url + "/api/v1/layers/" + layer + "/communes")
+	res, err := http.Get(s.url + "/api/v1/layers/" + layer + "/communes?" + strings.Join(query, "&"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,8 +168,25 @@ func runCLI(t *testing.T, args ...string) (string, error) {
 // newDatabase creates and seeds the database db as a first start would
 // (extra: "--no-demo"), without serving it, so that commands that change a
 // database (provider add, import) can run before the service holds it.
+//
+// The database holds the default data on its 2019 communes alone (one
+// set, districts as parents), on which most tests run; a database that
+// `serve` or `recompute` seeds itself holds the three default sets, which
+// TestE2E_DefaultDataServed and the unit-set tests exercise.
 func newDatabase(t *testing.T, db string, extra ...string) {
 	t.Helper()
+	ctx := context.Background()
+	store, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.SeedDefault2019(ctx, !slices.Contains(extra, "--no-demo"))
+	if cerr := store.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("seeding %s: %v", db, err)
+	}
 	if out, err := runCLI(t, append([]string{"recompute", "--db", db}, extra...)...); err != nil {
 		t.Fatalf("creating %s: %v\n%s", db, err, out)
 	}
@@ -181,6 +210,9 @@ func addProvider(t *testing.T, db, layers, name string) string {
 func TestE2E_DefaultDataServed(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
 	s := startServer(t, db)
+	// Today's units: the 46 communes and wards of Phú Thọ whose territory
+	// was Hòa Bình's, with their real boundaries and the province as
+	// parent, counting the people of the one population surface.
 	for _, layer := range []string{"broadcast", "phone", "broadband", "mobile"} {
 		fc := s.layer(t, layer)
 		pop := 0
@@ -188,20 +220,49 @@ func TestE2E_DefaultDataServed(t *testing.T) {
 		for _, f := range fc.Features {
 			pop += f.Properties.Population
 			statuses[f.Properties.Status]++
-			if f.Properties.Boundary != "approximate" {
-				t.Fatalf("%s: commune %s boundary %q, want approximate", layer, f.Properties.Code, f.Properties.Boundary)
+			if !strings.Contains(f.Properties.Boundary, "vietnam-3d-map") || f.Properties.ParentLevel != "province" || f.Properties.ParentName != "Tỉnh Phú Thọ" {
+				t.Fatalf("%s: commune %s boundary %q, parent %q (%s); want the 2025 map's, Tỉnh Phú Thọ (province)", layer,
+					f.Properties.Code, f.Properties.Boundary, f.Properties.ParentName, f.Properties.ParentLevel)
 			}
 		}
-		if len(fc.Features) != 210 || pop != 854131 {
-			t.Fatalf("%s: %d features, %d people; want 210 and 854,131", layer, len(fc.Features), pop)
+		if len(fc.Features) != 46 || pop != 854131 || fc.Units.Name != "2025" {
+			t.Fatalf("%s: %d features, %d people on set %q; want 46 and 854,131 on 2025", layer, len(fc.Features), pop, fc.Units.Name)
 		}
 		if len(statuses) < 2 {
 			t.Fatalf("%s: statuses %v, want at least two kinds", layer, statuses)
 		}
-		if !strings.Contains(fc.BoundaryNote, "approximate") {
-			t.Fatalf("%s: no note that the boundaries are approximate", layer)
+		if fc.BoundaryNote != "" {
+			t.Fatalf("%s: a note on approximate boundaries where every boundary is real: %q", layer, fc.BoundaryNote)
 		}
 		t.Logf("%s: %v", layer, statuses)
+	}
+	// The earlier sets: by name, and by date.
+	for _, c := range []struct {
+		query, set, level string
+		units             int
+	}{{"units=2019", "2019", "district", 210}, {"as_of=2022-06-30", "2020", "district", 151}, {"as_of=2019-06-30", "2019", "district", 210}} {
+		fc := s.layer(t, "mobile", c.query)
+		pop := 0
+		for _, f := range fc.Features {
+			pop += f.Properties.Population
+			if f.Properties.ParentLevel != c.level {
+				t.Fatalf("?%s: commune %s parent level %q, want %s", c.query, f.Properties.Code, f.Properties.ParentLevel, c.level)
+			}
+		}
+		if len(fc.Features) != c.units || fc.Units.Name != c.set || pop != 854131 {
+			t.Fatalf("?%s: %d features on set %q, %d people; want %d on %s, 854,131", c.query, len(fc.Features), fc.Units.Name, pop, c.units, c.set)
+		}
+	}
+	var sets struct {
+		Sets []struct {
+			Name      string `json:"name"`
+			ValidFrom string `json:"valid_from"`
+			Units     int    `json:"units"`
+		} `json:"unit_sets"`
+	}
+	s.getJSON(t, "/api/v1/unit-sets", &sets)
+	if len(sets.Sets) != 3 || sets.Sets[0].Units != 210 || sets.Sets[1].Units != 151 || sets.Sets[2].Units != 46 || sets.Sets[2].ValidFrom != "2025-07-01" {
+		t.Fatalf("unit sets %+v, want 2019 (210), 2020 (151), 2025 (46, from 2025-07-01)", sets.Sets)
 	}
 	res, err := http.Get(s.url + "/api/v1/layers/nonsense/communes")
 	if err != nil {
@@ -224,7 +285,8 @@ func TestE2E_DefaultDataServed(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ogrinfo: %v\n%s", err, out)
 		}
-		for _, want := range []string{"Feature Count: 210", `ID["EPSG",4326]`, "Geometry: Multi Polygon"} {
+		// The three sets' units, told apart by set_id.
+		for _, want := range []string{"Feature Count: 407", "set_id: Integer", `ID["EPSG",4326]`, "Geometry: Multi Polygon"} {
 			if !strings.Contains(string(out), want) {
 				t.Fatalf("ogrinfo does not say %q:\n%s", want, out)
 			}
@@ -257,6 +319,7 @@ func TestE2E_DefaultDataServed(t *testing.T) {
 func TestE2E_ImportOfficialBoundaries(t *testing.T) {
 	file := sharedData(t, "hoabinh/communes_2019.geojson")
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	newDatabase(t, db)
 	out, err := runCLI(t, "import", "communes", file, "--db", db)
 	if err != nil || !strings.Contains(out, "210 matched, 0 stored communes without a boundary in the file, 0 codes in the file not in the store") {
 		t.Fatalf("import: %v\n%s", err, out)

@@ -30,6 +30,7 @@ func (s *server) getJSON(t *testing.T, path string, v any) {
 // nothing changes nothing.
 func TestE2E_TargetsAndRemoteImport(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "phusong.gpkg")
+	newDatabase(t, db)
 	s := startServer(t, db)
 	var targets struct {
 		Targets []struct {

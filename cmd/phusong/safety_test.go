@@ -60,9 +60,7 @@ func TestE2E_OneWriter(t *testing.T) {
 		t.Fatal(err)
 	}
 	backup := filepath.Join(dir, "backup.gpkg")
-	if out, err := runCLI(t, "recompute", "--db", db); err != nil {
-		t.Fatalf("recompute: %v\n%s", err, out)
-	}
+	newDatabase(t, db)
 	if out, err := runCLI(t, "provider", "add", "--layers", "mobile", "viettel", "--db", db); err != nil {
 		t.Fatalf("provider add: %v\n%s", err, out)
 	}
