@@ -76,9 +76,10 @@ const (
 // serves: EPSG:4326, WGS 84 longitude/latitude in degrees.
 const SRID = 4326
 
-// BoundaryApproximate marks a commune shape computed by the seed's
-// ApproximateShapes (package geo/seed) rather than imported from an
-// official source.
+// BoundaryApproximate marks a commune shape computed from its interior
+// point and area rather than imported from an official source: the shapes
+// the default data had before it carried real boundaries, which databases
+// made then still hold until official ones are imported.
 const BoundaryApproximate = "approximate"
 
 // BoundaryNote is said with every set of commune shapes that holds

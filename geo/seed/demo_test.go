@@ -14,18 +14,11 @@ import (
 	"github.com/phusong/phusong/geo"
 )
 
-// demoHoaBinh is the Hòa Bình communes with approximate shapes.
+// demoHoaBinh is the Hòa Bình communes with their official boundaries, as
+// the default data seeds them.
 func demoHoaBinh(t *testing.T) []geo.Commune {
 	t.Helper()
-	cs := loadHoaBinh(t)
-	shapes, err := ApproximateShapes(cs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range cs {
-		cs[i].Geometry, cs[i].Boundary = shapes[i], geo.BoundaryApproximate
-	}
-	return cs
+	return withBoundaries(t, loadHoaBinh(t))
 }
 
 func TestDemoFilings_Deterministic(t *testing.T) {
@@ -322,4 +315,43 @@ func TestDemoCircle(t *testing.T) {
 			t.Fatalf("vertex %v is %.1f m from the centre", v, d)
 		}
 	}
+}
+
+// checkShape checks that mp is one closed, counter-clockwise, convex ring
+// that holds p (a demonstration circle).
+func checkShape(t *testing.T, name string, mp orb.MultiPolygon, p orb.Point) {
+	t.Helper()
+	if len(mp) != 1 || len(mp[0]) != 1 {
+		t.Fatalf("%s: want one polygon with one ring, got %d polygons", name, len(mp))
+	}
+	r := mp[0][0]
+	if len(r) < 4 || r[0] != r[len(r)-1] {
+		t.Fatalf("%s: ring of %d points not closed", name, len(r))
+	}
+	if r.Orientation() != orb.CCW {
+		t.Errorf("%s: ring is not counter-clockwise", name)
+	}
+	n := len(r) - 1
+	for k := range n {
+		a, b, c := r[k], r[k+1], r[(k+2)%n]
+		if (b[0]-a[0])*(c[1]-b[1])-(b[1]-a[1])*(c[0]-b[0]) < -1e-18 {
+			t.Errorf("%s: reflex vertex %d", name, k+1)
+		}
+		for j := k + 2; j < n; j++ {
+			if k == 0 && j == n-1 {
+				continue // adjacent through the closing point
+			}
+			if segmentsCross(a, b, r[j], r[j+1]) {
+				t.Errorf("%s: edges %d and %d intersect", name, k, j)
+			}
+		}
+	}
+	if !planar.MultiPolygonContains(mp, p) {
+		t.Errorf("%s: does not contain its point %v", name, p)
+	}
+}
+
+func segmentsCross(a, b, c, d orb.Point) bool {
+	o := func(p, q, r orb.Point) float64 { return (q[0]-p[0])*(r[1]-p[1]) - (q[1]-p[1])*(r[0]-p[0]) }
+	return o(a, b, c)*o(a, b, d) < 0 && o(c, d, a)*o(c, d, b) < 0
 }
