@@ -158,7 +158,7 @@ func (s *Store) FilingByID(ctx context.Context, id int64, provider string) (Fili
 // where is one of the store's own clauses, never a request's text.
 func (s *Store) queryFilings(ctx context.Context, where string, args ...any) ([]Filing, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, provider, layer, as_of, submitted_at,
-		COALESCE(withdrawn_at, ''), demo, source, format, report FROM filings `+where, args...)
+		COALESCE(withdrawn_at, ''), demo, source, format, report, COALESCE(unit_set, 0) FROM filings `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,7 @@ func (s *Store) queryFilings(ctx context.Context, where string, args ...any) ([]
 	for rows.Next() {
 		var f Filing
 		var layer, report string
-		if err := rows.Scan(&f.ID, &f.Provider, &layer, &f.AsOf, &f.SubmittedAt, &f.WithdrawnAt, &f.Demo, &f.Source, &f.Format, &report); err != nil {
+		if err := rows.Scan(&f.ID, &f.Provider, &layer, &f.AsOf, &f.SubmittedAt, &f.WithdrawnAt, &f.Demo, &f.Source, &f.Format, &report, &f.UnitSet); err != nil {
 			return nil, err
 		}
 		f.Layer = geo.Layer(layer)

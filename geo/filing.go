@@ -31,6 +31,9 @@ type FilingRules struct {
 	// Communes holds the codes of the communes of the store; a declaration
 	// must name one of them.
 	Communes map[string]bool
+	// UnitSet names the unit set of Communes where the store keeps several,
+	// so that an unknown code's problem says which set it was looked up in.
+	UnitSet string
 	// Extent is the communes' bounding box; every footprint position must
 	// lie within it widened by MarginDeg on each side.
 	Extent    orb.Bound
@@ -520,6 +523,10 @@ func (v *validator) declaration(i, line int, props map[string]any) (Declaration,
 		ok = false
 		p := FeatureProblem{Feature: i, Line: line, Field: "properties.commune_code", Code: ProblemUnknownCommune,
 			Message: fmt.Sprintf("commune code %q is not a commune of this province", d.CommuneCode)}
+		if v.rules.UnitSet != "" {
+			p.Message = fmt.Sprintf("commune code %q is not a unit of set %q, the set these declarations are read on; "+
+				"declarations made on another set name it with ?units= (GET /api/v1/unit-sets lists the sets)", d.CommuneCode, v.rules.UnitSet)
+		}
 		if padded := v.leadingZeros(d.CommuneCode); padded != "" {
 			p.Hint, p.Suggestion = HintLeadingZeros, padded
 			p.Message += fmt.Sprintf("; did you mean %q? (a spreadsheet drops the leading zeros of a number)", padded)

@@ -81,6 +81,9 @@ func (s *Server) parseFiling(c *gin.Context, snap *api.Snapshot, raw []byte) (*g
 	rules := geo.FilingRules{Provider: p.Provider.Name, Layers: p.Provider.Layers, Communes: snap.Codes,
 		Extent: snap.Extent, MaxFeatures: s.cfg.MaxFilingFeatures,
 		GivenLayer: c.Query("layer"), GivenAsOf: c.Query("as_of")}
+	if sets, _ := snap.UnitSets(); len(sets) > 1 {
+		rules.UnitSet = snap.Set.Name
+	}
 	mediaType, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mediaType == "text/csv" && looksLikeJSON(raw) {
 		// A GeoJSON file sent as CSV (a CSV never opens with { or [): read

@@ -22,13 +22,25 @@ import (
 // demonstration filings, for tests that write.
 func demoServer(t *testing.T) (*Server, *data.Store) {
 	t.Helper()
+	return seededServer(t, func(ctx context.Context, store *data.Store) (bool, error) { return store.SeedDefault2019(ctx, true) })
+}
+
+// defaultServer is a server on a store of its own seeded as a new user's:
+// three unit sets, today's the 46 units of 2025.
+func defaultServer(t *testing.T) (*Server, *data.Store) {
+	t.Helper()
+	return seededServer(t, func(ctx context.Context, store *data.Store) (bool, error) { return store.SeedDefault(ctx, true) })
+}
+
+func seededServer(t *testing.T, seed func(context.Context, *data.Store) (bool, error)) (*Server, *data.Store) {
+	t.Helper()
 	ctx := context.Background()
 	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if _, err := store.SeedDefault2019(ctx, true); err != nil {
+	if _, err := seed(ctx, store); err != nil {
 		t.Fatal(err)
 	}
 	s := newTestServer(DefaultConfig(), store, slog.New(slog.NewTextHandler(io.Discard, nil)))
