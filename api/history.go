@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"sync"
 	"time"
 
@@ -462,49 +463,72 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 	if len(at) == 0 {
 		return out, nil
 	}
-	// The filings in force on each date, as the history read them.
-	all, err := s.store.InForceDates(ctx, next.Day)
-	if err != nil {
-		return nil, err
-	}
-	byDay := make(map[string]data.InForceDate, len(all))
-	for _, d := range all {
-		byDay[d.AsOf] = d
-	}
-	dates := make([]data.InForceDate, len(at))
-	for j, i := range at {
-		d, ok := byDay[p.history[i].asOf]
-		if !ok {
-			return nil, fmt.Errorf("history date %s: no filings in force on it", p.history[i].asOf)
-		}
-		dates[j] = d
-	}
-	inputs, err := s.store.LoadInForce(ctx, dates)
-	if err != nil {
-		return nil, err
-	}
-	tmps := map[int]*Snapshot{}
-	for j, i := range at {
+	// Figures computed before for the same set and inputs (the date's key
+	// names the inputs, the communes' version and the method) are kept in
+	// the unit sets, which live as long as the communes do.
+	keys := make([]string, len(p.history))
+	var missing []int
+	for _, i := range at {
 		k := data.SetOn(us.sets, p.history[i].asOf)
-		tmp := tmps[k]
-		if tmp == nil {
-			units, err := s.unitsOf(ctx, us, k)
-			if err != nil {
-				return nil, err
-			}
-			tmp = &Snapshot{calc: next.calc}
-			tmp.setUnits(us, k, units)
-			tmps[k] = tmp
+		keys[i] = strconv.Itoa(k) + "\x00" + p.history[i].key
+		if layers, ok := us.cachedFigures(keys[i]); ok {
+			out[i] = &setFigures{layers: layers}
+		} else {
+			missing = append(missing, i)
 		}
-		res, err := s.compute(ctx, tmp, inputs[j].Footprints, inputs[j].Declarations)
+	}
+	if len(missing) > 0 {
+		// The filings in force on each date, as the history read them.
+		all, err := s.store.InForceDates(ctx, next.Day)
 		if err != nil {
 			return nil, err
 		}
-		f := &setFigures{layers: allFigures(res), remote: make([]bool, len(tmp.Communes))}
-		for c, cm := range tmp.Communes {
-			f.remote[c] = sortedContains(p.remoteSet.Codes, cm.Code)
+		byDay := make(map[string]data.InForceDate, len(all))
+		for _, d := range all {
+			byDay[d.AsOf] = d
 		}
-		out[i] = f
+		dates := make([]data.InForceDate, len(missing))
+		for j, i := range missing {
+			d, ok := byDay[p.history[i].asOf]
+			if !ok {
+				return nil, fmt.Errorf("history date %s: no filings in force on it", p.history[i].asOf)
+			}
+			dates[j] = d
+		}
+		inputs, err := s.store.LoadInForce(ctx, dates)
+		if err != nil {
+			return nil, err
+		}
+		tmps := map[int]*Snapshot{}
+		for j, i := range missing {
+			k := data.SetOn(us.sets, p.history[i].asOf)
+			tmp := tmps[k]
+			if tmp == nil {
+				units, err := s.unitsOf(ctx, us, k)
+				if err != nil {
+					return nil, err
+				}
+				tmp = &Snapshot{calc: next.calc}
+				tmp.setUnits(us, k, units)
+				tmps[k] = tmp
+			}
+			res, err := s.compute(ctx, tmp, inputs[j].Footprints, inputs[j].Declarations)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = &setFigures{layers: allFigures(res)}
+			us.keepFigures(keys[i], out[i].layers)
+		}
+	}
+	for _, i := range at {
+		units, err := s.unitsOf(ctx, us, data.SetOn(us.sets, p.history[i].asOf))
+		if err != nil {
+			return nil, err
+		}
+		out[i].remote = make([]bool, len(units.Communes))
+		for c, cm := range units.Communes {
+			out[i].remote[c] = sortedContains(p.remoteSet.Codes, cm.Code)
+		}
 	}
 	return out, nil
 }

@@ -22,6 +22,29 @@ type unitSets struct {
 	mu       sync.Mutex
 	built    map[int]*builtUnits // by index in sets
 	overlaps map[[2]int][][]geo.Part
+	// figures holds the history figures computed on a set other than the
+	// snapshot's, by set index and date key (inForceFigures).
+	figures map[string]map[geo.Layer][]geo.CommuneFigure
+}
+
+// maxKeptFigures bounds unitSets.figures: past it, the map starts again
+// (a store whose filings keep changing every date's key).
+const maxKeptFigures = 4096
+
+func (us *unitSets) cachedFigures(key string) (map[geo.Layer][]geo.CommuneFigure, bool) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	f, ok := us.figures[key]
+	return f, ok
+}
+
+func (us *unitSets) keepFigures(key string, f map[geo.Layer][]geo.CommuneFigure) {
+	us.mu.Lock()
+	defer us.mu.Unlock()
+	if us.figures == nil || len(us.figures) >= maxKeptFigures {
+		us.figures = map[string]map[geo.Layer][]geo.CommuneFigure{}
+	}
+	us.figures[key] = f
 }
 
 type builtUnits struct {
@@ -34,7 +57,8 @@ type builtUnits struct {
 // counts.
 const PopulationRule = "Every unit set is counted on one population surface: the census population of the first set, " +
 	"spread over its cells (by the population grid in use, or evenly), so that a share does not jump when units merge. " +
-	"A later set's unit counts the people of the cells whose centre it holds (cells in no unit go to the nearest); " +
+	"A later set's unit counts the people of the cells whose centre it holds (cells in no unit go to the nearest unit within 4 km; " +
+	"farther ones lie outside the set's territory and it does not count them); " +
 	"its own population figure (e.g. the 2025 merger dossiers') is kept beside it as population_own."
 
 // CarryRule says how a declaration made on one set counts on another.
@@ -107,6 +131,7 @@ func (s *Service) unitsOf(ctx context.Context, us *unitSets, i int) (*geo.Units,
 // CarryDeclarations), building the units of every set they were made on.
 func (s *Service) carry(ctx context.Context, snap *Snapshot, decls []geo.Declaration) ([]geo.Declaration, []bool, error) {
 	from := map[int64]*geo.Units{}
+	index := map[int64]int{}
 	for _, d := range decls {
 		if d.Set == 0 || d.Set == snap.Set.ID {
 			continue
@@ -121,11 +146,13 @@ func (s *Service) carry(ctx context.Context, snap *Snapshot, decls []geo.Declara
 				if err != nil {
 					return nil, nil, err
 				}
-				from[d.Set] = units
+				from[d.Set], index[d.Set] = units, i
 			}
 		}
 	}
-	out, carried := snap.sets.people.CarryDeclarations(decls, from, snap.units, snap.Set.ID)
+	out, carried := snap.sets.people.CarryDeclarations(decls, from, snap.units, snap.Set.ID, func(set int64) [][]geo.Part {
+		return snap.sets.overlap(from[set], snap.units, index[set], snap.setIndex)
+	})
 	return out, carried, nil
 }
 
@@ -404,5 +431,21 @@ func (us *unitSets) overlap(a, b *geo.Units, ia, ib int) [][]geo.Part {
 	return o
 }
 
-// PeopleCounted is the number of people every set is counted on.
+// PeopleCounted is the number of people of the population surface, which
+// every set is counted on.
 func (snap *Snapshot) PeopleCounted() int { return snap.sets.people.Total() }
+
+// PeopleOn is the people set i (an index of UnitSets) counts: the surface's
+// people within its territory, plus the own figures of its units that lie
+// outside the surface's.
+func (s *Service) PeopleOn(ctx context.Context, snap *Snapshot, i int) (int, error) {
+	units, err := s.unitsOf(ctx, snap.sets, i)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range units.Communes {
+		n += c.Population
+	}
+	return n, nil
+}

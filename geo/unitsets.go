@@ -51,7 +51,12 @@ type Units struct {
 	// Communes are the units, in the order of Surface; Population is
 	// counted on People and OwnPopulation keeps the set's own figure.
 	Communes []Commune
-	of       []int32 // the unit of each populated cell of People
+	of       []int32 // the unit of each populated cell of People; -1 outside the set
+	// Outside is the people of the surface that no unit of the set counts:
+	// those farther than nearestRing cells from every unit (the set covers
+	// part of the base set's territory, e.g. one province's units on a
+	// national surface).
+	Outside int64
 	// OwnCounted lists, by index, the units no populated cell falls in
 	// (outside the base set's territory): they count their own population,
 	// spread evenly.
@@ -65,14 +70,16 @@ func (p *People) Base() *Units {
 
 // nearestRing bounds the search, in cells, for the unit nearest a
 // populated cell that falls in no unit (a gap between two sources'
-// boundaries); beyond it the unit with the nearest point is taken.
+// boundaries); beyond it the cell lies outside the set's territory.
 const nearestRing = 40
 
 // Rebase counts units on the surface: each populated cell goes to the unit
 // whose cell (on a grid of opt.CellSizeM over the units) holds its centre,
 // by the rule of NewSurface (smallest code where units overlap), or, when
-// its centre falls in no unit, to the nearest unit, so that everyone is
-// counted once. A unit's Population becomes the people of its cells and
+// its centre falls in no unit, to the nearest unit within nearestRing
+// cells (a gap between two sources' boundaries), so that everyone of the
+// set's territory is counted once. Cells farther from every unit are
+// outside the set (Units.Outside). A unit's Population becomes the people of its cells and
 // OwnPopulation keeps the figure it came with; units with no populated cell
 // keep their own figure (OwnCounted). Within a unit people are placed
 // where the surface places them (weights at the cells' centres).
@@ -98,6 +105,10 @@ func (p *People) Rebase(units []Commune, opt SurfaceOptions) (*Units, error) {
 			ci = own.nearest(pt)
 		}
 		u.of[k] = int32(ci)
+		if ci < 0 {
+			u.Outside += int64(p.people[k])
+			continue
+		}
 		people[ci] += int64(p.people[k])
 		weights[k] = WeightPoint{Lon: pt[0], Lat: pt[1], Weight: float64(p.people[k])}
 	}
@@ -123,17 +134,12 @@ func (p *People) Rebase(units []Commune, opt SurfaceOptions) (*Units, error) {
 type owners struct {
 	s    *Surface
 	rows [][]run // per row, the runs owned by a unit, by c0; k0 holds the unit
-	pts  []orb.Point
 }
 
 func newOwners(s *Surface) *owners {
-	o := &owners{s: s, rows: make([][]run, s.grid.Rows), pts: make([]orb.Point, len(s.communes))}
+	o := &owners{s: s, rows: make([][]run, s.grid.Rows)}
 	for ci := range s.cells {
 		cc := &s.cells[ci]
-		o.pts[ci] = s.communes[ci].Point
-		if o.pts[ci] == (orb.Point{}) {
-			o.pts[ci] = s.communes[ci].Geometry.Bound().Center()
-		}
 		if cc.shared {
 			continue
 		}
@@ -167,11 +173,14 @@ func (o *owners) at(pt orb.Point) int {
 }
 
 // nearest returns the unit of the nearest owned cell within nearestRing
-// cells of pt, or else the unit whose point is nearest.
+// cells of pt, or -1.
 func (o *owners) nearest(pt orb.Point) int {
 	g := o.s.grid
 	fr := int(math.Floor((pt[1] - g.Lat0) / g.DLat))
 	fc := int(math.Floor((pt[0] - g.Lon0) / g.DLon))
+	if fr < -nearestRing || fr >= g.Rows+nearestRing || fc < -nearestRing || fc >= g.Cols+nearestRing {
+		return -1
+	}
 	for d := 1; d <= nearestRing; d++ {
 		best, bestD := -1, math.Inf(1)
 		for r := fr - d; r <= fr+d; r++ {
@@ -198,13 +207,7 @@ func (o *owners) nearest(pt orb.Point) int {
 			return best
 		}
 	}
-	best, bestD := 0, math.Inf(1)
-	for ci, q := range o.pts {
-		if d := math.Hypot(q[0]-pt[0], q[1]-pt[1]); d < bestD {
-			best, bestD = ci, d
-		}
-	}
-	return best
+	return -1
 }
 
 // Part is the people of one unit that live in another unit of a second
@@ -221,7 +224,9 @@ func (p *People) Overlap(a, b *Units) [][]Part {
 	type pair struct{ a, b int32 }
 	sum := map[pair]int64{}
 	for k, n := range p.people {
-		sum[pair{a.of[k], b.of[k]}] += int64(n)
+		if a.of[k] >= 0 && b.of[k] >= 0 {
+			sum[pair{a.of[k], b.of[k]}] += int64(n)
+		}
 	}
 	out := make([][]Part, len(a.Communes))
 	for k, n := range sum {
@@ -247,7 +252,14 @@ func (p *People) Overlap(a, b *Units) [][]Part {
 // Declarations of toSet, or of set 0, are kept as they are. Declarations
 // of a set missing from from, or of a code the set does not have, are
 // dropped. carried tells, by unit of to, which received a carried share.
-func (p *People) CarryDeclarations(decls []Declaration, from map[int64]*Units, to *Units, toSet int64) (out []Declaration, carried []bool) {
+//
+// overlap, when not nil, gives Overlap(from[set], to) (e.g. from a cache
+// of the caller's); nil computes it.
+func (p *People) CarryDeclarations(decls []Declaration, from map[int64]*Units, to *Units, toSet int64,
+	overlap func(set int64) [][]Part) (out []Declaration, carried []bool) {
+	if overlap == nil {
+		overlap = func(set int64) [][]Part { return p.Overlap(from[set], to) }
+	}
 	carried = make([]bool, len(to.Communes))
 	type key struct {
 		set                                int64
@@ -289,7 +301,7 @@ func (p *People) CarryDeclarations(decls []Declaration, from map[int64]*Units, t
 	for _, k := range order {
 		ov, ok := overlaps[k.set]
 		if !ok {
-			ov = p.Overlap(from[k.set], to)
+			ov = overlap(k.set)
 			overlaps[k.set] = ov
 		}
 		for _, part := range ov[k.commune] {

@@ -108,6 +108,7 @@ type Core interface {
 	Current() (*api.Snapshot, error)
 	View(ctx context.Context, snap *api.Snapshot, units, day string) (*api.Snapshot, error)
 	Lineage(ctx context.Context, snap *api.Snapshot, i int) (api.Lineage, error)
+	PeopleOn(ctx context.Context, snap *api.Snapshot, i int) (int, error)
 	Recompute(ctx context.Context) error
 	FiguresOn(ctx context.Context, day string) (*api.Figures, error)
 	FiguresUnits(ctx context.Context, day, knownAt, units string) (*api.Figures, error)

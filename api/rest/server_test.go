@@ -284,6 +284,7 @@ func (notReady) Recompute(ctx context.Context) error { return api.ErrNotReady }
 func (notReady) Lineage(context.Context, *api.Snapshot, int) (api.Lineage, error) {
 	return api.Lineage{}, api.ErrNotReady
 }
+func (notReady) PeopleOn(context.Context, *api.Snapshot, int) (int, error) { return 0, api.ErrNotReady }
 func (notReady) FiguresUnits(context.Context, string, string, string) (*api.Figures, error) {
 	return nil, api.ErrNotReady
 }

@@ -37,8 +37,13 @@ func (s *Server) handleUnitSets(c *gin.Context) {
 	sets, at := snap.UnitSets()
 	out := make([]unitSetAnswer, len(sets))
 	for i, u := range sets {
+		people, err := s.core.PeopleOn(c.Request.Context(), snap, i)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
 		out[i] = unitSetAnswer{ID: u.ID, Name: u.Name, ValidFrom: nullable(u.ValidFrom), ValidTo: nullable(u.ValidTo), Units: u.Units,
-			ParentLevel: u.ParentLevel, Source: u.Source, InForce: i == at, PopulationBasis: i == 0, People: snap.PeopleCounted(),
+			ParentLevel: u.ParentLevel, Source: u.Source, InForce: i == at, PopulationBasis: i == 0, People: people,
 			OwnPeople: u.OwnPeople}
 	}
 	c.JSON(http.StatusOK, gin.H{"today": snap.Day, "in_force": sets[at].ID, "unit_sets": out,

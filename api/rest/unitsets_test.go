@@ -29,6 +29,11 @@ func TestUnitSets_DefaultDatabaseThroughTheAPI(t *testing.T) {
 	if len(list.UnitSets) != 3 || list.InForce != list.UnitSets[2].ID {
 		t.Fatalf("unit sets %+v, in force %d; want three, the last in force", list.UnitSets, list.InForce)
 	}
+	for _, u := range list.UnitSets {
+		if u.People != 854131 {
+			t.Errorf("set %s counts %d people, want the 854,131 of the one surface", u.Name, u.People)
+		}
+	}
 
 	type layerAnswer struct {
 		Units struct {
