@@ -78,8 +78,11 @@ const nearestRing = 40
 // by the rule of NewSurface (smallest code where units overlap), or, when
 // its centre falls in no unit, to the nearest unit within nearestRing
 // cells (a gap between two sources' boundaries), so that everyone of the
-// set's territory is counted once. Cells farther from every unit are
-// outside the set (Units.Outside). A unit's Population becomes the people of its cells and
+// set's territory is counted once. Such a cell belongs to the territory
+// when most of the people of its base commune live in the set's units;
+// otherwise, or when no unit is that near, it is outside the set
+// (Units.Outside): one province's units on a national surface count the
+// province's people, not a band of its neighbours'. A unit's Population becomes the people of its cells and
 // OwnPopulation keeps the figure it came with; units with no populated cell
 // keep their own figure (OwnCounted). Within a unit people are placed
 // where the surface places them (weights at the cells' centres).
@@ -97,14 +100,26 @@ func (p *People) Rebase(units []Commune, opt SurfaceOptions) (*Units, error) {
 	}
 	own := newOwners(shape)
 	u := &Units{of: make([]int32, len(p.pts))}
+	// The people of each base commune whose cells a unit holds: a cell in
+	// no unit belongs to the set's territory when most of its base
+	// commune's people do.
+	in, all := make([]int64, len(p.base.communes)), make([]int64, len(p.base.communes))
+	for k, pt := range p.pts {
+		ci := own.at(pt)
+		u.of[k] = int32(ci)
+		all[p.unit[k]] += int64(p.people[k])
+		if ci >= 0 {
+			in[p.unit[k]] += int64(p.people[k])
+		}
+	}
 	people := make([]int64, len(units))
 	weights := make([]WeightPoint, len(p.pts))
 	for k, pt := range p.pts {
-		ci := own.at(pt)
-		if ci < 0 {
+		ci := int(u.of[k])
+		if ci < 0 && 2*in[p.unit[k]] >= all[p.unit[k]] {
 			ci = own.nearest(pt)
+			u.of[k] = int32(ci)
 		}
-		u.of[k] = int32(ci)
 		if ci < 0 {
 			u.Outside += int64(p.people[k])
 			continue

@@ -5,26 +5,28 @@ import (
 	"testing"
 )
 
-// Two neighbouring communes and a third far away, on the base surface; a
-// later set merges the two into one unit that stops a cell short of their
-// edge, and has nothing where the third is.
+// Two neighbouring communes, a third beside them and a fourth far away, on
+// the base surface; a later set merges the first two into one unit that
+// stops a cell short of their edge, and has nothing where the others are.
+// The column short of 02's edge is a gap between two sources' boundaries,
+// counted in unit 10; commune 04, as near, is another territory.
 //
-//	base  ┌──01──┬──02──┐            ┌──03──┐
-//	      │ 1000 │ 500  │  80 cells  │ 300  │
-//	      └──────┴──────┘            └──────┘
+//	base  ┌──01──┬──02──┬──04──┐      ┌──03──┐
+//	      │ 1000 │ 500  │ 200  │      │ 300  │
+//	      └──────┴──────┴──────┘      └──────┘
 //	later ┌──────10────┐ (own figure 1,600; one column short of 02's edge)
 func TestRebase_CountsEachPersonOnceWithinTheSet(t *testing.T) {
 	u := communeUnits()
 	base := mustSurface(t, []Commune{commune("01", 1000, u.rect(0, 0, 10, 10)), commune("02", 500, u.rect(10, 0, 20, 10)),
-		commune("03", 300, u.rect(100, 0, 110, 10))}, SurfaceOptions{})
+		commune("03", 300, u.rect(100, 0, 110, 10)), commune("04", 200, u.rect(20, 0, 30, 10))}, SurfaceOptions{})
 	people := NewPeople(base)
 	later, err := people.Rebase([]Commune{commune("10", 1600, u.rect(0, 0, 19, 10))}, SurfaceOptions{CellSizeM: testCellM})
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := later.Communes[0]
-	if m.Population != 1500 || m.OwnPopulation != 1600 || later.Outside != 300 {
-		t.Fatalf("unit 10 counts %d people (own figure %d), %d outside; want 1,500 (the gap's column included), 1,600, 300",
+	if m.Population != 1500 || m.OwnPopulation != 1600 || later.Outside != 500 {
+		t.Fatalf("unit 10 counts %d people (own figure %d), %d outside; want 1,500 (the gap's column included), 1,600, 500",
 			m.Population, m.OwnPopulation, later.Outside)
 	}
 	if got := later.Surface.Total(); got != 1500 {
@@ -32,8 +34,8 @@ func TestRebase_CountsEachPersonOnceWithinTheSet(t *testing.T) {
 	}
 
 	ov := people.Overlap(people.Base(), later)
-	if len(ov[0]) != 1 || ov[0][0] != (Part{0, 1000}) || len(ov[1]) != 1 || ov[1][0] != (Part{0, 500}) || len(ov[2]) != 0 {
-		t.Fatalf("overlap %v, want 01 → 1,000 and 02 → 500 people of unit 10, 03 → none", ov)
+	if len(ov[0]) != 1 || ov[0][0] != (Part{0, 1000}) || len(ov[1]) != 1 || ov[1][0] != (Part{0, 500}) || len(ov[2]) != 0 || len(ov[3]) != 0 {
+		t.Fatalf("overlap %v, want 01 → 1,000 and 02 → 500 people of unit 10, 03 and 04 → none", ov)
 	}
 
 	// Half of 01's people and all of 03's declared: 500 people reach
