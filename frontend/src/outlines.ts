@@ -27,26 +27,39 @@ function asLines(mp: Position[][][]): MultiLineString {
 }
 
 /**
- * Dissolves the communes by district_code. A district whose union fails
- * (polygon-clipping gives up on some degenerate inputs) is left out with a
- * warning rather than drawn wrong.
+ * The district a commune lies in, for its outline: its parent where the
+ * parent is a district (an older service names only district_code), null
+ * where the parent is the province or unknown (the units of July 2025).
+ */
+export function districtOf(p: CommuneFeature["properties"]): string | null {
+  if (p.parent_level === undefined) return p.district_code;
+  return p.parent_level === "district" ? (p.parent_code ?? null) : null;
+}
+
+/**
+ * Dissolves the communes by district (districtOf), then the districts into
+ * the province; communes with no district go into the province directly,
+ * with no district line. A district whose union fails (polygon-clipping
+ * gives up on some degenerate inputs) is left out with a warning rather
+ * than drawn wrong.
  */
 export async function dissolve(features: CommuneFeature[]): Promise<FeatureCollection<MultiLineString>> {
-  const byDistrict = new Map<string, Position[][][][]>();
+  const byDistrict = new Map<string | null, Position[][][][]>();
   for (const f of features) {
     if (!f.geometry) continue;
-    const list = byDistrict.get(f.properties.district_code) ?? [];
+    const code = districtOf(f.properties);
+    const list = byDistrict.get(code) ?? [];
     list.push(coords(f.geometry));
-    byDistrict.set(f.properties.district_code, list);
+    byDistrict.set(code, list);
   }
   const out: OutlineFeature[] = [];
   const unions: Position[][][][] = [];
   for (const [code, polys] of byDistrict) {
     await nextTask();
-    const u = union(polys, `district ${code}`);
+    const u = union(polys, code === null ? "units without a district" : `district ${code}`);
     if (!u) continue;
     unions.push(u);
-    out.push({ type: "Feature", properties: { kind: "district", code }, geometry: asLines(u) });
+    if (code !== null) out.push({ type: "Feature", properties: { kind: "district", code }, geometry: asLines(u) });
   }
   await nextTask();
   const all = unions.length > 0 ? union(unions, "province") : null;
