@@ -63,7 +63,7 @@ export async function dissolve(features: CommuneFeature[]): Promise<FeatureColle
   }
   await nextTask();
   const all = unions.length > 0 ? union(unions, "province") : null;
-  if (all) out.push({ type: "Feature", properties: { kind: "province", code: "" }, geometry: asLines(all) });
+  if (all) out.push({ type: "Feature", properties: { kind: "province", code: "" }, geometry: asLines(withoutSlivers(all)) });
   return { type: "FeatureCollection", features: out };
 }
 
@@ -87,7 +87,20 @@ function union(polys: Position[][][][], what: string): Position[][][] | null {
   return null;
 }
 
-/** Planar area of a ring in square degrees; only compared between rings of one commune. */
+/**
+ * The share of a territory's area below which a hole in its union is a
+ * sliver: official boundaries of different sources (the units of July 2025)
+ * leave thin gaps between neighbours, which are no edge of the province.
+ */
+const SLIVER_SHARE = 0.002;
+
+/** A union without the holes smaller than SLIVER_SHARE of its whole area. */
+function withoutSlivers(mp: Position[][][]): Position[][][] {
+  const total = mp.reduce((a, poly) => a + (poly.length > 0 ? ringArea(poly[0]) : 0), 0);
+  return mp.map((poly) => poly.filter((ring, i) => i === 0 || ringArea(ring) >= SLIVER_SHARE * total));
+}
+
+/** Planar area of a ring in square degrees; only compared between rings of one territory. */
 function ringArea(ring: Position[]): number {
   let a = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);
