@@ -118,6 +118,18 @@ describe("unit sets", { skip }, () => {
     assert.ok(!(await page.evaluate(() => location.hash)).includes("units="));
   });
 
+  test("a link naming no set of the service says so and shows today's set, without a failed request", async () => {
+    const { latest } = await sets();
+    const now = await layerOf("");
+    const page = await newPage();
+    await openMap(page, "#units=no-such-set", url);
+    await waitDrawn(page, latest, now.shares);
+    await page.locator("#link-notice code", { hasText: "units=no-such-set" }).waitFor();
+    assert.match(await page.locator("#link-notice").textContent(), /không có bộ đơn vị hành chính này/);
+    assert.equal(await page.locator("#units-select").inputValue(), "");
+    assert.ok(!(await page.evaluate(() => location.hash)).includes("units="));
+  });
+
   test("a date in 2022, by date, draws the set in force then", async () => {
     const { on } = await sets();
     const day = "2022-06-30";
@@ -204,6 +216,26 @@ describe("unit sets", { skip }, () => {
       assert.equal(await page.locator("#card [data-action=gaps]").textContent(), "Vùng chưa phủ của huyện");
       assert.match(await page.locator("#districts > summary").textContent(), /^Theo huyện — /);
       assert.equal(await page.locator('#legend [data-outline="district"]').count(), 1);
+    }
+  });
+
+  test("the gaps view names the units' parent by its level: the province without a district filter, districts on the 2019 set", async () => {
+    const { latest, earliest } = await sets();
+    const page = await newPage();
+    await openMap(page, "#tab=gaps", url);
+    const head = page.locator("#gaps-table thead");
+    await head.waitFor();
+    if (latest.parent_level === "province") {
+      await page.locator("#gaps-table thead button[data-sort=district]", { hasText: "Tỉnh" }).waitFor();
+      assert.equal(await page.locator("#gaps-district").count(), 0);
+      for (const cell of await page.locator("#gaps-table tbody tr td:nth-child(3)").allTextContents()) assert.match(cell, /^Tỉnh /);
+    }
+    if (earliest.parent_level === "district") {
+      await page.goto(`${url}/#tab=gaps&units=${encodeURIComponent(earliest.name)}`);
+      await page.reload();
+      await page.locator("#gaps-table thead button[data-sort=district]", { hasText: "Huyện, thành phố" }).waitFor();
+      await page.locator("#gaps-district").waitFor();
+      assert.ok((await page.locator("#gaps-district option").count()) > 2);
     }
   });
 
