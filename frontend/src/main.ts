@@ -61,7 +61,7 @@ if (badLinkDate !== null) state.asOf = null;
  * ?as_of= and its unit set (state.units) as ?units=, each when one is
  * chosen: without them the service answers for today, on the set in force.
  */
-function atDate(url: string, asOf = state.asOf, units = state.units): string {
+function figuresURL(url: string, asOf = state.asOf, units = state.units): string {
   const q = new URLSearchParams();
   if (asOf) q.set("as_of", asOf);
   if (units) q.set("units", units);
@@ -97,7 +97,7 @@ function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
   const key = `${layer}|${by}|${state.asOf ?? ""}|${state.units ?? ""}`;
   let p = communeCache.get(key);
   if (!p) {
-    p = fetchJSON<CommuneCollection>(atDate(communesURL(layer, by)));
+    p = fetchJSON<CommuneCollection>(figuresURL(communesURL(layer, by)));
     p.catch(() => communeCache.delete(key));
     communeCache.set(key, p);
   }
@@ -109,8 +109,8 @@ function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; techn
   let p = breakdownCache.get(key);
   if (!p) {
     p = Promise.all([
-      fetchJSON<LayerSummary>(atDate(`/api/v1/summary?layer=${layer}&breakdown=provider`)),
-      fetchJSON<LayerSummary>(atDate(`/api/v1/summary?layer=${layer}&breakdown=technology`)),
+      fetchJSON<LayerSummary>(figuresURL(`/api/v1/summary?layer=${layer}&breakdown=provider`)),
+      fetchJSON<LayerSummary>(figuresURL(`/api/v1/summary?layer=${layer}&breakdown=technology`)),
     ]).then(([provider, technology]) => ({ provider, technology }));
     p.catch(() => breakdownCache.delete(key));
     breakdownCache.set(key, p);
@@ -132,7 +132,7 @@ const TILE_MODE_COMMUNES = 2000;
 // there are, hence whether the layer's GeoJSON is wanted at all (in tile
 // mode it is never requested: tens of megabytes). A link's provider or
 // technology is checked (showLayer) before its figures are asked for.
-const summaryP = fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
+const summaryP = fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
 let tileMode = false;
 const tileModeP = summaryP.then(
   (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
@@ -540,7 +540,7 @@ async function refigure(): Promise<void> {
   const current = () => `${state.asOf}|${state.units}` === asked;
   renderExports();
   try {
-    const s = await fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
+    const s = await fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
     if (!current()) return;
     summary = s;
     renderSummary(byId("summary"), s, info, state.layer);
@@ -558,9 +558,8 @@ async function refigure(): Promise<void> {
  * other than today's may have no unit of that code, or another one.
  */
 async function historyOf(units: CommuneCollection["units"]): Promise<boolean> {
-  if (!units) return true;
-  const sets = await unitSetsP;
-  return !sets || sets.in_force === units.id;
+  await unitSetsP;
+  return !units || unitSetsLatest === null || unitSetsLatest === units.id;
 }
 
 /** The dates on which a filing took effect, for the date bar's slider (from a commune's history: the same dates for every commune). */
@@ -860,8 +859,9 @@ async function selectCommune(code: string | null, fly: boolean, fromLink = false
   if (!card || card.code !== code) cardEl.replaceChildren(h("p", { class: "muted" }, t("card.loading")));
   try {
     // The card has no date: it is of the unit of the set the map draws (the link's, or the date's when there are several).
-    const units = state.units ?? (unitsPicker.count > 1 ? communes?.units?.name : undefined);
-    const c = await fetchJSON<CommuneCard>(atDate(`/api/v1/communes/${encodeURIComponent(code)}`, null, units ?? null));
+    const sets = await unitSetsP;
+    const units = state.units ?? ((sets?.unit_sets.length ?? 0) > 1 ? communes?.units?.name : undefined);
+    const c = await fetchJSON<CommuneCard>(figuresURL(`/api/v1/communes/${encodeURIComponent(code)}`, null, units ?? null));
     if (state.commune !== code) return;
     card = c;
     renderCardNow();
@@ -884,7 +884,7 @@ async function refreshAll(): Promise<void> {
   communeCache.clear();
   historyCache.clear();
   breakdownCache.clear();
-  summary = await fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
+  summary = await fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
   renderDemo(summary);
   mapView.reloadTiles();
   void people.refresh();
