@@ -23,6 +23,8 @@ var tsSchemas = map[string]string{
 	"IndicatorPoint": "IndicatorPoint", "IndicatorForecast": "IndicatorForecast", "Indicator": "IndicatorEntry",
 	"IndicatorBoard": "Board", "IndicatorValue": "IndicatorValueRow", "IndicatorUnitValue": "UnitValue",
 	"IndicatorDetail": "IndicatorDetail", "IndicatorProblem": "ValueProblem",
+	"UnitsMember": "UnitsMember", "UnitSet": "UnitSet", "UnitSets": "UnitSets", "LineageUnit": "LineageUnit",
+	"LineageStep": "LineageStep", "Lineage": "Lineage", "CommuneProps": "LayerProperties",
 }
 
 // The web application reads only fields the API documents: every field of

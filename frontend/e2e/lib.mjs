@@ -12,6 +12,8 @@
 //   PHUSONG_NODEMO_URL a service whose demonstration filings `phusong demo remove` deleted
 //   PHUSONG_TILES_URL  a second service on the 11,163 communes of Vietnam, whose
 //                      map draws vector tiles (the tile-mode test is skipped when unset)
+//   PHUSONG_SETS_URL   a service with several unit sets (2019, 2020, 2025: units.test.mjs,
+//                      skipped when unset)
 //
 // What is drawn is checked on the canvas (its pixels, or MapLibre's rendered
 // features), not only in the DOM. Any request to a host other than the
@@ -38,6 +40,7 @@ export const base = process.env.PHUSONG_URL;
 export const token = process.env.PHUSONG_TOKEN;
 export const tilesBase = process.env.PHUSONG_TILES_URL || "";
 export const noDemoBase = process.env.PHUSONG_NODEMO_URL || "";
+export const setsBase = (process.env.PHUSONG_SETS_URL || "").replace(/\/$/, "");
 if (!base || !token) throw new Error("PHUSONG_URL and PHUSONG_TOKEN must be set: run these tests through `make test` (cmd/phusong TestE2E_Browser)");
 export const artifacts = process.env.PHUSONG_ARTIFACTS || fileURLToPath(new URL("../test-results/", import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -208,7 +211,7 @@ before(async () => {
   });
   context.on("request", (r) => {
     const u = new URL(r.url());
-    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase && u.origin !== noDemoBase && u.origin !== localBasemapBase) external.push(r.url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase && u.origin !== noDemoBase && u.origin !== setsBase && u.origin !== localBasemapBase) external.push(r.url());
   });
 });
 

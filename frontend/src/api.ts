@@ -47,10 +47,14 @@ export interface Method {
 
 export type Status = "covered" | "partial" | "none";
 
+/** The level of a unit's parent: a district (huyện) before the 2025 reform, the province after, "" when unknown. */
+export type ParentLevel = "district" | "province" | "";
+
 export interface CommuneProps {
   code: string;
   name: string;
   type: string;
+  /** The district's name and code, only where the parent is a district (parent_level). */
   district: string;
   district_code: string;
   population: number;
@@ -58,6 +62,14 @@ export interface CommuneProps {
   share_covered: number;
   status: Status;
   boundary: string;
+  /** The parent unit: a district's code and name, or the province's; absent from an older service. */
+  parent_code?: string;
+  parent_name?: string;
+  parent_level?: ParentLevel;
+  /** The unit set's own population figure (people), where it differs from population. */
+  population_own?: number;
+  /** A declaration made on another unit set was carried to this unit by its people. */
+  carried?: boolean;
 }
 
 export type CommuneFeature = Feature<Polygon | MultiPolygon, CommuneProps>;
@@ -72,6 +84,8 @@ export interface CommuneCollection extends FeatureCollection<Polygon | MultiPoly
   breakdown_value?: string;
   boundary_note?: string;
   approximate_boundaries?: number;
+  /** The unit set drawn; absent from an older service. */
+  units?: UnitsMember;
 }
 
 export interface SummaryAll {
@@ -82,6 +96,8 @@ export interface SummaryAll {
   data_as_of: string;
   /** Demonstration filings are in force on data_as_of. */
   demo: boolean;
+  /** The unit set of the figures; absent from an older service. */
+  units?: UnitsMember;
 }
 
 export interface BreakdownSummary {
@@ -101,6 +117,7 @@ export interface LayerSummary {
   breakdowns?: BreakdownSummary[];
   data_as_of: string;
   demo: boolean;
+  units?: UnitsMember;
 }
 
 export interface CommuneFigure {
@@ -123,6 +140,85 @@ export interface CommuneCard {
     layer: LayerId;
     breakdowns: (CommuneFigure & { key: string; kind: string; value?: string })[];
   })[];
+  parent_code?: string;
+  parent_name?: string;
+  parent_level?: ParentLevel;
+  population_own?: number;
+  carried?: boolean;
+  units?: UnitsMember;
+  lineage?: Lineage;
+}
+
+// ---- unit sets: versions of the administrative units (README, "Unit sets")
+
+/** The unit set of an answer's figures. */
+export interface UnitsMember {
+  id: number;
+  name: string;
+  /** First day in force (YYYY-MM-DD), null: since ever. */
+  valid_from: string | null;
+  /** Last day in force, null while no later set exists. */
+  valid_to: string | null;
+  parent_level: ParentLevel;
+  /** "date": the set in force on the figures' day; "request": named by ?units=. */
+  chosen: "date" | "request";
+  /** How many units the set has. */
+  units: number;
+}
+
+/** A unit set as GET /api/v1/unit-sets lists it. */
+export interface UnitSet {
+  id: number;
+  name: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  units: number;
+  parent_level: ParentLevel;
+  source: string;
+  /** The set in force today. */
+  in_force: boolean;
+  population_basis: boolean;
+  /** People counted on the one population surface. */
+  people: number;
+  /** The sum of the set's own population figures. */
+  own_people: number;
+}
+
+/** GET /api/v1/unit-sets: every set, earliest first. */
+export interface UnitSets {
+  today: string;
+  in_force: number;
+  unit_sets: UnitSet[];
+  population_rule: string;
+  carry_rule: string;
+}
+
+/** A unit of the set before or after, with the people it shares with the card's unit. */
+export interface LineageUnit {
+  code: string;
+  name: string;
+  people: number;
+  /** The part of the earlier unit's people (0–1). */
+  share_of_old: number;
+  /** The part of the later unit's people (0–1). */
+  share_of_new: number;
+}
+
+/** The units of another set a unit was formed from, or became. */
+export interface LineageStep {
+  /** The day the later set took effect (YYYY-MM-DD; "" for a set in force since ever). */
+  on: string;
+  /** The other set's name. */
+  set: string;
+  units: LineageUnit[];
+  /** People shared with units holding less than 5% of either unit. */
+  others: number;
+}
+
+/** What a unit was formed from in the set before its own, and what it became in the set after. */
+export interface Lineage {
+  formed?: LineageStep;
+  became?: LineageStep;
 }
 
 export interface FilingProblem {

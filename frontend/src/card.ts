@@ -1,10 +1,12 @@
 // The commune card: a commune's figures on the four layers, the providers
-// and technologies present, and a note when its shape is approximate. The
-// numbers are the service's (GET /api/v1/communes/{code}), formatted only.
+// and technologies present, what the unit was formed from and became in the
+// other unit sets, and a note when its shape is approximate. The numbers
+// are the service's (GET /api/v1/communes/{code}), formatted only.
 import { lineChart } from "./chart";
-import { LAYERS, type CommuneCard, type CommuneHistory, type LayerId, type LayerInfo, type Status } from "./api";
+import { LAYERS, type CommuneCard, type CommuneHistory, type LayerId, type LayerInfo, type LineageStep, type Status } from "./api";
 import { h, replace } from "./dom";
 import { fmtDate, fmtInt, fmtPct, lang, providerName, t, techName } from "./i18n";
+import { parentText } from "./units";
 
 export function layerTitle(info: LayerInfo[], id: LayerId): string {
   const l = info.find((x) => x.id === id);
@@ -20,7 +22,7 @@ export function statusChip(s: Status): HTMLElement {
 export interface CardActions {
   /** Brings the commune into view. */
   zoom?: () => void;
-  /** Opens the gaps of the commune's district. */
+  /** Opens the gaps of the commune's district (or, where the parent is the province, of every unit). */
   gaps?: () => void;
   /** Opens the what-if tool on the commune. */
   whatif?: () => void;
@@ -38,9 +40,18 @@ export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[]
     b.addEventListener("click", run);
     return b;
   };
+  // An older service names no parent level: its parents were districts.
+  const level = card.parent_level ?? "district";
+  const parent = card.parent_name !== undefined ? parentText(level, card.parent_name) : card.district;
+  const gapsLabel =
+    level === "district"
+      ? [t("card.gaps"), t("card.gapsTitle", { district: parent })]
+      : level === "province"
+        ? [t("card.gapsProvince"), t("card.gapsTitle", { district: parent })]
+        : [t("card.gapsAll"), t("card.gapsAllTitle")];
   const buttons = [
     action("zoom", t("card.zoom"), t("card.zoomTitle", { name: card.name }), actions.zoom),
-    action("gaps", t("card.gaps"), t("card.gapsTitle", { district: card.district }), actions.gaps),
+    action("gaps", gapsLabel[0], gapsLabel[1], actions.gaps),
     action("whatif", t("card.whatif"), t("card.whatifTitle", { name: card.name }), actions.whatif),
   ].filter((b): b is HTMLElement => b !== null);
   const byLayer = new Map(card.layers.map((l) => [l.layer, l]));
@@ -88,12 +99,19 @@ export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[]
     h(
       "header",
       { class: "card-head" },
-      h("div", {}, h("h2", { id: "card-title", "data-code": card.code }, card.name), h("p", { class: "card-sub" }, card.district, " · ", t("card.code", { code: card.code }))),
+      h(
+        "div",
+        {},
+        h("h2", { id: "card-title", "data-code": card.code }, card.name),
+        h("p", { class: "card-sub" }, parent ? h("span", { "data-field": "parent", "data-level": level }, parent) : null, parent ? " · " : null, t("card.code", { code: card.code })),
+      ),
       close,
     ),
     buttons.length ? h("div", { class: "card-actions", role: "group", "aria-label": t("card.actions") }, ...buttons) : null,
     actions.note ? h("p", { class: "note card-date-note", role: "note" }, actions.note) : null,
     h("p", { class: "card-pop" }, h("span", { class: "muted" }, t("card.population"), ": "), h("strong", { "data-field": "population" }, fmtInt(card.population)), " ", t("card.people")),
+    populationOwn(card),
+    lineage(card),
     h(
       "table",
       { class: "card-table" },
@@ -104,6 +122,7 @@ export function renderCard(el: HTMLElement, card: CommuneCard, info: LayerInfo[]
       ),
       h("tbody", {}, ...rows),
     ),
+    card.carried ? h("p", { class: "note card-carried", role: "note", "data-field": "carried" }, card.units?.valid_to === null ? t("card.carriedOld") : t("card.carriedOther")) : null,
     h("section", { class: "presence" }, h("h3", {}, t("card.presence")), presence(current)),
     h("details", { class: "presence" }, h("summary", {}, t("card.otherLayers")), ...LAYERS.filter((id) => id !== current).map(presence)),
     // The history of the commune's share (renderHistory), hidden until it is loaded.
@@ -131,4 +150,55 @@ export function renderHistory(el: HTMLElement, hist: CommuneHistory, info: Layer
     }),
   );
   slot.hidden = false;
+}
+
+/**
+ * The set's own population figure where it differs from the one counted
+ * (population: the first set's census on the one population surface), so
+ * that a merger dossier's figure is seen beside it, not mistaken for it.
+ */
+function populationOwn(card: CommuneCard): HTMLElement | null {
+  if (card.population_own === undefined || card.population_own === card.population) return null;
+  return h(
+    "p",
+    { class: "card-pop-own", "data-field": "population_own", title: t("card.populationOwnHelp") },
+    t("card.populationOwn", { set: card.units?.name ?? "", n: fmtInt(card.population_own) }),
+  );
+}
+
+/** One step of the lineage as a line: each unit with the part of the older unit's people it shares. */
+function lineageLine(step: LineageStep, kind: "formed" | "became", card: CommuneCard): HTMLElement {
+  const items: (HTMLElement | string)[] = [];
+  step.units.forEach((u, i) => {
+    if (i > 0) items.push(", ");
+    const [older, newer] = kind === "formed" ? [u.name, card.name] : [card.name, u.name];
+    items.push(
+      h(
+        "span",
+        {
+          class: "lineage-unit",
+          "data-code": u.code,
+          "data-share": u.share_of_old,
+          title: t("card.lineageUnit", { people: fmtInt(u.people), old: fmtPct(u.share_of_old, 0), new: fmtPct(u.share_of_new, 0), older, newer }),
+        },
+        u.name,
+        " (",
+        fmtPct(u.share_of_old, 0),
+        ")",
+      ),
+    );
+  });
+  // The line's text with the list put in its place, so that each language orders its words.
+  const key = kind === "became" ? "card.became" : step.on ? "card.formed" : "card.formedSince";
+  const [before, after] = t(key, { date: step.on ? fmtDate(step.on) : "", set: step.set, list: "\u0000" }).split("\u0000");
+  const others = step.others > 0 ? `; ${t("card.lineageOthers", { n: fmtInt(step.others) })}` : "";
+  return h("li", { "data-lineage": kind, "data-set": step.set }, before ?? "", ...items, after ?? "", others, ".");
+}
+
+/** What the unit was formed from in the set before its own and what it became in the set after; null when neither is known. */
+function lineage(card: CommuneCard): HTMLElement | null {
+  const l = card.lineage;
+  const steps = [l?.formed ? lineageLine(l.formed, "formed", card) : null, l?.became ? lineageLine(l.became, "became", card) : null].filter((x): x is HTMLElement => x !== null);
+  if (steps.length === 0) return null;
+  return h("section", { class: "card-lineage", "data-slot": "lineage" }, h("h3", {}, t("card.lineage")), h("ul", {}, ...steps), h("p", { class: "help" }, t("card.lineageHelp")));
 }

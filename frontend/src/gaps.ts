@@ -4,13 +4,14 @@
 // layer's target, the largest clusters of people not covered
 // (GET /api/v1/layers/{layer}/clusters) and a CSV download of the table as
 // shown.
-import { LAYERS, fetchJSON, type Cluster, type ClustersAnswer, type CommuneCollection, type GapCommune, type GapsAnswer, type LayerId, type LayerInfo } from "./api";
+import { LAYERS, fetchJSON, type Cluster, type ClustersAnswer, type CommuneCollection, type GapCommune, type GapsAnswer, type LayerId, type LayerInfo, type ParentLevel } from "./api";
 import { layerTitle, statusChip } from "./card";
 import { h, replace } from "./dom";
 import { fmtDate, fmtDateTime, fmtDec, fmtInt, fmtPct, t, type Key } from "./i18n";
 import type { MapView } from "./map";
 import { targetTitle } from "./targets";
 import type { State } from "./state";
+import { parentLevel, parentText } from "./units";
 
 export interface GapsOptions {
   map: MapView;
@@ -92,13 +93,25 @@ export class GapsView {
     return COLUMNS.some((c) => c.key === col) ? { col, desc: s.startsWith("-") } : { col: "rank", desc: false };
   }
 
+  /**
+   * The level of the parents of the units the map draws (the gaps are of
+   * the same date and set): the district filter and column are for
+   * districts; on the province's units the column names the province and
+   * there is nothing to filter; with no level there is neither.
+   */
+  private get level(): ParentLevel {
+    return parentLevel(this.o.communes()?.units);
+  }
+
   private url(): string {
     const s = this.o.state;
     const q = new URLSearchParams({ layer: s.layer, limit: "10000" });
-    if (s.district) q.set("district", s.district);
+    if (s.district && this.level === "district") q.set("district", s.district);
     if (s.remote) q.set("remote", s.remote);
     // The application's one date (state.ts): the gaps of the day the map shows.
     if (s.asOf) q.set("as_of", s.asOf);
+    // And its unit set, when one is chosen instead of the date's.
+    if (s.units) q.set("units", s.units);
     return `/api/v1/gaps?${q}`;
   }
 
@@ -197,7 +210,7 @@ export class GapsView {
   private filters(): HTMLElement {
     const s = this.o.state;
     const districts = new Map<string, string>();
-    for (const f of this.o.communes()?.features ?? []) districts.set(f.properties.district_code, f.properties.district);
+    for (const f of this.o.communes()?.features ?? []) if (f.properties.district_code) districts.set(f.properties.district_code, f.properties.district);
     const dsel = h(
       "select",
       { id: "gaps-district" },
@@ -228,9 +241,9 @@ export class GapsView {
     lsel.addEventListener("change", () => this.o.showLayer(lsel.value as LayerId));
     return h(
       "div",
-      { class: "field-row field-row-3" },
+      { class: this.level === "district" ? "field-row field-row-3" : "field-row" },
       h("div", { class: "field" }, h("label", { for: "gaps-layer" }, t("gaps.layer")), lsel),
-      h("div", { class: "field" }, h("label", { for: "gaps-district" }, t("gaps.district")), dsel),
+      this.level === "district" ? h("div", { class: "field" }, h("label", { for: "gaps-district" }, t("gaps.district")), dsel) : null,
       h("div", { class: "field" }, h("label", { for: "gaps-remote" }, t("gaps.remote")), rsel),
     );
   }
@@ -260,10 +273,16 @@ export class GapsView {
 
   private table(rows: GapCommune[]): HTMLElement {
     const { col, desc } = this.sort;
-    const head = COLUMNS.map((c) => {
+    const level = this.level;
+    // On the province's units the parent column names the province (the answer's district is empty).
+    const parents = new Map<string, string>();
+    if (level === "province") for (const f of this.o.communes()?.features ?? []) parents.set(f.properties.code, parentText(level, f.properties.parent_name));
+    const columns = COLUMNS.filter((c) => c.key !== "district" || level !== "");
+    const head = columns.map((c) => {
       const on = c.key === col;
-      const b = h("button", { type: "button", class: "sort", "data-sort": c.key }, t(c.title), h("span", { class: "sort-mark", "aria-hidden": "true" }, on ? (desc ? " ▼" : " ▲") : ""));
-      b.title = t("gaps.sortBy", { col: t(c.title) });
+      const title = c.key === "district" && level === "province" ? t("gaps.province") : t(c.title);
+      const b = h("button", { type: "button", class: "sort", "data-sort": c.key }, title, h("span", { class: "sort-mark", "aria-hidden": "true" }, on ? (desc ? " ▼" : " ▲") : ""));
+      b.title = t("gaps.sortBy", { col: title });
       b.addEventListener("click", () => {
         // A new column sorts the way that column reads best; the same one flips.
         const firstDesc = c.key === "people_not_covered" || c.key === "population" || c.key === "remote";
@@ -283,7 +302,7 @@ export class GapsView {
         { "data-code": r.code, class: r.in_plan ? "in-plan" : undefined },
         h("td", { class: "num" }, fmtInt(r.rank)),
         h("th", { scope: "row" }, r.in_plan ? h("span", { class: "plan-star", title: t("gaps.inPlan"), "aria-label": t("gaps.inPlan") }, "★ ") : null, name),
-        h("td", {}, r.district),
+        level === "" ? null : h("td", {}, level === "province" ? (parents.get(r.code) ?? "") : r.district),
         h("td", { class: "num" }, fmtInt(r.population)),
         h("td", { class: "num", "data-field": "people_not_covered" }, fmtInt(r.people_not_covered)),
         h("td", { class: "num" }, fmtPct(r.share_covered), " ", statusChip(r.status)),

@@ -18,6 +18,7 @@ import {
   type LayerSummary,
   type PageConfig,
   type SummaryAll,
+  type UnitSets,
 } from "./api";
 import { layerTitle, renderCard, renderHistory } from "./card";
 import { DateBar, dateProblem } from "./datebar";
@@ -40,6 +41,7 @@ import { IndicatorsView } from "./indicators";
 import { TargetsView } from "./targets";
 import { UploadPage } from "./upload";
 import { WhatIfView } from "./whatif";
+import { UnitsPicker, parentLevel } from "./units";
 
 performance.mark("phusong:start");
 // What a link asked for that the page cannot show is said (LinkNotice), not dropped silently.
@@ -54,9 +56,33 @@ const linkDate = new URLSearchParams(location.hash.replace(/^#/, "")).get("as_of
 const badLinkDate = linkDate !== null && (state.asOf === null || dateProblem(linkDate) !== null) ? linkDate : null;
 if (badLinkDate !== null) state.asOf = null;
 
-/** A URL of the API with the application's date (state.asOf) as ?as_of=, when one is chosen. */
-function atDate(url: string, asOf = state.asOf): string {
-  return asOf ? `${url}${url.includes("?") ? "&" : "?"}as_of=${encodeURIComponent(asOf)}` : url;
+/**
+ * A URL of the API's figures with the application's date (state.asOf) as
+ * ?as_of= and its unit set (state.units) as ?units=, each when one is
+ * chosen: without them the service answers for today, on the set in force.
+ */
+function figuresURL(url: string, asOf = state.asOf, units = state.units): string {
+  const q = new URLSearchParams();
+  if (asOf) q.set("as_of", asOf);
+  if (units) q.set("units", units);
+  const qs = q.toString();
+  return qs ? `${url}${url.includes("?") ? "&" : "?"}${qs}` : url;
+}
+
+// The unit sets, for the picker and to check a link's &units= before any
+// figure is asked on it (an unknown set is said and set aside, as a bad
+// date is). An older service has none: the picker stays hidden.
+const unitSetsP = fetchJSON<UnitSets>("/api/v1/unit-sets").catch(() => null);
+/** The id of the set in force today, once known. */
+let unitSetsLatest: number | null = null;
+void unitSetsP.then((s) => (unitSetsLatest = s?.in_force ?? null));
+if (state.units !== null) {
+  const sets = await unitSetsP;
+  const ref = state.units;
+  if (!sets?.unit_sets.some((s) => s.name === ref || String(s.id) === ref)) {
+    linkIgnored.push({ key: "units", value: ref, reason: "units" });
+    state.units = null;
+  }
 }
 
 // Data, fetched once and kept until an accepted filing changes it.
@@ -68,10 +94,10 @@ const communeCache = new Map<string, Promise<CommuneCollection>>();
 const breakdownCache = new Map<string, Promise<{ provider: LayerSummary; technology: LayerSummary }>>();
 
 function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
-  const key = `${layer}|${by}|${state.asOf ?? ""}`;
+  const key = `${layer}|${by}|${state.asOf ?? ""}|${state.units ?? ""}`;
   let p = communeCache.get(key);
   if (!p) {
-    p = fetchJSON<CommuneCollection>(atDate(communesURL(layer, by)));
+    p = fetchJSON<CommuneCollection>(figuresURL(communesURL(layer, by)));
     p.catch(() => communeCache.delete(key));
     communeCache.set(key, p);
   }
@@ -79,12 +105,12 @@ function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
 }
 
 function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; technology: LayerSummary }> {
-  const key = `${layer}|${state.asOf ?? ""}`;
+  const key = `${layer}|${state.asOf ?? ""}|${state.units ?? ""}`;
   let p = breakdownCache.get(key);
   if (!p) {
     p = Promise.all([
-      fetchJSON<LayerSummary>(atDate(`/api/v1/summary?layer=${layer}&breakdown=provider`)),
-      fetchJSON<LayerSummary>(atDate(`/api/v1/summary?layer=${layer}&breakdown=technology`)),
+      fetchJSON<LayerSummary>(figuresURL(`/api/v1/summary?layer=${layer}&breakdown=provider`)),
+      fetchJSON<LayerSummary>(figuresURL(`/api/v1/summary?layer=${layer}&breakdown=technology`)),
     ]).then(([provider, technology]) => ({ provider, technology }));
     p.catch(() => breakdownCache.delete(key));
     breakdownCache.set(key, p);
@@ -106,7 +132,7 @@ const TILE_MODE_COMMUNES = 2000;
 // there are, hence whether the layer's GeoJSON is wanted at all (in tile
 // mode it is never requested: tens of megabytes). A link's provider or
 // technology is checked (showLayer) before its figures are asked for.
-const summaryP = fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
+const summaryP = fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
 let tileMode = false;
 const tileModeP = summaryP.then(
   (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
@@ -364,7 +390,8 @@ let breakdownShown: string | null = null;
 function drawLegend(): void {
   if (!th || indicatorMap.shown) return;
   const lines: Outline[] = ["commune"];
-  if (!tileMode) lines.push("district", "province");
+  // District lines only where the units' parents are districts (not on the units of July 2025).
+  if (!tileMode) lines.push(...(parentLevel(communes?.units) === "district" ? (["district", "province"] as const) : (["province"] as const)));
   if (state.commune) lines.push("selected");
   if (state.tab === "gaps") lines.push("gaps");
   if (state.tab === "whatif") lines.push("whatif", "sites");
@@ -480,30 +507,69 @@ const dateBar = new DateBar({ onChange: (d) => void applyDate(d) });
 byId("date-slot").replaceWith(dateBar.el);
 if (state.asOf) dateBar.set(state.asOf);
 
+// The unit set every figure is on, beside the date that chooses it by default.
+const unitsPicker = new UnitsPicker({ onChange: (u) => void applyUnits(u) });
+dateBar.el.after(unitsPicker.el);
+unitsPicker.set(state.units);
+void unitSetsP.then((sets) => sets && unitsPicker.setSets(sets.unit_sets));
+
 /** Shows every figure of the map panel (and the indicators' board) as of a date (null: now). */
 async function applyDate(d: string | null): Promise<void> {
   state.asOf = d;
   writeState(state);
   dateBar.set(d);
-  renderExports();
   if (state.indicator) void indicatorMap.show(state.indicator, d);
   if (state.tab === "indicators") void indicators.activate();
+  await refigure();
+}
+
+/** Shows every figure of the map panel on a unit set (its name), or on the set in force on the date (null). */
+async function applyUnits(u: string | null): Promise<void> {
+  state.units = u;
+  writeState(state);
+  unitsPicker.set(u);
+  await refigure();
+}
+
+/**
+ * After the date or the unit set changed: the summary, the layer and the
+ * views that follow them, unless another change came in the meantime.
+ */
+async function refigure(): Promise<void> {
+  const asked = `${state.asOf}|${state.units}`;
+  const current = () => `${state.asOf}|${state.units}` === asked;
+  renderExports();
   try {
-    const s = await fetchJSON<SummaryAll>(atDate("/api/v1/summary", d));
-    if (d !== state.asOf) return;
+    const s = await fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
+    if (!current()) return;
     summary = s;
     renderSummary(byId("summary"), s, info, state.layer);
     renderLayerSwitcher();
   } catch (e) {
     showError(e);
   }
-  if (d !== state.asOf) return;
+  if (!current()) return;
   await showLayer(state.layer, state.by);
+}
+
+/**
+ * Whether a unit of an answer of this set has a history (GET
+ * /api/v1/communes/{code}/history is of the units in force today): a set
+ * other than today's may have no unit of that code, or another one.
+ */
+async function historyOf(units: CommuneCollection["units"]): Promise<boolean> {
+  await unitSetsP;
+  return !units || unitSetsLatest === null || unitSetsLatest === units.id;
 }
 
 /** The dates on which a filing took effect, for the date bar's slider (from a commune's history: the same dates for every commune). */
 async function loadDates(fc: CommuneCollection): Promise<void> {
-  const first = fc.features[0]?.properties.code;
+  let first: string | undefined = fc.features[0]?.properties.code;
+  if (first && !(await historyOf(fc.units))) {
+    // A unit of today's set, from the communes collection's first item.
+    const items = await fetchJSON<{ features: { id: string }[] }>("/ogc/collections/communes/items?limit=1&f=json").catch(() => null);
+    first = items?.features[0]?.id;
+  }
   if (!first) return;
   const hist = await fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(first)}/history`).catch(() => null);
   if (!hist) return;
@@ -523,6 +589,7 @@ const EXPORTS: [string, string][] = [
 function renderExports(): void {
   const p = new URLSearchParams();
   if (state.asOf) p.set("as_of", state.asOf);
+  if (state.units) p.set("units", state.units);
   const by = state.by !== "all" && breakdownShown ? state.by : null;
   if (by) p.set("breakdown", by);
   const qs = p.toString().replace(/%3A/g, ":");
@@ -550,11 +617,11 @@ function renderExports(): void {
 
 // ---- the districts of the summary, the province
 
-/** The box of the communes of a district (all of them when code is null). */
+/** The box of the units of a parent, a district or the province (all of them when code is null). */
 function communesBox(code: string | null): [number, number, number, number] | null {
   let b: [number, number, number, number] | null = null;
   for (const f of communes?.features ?? []) {
-    if (code !== null && f.properties.district_code !== code) continue;
+    if (code !== null && (f.properties.parent_code ?? f.properties.district_code) !== code) continue;
     const fb = bboxOfGeometry(f.geometry);
     if (fb) b = b ? [Math.min(b[0], fb[0]), Math.min(b[1], fb[1]), Math.max(b[2], fb[2]), Math.max(b[3], fb[3])] : fb;
   }
@@ -632,7 +699,8 @@ async function showLayer(layer: LayerId, by: string, fromLink = false): Promise<
       communes = null;
       th = thresholds(s.method);
       drawLegend();
-      await mapView.setTiles(layer, th);
+      unitsPicker.showDrawn(s.units);
+      await mapView.setTiles(layer, th, state.units);
       if (indicatorMap.shown) await indicatorMap.apply();
       renderMethod(s);
       if (state.tab === "whatif") whatif.activate();
@@ -642,9 +710,16 @@ async function showLayer(layer: LayerId, by: string, fromLink = false): Promise<
       return;
     }
     const asOf = state.asOf;
+    const units = state.units;
     const fc = await loadCommunes(layer, by);
-    if (layer !== state.layer || by !== state.by || asOf !== state.asOf) return;
+    if (layer !== state.layer || by !== state.by || asOf !== state.asOf || units !== state.units) return;
+    const setChanged = communes?.units?.id !== fc.units?.id;
     communes = fc;
+    unitsPicker.showDrawn(fc.units);
+    // The card is of a unit of the set drawn: on another set, the unit of that code (if any) or none.
+    if (setChanged && card && card.units?.id !== fc.units?.id) void selectCommune(fc.features.some((f) => f.properties.code === card?.code) ? card.code : null, false);
+    // The gaps' district filter and column follow the set's parent level.
+    if (setChanged && state.tab === "gaps") void gaps.activate();
     th = thresholds(fc.method);
     drawLegend();
     await mapView.setCommunes(fc, th);
@@ -711,12 +786,15 @@ function renderCardNow(): void {
       const box = f ? bboxOfGeometry(f.geometry) : null;
       if (box) mapView.fitBox(box, 12);
     },
-    gaps: tabShown("gaps") ? () => openGapsOf(c.district_code) : undefined,
+    // The gaps of the commune's district; on the province's units, of every unit.
+    gaps: tabShown("gaps") ? () => openGapsOf((c.parent_level ?? "district") === "district" ? (c.parent_code ?? c.district_code) : "") : undefined,
     whatif: tabShown("whatif") ? () => openWhatIfAt(c.code) : undefined,
     // The card's figures are today's (GET /api/v1/communes has no date): say so when the map shows another day.
     note: state.asOf ? t("card.todayNote", { date: fmtDate(state.asOf) }) : undefined,
   });
   let hist = historyCache.get(code);
+  // A unit of another set than today's has no history of its own (the history is of today's units).
+  if (c.units && unitSetsLatest !== null && c.units.id !== unitSetsLatest) return;
   if (!hist) {
     // An older service has no history: the slot stays hidden.
     hist = fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(code)}/history`).catch(() => null);
@@ -780,7 +858,10 @@ async function selectCommune(code: string | null, fly: boolean, fromLink = false
   cardEl.setAttribute("aria-busy", "true");
   if (!card || card.code !== code) cardEl.replaceChildren(h("p", { class: "muted" }, t("card.loading")));
   try {
-    const c = await fetchJSON<CommuneCard>(`/api/v1/communes/${encodeURIComponent(code)}`);
+    // The card has no date: it is of the unit of the set the map draws (the link's, or the date's when there are several).
+    const sets = await unitSetsP;
+    const units = state.units ?? ((sets?.unit_sets.length ?? 0) > 1 ? communes?.units?.name : undefined);
+    const c = await fetchJSON<CommuneCard>(figuresURL(`/api/v1/communes/${encodeURIComponent(code)}`, null, units ?? null));
     if (state.commune !== code) return;
     card = c;
     renderCardNow();
@@ -803,7 +884,7 @@ async function refreshAll(): Promise<void> {
   communeCache.clear();
   historyCache.clear();
   breakdownCache.clear();
-  summary = await fetchJSON<SummaryAll>(atDate("/api/v1/summary"));
+  summary = await fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
   renderDemo(summary);
   mapView.reloadTiles();
   void people.refresh();
@@ -839,6 +920,7 @@ function applyLang(l: Lang): void {
   renderLayerAbout();
   people.renderControl();
   people.renderLegend();
+  unitsPicker.render();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
   renderDemo(summary);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
@@ -891,6 +973,10 @@ window.__phusong = {
     return f ? labelPoint(f) : null;
   },
   whatifSites: () => whatif.placed,
+  /** The unit set of the communes drawn (the layer's answer's units) and how many features the answer had. */
+  drawnUnits: () => (communes ? { units: communes.units ?? null, features: communes.features.length } : null),
+  /** The codes of the communes source's features MapLibre holds (all of the loaded tiles, drawn or not). */
+  sourceCommunes: () => [...new Set(mapView.map.querySourceFeatures("communes").map((f) => f.properties?.code as string))],
   /** The map's view and the province's box, [west, south, east, north]. */
   mapBounds: () => mapView.map.getBounds().toArray().flat(),
   provinceBounds: () => communesBox(null),
@@ -945,8 +1031,15 @@ async function applyLink(hash: string): Promise<void> {
     dateBar.showProblem(datePr);
     dateChanged = false;
   }
-  // A new date redraws the summary and the layer (the link's layer, if it changed too).
-  if (dateChanged) await applyDate(next.asOf);
+  let unitsChanged = next.units !== before.units;
+  if (unitsChanged && next.units !== null && unitsPicker.find(next.units) === null) {
+    linkNotice.add([{ key: "units", value: next.units, reason: "units" }]);
+    state.units = before.units;
+    unitsChanged = false;
+  }
+  unitsPicker.set(state.units);
+  // A new date or set redraws the summary and the layer (the link's layer, if it changed too).
+  if (dateChanged || unitsChanged) await applyDate(state.asOf);
   else if (next.layer !== before.layer || next.by !== before.by) await showLayer(next.layer, next.by, true);
   else if (state.tab === "gaps" && (next.district !== before.district || next.remote !== before.remote || next.sort !== before.sort)) void gaps.activate(true);
   if (next.commune !== before.commune) await selectCommune(next.commune, next.commune !== null, true);

@@ -104,6 +104,8 @@ export class MapView {
   private selected: string | null = null;
   private fitted = false;
   private bounds: [number, number, number, number] | null = null;
+  /** In tile mode, the unit set (?units=) of the tiles, or null for the set in force today. */
+  private tileUnits: string | null = null;
   /** In tile mode, the coverage layer whose tiles the communes source shows (also its source layer); null with GeoJSON. */
   private tileLayer: LayerId | null = null;
 
@@ -366,12 +368,13 @@ export class MapView {
    * layers drawn from it, in their places and with their filters (the gaps'
    * and what-if outlines filter by code, which every tile carries).
    */
-  async setTiles(layer: LayerId, th: Thresholds): Promise<void> {
+  async setTiles(layer: LayerId, th: Thresholds, units: string | null = null): Promise<void> {
     await this.ready;
     const m = this.map;
     this.th = th;
     m.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
-    if (this.tileLayer === layer) return;
+    if (this.tileLayer === layer && this.tileUnits === units) return;
+    this.tileUnits = units;
     this.hovered = null;
     const order = m.getStyle().layers;
     const mine = order.map((l, i) => ({ l, next: order[i + 1]?.id })).filter((x) => "source" in x.l && x.l.source === "communes");
@@ -379,7 +382,7 @@ export class MapView {
     m.removeSource("communes");
     m.addSource("communes", {
       type: "vector",
-      tiles: [`${location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt`],
+      tiles: [this.tileURL(layer)],
       minzoom: 0,
       maxzoom: 16,
       promoteId: { [layer]: "code" },
@@ -391,7 +394,7 @@ export class MapView {
     if (!this.fitted) {
       this.fitted = true;
       try {
-        const tj = (await (await fetch(`/tiles/${layer}.json`)).json()) as { bounds?: [number, number, number, number] };
+        const tj = (await (await fetch(`/tiles/${layer}.json${this.unitsQuery()}`)).json()) as { bounds?: [number, number, number, number] };
         if (tj.bounds) this.bounds = tj.bounds;
       } catch {
         // Without the extent the map stays where it is.
@@ -405,7 +408,17 @@ export class MapView {
   /** Tile mode: fetches the tiles again (new figures after a filing). */
   reloadTiles(): void {
     const src = this.tileLayer ? (this.map.getSource("communes") as VectorTileSource | undefined) : undefined;
-    src?.setTiles([`${location.origin}/tiles/${this.tileLayer}/{z}/{x}/{y}.mvt`]);
+    if (this.tileLayer) src?.setTiles([this.tileURL(this.tileLayer)]);
+  }
+
+  /** ?units= of the tiles' unit set, or "" for the set in force today. */
+  private unitsQuery(): string {
+    return this.tileUnits ? `?units=${encodeURIComponent(this.tileUnits)}` : "";
+  }
+
+  /** The URL template of a layer's vector tiles on the tiles' unit set. */
+  private tileURL(layer: LayerId): string {
+    return `${location.origin}/tiles/${layer}/{z}/{x}/{y}.mvt${this.unitsQuery()}`;
   }
 
   /** Shows a layer that starts hidden (once: it then stays). */
@@ -461,9 +474,14 @@ export class MapView {
     this.map.setPaintProperty(COMMUNE_FILL, "fill-color", fillColour(th) as ExpressionSpecification);
     (this.map.getSource("communes") as GeoJSONSource).setData(fc);
     performance.mark("phusong:set-data");
+    const before = this.bounds;
     this.bounds = bboxOf(fc);
     if (!this.fitted && this.bounds) {
       this.fitted = true;
+      this.fitProvince(false);
+    } else if (before && this.bounds && !boxWithin(this.bounds, before)) {
+      // Another unit set reaching beyond the last one's extent (a province's
+      // units against one part of it): its whole territory is shown.
       this.fitProvince(false);
     }
     if (this.firstCommuneFrame === null) this.watchFirstFrame();
@@ -672,4 +690,10 @@ export function bboxOfGeometry(g: Geometry): [number, number, number, number] | 
   if (g.type === "GeometryCollection") g.geometries.forEach((x) => visit("coordinates" in x ? x.coordinates : null));
   else visit(g.coordinates);
   return b;
+}
+
+/** Whether box a [west, south, east, north] lies within box b, to about a metre. */
+function boxWithin(a: [number, number, number, number], b: [number, number, number, number]): boolean {
+  const eps = 1e-5;
+  return a[0] >= b[0] - eps && a[1] >= b[1] - eps && a[2] <= b[2] + eps && a[3] <= b[3] + eps;
 }

@@ -27,30 +27,43 @@ function asLines(mp: Position[][][]): MultiLineString {
 }
 
 /**
- * Dissolves the communes by district_code. A district whose union fails
- * (polygon-clipping gives up on some degenerate inputs) is left out with a
- * warning rather than drawn wrong.
+ * The district a commune lies in, for its outline: its parent where the
+ * parent is a district (an older service names only district_code), null
+ * where the parent is the province or unknown (the units of July 2025).
+ */
+export function districtOf(p: CommuneFeature["properties"]): string | null {
+  if (p.parent_level === undefined) return p.district_code;
+  return p.parent_level === "district" ? (p.parent_code ?? null) : null;
+}
+
+/**
+ * Dissolves the communes by district (districtOf), then the districts into
+ * the province; communes with no district go into the province directly,
+ * with no district line. A district whose union fails (polygon-clipping
+ * gives up on some degenerate inputs) is left out with a warning rather
+ * than drawn wrong.
  */
 export async function dissolve(features: CommuneFeature[]): Promise<FeatureCollection<MultiLineString>> {
-  const byDistrict = new Map<string, Position[][][][]>();
+  const byDistrict = new Map<string | null, Position[][][][]>();
   for (const f of features) {
     if (!f.geometry) continue;
-    const list = byDistrict.get(f.properties.district_code) ?? [];
+    const code = districtOf(f.properties);
+    const list = byDistrict.get(code) ?? [];
     list.push(coords(f.geometry));
-    byDistrict.set(f.properties.district_code, list);
+    byDistrict.set(code, list);
   }
   const out: OutlineFeature[] = [];
   const unions: Position[][][][] = [];
   for (const [code, polys] of byDistrict) {
     await nextTask();
-    const u = union(polys, `district ${code}`);
+    const u = union(polys, code === null ? "units without a district" : `district ${code}`);
     if (!u) continue;
     unions.push(u);
-    out.push({ type: "Feature", properties: { kind: "district", code }, geometry: asLines(u) });
+    if (code !== null) out.push({ type: "Feature", properties: { kind: "district", code }, geometry: asLines(u) });
   }
   await nextTask();
   const all = unions.length > 0 ? union(unions, "province") : null;
-  if (all) out.push({ type: "Feature", properties: { kind: "province", code: "" }, geometry: asLines(all) });
+  if (all) out.push({ type: "Feature", properties: { kind: "province", code: "" }, geometry: asLines(withoutSlivers(all)) });
   return { type: "FeatureCollection", features: out };
 }
 
@@ -74,7 +87,20 @@ function union(polys: Position[][][][], what: string): Position[][][] | null {
   return null;
 }
 
-/** Planar area of a ring in square degrees; only compared between rings of one commune. */
+/**
+ * The share of a territory's area below which a hole in its union is a
+ * sliver: official boundaries of different sources (the units of July 2025)
+ * leave thin gaps between neighbours, which are no edge of the province.
+ */
+const SLIVER_SHARE = 0.002;
+
+/** A union without the holes smaller than SLIVER_SHARE of its whole area. */
+function withoutSlivers(mp: Position[][][]): Position[][][] {
+  const total = mp.reduce((a, poly) => a + (poly.length > 0 ? ringArea(poly[0]) : 0), 0);
+  return mp.map((poly) => poly.filter((ring, i) => i === 0 || ringArea(ring) >= SLIVER_SHARE * total));
+}
+
+/** Planar area of a ring in square degrees; only compared between rings of one territory. */
 function ringArea(ring: Position[]): number {
   let a = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j][0] - ring[i][0]) * (ring[j][1] + ring[i][1]);

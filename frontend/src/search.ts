@@ -10,6 +10,7 @@
 import type { CommuneProps } from "./api";
 import { h } from "./dom";
 import { t } from "./i18n";
+import { parentText } from "./units";
 
 /** At most this many communes are listed at once; the count says how many match. */
 const SHOWN = 12;
@@ -123,13 +124,11 @@ export class CommuneSearch {
 
   /** The communes to search. */
   set(communes: CommuneProps[]): void {
-    this.entries = communes.map((p) => ({
-      code: p.code,
-      name: p.name,
-      district: p.district,
-      key: stripType(fold(p.name)),
-      districtKey: fold(p.district ?? ""),
-    }));
+    this.entries = communes.map((p) => {
+      // The parent as the set has it: a district, the province ("Tỉnh Phú Thọ"), or none; an older service gives districts only.
+      const parent = p.parent_level !== undefined ? parentText(p.parent_level, p.parent_name) : (p.district ?? "");
+      return { code: p.code, name: p.name, district: parent, key: stripType(fold(p.name)), districtKey: fold(parent) };
+    });
     this.showSelected();
   }
 

@@ -2,7 +2,9 @@
 // same view: #tab=map&layer=mobile&by=provider:viettel&commune=04882&map=9.50/20.7500/105.3500
 // (zoom/latitude/longitude); the gaps view adds &district=150&remote=true&sort=-people_not_covered,
 // an overlay of the people's squares adds &overlay=people or &overlay=uncovered, the date
-// (&as_of=2015-12-31) and an indicator whose per-commune values colour the
+// (&as_of=2015-12-31), the unit set the figures are on when one is chosen
+// instead of the set in force on that date (&units=2019, a name or id of
+// GET /api/v1/unit-sets) and an indicator whose per-commune values colour the
 // map (&indicator=internet-users). The what-if tool's hypothetical sites go in
 // &sites=105.35123,20.75000,3000,4G;104.9,20.9,5000,FTTH: per site its longitude, latitude
 // (decimal degrees, EPSG:4326), radius in metres (10–50000) and technology, sites separated by
@@ -49,6 +51,11 @@ export interface State {
   overlay: Overlay | null;
   /** The date everything but the targets, what-if and card is seen as of (YYYY-MM-DD), or null for now. */
   asOf: string | null;
+  /**
+   * The unit set every figure is asked on (?units=: its name or id), or null
+   * for the set in force on asOf (the service's default).
+   */
+  units: string | null;
   /** The indicator whose per-unit values colour the map instead of the coverage layer, or null. */
   indicator: string | null;
   /** The what-if tool's hypothetical sites (parseSites). */
@@ -113,6 +120,8 @@ const CODE = /^[0-9A-Za-z_-]{1,32}$/;
 const SORT = /^-?[a-z_]{1,32}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INDICATOR = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** A unit set's name or id as ?units= takes it (1–100 characters); whether the set exists is checked against GET /api/v1/unit-sets. */
+const UNITS = /^[^&#\s][^&#]{0,99}$/;
 
 /**
  * A part of a link that was not used: the key, its value as written, and
@@ -122,7 +131,7 @@ const INDICATOR = /^[a-z0-9][a-z0-9-]{0,63}$/;
 export interface Ignored {
   key: string;
   value: string;
-  reason: "tab" | "layer" | "by" | "commune" | "map" | "value";
+  reason: "tab" | "layer" | "by" | "commune" | "map" | "units" | "value";
 }
 
 /**
@@ -149,6 +158,7 @@ export function parseState(hash: string, ignored: Ignored[] = []): State {
   const overlay = read<Overlay>("overlay", (v) => OVERLAYS.includes(v as Overlay));
   const asOf = read("as_of", (v) => DATE.test(v) && !Number.isNaN(Date.parse(v)));
   const indicator = read("indicator", (v) => INDICATOR.test(v));
+  const units = read("units", (v) => UNITS.test(v), "units");
   const view = read("map", (v) => parseView(v) !== null, "map");
   return {
     tab: tab ?? "map",
@@ -161,6 +171,7 @@ export function parseState(hash: string, ignored: Ignored[] = []): State {
     sort,
     overlay,
     asOf,
+    units,
     indicator,
     sites: parseSites(p.get("sites")).sites,
   };
@@ -186,6 +197,7 @@ export function formatState(s: State): string {
   if (s.sort) p.set("sort", s.sort);
   if (s.overlay) p.set("overlay", s.overlay);
   if (s.asOf) p.set("as_of", s.asOf);
+  if (s.units) p.set("units", s.units);
   if (s.indicator) p.set("indicator", s.indicator);
   if (s.sites.length) p.set("sites", formatSites(s.sites));
   if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);

@@ -5,6 +5,7 @@ import { LAYERS, type LayerId, type LayerInfo, type LayerSummary, type SummaryAl
 import { layerTitle } from "./card";
 import { h } from "./dom";
 import { fmtInt, fmtPct, t } from "./i18n";
+import { parentLevel, parentText } from "./units";
 
 function bar(share: number): HTMLElement {
   const meter = h("span", { class: "bar", "aria-hidden": "true" }, h("span", { class: "bar-fill" }));
@@ -53,14 +54,20 @@ export function renderSummary(el: HTMLElement, s: SummaryAll, info: LayerInfo[],
 }
 
 /**
- * The current layer by district; with onDistrict each district's name is a
- * button (and its row clickable) that brings the district into view.
+ * The current layer by the units' parents: by district (huyện) on a set
+ * whose parents are districts, the province's one row (tỉnh) on a set whose
+ * parent is the province, hidden when the set names no parent level. With
+ * onDistrict each parent's name is a button (and its row clickable) that
+ * brings its units into view.
  */
 export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInfo[], onDistrict?: (code: string) => void): void {
+  const level = parentLevel(s.units);
+  el.hidden = level === "";
+  el.dataset.level = level;
   const rows = [...s.districts]
     .sort((a, b) => a.share - b.share)
     .map((d) => {
-      const name = d.name ?? d.code ?? "";
+      const name = parentText(level, d.name) || d.code || "";
       let head: HTMLElement | string = name;
       if (onDistrict && d.code) {
         const code = d.code;
@@ -82,7 +89,7 @@ export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInf
       return tr;
     });
   el.replaceChildren(
-    h("summary", {}, t("summary.byDistrict", { layer: layerTitle(info, s.layer) })),
+    h("summary", {}, t(level === "province" ? "summary.byProvince" : "summary.byDistrict", { layer: layerTitle(info, s.layer) })),
     h(
       "table",
       { class: "district-table" },
@@ -92,7 +99,7 @@ export function renderDistricts(el: HTMLElement, s: LayerSummary, info: LayerInf
         h(
           "tr",
           {},
-          h("th", { scope: "col" }, t("summary.district")),
+          h("th", { scope: "col" }, t(level === "province" ? "summary.province" : "summary.district")),
           h("th", { scope: "col", class: "num" }, t("summary.population")),
           h("th", { scope: "col", class: "num" }, t("summary.communesAt", { threshold: fmtPct(s.province.reached_threshold, 0) })),
         ),
