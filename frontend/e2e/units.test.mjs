@@ -216,6 +216,8 @@ describe("unit sets", { skip }, () => {
       assert.equal(await page.locator("#card [data-action=gaps]").textContent(), "Vùng chưa phủ của huyện");
       assert.match(await page.locator("#districts > summary").textContent(), /^Theo huyện — /);
       assert.equal(await page.locator('#legend [data-outline="district"]').count(), 1);
+      // Its share over time, on its own set (the history of a unit that is not today's).
+      await page.locator("#card .card-history:not([hidden]) svg").waitFor();
     }
   });
 

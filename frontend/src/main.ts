@@ -73,9 +73,6 @@ function figuresURL(url: string, asOf = state.asOf, units = state.units): string
 // figure is asked on it (an unknown set is said and set aside, as a bad
 // date is). An older service has none: the picker stays hidden.
 const unitSetsP = fetchJSON<UnitSets>("/api/v1/unit-sets").catch(() => null);
-/** The id of the set in force today, once known. */
-let unitSetsLatest: number | null = null;
-void unitSetsP.then((s) => (unitSetsLatest = s?.in_force ?? null));
 if (state.units !== null) {
   const sets = await unitSetsP;
   const ref = state.units;
@@ -552,26 +549,11 @@ async function refigure(): Promise<void> {
   await showLayer(state.layer, state.by);
 }
 
-/**
- * Whether a unit of an answer of this set has a history (GET
- * /api/v1/communes/{code}/history is of the units in force today): a set
- * other than today's may have no unit of that code, or another one.
- */
-async function historyOf(units: CommuneCollection["units"]): Promise<boolean> {
-  await unitSetsP;
-  return !units || unitSetsLatest === null || unitSetsLatest === units.id;
-}
-
 /** The dates on which a filing took effect, for the date bar's slider (from a commune's history: the same dates for every commune). */
 async function loadDates(fc: CommuneCollection): Promise<void> {
-  let first: string | undefined = fc.features[0]?.properties.code;
-  if (first && !(await historyOf(fc.units))) {
-    // A unit of today's set, from the communes collection's first item.
-    const items = await fetchJSON<{ features: { id: string }[] }>("/ogc/collections/communes/items?limit=1&f=json").catch(() => null);
-    first = items?.features[0]?.id;
-  }
+  const first: string | undefined = fc.features[0]?.properties.code;
   if (!first) return;
-  const hist = await fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(first)}/history`).catch(() => null);
+  const hist = await fetchJSON<CommuneHistory>(historyURL(first, fc.units?.id)).catch(() => null);
   if (!hist) return;
   dateBar.setDates(Object.values(hist.layers).flatMap((pts) => pts.map((p) => p.date)));
 }
@@ -776,6 +758,11 @@ const cardEl = byId("card");
 
 const historyCache = new Map<string, Promise<CommuneHistory | null>>();
 
+/** GET /api/v1/communes/{code}/history, on the unit set of that id when given. */
+function historyURL(code: string, units?: number): string {
+  return `/api/v1/communes/${encodeURIComponent(code)}/history` + (units === undefined ? "" : `?units=${units}`);
+}
+
 function renderCardNow(): void {
   if (!card) return;
   const code = card.code;
@@ -792,13 +779,13 @@ function renderCardNow(): void {
     // The card's figures are today's (GET /api/v1/communes has no date): say so when the map shows another day.
     note: state.asOf ? t("card.todayNote", { date: fmtDate(state.asOf) }) : undefined,
   });
-  let hist = historyCache.get(code);
-  // A unit of another set than today's has no history of its own (the history is of today's units).
-  if (c.units && unitSetsLatest !== null && c.units.id !== unitSetsLatest) return;
+  // The history of the unit on the card's own set.
+  const url = historyURL(code, c.units?.id);
+  let hist = historyCache.get(url);
   if (!hist) {
     // An older service has no history: the slot stays hidden.
-    hist = fetchJSON<CommuneHistory>(`/api/v1/communes/${encodeURIComponent(code)}/history`).catch(() => null);
-    historyCache.set(code, hist);
+    hist = fetchJSON<CommuneHistory>(url).catch(() => null);
+    historyCache.set(url, hist);
   }
   void hist.then((x) => {
     if (x && card?.code === code) renderHistory(cardEl, x, info, state.layer);
