@@ -67,9 +67,7 @@ func TestE2E_Browser(t *testing.T) {
 
 	// A service on the default database as a new user gets it: the seed
 	// territory's three unit sets, today's the 2025 one (units.test.mjs).
-	setsDB := filepath.Join(t.TempDir(), "sets.gpkg")
-	newDatabase(t, setsDB)
-	setsURL := startServer(t, setsDB).url
+	setsURL := startServer(t, filepath.Join(t.TempDir(), "sets.gpkg")).url
 
 	// A second service on the 11,163 communes of Vietnam, where the map
 	// draws vector tiles instead of one GeoJSON document.

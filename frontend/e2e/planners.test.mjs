@@ -202,11 +202,11 @@ describe("planners", () => {
     assert.equal(files.gpkg.subarray(68, 72).toString("latin1"), "GPKG");
     // CSV: one row per commune, the figures of the date.
     const lines = files.csv.toString("utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
-    const header = lines[0].split(",");
+    const header = csvFields(lines[0]);
     assert.equal(lines.length - 1, fc.features.length);
     const want = new Map(fc.features.map((f) => [f.properties.code, f.properties.share_covered]));
     for (const line of lines.slice(1)) {
-      const cells = line.split(",");
+      const cells = csvFields(line);
       assert.equal(cells[header.indexOf("layer")], "broadband");
       assert.equal(cells[header.indexOf("as_of")], date);
       const code = cells[header.indexOf("code")];
@@ -236,11 +236,11 @@ describe("planners", () => {
     const path = join(artifacts, "planners-provider.csv");
     await dl.saveAs(path);
     const rows = readFileSync(path, "utf8").replace(/^\uFEFF/, "").trim().split("\r\n");
-    const head = rows[0].split(",");
+    const head = csvFields(rows[0]);
     assert.equal(head.at(-1), "breakdown");
     assert.equal(rows.length - 1, byProvider.features.length);
     for (const line of rows.slice(1)) {
-      const cells = line.split(",");
+      const cells = csvFields(line);
       assert.equal(cells.at(-1), provider);
       const code = cells[head.indexOf("code")];
       assert.ok(Math.abs(Number(cells[head.indexOf("share_covered")]) - shares[code]) < 0.006, `${code}: ${provider}'s share`);
@@ -357,3 +357,26 @@ describe("planners", () => {
     }
   });
 });
+
+/** The fields of one CSV line (RFC 4180 quoting: a boundary's source holds commas). */
+function csvFields(line) {
+  const out = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      out.push(field);
+      field = "";
+    } else field += ch;
+  }
+  out.push(field);
+  return out;
+}
