@@ -478,24 +478,11 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 		}
 	}
 	if len(missing) > 0 {
-		// The filings in force on each date, as the history read them.
-		all, err := s.store.InForceDates(ctx, next.Day)
-		if err != nil {
-			return nil, err
-		}
-		byDay := make(map[string]data.InForceDate, len(all))
-		for _, d := range all {
-			byDay[d.AsOf] = d
-		}
-		dates := make([]data.InForceDate, len(missing))
+		days := make([]string, len(missing))
 		for j, i := range missing {
-			d, ok := byDay[p.history[i].asOf]
-			if !ok {
-				return nil, fmt.Errorf("history date %s: no filings in force on it", p.history[i].asOf)
-			}
-			dates[j] = d
+			days[j] = p.history[i].asOf
 		}
-		inputs, err := s.store.LoadInForce(ctx, dates)
+		inputs, err := s.inputsOn(ctx, next.Day, days)
 		if err != nil {
 			return nil, err
 		}
@@ -531,4 +518,25 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 		}
 	}
 	return out, nil
+}
+
+// inputsOn returns the footprints and declarations in force on each of
+// days, history dates of the snapshot of day (as the history read them).
+func (s *Service) inputsOn(ctx context.Context, day string, days []string) ([]data.Inputs, error) {
+	all, err := s.store.InForceDates(ctx, day)
+	if err != nil {
+		return nil, err
+	}
+	byDay := make(map[string]data.InForceDate, len(all))
+	for _, d := range all {
+		byDay[d.AsOf] = d
+	}
+	dates := make([]data.InForceDate, len(days))
+	for j, d := range days {
+		var ok bool
+		if dates[j], ok = byDay[d]; !ok {
+			return nil, fmt.Errorf("history date %s: no filings in force on it", d)
+		}
+	}
+	return s.store.LoadInForce(ctx, dates)
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"github.com/phusong/phusong/data"
@@ -297,27 +298,43 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 	for k, c := range v.Communes {
 		p.remote[k] = sortedContains(p.remoteSet.Codes, c.Code)
 	}
-	dates := make([]data.InForceDate, 0, len(snap.plan.history))
-	for _, d := range snap.plan.history {
-		dates = append(dates, data.InForceDate{AsOf: d.asOf, Key: d.key})
-	}
-	inputs, err := s.store.LoadInForce(ctx, dates)
-	if err != nil {
-		return nil, err
-	}
-	p.history = make([]dayFigures, len(dates))
-	p.units = make([]string, len(dates))
-	for k := range p.units {
+	// Every history date's figures on the view's units: kept ones (the
+	// date's key names its inputs) or computed now.
+	n := len(snap.plan.history)
+	p.history = make([]dayFigures, n)
+	p.units = make([]string, n)
+	keys := make([]string, n)
+	var missing []int
+	for k, d := range snap.plan.history {
 		p.units[k] = v.Set.Name
+		p.history[k] = dayFigures{asOf: d.asOf, key: d.key}
+		keys[k] = strconv.Itoa(i) + "\x00" + d.key
+		switch layers, ok := snap.sets.cachedFigures(keys[k]); {
+		case k == n-1:
+			p.history[k].layers = allFigures(v.Result)
+		case ok:
+			p.history[k].layers = layers
+		default:
+			missing = append(missing, k)
+		}
 	}
-	for k, d := range dates {
-		var res *geo.Result
-		if k == len(dates)-1 {
-			res = v.Result
-		} else if res, err = s.compute(ctx, v, inputs[k].Footprints, inputs[k].Declarations); err != nil {
+	if len(missing) > 0 {
+		days := make([]string, len(missing))
+		for j, k := range missing {
+			days[j] = p.history[k].asOf
+		}
+		inputs, err := s.inputsOn(ctx, snap.Day, days)
+		if err != nil {
 			return nil, err
 		}
-		p.history[k] = dayFigures{asOf: d.AsOf, key: d.Key, layers: allFigures(res)}
+		for j, k := range missing {
+			res, err := s.compute(ctx, v, inputs[j].Footprints, inputs[j].Declarations)
+			if err != nil {
+				return nil, err
+			}
+			p.history[k].layers = allFigures(res)
+			snap.sets.keepFigures(keys[k], p.history[k].layers)
+		}
 	}
 	for _, tr := range snap.plan.targets {
 		t := targetTrack{target: tr.target, values: make([]geo.TargetValue, len(p.history))}

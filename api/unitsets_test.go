@@ -297,3 +297,56 @@ func TestUnitSets_DefaultHistoryAcrossBothReforms(t *testing.T) {
 		}
 	}
 }
+
+// Today's figures on the 2019 communes, asked of the default database
+// (?units=2019), are at every history date what a store holding only the
+// 2019 communes gives: the targets' values and each commune's history.
+func TestUnitSets_ViewOnTheFirstSetEqualsThatSetAlone(t *testing.T) {
+	three, _ := defaultService(t)
+	only2019, _ := demoService(t)
+	snap3, err := three.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	view, err := three.View(context.Background(), snap3, "2019", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	alone, err := only2019.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(view.Communes) != 210 || len(alone.Communes) != 210 {
+		t.Fatalf("%d and %d communes, want 210", len(view.Communes), len(alone.Communes))
+	}
+	for _, tg := range alone.Targets() {
+		a, _ := alone.AnswerTarget(tg.ID, "")
+		v, _ := view.AnswerTarget(tg.ID, "")
+		if len(a.History) != len(v.History) {
+			t.Fatalf("target %d: %d and %d history points", tg.ID, len(v.History), len(a.History))
+		}
+		for k, hp := range v.History {
+			if math.Abs(hp.Value-a.History[k].Value) > 1e-12 || hp.Units != "2019" {
+				t.Errorf("target %d, %s: %.6f on units %q of the default database, %.6f on the 2019 communes alone",
+					tg.ID, hp.Date, hp.Value, hp.Units, a.History[k].Value)
+			}
+		}
+	}
+	for i := range alone.Communes {
+		if view.Communes[i].Code != alone.Communes[i].Code {
+			t.Fatalf("commune %d: %s and %s", i, view.Communes[i].Code, alone.Communes[i].Code)
+		}
+		hv, ha := view.CommuneHistory(i), alone.CommuneHistory(i)
+		for _, l := range geo.Layers {
+			if len(hv[l]) != len(ha[l]) {
+				t.Fatalf("commune %s, %s: %d and %d dates", alone.Communes[i].Code, l, len(hv[l]), len(ha[l]))
+			}
+			for k := range hv[l] {
+				if math.Abs(hv[l][k].Covered-ha[l][k].Covered) > 1e-6 {
+					t.Fatalf("commune %s, %s, %s: %.1f people covered on the default database's 2019 set, %.1f on the 2019 communes alone",
+						alone.Communes[i].Code, l, hv[l][k].Date, hv[l][k].Covered, ha[l][k].Covered)
+				}
+			}
+		}
+	}
+}
