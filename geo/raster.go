@@ -69,6 +69,22 @@ func newGrid(b orb.Bound, cellM float64) (Grid, error) {
 	return g, nil
 }
 
+// alignedGrid returns the grid covering b whose cells are those of a (the
+// same size and reference latitude, edges on a's).
+func alignedGrid(b orb.Bound, a Grid) (Grid, error) {
+	g := a
+	c0 := math.Floor((b.Min[0] - a.Lon0) / a.DLon)
+	r0 := math.Floor((b.Min[1] - a.Lat0) / a.DLat)
+	g.Lon0, g.Lat0 = a.Lon0+c0*a.DLon, a.Lat0+r0*a.DLat
+	rows := math.Max(1, math.Ceil((b.Max[1]-g.Lat0)/g.DLat))
+	cols := math.Max(1, math.Ceil((b.Max[0]-g.Lon0)/g.DLon))
+	if rows*cols > maxCells {
+		return Grid{}, fmt.Errorf("%w: a grid of %.0f × %.0f cells of %g m is too large; use larger cells", ErrInvalidInput, rows, cols, g.CellSizeM)
+	}
+	g.Rows, g.Cols = int(rows), int(cols)
+	return g, nil
+}
+
 // Centre returns the centre of cell (row, col).
 func (g Grid) Centre(row, col int) orb.Point {
 	return orb.Point{g.colX(col), g.rowY(row)}

@@ -36,6 +36,10 @@ type SurfaceOptions struct {
 	// pixels without people or data are spread evenly and listed in
 	// SurfaceStats.EvenFallback. Grid and Weights exclude each other.
 	Grid *PopulationGrid
+	// align, when not nil, puts the surface's cells on that grid's (same
+	// size, reference latitude and edges), so that a unit set counted on
+	// another set's surface sees the same cell centres (People.Rebase).
+	align *Grid
 }
 
 // WeightPoint is a place with a relative population weight (≥ 0), e.g. a
@@ -197,7 +201,12 @@ func NewSurface(communes []Commune, opt SurfaceOptions) (*Surface, error) {
 		s.lay = layout{start: []int{0}}
 		return s, nil
 	}
-	if s.grid, err = newGrid(ext, cellM); err != nil {
+	if opt.align != nil {
+		s.grid, err = alignedGrid(ext, *opt.align)
+	} else {
+		s.grid, err = newGrid(ext, cellM)
+	}
+	if err != nil {
 		return nil, err
 	}
 	s.rasterise()

@@ -90,6 +90,11 @@ func (p *People) Rebase(units []Commune, opt SurfaceOptions) (*Units, error) {
 	if opt.Grid != nil || len(opt.Weights) > 0 {
 		return nil, fmt.Errorf("%w: a unit set counted on a population surface takes its weights from the surface", ErrInvalidInput)
 	}
+	// The units' cells are the base surface's, so that every populated
+	// cell's centre is a cell centre of theirs and a footprint covers the
+	// same people on every set.
+	base := p.base.Grid()
+	opt.align = &base
 	zero := slices.Clone(units)
 	for i := range zero {
 		zero[i].Population, zero[i].PopulationUrban, zero[i].PopulationRural = 0, 0, 0
