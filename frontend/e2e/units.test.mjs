@@ -260,4 +260,24 @@ describe("unit sets", { skip }, () => {
     assert.equal(await page.locator("#units-select option").first().textContent(), "By date (automatic)");
     assert.equal(await page.locator("#units-select option").count(), all.length + 1);
   });
+
+  test("each target's chart marks the days its points change unit set, as the report does", async () => {
+    const { targets } = await get("/api/v1/targets");
+    const page = await newPage();
+    await openMap(page, "#tab=targets", url);
+    await page.locator("#targets [data-target-id]").first().waitFor();
+    let marked = 0;
+    for (const tg of targets) {
+      const want = tg.history.filter((p, i) => i > 0 && p.units && tg.history[i - 1].units && p.units !== tg.history[i - 1].units).map((p) => p.date);
+      const card = page.locator(`#targets [data-target-id="${tg.id}"]`);
+      const got = await card.locator("svg.chart line.chart-mark").evaluateAll((ls) => ls.map((l) => l.dataset.date));
+      assert.deepEqual(got, want, `target ${tg.id}: marks at the first date of each new set`);
+      marked += got.length;
+    }
+    // The default data's history runs across both reforms: 2019 → 2020 → 2025.
+    assert.ok(marked >= 2 * targets.length, `${marked} marks on ${targets.length} charts`);
+    const labels = await page.locator("#targets svg.chart .chart-mark-label").allTextContents();
+    // In the page's language (an earlier test of this file chose English, which the browser remembers).
+    assert.ok(labels.some((l) => /^(đơn vị|units) 2025$/.test(l)), `labels ${labels}`);
+  });
 });

@@ -339,6 +339,8 @@ export interface TargetPoint {
   met: boolean;
   gap_people: number;
   gap_communes: number;
+  /** The unit set the point is counted on (the one in force on its date). */
+  units?: string;
 }
 
 export interface Forecast {

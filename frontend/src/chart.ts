@@ -31,6 +31,8 @@ export interface ChartOptions {
   domain?: [number, number];
   /** How the value axis labels its values; by default a percentage of a share. */
   format?: (v: number) => string;
+  /** Dates marked by a vertical line with a short label, e.g. the day a new unit set took effect. */
+  marks?: { date: string; label: string }[];
   /** The accessible description of the whole chart. */
   label: string;
   width?: number;
@@ -82,6 +84,12 @@ export function lineChart(o: ChartOptions): SVGSVGElement {
     el.append(svg("text", { x: X(d), y: H - 5, class: "chart-axis", "text-anchor": "middle" }, String(y)));
   }
   if (o.goal !== undefined) el.append(svg("line", { x1: pad.l, x2: W - pad.r, y1: Y(o.goal), y2: Y(o.goal), class: "chart-goal" }));
+  for (const m of o.marks ?? []) {
+    const d = day(m.date);
+    if (!(d >= x0 && d <= x1)) continue;
+    el.append(svg("line", { x1: X(d), x2: X(d), y1: pad.t, y2: H - pad.b, class: "chart-mark", "data-date": m.date }));
+    el.append(svg("text", { x: X(d) - 3, y: pad.t + 9, class: "chart-axis chart-mark-label", "text-anchor": "end" }, m.label));
+  }
 
   // The history as a step line: a value holds until the next date a filing took effect.
   let d = `M${X(day(pts[0].date)).toFixed(1)},${Y(pts[0].value).toFixed(1)}`;

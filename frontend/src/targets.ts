@@ -2,7 +2,7 @@
 // with the goal marked), met or not, the trend over time, the forecast at
 // the current pace, the gap in people and communes, and a link to the gaps
 // of its layer. The figures are the service's (GET /api/v1/targets).
-import type { LayerId, LayerInfo, Target, TargetsAnswer } from "./api";
+import type { LayerId, LayerInfo, Target, TargetPoint, TargetsAnswer } from "./api";
 import { layerTitle } from "./card";
 import { lineChart } from "./chart";
 import { h, replace } from "./dom";
@@ -37,6 +37,19 @@ function fraction(tg: Target, n: number, d: number): string {
   return tg.measure === "communes" ? t("targets.communes", { n: fmtInt(n), d: fmtInt(d) }) : t("targets.people", { n: fmtInt(n), d: fmtInt(d) });
 }
 
+/**
+ * The first point of each new unit set in a target's history (the units of
+ * July 2025): commune counts on either side are of different units.
+ */
+function unitChanges(history: TargetPoint[]): { date: string; label: string }[] {
+  const out: { date: string; label: string }[] = [];
+  for (let i = 1; i < history.length; i++) {
+    const [a, b] = [history[i - 1].units, history[i].units];
+    if (a && b && a !== b) out.push({ date: history[i].date, label: t("targets.unitsMark", { units: b }) });
+  }
+  return out;
+}
+
 function renderTarget(tg: Target, o: TargetsOptions): HTMLElement {
   const cur = tg.current;
   const history = tg.history ?? [];
@@ -47,6 +60,7 @@ function renderTarget(tg: Target, o: TargetsOptions): HTMLElement {
       ? lineChart({
           points: history,
           goal: tg.value,
+          marks: unitChanges(history),
           forecast: !cur.met && tg.forecast?.outcome === "forecast" ? tg.forecast.date : undefined,
           label: t("targets.chart", {
             from: fmtDate(first.date),
