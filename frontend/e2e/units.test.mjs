@@ -10,7 +10,8 @@
 // Run alone with PHUSONG_E2E=units (see lib.mjs).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { newPage, openMap, setsBase, waitMap } from "./lib.mjs";
+import { join } from "node:path";
+import { artifacts, newPage, openMap, setsBase, waitMap } from "./lib.mjs";
 
 const url = setsBase;
 const skip = url ? false : "PHUSONG_SETS_URL is not set: no service with several unit sets to test the set picker on";
@@ -204,6 +205,8 @@ describe("unit sets", { skip }, () => {
     if (card.population_own !== undefined && card.population_own !== card.population) {
       await page.locator('#card [data-field="population_own"]').waitFor();
     }
+    await waitDrawn(page, latest, now.shares);
+    await page.screenshot({ path: join(artifacts, "units-card.png") });
 
     // On the 2019-style set of districts the same page says huyện: the card of one of the units formed from.
     const older = formed.units[0];
