@@ -463,58 +463,37 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 	if len(at) == 0 {
 		return out, nil
 	}
-	// Figures computed before for the same set and inputs (the date's key
-	// names the inputs, the communes' version and the method) are kept in
-	// the unit sets, which live as long as the communes do.
-	keys := make([]string, len(p.history))
-	var missing []int
+	// The dates of each other set, on a snapshot of its units.
+	bySet := map[int][]int{}
+	var order []int
 	for _, i := range at {
 		k := data.SetOn(us.sets, p.history[i].asOf)
-		keys[i] = strconv.Itoa(k) + "\x00" + p.history[i].key
-		if layers, ok := us.cachedFigures(keys[i]); ok {
-			out[i] = &setFigures{layers: layers}
-		} else {
-			missing = append(missing, i)
+		if bySet[k] == nil {
+			order = append(order, k)
 		}
+		bySet[k] = append(bySet[k], i)
 	}
-	if len(missing) > 0 {
-		days := make([]string, len(missing))
-		for j, i := range missing {
-			days[j] = p.history[i].asOf
-		}
-		inputs, err := s.inputsOn(ctx, next.Day, days)
+	for _, k := range order {
+		units, err := s.unitsOf(ctx, us, k)
 		if err != nil {
 			return nil, err
 		}
-		tmps := map[int]*Snapshot{}
-		for j, i := range missing {
-			k := data.SetOn(us.sets, p.history[i].asOf)
-			tmp := tmps[k]
-			if tmp == nil {
-				units, err := s.unitsOf(ctx, us, k)
-				if err != nil {
-					return nil, err
-				}
-				tmp = &Snapshot{calc: next.calc}
-				tmp.setUnits(us, k, units)
-				tmps[k] = tmp
-			}
-			res, err := s.compute(ctx, tmp, inputs[j].Footprints, inputs[j].Declarations)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = &setFigures{layers: allFigures(res)}
-			us.keepFigures(keys[i], out[i].layers)
+		on := &Snapshot{calc: next.calc}
+		on.setUnits(us, k, units)
+		dates := make([]dayFigures, len(bySet[k]))
+		for j, i := range bySet[k] {
+			dates[j] = p.history[i]
 		}
-	}
-	for _, i := range at {
-		units, err := s.unitsOf(ctx, us, data.SetOn(us.sets, p.history[i].asOf))
+		figs, err := s.figuresOnSet(ctx, next.Day, on, dates)
 		if err != nil {
 			return nil, err
 		}
-		out[i].remote = make([]bool, len(units.Communes))
+		remote := make([]bool, len(units.Communes))
 		for c, cm := range units.Communes {
-			out[i].remote[c] = sortedContains(p.remoteSet.Codes, cm.Code)
+			remote[c] = sortedContains(p.remoteSet.Codes, cm.Code)
+		}
+		for j, i := range bySet[k] {
+			out[i] = &setFigures{layers: figs[j], remote: remote}
 		}
 	}
 	return out, nil
@@ -539,4 +518,40 @@ func (s *Service) inputsOn(ctx context.Context, day string, days []string) ([]da
 		}
 	}
 	return s.store.LoadInForce(ctx, dates)
+}
+
+// figuresOnSet returns each layer's figures of the history dates on the
+// units of on's set: those the unit sets keep (a date's key names its
+// inputs, the communes' version and the method; they live as long as the
+// communes do), or computed now and kept.
+func (s *Service) figuresOnSet(ctx context.Context, day string, on *Snapshot, dates []dayFigures) ([]map[geo.Layer][]geo.CommuneFigure, error) {
+	out := make([]map[geo.Layer][]geo.CommuneFigure, len(dates))
+	keys := make([]string, len(dates))
+	var missing []int
+	var days []string
+	for j, d := range dates {
+		keys[j] = strconv.Itoa(on.setIndex) + "\x00" + d.key
+		if layers, ok := on.sets.cachedFigures(keys[j]); ok {
+			out[j] = layers
+		} else {
+			missing = append(missing, j)
+			days = append(days, d.asOf)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	inputs, err := s.inputsOn(ctx, day, days)
+	if err != nil {
+		return nil, err
+	}
+	for m, j := range missing {
+		res, err := s.compute(ctx, on, inputs[m].Footprints, inputs[m].Declarations)
+		if err != nil {
+			return nil, err
+		}
+		out[j] = allFigures(res)
+		on.sets.keepFigures(keys[j], out[j])
+	}
+	return out, nil
 }

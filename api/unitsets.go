@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"sync"
 
 	"github.com/phusong/phusong/data"
@@ -298,43 +297,24 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 	for k, c := range v.Communes {
 		p.remote[k] = sortedContains(p.remoteSet.Codes, c.Code)
 	}
-	// Every history date's figures on the view's units: kept ones (the
-	// date's key names its inputs) or computed now.
+	// Every history date's figures on the view's units; the last date's
+	// are today's.
 	n := len(snap.plan.history)
 	p.history = make([]dayFigures, n)
 	p.units = make([]string, n)
-	keys := make([]string, n)
-	var missing []int
 	for k, d := range snap.plan.history {
 		p.units[k] = v.Set.Name
 		p.history[k] = dayFigures{asOf: d.asOf, key: d.key}
-		keys[k] = strconv.Itoa(i) + "\x00" + d.key
-		switch layers, ok := snap.sets.cachedFigures(keys[k]); {
-		case k == n-1:
-			p.history[k].layers = allFigures(v.Result)
-		case ok:
-			p.history[k].layers = layers
-		default:
-			missing = append(missing, k)
-		}
 	}
-	if len(missing) > 0 {
-		days := make([]string, len(missing))
-		for j, k := range missing {
-			days[j] = p.history[k].asOf
-		}
-		inputs, err := s.inputsOn(ctx, snap.Day, days)
+	if n > 0 {
+		figs, err := s.figuresOnSet(ctx, snap.Day, v, p.history[:n-1])
 		if err != nil {
 			return nil, err
 		}
-		for j, k := range missing {
-			res, err := s.compute(ctx, v, inputs[j].Footprints, inputs[j].Declarations)
-			if err != nil {
-				return nil, err
-			}
-			p.history[k].layers = allFigures(res)
-			snap.sets.keepFigures(keys[k], p.history[k].layers)
+		for k, f := range figs {
+			p.history[k].layers = f
 		}
+		p.history[n-1].layers = allFigures(v.Result)
 	}
 	for _, tr := range snap.plan.targets {
 		t := targetTrack{target: tr.target, values: make([]geo.TargetValue, len(p.history))}
