@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"sort"
 	"strconv"
@@ -53,7 +52,8 @@ func (p *planning) today(snap *Snapshot, i int) geo.TargetValue {
 // as they stood on a date, in the snapshot's commune order.
 type dayFigures struct {
 	asOf   string
-	key    string // what they were computed from; equal keys, equal figures
+	key    string           // what they were computed from; equal keys, equal figures
+	in     data.InForceDate // the filings in force from asOf, to read them again (figuresOnSet)
 	layers map[geo.Layer][]geo.CommuneFigure
 }
 
@@ -194,23 +194,24 @@ func (s *Service) history(ctx context.Context, next, prev *Snapshot) ([]dayFigur
 			// What is in force from the latest date is in force today: its
 			// figures are the snapshot's own, read in the same consistent
 			// window (Recompute checks it), stored again when they differ.
-			out[i] = dayFigures{asOf: d.AsOf, key: key, layers: allFigures(next.Result)}
+			out[i] = dayFigures{asOf: d.AsOf, key: key, in: d, layers: allFigures(next.Result)}
 			if !stored || old.key != key || !reflect.DeepEqual(old.layers, out[i].layers) {
 				fresh = append(fresh, data.DatedFigures{AsOf: d.AsOf, InputsKey: key, Layers: out[i].layers})
 			}
 			continue
 		}
 		if stored && old.key == key {
+			old.in = d
 			out[i] = old
 			continue
 		}
-		out[i] = dayFigures{asOf: d.AsOf, key: key}
+		out[i] = dayFigures{asOf: d.AsOf, key: key, in: d}
 		compute = append(compute, i)
 	}
 	if len(compute) > 0 {
 		sub := make([]data.InForceDate, len(compute))
 		for j, i := range compute {
-			sub[j] = dates[i]
+			sub[j] = out[i].in
 		}
 		inputs, err := s.store.LoadInForce(ctx, sub)
 		if err != nil {
@@ -449,25 +450,18 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 	out := make([]*setFigures, len(p.history))
 	p.units = make([]string, len(p.history))
 	us := next.sets
-	var at []int
+	// The dates counted on another set than next's, by set.
+	bySet := map[int][]int{}
+	var order []int
 	for i, d := range p.history {
 		k := next.setIndex
 		if next.SetChosen() == "date" {
 			k = data.SetOn(us.sets, d.asOf)
 		}
 		p.units[i] = us.sets[k].Name
-		if k != next.setIndex {
-			at = append(at, i)
+		if k == next.setIndex {
+			continue
 		}
-	}
-	if len(at) == 0 {
-		return out, nil
-	}
-	// The dates of each other set, on a snapshot of its units.
-	bySet := map[int][]int{}
-	var order []int
-	for _, i := range at {
-		k := data.SetOn(us.sets, p.history[i].asOf)
 		if bySet[k] == nil {
 			order = append(order, k)
 		}
@@ -484,7 +478,7 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 		for j, i := range bySet[k] {
 			dates[j] = p.history[i]
 		}
-		figs, err := s.figuresOnSet(ctx, next.Day, on, dates)
+		figs, err := s.figuresOnSet(ctx, on, dates)
 		if err != nil {
 			return nil, err
 		}
@@ -499,49 +493,28 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 	return out, nil
 }
 
-// inputsOn returns the footprints and declarations in force on each of
-// days, history dates of the snapshot of day (as the history read them).
-func (s *Service) inputsOn(ctx context.Context, day string, days []string) ([]data.Inputs, error) {
-	all, err := s.store.InForceDates(ctx, day)
-	if err != nil {
-		return nil, err
-	}
-	byDay := make(map[string]data.InForceDate, len(all))
-	for _, d := range all {
-		byDay[d.AsOf] = d
-	}
-	dates := make([]data.InForceDate, len(days))
-	for j, d := range days {
-		var ok bool
-		if dates[j], ok = byDay[d]; !ok {
-			return nil, fmt.Errorf("history date %s: no filings in force on it", d)
-		}
-	}
-	return s.store.LoadInForce(ctx, dates)
-}
-
 // figuresOnSet returns each layer's figures of the history dates on the
 // units of on's set: those the unit sets keep (a date's key names its
 // inputs, the communes' version and the method; they live as long as the
 // communes do), or computed now and kept.
-func (s *Service) figuresOnSet(ctx context.Context, day string, on *Snapshot, dates []dayFigures) ([]map[geo.Layer][]geo.CommuneFigure, error) {
+func (s *Service) figuresOnSet(ctx context.Context, on *Snapshot, dates []dayFigures) ([]map[geo.Layer][]geo.CommuneFigure, error) {
 	out := make([]map[geo.Layer][]geo.CommuneFigure, len(dates))
 	keys := make([]string, len(dates))
 	var missing []int
-	var days []string
+	var read []data.InForceDate
 	for j, d := range dates {
 		keys[j] = strconv.Itoa(on.setIndex) + "\x00" + d.key
 		if layers, ok := on.sets.cachedFigures(keys[j]); ok {
 			out[j] = layers
 		} else {
 			missing = append(missing, j)
-			days = append(days, d.asOf)
+			read = append(read, d.in)
 		}
 	}
 	if len(missing) == 0 {
 		return out, nil
 	}
-	inputs, err := s.inputsOn(ctx, day, days)
+	inputs, err := s.store.LoadInForce(ctx, read)
 	if err != nil {
 		return nil, err
 	}

@@ -304,10 +304,10 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 	p.units = make([]string, n)
 	for k, d := range snap.plan.history {
 		p.units[k] = v.Set.Name
-		p.history[k] = dayFigures{asOf: d.asOf, key: d.key}
+		p.history[k] = dayFigures{asOf: d.asOf, key: d.key, in: d.in}
 	}
 	if n > 0 {
-		figs, err := s.figuresOnSet(ctx, snap.Day, v, p.history[:n-1])
+		figs, err := s.figuresOnSet(ctx, v, p.history[:n-1])
 		if err != nil {
 			return nil, err
 		}
@@ -427,10 +427,6 @@ func (us *unitSets) overlap(a, b *geo.Units, ia, ib int) [][]geo.Part {
 	us.overlaps[k] = o
 	return o
 }
-
-// PeopleCounted is the number of people of the population surface, which
-// every set is counted on.
-func (snap *Snapshot) PeopleCounted() int { return snap.sets.people.Total() }
 
 // PeopleOn is the people set i (an index of UnitSets) counts: the surface's
 // people within its territory, plus the own figures of its units that lie

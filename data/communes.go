@@ -114,9 +114,6 @@ func replaceCommunes(ctx context.Context, tx *sql.Tx, cs []geo.Commune, progress
 }
 
 func replaceSet(ctx context.Context, tx *sql.Tx, cs []geo.Commune, name, level, source string, progress func(done, total int)) error {
-	if err := clearSets(ctx, tx); err != nil {
-		return err
-	}
 	if level == "auto" {
 		level = ""
 		for _, c := range cs {
@@ -129,13 +126,8 @@ func replaceSet(ctx context.Context, tx *sql.Tx, cs []geo.Commune, name, level, 
 	if name == "" {
 		name = "communes"
 	}
-	if _, err := insertSet(ctx, tx, NewUnitSet{Name: name, ParentLevel: level, Source: source, Communes: cs}, progress); err != nil {
-		return err
-	}
-	if err := bumpCommunesVersion(ctx, tx); err != nil {
-		return err
-	}
-	return updateExtent(ctx, tx, "communes", communesBound(cs))
+	_, err := replaceSets(ctx, tx, []NewUnitSet{{Name: name, ParentLevel: level, Source: source, Communes: cs}}, progress)
+	return err
 }
 
 // insertCommunes stores cs as the units of set id, in the caller's

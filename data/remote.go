@@ -61,8 +61,11 @@ func (s *Store) ReplaceRemote(ctx context.Context, codes []string, source, actor
 		return rep, fmt.Errorf("%w: the remote set needs a source", ErrInvalid)
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		if rep, err = setRemote(ctx, tx, codes, source); err != nil {
+		id, err := currentSetID(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if rep, err = setRemote(ctx, tx, id, codes, source); err != nil {
 			return err
 		}
 		if rep.Remote == 0 {
@@ -73,13 +76,10 @@ func (s *Store) ReplaceRemote(ctx context.Context, codes []string, source, actor
 	return rep, err
 }
 
-// setRemote marks exactly codes remote, in the caller's transaction.
-func setRemote(ctx context.Context, tx *sql.Tx, codes []string, source string) (RemoteReport, error) {
+// setRemote marks exactly codes remote among the communes of set id, in
+// the caller's transaction.
+func setRemote(ctx context.Context, tx *sql.Tx, id int64, codes []string, source string) (RemoteReport, error) {
 	rep := RemoteReport{Extra: []string{}}
-	id, err := currentSetID(ctx, tx)
-	if err != nil {
-		return rep, err
-	}
 	if _, err := tx.ExecContext(ctx, "UPDATE communes SET remote = 0 WHERE remote = 1 AND set_id = ?", id); err != nil {
 		return rep, err
 	}

@@ -52,13 +52,8 @@ func (s *Store) SeedDefaultSets(ctx context.Context, demo bool, sets []NewUnitSe
 	if n, err := s.CommuneCount(ctx); err != nil || n > 0 {
 		return false, err
 	}
-	if len(sets) == 0 {
-		return false, fmt.Errorf("%w: no unit set to seed", ErrInvalid)
-	}
-	for _, set := range sets {
-		if err := checkNewSet(set); err != nil {
-			return false, err
-		}
+	if err := checkNewSets(sets); err != nil {
+		return false, err
 	}
 	grid, gridInfo, err := SeedGrid()
 	if err != nil {
@@ -67,32 +62,14 @@ func (s *Store) SeedDefaultSets(ctx context.Context, demo bool, sets []NewUnitSe
 	// One transaction: a crash while seeding leaves an empty store that the
 	// next start seeds again, never a half-seeded one.
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := clearSets(ctx, tx); err != nil {
+		ids, err := replaceSets(ctx, tx, sets, nil)
+		if err != nil {
 			return err
 		}
-		var all []geo.Commune
-		var first int64
 		for i, set := range sets {
-			id, err := insertSet(ctx, tx, set, nil)
-			if err != nil {
+			if _, err := setRemote(ctx, tx, ids[i], seed.DefaultRemote(set.Communes), seed.RemoteApproximate); err != nil {
 				return err
 			}
-			if i == 0 {
-				first = id
-			}
-			if err := seedRemote(ctx, tx, id, seed.DefaultRemote(set.Communes)); err != nil {
-				return err
-			}
-			all = append(all, set.Communes...)
-		}
-		if err := bumpCommunesVersion(ctx, tx); err != nil {
-			return err
-		}
-		if err := updateExtent(ctx, tx, "communes", communesBound(all)); err != nil {
-			return err
-		}
-		if err := setMeta(ctx, tx, "remote_source", seed.RemoteApproximate); err != nil {
-			return err
 		}
 		if _, err := addPopulationGrid(ctx, tx, grid, gridInfo, "seed"); err != nil {
 			return err
@@ -103,7 +80,7 @@ func (s *Store) SeedDefaultSets(ctx context.Context, demo bool, sets []NewUnitSe
 		if demo {
 			fs := DemoFilings(sets[0].Communes)
 			for i := range fs {
-				fs[i].UnitSet = first
+				fs[i].UnitSet = ids[0]
 			}
 			if _, err := addFilings(ctx, tx, fs); err != nil {
 				return err
@@ -119,16 +96,6 @@ func (s *Store) SeedDefaultSets(ctx context.Context, demo bool, sets []NewUnitSe
 		return setMeta(ctx, tx, "seed", fmt.Sprintf("Hòa Bình, unit sets %s with real boundaries, WorldPop 2020 grid, demonstration filings: %t", strings.Join(names, ", "), demo))
 	})
 	return err == nil, err
-}
-
-// seedRemote marks the remote communes of one set.
-func seedRemote(ctx context.Context, tx *sql.Tx, set int64, codes []string) error {
-	for _, code := range codes {
-		if _, err := tx.ExecContext(ctx, "UPDATE communes SET remote = 1 WHERE set_id = ? AND code = ?", set, code); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // SeedDefault2019 seeds the default data on its 2019 communes alone, as a

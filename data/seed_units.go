@@ -171,13 +171,3 @@ func decodeSeedUnits(raw []byte) ([]NewUnitSet, error) {
 func DefaultUnitSets() ([]NewUnitSet, error) {
 	return decodeSeedUnits(seedUnits)
 }
-
-// DefaultCommunes returns Hòa Bình's 210 communes at the 2019 census with
-// their real boundaries: the first of DefaultUnitSets.
-func DefaultCommunes() ([]geo.Commune, error) {
-	sets, err := DefaultUnitSets()
-	if err != nil {
-		return nil, err
-	}
-	return sets[0].Communes, nil
-}

@@ -166,27 +166,47 @@ func insertSet(ctx context.Context, tx *sql.Tx, set NewUnitSet, progress func(do
 // place, in one transaction (the default data's three versions). Like
 // ReplaceCommunes it records nothing in the audit log.
 func (s *Store) ReplaceUnitSets(ctx context.Context, sets []NewUnitSet) error {
+	if err := checkNewSets(sets); err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := replaceSets(ctx, tx, sets, nil)
+		return err
+	})
+}
+
+func checkNewSets(sets []NewUnitSet) error {
+	if len(sets) == 0 {
+		return fmt.Errorf("%w: no unit set to store", ErrInvalid)
+	}
 	for _, set := range sets {
 		if err := checkNewSet(set); err != nil {
 			return err
 		}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := clearSets(ctx, tx); err != nil {
-			return err
+	return nil
+}
+
+// replaceSets removes every set and commune and stores sets, in the
+// caller's transaction, and returns their ids; progress, if not nil, is
+// told of each set's communes stored.
+func replaceSets(ctx context.Context, tx *sql.Tx, sets []NewUnitSet, progress func(done, total int)) ([]int64, error) {
+	if err := clearSets(ctx, tx); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(sets))
+	var all []geo.Commune
+	for i, set := range sets {
+		var err error
+		if ids[i], err = insertSet(ctx, tx, set, progress); err != nil {
+			return nil, err
 		}
-		var all []geo.Commune
-		for _, set := range sets {
-			if _, err := insertSet(ctx, tx, set, nil); err != nil {
-				return err
-			}
-			all = append(all, set.Communes...)
-		}
-		if err := bumpCommunesVersion(ctx, tx); err != nil {
-			return err
-		}
-		return updateExtent(ctx, tx, "communes", communesBound(all))
-	})
+		all = append(all, set.Communes...)
+	}
+	if err := bumpCommunesVersion(ctx, tx); err != nil {
+		return nil, err
+	}
+	return ids, updateExtent(ctx, tx, "communes", communesBound(all))
 }
 
 func clearSets(ctx context.Context, tx *sql.Tx) error {

@@ -60,22 +60,21 @@ func newGrid(b orb.Bound, cellM float64) (Grid, error) {
 		DLat:      cellM / MetresPerDegLat,
 		DLon:      cellM / (MetresPerDegLon * cos),
 	}
-	rows := math.Max(1, math.Ceil((b.Max[1]-b.Min[1])/g.DLat))
-	cols := math.Max(1, math.Ceil((b.Max[0]-b.Min[0])/g.DLon))
-	if rows*cols > maxCells {
-		return Grid{}, fmt.Errorf("%w: a grid of %.0f × %.0f cells of %g m is too large; use larger cells", ErrInvalidInput, rows, cols, cellM)
-	}
-	g.Rows, g.Cols = int(rows), int(cols)
-	return g, nil
+	return g.covering(b)
 }
 
 // alignedGrid returns the grid covering b whose cells are those of a (the
 // same size and reference latitude, edges on a's).
 func alignedGrid(b orb.Bound, a Grid) (Grid, error) {
 	g := a
-	c0 := math.Floor((b.Min[0] - a.Lon0) / a.DLon)
-	r0 := math.Floor((b.Min[1] - a.Lat0) / a.DLat)
-	g.Lon0, g.Lat0 = a.Lon0+c0*a.DLon, a.Lat0+r0*a.DLat
+	g.Lon0 = a.Lon0 + math.Floor((b.Min[0]-a.Lon0)/a.DLon)*a.DLon
+	g.Lat0 = a.Lat0 + math.Floor((b.Min[1]-a.Lat0)/a.DLat)*a.DLat
+	return g.covering(b)
+}
+
+// covering returns g with the rows and columns that reach from its origin
+// to b's north-east corner.
+func (g Grid) covering(b orb.Bound) (Grid, error) {
 	rows := math.Max(1, math.Ceil((b.Max[1]-g.Lat0)/g.DLat))
 	cols := math.Max(1, math.Ceil((b.Max[0]-g.Lon0)/g.DLon))
 	if rows*cols > maxCells {

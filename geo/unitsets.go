@@ -53,9 +53,8 @@ type Units struct {
 	Communes []Commune
 	of       []int32 // the unit of each populated cell of People; -1 outside the set
 	// Outside is the people of the surface that no unit of the set counts:
-	// those farther than nearestRing cells from every unit (the set covers
-	// part of the base set's territory, e.g. one province's units on a
-	// national surface).
+	// those outside its territory (Rebase; e.g. the rest of the country
+	// when the set is one province's units on a national surface).
 	Outside int64
 	// OwnCounted lists, by index, the units no populated cell falls in
 	// (outside the base set's territory): they count their own population,
@@ -82,8 +81,9 @@ const nearestRing = 40
 // when most of the people of its base commune live in the set's units;
 // otherwise, or when no unit is that near, it is outside the set
 // (Units.Outside): one province's units on a national surface count the
-// province's people, not a band of its neighbours'. A unit's Population becomes the people of its cells and
-// OwnPopulation keeps the figure it came with; units with no populated cell
+// province's people, not a band of its neighbours'. A unit's Population
+// becomes the people of its cells and OwnPopulation keeps the figure it
+// came with; units with no populated cell
 // keep their own figure (OwnCounted). Within a unit people are placed
 // where the surface places them (weights at the cells' centres).
 func (p *People) Rebase(units []Commune, opt SurfaceOptions) (*Units, error) {

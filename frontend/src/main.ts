@@ -41,7 +41,7 @@ import { IndicatorsView } from "./indicators";
 import { TargetsView } from "./targets";
 import { UploadPage } from "./upload";
 import { WhatIfView } from "./whatif";
-import { UnitsPicker, parentLevel } from "./units";
+import { UnitsPicker, findSet, parentLevel } from "./units";
 
 performance.mark("phusong:start");
 // What a link asked for that the page cannot show is said (LinkNotice), not dropped silently.
@@ -76,7 +76,7 @@ const unitSetsP = fetchJSON<UnitSets>("/api/v1/unit-sets").catch(() => null);
 if (state.units !== null) {
   const sets = await unitSetsP;
   const ref = state.units;
-  if (!sets?.unit_sets.some((s) => s.name === ref || String(s.id) === ref)) {
+  if (findSet(sets?.unit_sets ?? [], ref) === null) {
     linkIgnored.push({ key: "units", value: ref, reason: "units" });
     state.units = null;
   }

@@ -36,6 +36,11 @@ export function parentLevel(units: Pick<UnitsMember, "parent_level"> | undefined
   return units ? units.parent_level : "district";
 }
 
+/** The set of a name or id as ?units= takes it (a name first, as the service does), or null. */
+export function findSet(sets: readonly UnitSet[], ref: string): UnitSet | null {
+  return sets.find((s) => s.name === ref) ?? sets.find((s) => String(s.id) === ref) ?? null;
+}
+
 export interface UnitsPickerOptions {
   /** Called with the set chosen (its name), or null for the set in force on the date. */
   onChange: (units: string | null) => void;
@@ -81,7 +86,7 @@ export class UnitsPicker {
    * has none such (a link's mistyped set).
    */
   find(ref: string): UnitSet | null {
-    return this.sets.find((s) => s.name === ref) ?? this.sets.find((s) => String(s.id) === ref) ?? null;
+    return findSet(this.sets, ref);
   }
 
   /** How many sets the service has (0 before they are known or from an older service). */
