@@ -14,6 +14,9 @@ import (
 // it reads one snapshot, so writes that go on meanwhile are either wholly
 // in the copy or wholly not. dest must not exist.
 func (s *Store) Backup(ctx context.Context, dest string) error {
+	if s.pg {
+		return errPGBackup
+	}
 	if _, err := os.Stat(dest); err == nil {
 		return fmt.Errorf("%w: %s exists; a backup never overwrites", ErrInvalid, dest)
 	}
@@ -96,6 +99,9 @@ func checkCopy(ctx context.Context, path, name string) (BackupInfo, error) {
 // the file it leads to is replaced.
 func Restore(ctx context.Context, src, dest, actor string) (BackupInfo, error) {
 	var info BackupInfo
+	if IsPostgres(dest) {
+		return info, errPGBackup
+	}
 	if _, err := os.Stat(src); err != nil {
 		return info, err
 	}
@@ -231,9 +237,18 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
+// errPGBackup is the answer of backup and restore on PostgreSQL, whose own
+// tools do both, consistently, while instances run.
+var errPGBackup = fmt.Errorf("%w: a PostgreSQL database is backed up with pg_dump -Fc and restored with pg_restore "+
+	"(with the instances stopped), or kept by a streaming replica; see the README's deployment section", ErrInvalid)
+
 // IntegrityCheck runs SQLite's integrity check on the store and returns
-// its verdict ("ok" when sound).
+// its verdict ("ok" when sound). PostgreSQL keeps its own, by checksums
+// and amcheck: there it says "ok" when the database answers.
 func (s *Store) IntegrityCheck(ctx context.Context) (string, error) {
+	if s.pg {
+		return "ok", s.Ping(ctx)
+	}
 	var v string
 	err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&v)
 	return v, err

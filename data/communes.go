@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -282,8 +283,8 @@ func extend(b orb.Bound, first bool, o orb.Bound) orb.Bound {
 // GIS clients read it to zoom to the layer.
 func updateExtent(ctx context.Context, tx *sql.Tx, table string, b orb.Bound) error {
 	_, err := tx.ExecContext(ctx, `UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?,
-		last_change = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE table_name = ?`,
-		b.Min[0], b.Min[1], b.Max[0], b.Max[1], table)
+		last_change = ? WHERE table_name = ?`,
+		b.Min[0], b.Min[1], b.Max[0], b.Max[1], time.Now().UTC().Format("2006-01-02T15:04:05.000Z"), table)
 	return err
 }
 
@@ -333,16 +334,51 @@ func bumpCommunesVersion(ctx context.Context, tx *sql.Tx) error {
 // communes, boundaries or filings, by this process or another one (the
 // command line writing while the service runs).
 func (s *Store) InputsVersion(ctx context.Context) (string, error) {
-	var v string
-	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(GROUP_CONCAT(key || '=' || value, ';'), '') FROM
-		(SELECT key, value FROM meta WHERE key IN ('communes_version', 'filings_version') ORDER BY key)`).Scan(&v)
-	return v, err
+	return s.versions(ctx, "communes_version", "filings_version")
+}
+
+// versions returns the counters of keys in meta as "key=value;…", in the
+// order of keys, leaving out those never bumped.
+func (s *Store) versions(ctx context.Context, keys ...string) (string, error) {
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT key, value FROM meta WHERE key IN (?"+strings.Repeat(", ?", len(keys)-1)+")", args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return "", err
+		}
+		got[k] = v
+	}
+	var parts []string
+	for _, k := range keys {
+		if v, ok := got[k]; ok {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, ";"), rows.Err()
+}
+
+// insertID runs an INSERT and returns the id of the row it made, by
+// RETURNING, which SQLite and PostgreSQL both understand. An INSERT that
+// made no row (ON CONFLICT DO NOTHING) gives sql.ErrNoRows.
+func insertID(ctx context.Context, tx *sql.Tx, query string, args ...any) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, query+" RETURNING id", args...).Scan(&id)
+	return id, err
 }
 
 // bumpVersion increments a counter kept in meta, in the caller's
 // transaction. key is one of the store's own names.
 func bumpVersion(ctx context.Context, tx *sql.Tx, key string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, '1')
-		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)`, key)
+		ON CONFLICT (key) DO UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)`, key)
 	return err
 }

@@ -23,11 +23,7 @@ func (s *Store) SaveCoverage(ctx context.Context, res *geo.Result, computedAt st
 		if _, err := tx.ExecContext(ctx, "DELETE FROM coverage_runs"); err != nil {
 			return err
 		}
-		r, err := tx.ExecContext(ctx, "INSERT INTO coverage_runs (computed_at, method, unit_set) VALUES (?, ?, ?)", computedAt, string(method), set)
-		if err != nil {
-			return err
-		}
-		run, err := r.LastInsertId()
+		run, err := insertID(ctx, tx, "INSERT INTO coverage_runs (computed_at, method, unit_set) VALUES (?, ?, ?)", computedAt, string(method), set)
 		if err != nil {
 			return err
 		}

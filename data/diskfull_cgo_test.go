@@ -20,6 +20,9 @@ import (
 func TestStore_FullDatabaseIsErrDiskFull(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
+	if s.Postgres() {
+		t.Skip("SQLite's full-disk error: a PostgreSQL server that runs out of room fails the write with its own error, and the API answers 503")
+	}
 	var pages int
 	if err := s.w.QueryRowContext(ctx, "PRAGMA page_count").Scan(&pages); err != nil {
 		t.Fatal(err)

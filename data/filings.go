@@ -96,12 +96,8 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f Filing) (int64, error) {
 	if f.UnitSet != 0 {
 		set = f.UnitSet
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO filings (provider, layer, as_of, submitted_at, demo, source, format, report, unit_set)
+	id, err := insertID(ctx, tx, `INSERT INTO filings (provider, layer, as_of, submitted_at, demo, source, format, report, unit_set)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.Provider, string(f.Layer), f.AsOf, submitted, f.Demo, f.Source, f.Format, report, set)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, err
 	}
@@ -324,7 +320,7 @@ const filingItemsCTE = `items AS (
 // stops a filing counting from the (UTC) day it was made on, and leaves
 // every earlier date as it was — or the withdrawal was not yet known on
 // ?2. With ?2 today, every filing and withdrawal is known.
-const knownBy = `substr(f.submitted_at, 1, 10) <= ?2 AND (f.withdrawn_at IS NULL OR substr(f.withdrawn_at, 1, 10) > min(?1, ?2))`
+const knownBy = `substr(f.submitted_at, 1, 10) <= ?2 AND (f.withdrawn_at IS NULL OR substr(f.withdrawn_at, 1, 10) > CASE WHEN ?1 < ?2 THEN ?1 ELSE ?2 END)`
 
 // inForceFilter is the SQL that picks, for every provider, layer and
 // technology, the filing in force on a date: the latest by as_of (then by

@@ -383,13 +383,11 @@ func addIndicatorValues(ctx context.Context, tx *sql.Tx, vals []IndicatorValue, 
 			num, den = *v.Numerator, *v.Denominator
 		}
 		v.EnteredAt, v.EnteredBy = at, actor
-		res, err := tx.ExecContext(ctx, `INSERT INTO indicator_values (indicator, as_of, unit_code, value, numerator,
+		var err error
+		v.ID, err = insertID(ctx, tx, `INSERT INTO indicator_values (indicator, as_of, unit_code, value, numerator,
 			denominator, source, entered_at, entered_by, corrects) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			v.Indicator, v.AsOf, v.UnitCode, v.Value, num, den, v.Source, v.EnteredAt, v.EnteredBy, corrects)
 		if err != nil {
-			return nil, err
-		}
-		if v.ID, err = res.LastInsertId(); err != nil {
 			return nil, err
 		}
 		out = append(out, v)

@@ -19,7 +19,7 @@ func (s *Store) FilingsInForceKnown(ctx context.Context, asOf, knownAt string) (
 	asOf, knownAt = orToday(asOf), orToday(knownAt)
 	rows, err := s.r.QueryContext(ctx, `SELECT f.id, f.provider, f.layer, f.as_of, f.submitted_at,
 		COALESCE(f.withdrawn_at, ''), f.demo, f.source FROM filings f
-		WHERE f.id IN (SELECT id FROM (`+inForceFilter+`))
+		WHERE f.id IN (SELECT id FROM (`+inForceFilter+`) AS in_force)
 		ORDER BY f.provider, f.layer, f.id`, asOf, knownAt)
 	if err != nil {
 		return nil, err

@@ -164,6 +164,11 @@ func Lock(path string) (unlock func(), err error) {
 // existing 0-byte file and a file with hard links, and opens the file its
 // symbolic links lead to (Path says which).
 func OpenExclusive(ctx context.Context, path string, create bool) (*Store, error) {
+	if IsPostgres(path) {
+		// Many instances share a PostgreSQL database: their writes take
+		// an advisory lock each (Store.inTx), not the database.
+		return openPostgres(ctx, path)
+	}
 	real, err := resolve(path)
 	if err != nil {
 		return nil, err

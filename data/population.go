@@ -141,13 +141,9 @@ func addPopulationGrid(ctx context.Context, tx *sql.Tx, g *geo.PopulationGrid, i
 	if err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO population_grids (name, source, file_name, file_sha256, imported_at,
+	id, err := insertID(ctx, tx, `INSERT INTO population_grids (name, source, file_name, file_sha256, imported_at,
 		imported_by, west, north, dx, dy, cols, rows, people, pixels) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		g.Name, info.Source, info.File, info.FileSHA256, now(), actor, g.West, g.North, g.DX, g.DY, g.Cols, g.Rows, g.People(), blob)
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, err
 	}

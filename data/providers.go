@@ -100,15 +100,11 @@ func (s *Store) AddProvider(ctx context.Context, name string, layers []geo.Layer
 	}
 	var token string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "INSERT INTO providers (name, layers, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
+		id, err := insertID(ctx, tx, "INSERT INTO providers (name, layers, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING",
 			name, strings.Join(names, ","), now())
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: provider %s exists", ErrConflict, name)
 		}
-		id, err := res.LastInsertId()
 		if err != nil {
 			return err
 		}
@@ -274,12 +270,8 @@ func insertToken(ctx context.Context, tx *sql.Tx, role string, providerID *int64
 	if err != nil {
 		return "", err
 	}
-	res, err := tx.ExecContext(ctx, "INSERT INTO tokens (secret_hash, role, provider_id, created_at) VALUES (?, ?, ?, ?)",
+	id, err := insertID(ctx, tx, "INSERT INTO tokens (secret_hash, role, provider_id, created_at) VALUES (?, ?, ?, ?)",
 		hash, role, providerID, now())
-	if err != nil {
-		return "", err
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return "", err
 	}

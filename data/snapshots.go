@@ -270,8 +270,8 @@ func (s *Store) SaveTargetSnapshots(ctx context.Context, rows []TargetSnapshot) 
 			return err
 		}
 		defer stmt.Close()
-		first, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO target_published (target_id, as_of, value, met, published_at)
-			VALUES (?, ?, ?, ?, ?)`)
+		first, err := tx.PrepareContext(ctx, `INSERT INTO target_published (target_id, as_of, value, met, published_at)
+			VALUES (?, ?, ?, ?, ?) ON CONFLICT (target_id, as_of) DO NOTHING`)
 		if err != nil {
 			return err
 		}

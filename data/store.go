@@ -42,7 +42,9 @@ const gpkgVersion = 10300
 // that they never contend; reads have their own pool and, with WAL, are not
 // blocked by a long write.
 type Store struct {
-	path string
+	path string // the file, or the PostgreSQL URL without its password
+	dsn  string // the PostgreSQL URL as given; "" for a file
+	pg   bool   // PostgreSQL rather than SQLite (postgres.go)
 	w    *sql.DB
 	r    *sql.DB
 	lock *fileLock // held by OpenExclusive's store until Close
@@ -59,6 +61,9 @@ type Store struct {
 // file with more than one hard link, and symbolic links are resolved (see
 // the database lock in lock.go): every process opens a database by one name.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if IsPostgres(path) {
+		return openPostgres(ctx, path)
+	}
 	real, err := resolve(path)
 	if err != nil {
 		return nil, err
@@ -124,8 +129,11 @@ func dsn(path string, readOnly bool) string {
 }
 
 // Path returns the file the store was opened on, its symbolic links
-// resolved.
+// resolved, or the PostgreSQL URL without its password.
 func (s *Store) Path() string { return s.path }
+
+// Postgres says whether the store is a PostgreSQL database.
+func (s *Store) Postgres() bool { return s.pg }
 
 // Close checkpoints the WAL into the main file and closes every connection.
 func (s *Store) Close() error {
@@ -152,27 +160,26 @@ type migration struct {
 	sql     string
 }
 
-func migrations() ([]migration, error) {
-	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+func migrations() ([]migration, error) { return readMigrations(migrationFS, "migrations") }
+
+// parseMigration reads the migration file name of dir, numbered by the
+// start of its name.
+func parseMigration(fsys fs.FS, dir, name string) (migration, error) {
+	base := strings.TrimPrefix(name, dir+"/")
+	num, _, ok := strings.Cut(base, "_")
+	v, err := strconv.Atoi(num)
+	if !ok || err != nil {
+		return migration{}, fmt.Errorf("migration %s: name must start with a number and '_'", base)
+	}
+	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, err
+		return migration{}, err
 	}
-	var out []migration
-	for _, n := range names {
-		base := strings.TrimPrefix(n, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", base)
-		}
-		b, err := migrationFS.ReadFile(n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	return out, nil
+	return migration{version: v, name: base, sql: string(b)}, nil
+}
+
+func sortMigrations(ms []migration) {
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
 }
 
 // SchemaVersion returns the number of the last migration applied.
@@ -237,6 +244,13 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return diskFull(err)
+	}
+	if s.pg {
+		// Every instance's writes, one at a time (postgres.go).
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, ?)", advisoryApp, advisoryWrite); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()

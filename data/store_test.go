@@ -10,12 +10,13 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
 func openTemp(t *testing.T) *Store {
 	t.Helper()
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.gpkg"))
+	s, err := Open(context.Background(), pgtest.Path(t, t.TempDir(), "test.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,7 @@ type part struct {
 
 // inForceParts is the set of filing parts in force on asOf, as known today.
 func inForceParts(ctx context.Context, q querier, asOf string) (map[part]bool, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, technology FROM (`+inForceFilter+`)`, orToday(asOf), orToday(""))
+	rows, err := q.QueryContext(ctx, `SELECT id, technology FROM (`+inForceFilter+`) AS in_force`, orToday(asOf), orToday(""))
 	if err != nil {
 		return nil, err
 	}

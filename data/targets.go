@@ -68,14 +68,12 @@ func (s *Store) AddTarget(ctx context.Context, t geo.Target, actor string) (geo.
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		at := now()
-		res, err := tx.ExecContext(ctx, `INSERT INTO targets (layer, measure, value, threshold, deadline, filter,
+		var err error
+		t.ID, err = insertID(ctx, tx, `INSERT INTO targets (layer, measure, value, threshold, deadline, filter,
 			title_vi, title_en, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			string(t.Layer), string(t.Measure), t.Value, t.Threshold, t.Deadline, string(t.Filter),
 			t.TitleVI, t.TitleEN, t.Source, at, at)
 		if err != nil {
-			return err
-		}
-		if t.ID, err = res.LastInsertId(); err != nil {
 			return err
 		}
 		t.CreatedAt, t.UpdatedAt, t.RetiredAt = at, at, ""
@@ -157,8 +155,5 @@ func (s *Store) RetireTarget(ctx context.Context, id int64, actor string) (geo.T
 // its target figures are stale. The calculator's inputs have their own
 // InputsVersion.
 func (s *Store) PlanningVersion(ctx context.Context) (string, error) {
-	var v string
-	err := s.r.QueryRowContext(ctx, `SELECT COALESCE(GROUP_CONCAT(key || '=' || value, ';'), '') FROM
-		(SELECT key, value FROM meta WHERE key IN ('remote_version', 'targets_version') ORDER BY key)`).Scan(&v)
-	return v, err
+	return s.versions(ctx, "remote_version", "targets_version")
 }

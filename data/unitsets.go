@@ -150,12 +150,11 @@ func insertSet(ctx context.Context, tx *sql.Tx, set NewUnitSet, progress func(do
 	if set.ValidFrom != "" {
 		from = set.ValidFrom
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO unit_sets (name, valid_from, source, parent_level, created_at) VALUES (?, ?, ?, ?, ?)`,
+	// The next id after the largest, on both stores: sets replaced whole
+	// (replaceSets) are numbered from 1 again, as links name them.
+	id, err := insertID(ctx, tx, `INSERT INTO unit_sets (id, name, valid_from, source, parent_level, created_at)
+		VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM unit_sets), ?, ?, ?, ?, ?)`,
 		set.Name, from, set.Source, set.ParentLevel, now())
-	if err != nil {
-		return 0, err
-	}
-	id, err := res.LastInsertId()
 	if err != nil {
 		return 0, err
 	}

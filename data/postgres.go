@@ -1,0 +1,264 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
+)
+
+// The PostgreSQL store.
+//
+// A database named by a postgres:// (or postgresql://) URL is a PostgreSQL
+// 15+ database with PostGIS 3, shared by any number of instances. The store
+// runs the same SQL on it as on SQLite: the queries are written with ?
+// and ?N parameters and portable SQL, and the connections rewrite the
+// parameters to PostgreSQL's $N (pgConn). What differs lives here and in
+// migrations_pg: the schema (identity keys, double precision, bytea, a
+// PostGIS geometry column beside each GeoPackage geometry, the QGIS views),
+// the migrations taken under an advisory lock, and the write lock.
+//
+// Writes are serialised across every instance by a transaction-level
+// advisory lock taken first in every write transaction (inTx), as SQLite's
+// one writer serialises them in one process: the store's read-then-write
+// steps (version counters, token rotation, a unit set's checks) then see
+// no interleaved write, whatever the instance.
+
+//go:embed migrations_pg/*.sql
+var migrationPGFS embed.FS
+
+// Advisory lock keys, in the two-int form, so that they cannot collide
+// with another application's single bigint keys: the first is "phus".
+const (
+	advisoryApp     = 0x70687573
+	advisoryMigrate = 1
+	advisoryWrite   = 2
+)
+
+// IsPostgres says whether db names a PostgreSQL database rather than a
+// file.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// Redact returns db with any password replaced by "xxxxx", for logs and
+// messages.
+func Redact(db string) string {
+	if !IsPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://(an address that does not parse)"
+	}
+	return u.Redacted()
+}
+
+// openPostgres opens the PostgreSQL database at dsn, creating PostGIS and
+// applying every migration it has not seen.
+func openPostgres(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("%w: database %s: %v", ErrInvalid, Redact(dsn), err)
+	}
+	if cfg.RuntimeParams == nil {
+		cfg.RuntimeParams = map[string]string{}
+	}
+	cfg.RuntimeParams["application_name"] = "phusong"
+	cfg.RuntimeParams["timezone"] = "UTC"
+	pool := func(n int) *sql.DB {
+		db := sql.OpenDB(pgConnector{stdlib.GetConnector(*cfg)})
+		db.SetMaxOpenConns(n)
+		return db
+	}
+	s := &Store{path: Redact(dsn), dsn: dsn, pg: true, w: pool(4)}
+	if err := s.w.PingContext(ctx); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("database %s: %w", Redact(dsn), err)
+	}
+	if err := s.migratePG(ctx); err != nil {
+		s.w.Close()
+		return nil, fmt.Errorf("migrate %s: %w", Redact(dsn), err)
+	}
+	s.r = pool(8)
+	return s, nil
+}
+
+// migratePG applies the PostgreSQL migrations under a session advisory
+// lock, on one connection, so that instances starting together migrate
+// once: the second waits, then finds nothing to do.
+func (s *Store) migratePG(ctx context.Context) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(?, ?)", advisoryApp, advisoryMigrate); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(?, ?)", advisoryApp, advisoryMigrate)
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	var current int
+	if err := conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations").Scan(&current); err != nil {
+		return err
+	}
+	ms, err := readMigrations(migrationPGFS, "migrations_pg")
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.version <= current {
+			continue
+		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.name, explainPG(err))
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+			m.version, m.name, now()); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// explainPG adds what to do to the PostgreSQL errors a new deployment
+// meets.
+func explainPG(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch {
+	case pe.Code == "0A000" || (pe.Code == "58P01" && strings.Contains(pe.Message, "postgis")):
+		return fmt.Errorf("%w (is PostGIS 3 installed on the database server? Debian: apt-get install postgresql-15-postgis-3)", err)
+	case pe.Code == "42501":
+		return fmt.Errorf("%w (the role may not create the PostGIS extension: a superuser runs CREATE EXTENSION postgis in this database once)", err)
+	}
+	return err
+}
+
+// readMigrations reads the numbered migrations of dir in fsys, in order.
+func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
+	names, err := fs.Glob(fsys, dir+"/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, n := range names {
+		m, err := parseMigration(fsys, dir, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	sortMigrations(out)
+	return out, nil
+}
+
+// pgConnector makes pgx's database/sql connections speak the store's SQL:
+// ? and ?N parameters become $N, and booleans, which the store keeps as
+// 0 and 1 as SQLite does, are sent as integers.
+type pgConnector struct{ driver.Connector }
+
+func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pgConn{conn.(*stdlib.Conn)}, nil
+}
+
+type pgConn struct{ *stdlib.Conn }
+
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) { return c.Conn.Prepare(rebind(query)) }
+
+func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	return c.Conn.PrepareContext(ctx, rebind(query))
+}
+
+func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	return c.Conn.ExecContext(ctx, rebind(query), args)
+}
+
+func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	return c.Conn.QueryContext(ctx, rebind(query), args)
+}
+
+func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {
+	if b, ok := nv.Value.(bool); ok {
+		nv.Value = int64(0)
+		if b {
+			nv.Value = int64(1)
+		}
+		return nil
+	}
+	return c.Conn.CheckNamedValue(nv)
+}
+
+// rebind rewrites SQLite's parameters, ? (numbered in order) and ?N, to
+// PostgreSQL's $N, leaving string literals, quoted names and comments as
+// they are.
+func rebind(q string) string {
+	if !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		ch := q[i]
+		switch {
+		case ch == '\'' || ch == '"':
+			j := i + 1
+			for j < len(q) && q[j] != ch {
+				j++
+			}
+			b.WriteString(q[i:min(j+1, len(q))])
+			i = j
+		case ch == '-' && i+1 < len(q) && q[i+1] == '-':
+			j := strings.IndexByte(q[i:], '\n')
+			if j < 0 {
+				j = len(q) - i
+			}
+			b.WriteString(q[i : i+j])
+			i += j - 1
+		case ch == '?':
+			j := i + 1
+			for j < len(q) && q[j] >= '0' && q[j] <= '9' {
+				j++
+			}
+			b.WriteByte('$')
+			if j > i+1 {
+				b.WriteString(q[i+1 : j])
+			} else {
+				n++
+				fmt.Fprint(&b, n)
+			}
+			i = j - 1
+		default:
+			b.WriteByte(ch)
+		}
+	}
+	return b.String()
+}
