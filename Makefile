@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build frontend test vet bench bench-smoke bench-postgis bench-frontend clean crashtest loadtest fuzz
+.PHONY: run build frontend test test-all vet bench bench-smoke bench-postgis bench-frontend clean crashtest loadtest fuzz
 
 ## run: build (the web application too, when its sources changed) and serve
 ## on $(ADDR) from $(DB), seeding Hòa Bình on first start
@@ -36,9 +36,16 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(FRONTEND_SR
 ## absent, and fail in CI. The browser tests run last, on their own, so their
 ## timings are not shared with the other packages' tests.
 test: frontend
+	@bash .ci/with-postgres.sh $(MAKE) --no-print-directory test-all
+
+# test-all runs with PHUSONG_TEST_PG naming a throw-away PostgreSQL cluster
+# (.ci/with-postgres.sh) where PostgreSQL and PostGIS are installed.
+test-all:
 	@unformatted=$$(gofmt -l cmd geo api data frontend); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -count=1 -skip '^TestE2E_Browser$$' ./...
+	@# The store's tests and the API's, unchanged, on the PostgreSQL store.
+	PHUSONG_TEST_STORE=postgres $(GO) test -count=1 ./data/... ./api/...
 	@# The independent GDAL cross-check again, verbose, so its agreement figures show in the log.
 	@out=$$($(GO) test -count=1 -run CrossCheck -v ./geo/ 2>&1); status=$$?; \
 	  echo "$$out" | grep -E '^crosscheck:|^(ok|FAIL)|--- (SKIP|FAIL)|skipped'; exit $$status

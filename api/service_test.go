@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 )
 
 // sharedData returns the path of a reference file under ../shared/data,
@@ -48,7 +49,7 @@ func defaultService(t testing.TB) (*Service, *data.Store) {
 func seedWith(t testing.TB, seed func(context.Context, *data.Store) (bool, error)) (*Service, *data.Store) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "core.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "core.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -18,7 +19,7 @@ func unitSetsService(t *testing.T, filings func(sets []data.UnitSet) []data.Fili
 	t.Helper()
 	ctx := context.Background()
 	old, reform := sharedData(t, "hoabinh/communes_2019.geojson"), sharedData(t, "phutho/wards_2025.geojson")
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "sets.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "sets.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -22,6 +21,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 	"github.com/phusong/phusong/geo/stream"
 )
@@ -49,7 +49,7 @@ func square(x0, y0, d float64) orb.Ring {
 func SmallStore(t testing.TB) *data.Store {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "small.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "small.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,7 @@ func SmallStore(t testing.TB) *data.Store {
 	if _, err := store.AddFilings(ctx, filings); err != nil {
 		t.Fatal(err)
 	}
-	db, err := sql.Open("sqlite3", store.Path())
+	db, err := pgtest.OpenDB(store.Path())
 	if err != nil {
 		t.Fatal(err)
 	}

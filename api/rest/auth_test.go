@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -19,7 +19,7 @@ import (
 func writableServer(t *testing.T) (*Server, *data.Store, *bytes.Buffer) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "w.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "w.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

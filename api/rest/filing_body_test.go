@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -160,7 +160,7 @@ func TestFilings_ContentEncoding(t *testing.T) {
 func heavyServer(t *testing.T, wait time.Duration) (*Server, string) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "heavy.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "heavy.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
-	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -42,7 +42,7 @@ func gapCodes(rows []api.GapRow) []string {
 func handServer(t *testing.T) *Server {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "hand.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "hand.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

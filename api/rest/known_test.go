@@ -2,7 +2,6 @@ package rest
 
 import (
 	"context"
-	"database/sql"
 	"math"
 	"net/http"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/api/apitest"
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -27,7 +27,7 @@ func TestKnownAt_ReproducesWhatWasPublished(t *testing.T) {
 		t.Fatalf("filing: %d %s", rec.Code, rec.Body)
 	}
 	// viettel's filing was received on 1 July 2025.
-	db, err := sql.Open("sqlite3", store.Path())
+	db, err := pgtest.OpenDB(store.Path())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -24,6 +23,7 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 	"github.com/phusong/phusong/geo/basemap/basemaptest"
 )
@@ -494,7 +494,7 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 	servers := map[string]*Server{"ready": testServer(t)}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	for _, name := range []string{"computing", "closed"} {
-		store, err := data.Open(ctx, filepath.Join(t.TempDir(), name+".gpkg"))
+		store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), name+".gpkg"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -585,6 +585,13 @@ func TestOpenAPI_AnswersMatchTheDocument(t *testing.T) {
 		t.Run(c.method+" "+c.target+" "+strconv.Itoa(c.status), func(t *testing.T) {
 			if c.server == "full" && noFullDisk != nil {
 				t.Skip(noFullDisk)
+			}
+			// Filing 1 is the store's first filing: its id on
+			// PostgreSQL, where a rolled-back insert leaves a gap.
+			if rest, ok := strings.CutPrefix(c.target, "/api/v1/filings/1"); ok && c.server != "full" {
+				if fs, err := store.Filings(ctx, ""); err == nil && len(fs) > 0 {
+					c.target = "/api/v1/filings/" + strconv.FormatInt(fs[len(fs)-1].ID, 10) + rest
+				}
 			}
 			req := httptest.NewRequest(c.method, c.target, strings.NewReader(c.body))
 			switch c.body {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -49,7 +50,15 @@ func testServer(t testing.TB) *Server {
 		}
 		seeded.dir = dir
 		ctx := context.Background()
-		store, err := data.Open(ctx, filepath.Join(dir, "api.gpkg"))
+		path := filepath.Join(dir, "api.gpkg")
+		if pgtest.Postgres() {
+			// The cluster is thrown away after the tests: no drop.
+			if path, _, err = pgtest.NewURL(); err != nil {
+				seeded.err = err
+				return
+			}
+		}
+		store, err := data.Open(ctx, path)
 		if err != nil {
 			seeded.err = err
 			return

@@ -14,6 +14,7 @@ import (
 	"github.com/paulmach/orb/geojson"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -66,7 +67,7 @@ func TestSummary_Seed1EqualsCalculator(t *testing.T) {
 		all = append(all, fp)
 	}
 
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "seed1.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "seed1.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 	"github.com/phusong/phusong/geo"
 )
 
@@ -35,7 +35,7 @@ func defaultServer(t *testing.T) (*Server, *data.Store) {
 func seededServer(t *testing.T, seed func(context.Context, *data.Store) (bool, error)) (*Server, *data.Store) {
 	t.Helper()
 	ctx := context.Background()
-	store, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.gpkg"))
+	store, err := data.Open(ctx, pgtest.Path(t, t.TempDir(), "demo.gpkg"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,14 +12,19 @@ package pgtest
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // the driver "pgx", for OpenDB
+	_ "github.com/mattn/go-sqlite3"    // the driver "sqlite3", for OpenDB
 )
 
 // Env is the variable that holds the administrator's URL of the test
@@ -42,18 +47,41 @@ func Postgres() bool { return os.Getenv(StoreEnv) == "postgres" }
 // the CI variable is set, as CI installs PostgreSQL.
 func URL(tb testing.TB) string {
 	tb.Helper()
-	admin := os.Getenv(Env)
-	if admin == "" {
+	if os.Getenv(Env) == "" {
 		if os.Getenv("CI") != "" {
 			tb.Fatalf("%s is not set in CI: .ci/run installs PostgreSQL and make test starts a cluster (.ci/with-postgres.sh)", Env)
 		}
 		tb.Skipf("PostgreSQL test: %s is not set (make test sets it where PostgreSQL 15 and PostGIS 3 are installed)", Env)
 	}
+	u, drop, err := NewURL()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := drop(); err != nil {
+			tb.Errorf("%v", err)
+		}
+	})
+	return u
+}
+
+var (
+	madeMu sync.Mutex
+	made   = map[string]string{} // redacted URL → URL
+)
+
+// NewURL makes a new database in the test cluster and returns its URL and
+// a function that drops it, for a store shared by a package's tests.
+func NewURL() (string, func() error, error) {
+	admin := os.Getenv(Env)
+	if admin == "" {
+		return "", nil, fmt.Errorf("%s is not set", Env)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		tb.Fatalf("test cluster %s: %v", Env, err)
+		return "", nil, fmt.Errorf("test cluster %s: %w", Env, err)
 	}
 	defer conn.Close(ctx)
 	b := make([]byte, 6)
@@ -65,27 +93,46 @@ func URL(tb testing.TB) string {
 		create += " TEMPLATE " + template
 	}
 	if _, err := conn.Exec(ctx, create); err != nil {
-		tb.Fatalf("%s: %v", create, err)
+		return "", nil, fmt.Errorf("%s: %w", create, err)
 	}
-	tb.Cleanup(func() {
+	u, err := url.Parse(admin)
+	if err != nil {
+		return "", nil, err
+	}
+	u.Path = "/" + name
+	madeMu.Lock()
+	made[u.Redacted()] = u.String()
+	madeMu.Unlock()
+	drop := func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		conn, err := pgx.Connect(ctx, admin)
 		if err != nil {
-			tb.Errorf("dropping %s: %v", name, err)
-			return
+			return fmt.Errorf("dropping %s: %w", name, err)
 		}
 		defer conn.Close(ctx)
 		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("dropping %s: %v", name, err)
+			return fmt.Errorf("dropping %s: %w", name, err)
 		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		tb.Fatal(err)
+		return nil
 	}
-	u.Path = "/" + name
-	return u.String()
+	return u.String(), drop, nil
+}
+
+// OpenDB opens the database of a store by the path the store gives
+// (Store.Path: a file, or a URL without its password), for a test that
+// changes a row by hand, with SQL both stores understand.
+func OpenDB(path string) (*sql.DB, error) {
+	if !strings.HasPrefix(path, "postgres") {
+		return sql.Open("sqlite3", path)
+	}
+	madeMu.Lock()
+	full, ok := made[path]
+	madeMu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("%s was not made by pgtest", path)
+	}
+	return sql.Open("pgx", full)
 }
 
 // Path returns where a store-backed test keeps its store: file in dir on
