@@ -55,12 +55,24 @@ type Service struct {
 	store *data.Store
 	log   *slog.Logger
 	cov   coverage
+	// changed wakes Watch: another process wrote to the store (Changed).
+	changed chan struct{}
 }
 
 // New returns a Service over store. Call Recompute before asking for
 // figures; until it has run, Current returns ErrNotReady.
 func New(cfg Config, store *data.Store, log *slog.Logger) *Service {
-	return &Service{cfg: cfg, store: store, log: log}
+	return &Service{cfg: cfg, store: store, log: log, changed: make(chan struct{}, 1)}
+}
+
+// Changed tells Watch that the store may have changed, so that it checks
+// now rather than at its next tick: the store's Listen calls it when
+// another instance commits a write. It never blocks.
+func (s *Service) Changed() {
+	select {
+	case s.changed <- struct{}{}:
+	default:
+	}
 }
 
 // Config returns the settings the Service was made with.

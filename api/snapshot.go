@@ -281,9 +281,10 @@ func (s *Service) Changes(ctx context.Context, since string, limit int) ([]data.
 }
 
 // Watch recomputes whenever the store's inputs, targets or remote communes
-// change, or the day does, checking every interval until ctx ends, so that
-// an import or a filing made by another process (the command line) reaches
-// the figures without a restart.
+// change, or the day does, checking every interval and whenever Changed is
+// called, until ctx ends, so that an import or a filing made by another
+// process (the command line, another instance) reaches the figures without
+// a restart.
 func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -292,6 +293,7 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.changed:
 		}
 		stale, err := s.Stale(ctx)
 		if err != nil {

@@ -346,7 +346,7 @@ func (s *Store) versions(ctx context.Context, keys ...string) (string, error) {
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT key, value FROM meta WHERE key IN (?"+strings.Repeat(", ?", len(keys)-1)+")", args...)
 	if err != nil {
-		return "", err
+		return "", unavailable(err)
 	}
 	defer rows.Close()
 	got := map[string]string{}

@@ -11,8 +11,10 @@ import (
 var ErrDiskFull = errors.New("disk full")
 
 // diskFull wraps err with ErrDiskFull when SQLite says that there was no
-// room (sqliteFull). Other errors, and nil, are returned as they are.
+// room (sqliteFull), and with ErrUnavailable when PostgreSQL could not be
+// reached (unavailable). Other errors, and nil, are returned as they are.
 func diskFull(err error) error {
+	err = unavailable(err)
 	if sqliteFull(err) && !errors.Is(err, ErrDiskFull) {
 		return fmt.Errorf("%w: %w", ErrDiskFull, err)
 	}

@@ -7,9 +7,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -261,4 +264,85 @@ func rebind(q string) string {
 		}
 	}
 	return b.String()
+}
+
+// notifyChannel is the PostgreSQL channel every write transaction notifies
+// on commit, so that every instance sees another's write at once
+// (Store.Listen).
+const notifyChannel = "phusong_changes"
+
+// Listen calls changed each time another process commits a write to the
+// store, until ctx ends. On PostgreSQL it listens for the notification
+// each write transaction sends on commit, on a connection of its own,
+// connecting again after a loss (changed is called then too, since writes
+// may have been missed); a SQLite store has no notifications and Listen
+// returns at once: its readers poll (api.Service.Watch), which is the
+// fallback on PostgreSQL as well.
+func (s *Store) Listen(ctx context.Context, changed func(), onErr func(error)) {
+	if !s.pg {
+		return
+	}
+	wait := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := s.listenOnce(ctx, changed, func() { wait = 100 * time.Millisecond })
+		if ctx.Err() != nil {
+			return
+		}
+		onErr(err)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 5*time.Second)
+	}
+}
+
+func (s *Store) listenOnce(ctx context.Context, changed, connected func()) error {
+	conn, err := pgx.Connect(ctx, s.dsn)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+		return err
+	}
+	connected()
+	changed() // whatever was written while no one listened
+	for {
+		if _, err := conn.WaitForNotification(ctx); err != nil {
+			return err
+		}
+		changed()
+	}
+}
+
+// ErrUnavailable is wrapped by the error of a request the database could
+// not be reached for: the server is down, restarting or unreachable, or
+// refuses connections. Nothing of a write is kept; it may succeed later.
+var ErrUnavailable = errors.New("database unavailable")
+
+// unavailable wraps err with ErrUnavailable when it says the PostgreSQL
+// server could not be reached or dropped the connection, rather than
+// refusing the statement. Other errors, and nil, are returned as they are.
+func unavailable(err error) error {
+	if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(err, context.Canceled) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exceptions; 57P01–57P03: the server is
+		// shutting down or starting; 53300: too many connections.
+		if strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "53300" {
+			return fmt.Errorf("%w: %w", ErrUnavailable, err)
+		}
+		return err
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	if errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err) || pgconn.Timeout(err) {
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return err
 }

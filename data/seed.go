@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	_ "embed"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -61,7 +62,17 @@ func (s *Store) SeedDefaultSets(ctx context.Context, demo bool, sets []NewUnitSe
 	}
 	// One transaction: a crash while seeding leaves an empty store that the
 	// next start seeds again, never a half-seeded one.
+	errSeeded := errors.New("seeded meanwhile")
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// Again inside the write lock: instances that start together on
+		// a new PostgreSQL database seed it once.
+		var seeded int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM meta WHERE key = 'seeded_at'").Scan(&seeded); err != nil {
+			return err
+		}
+		if seeded > 0 {
+			return errSeeded
+		}
 		ids, err := replaceSets(ctx, tx, sets, nil)
 		if err != nil {
 			return err
@@ -95,6 +106,9 @@ func (s *Store) SeedDefaultSets(ctx context.Context, demo bool, sets []NewUnitSe
 		}
 		return setMeta(ctx, tx, "seed", fmt.Sprintf("Hòa Bình, unit sets %s with real boundaries, WorldPop 2020 grid, demonstration filings: %t", strings.Join(names, ", "), demo))
 	})
+	if errors.Is(err, errSeeded) {
+		return false, nil
+	}
 	return err == nil, err
 }
 

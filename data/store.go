@@ -151,7 +151,7 @@ func (s *Store) Close() error {
 // Ping reports whether the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {
 	var one int
-	return s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return unavailable(s.r.QueryRowContext(ctx, "SELECT 1").Scan(&one))
 }
 
 type migration struct {
@@ -249,12 +249,20 @@ func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		// Every instance's writes, one at a time (postgres.go).
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?, ?)", advisoryApp, advisoryWrite); err != nil {
 			tx.Rollback()
-			return err
+			return diskFull(err)
 		}
 	}
 	if err := fn(tx); err != nil {
 		tx.Rollback()
 		return diskFull(err)
+	}
+	if s.pg {
+		// Delivered to every listening instance when, and only if, the
+		// transaction commits (Listen).
+		if _, err := tx.ExecContext(ctx, "SELECT pg_notify(?, '')", notifyChannel); err != nil {
+			tx.Rollback()
+			return diskFull(err)
+		}
 	}
 	return diskFull(tx.Commit())
 }

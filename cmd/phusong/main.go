@@ -15,6 +15,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+
+	"github.com/phusong/phusong/data"
 )
 
 func main() {
@@ -147,8 +149,12 @@ func envOr(name, def string) string {
 	return def
 }
 
-// fileExists says clearly when a database that must exist does not.
+// fileExists says clearly when a database file that must exist does not;
+// a PostgreSQL database is checked by connecting to it.
 func fileExists(path string) error {
+	if data.IsPostgres(path) {
+		return nil
+	}
 	if _, err := os.Stat(path); err != nil {
 		return fmt.Errorf("--db %s: no such database (start the service once, or give --db)", path)
 	}

@@ -44,7 +44,8 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	cfg := serveConfig{API: rest.DefaultConfig()}
 	fs := newFlags("serve")
 	fs.StringVar(&cfg.Addr, "addr", envOr("PHUSONG_ADDR", "127.0.0.1:8080"), "address to listen on (env PHUSONG_ADDR)")
-	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"), "database file; created, migrated and seeded when new (env PHUSONG_DB)")
+	fs.StringVar(&cfg.DB, "db", envOr("PHUSONG_DB", "phusong.gpkg"),
+		"database: a file (SQLite/GeoPackage), or postgres://USER@HOST:5432/NAME for a PostgreSQL 15+ database with PostGIS 3 that several instances share; created or migrated, and seeded when new (env PHUSONG_DB)")
 	noDemo := fs.Bool("no-demo", false, "leave the demonstration filings out of a new database")
 	fs.Float64Var(&cfg.API.Core.CellSizeM, "cell-size", cfg.API.Core.CellSizeM, "population grid cell size in metres")
 	fs.StringVar(&cfg.API.CORSOrigin, "cors-origin", "", "the one browser origin allowed to call the API (CORS is off without it)")
@@ -108,7 +109,12 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go core.Watch(ctx, 2*time.Second)
-	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()+"/"), slog.String("db", cfg.DB))
+	// Another instance's write, at once (PostgreSQL); Watch's tick is the
+	// fallback, and the only way on SQLite.
+	go store.Listen(ctx, core.Changed, func(err error) {
+		log.Warn("listening for other instances' writes; retrying (changes still arrive every 2 s)", slog.Any("err", err))
+	})
+	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()+"/"), slog.String("db", data.Redact(cfg.DB)))
 
 	select {
 	case err := <-errc:
@@ -138,8 +144,8 @@ func openStore(ctx context.Context, path string, demo bool, log *slog.Logger) (*
 		return nil, fmt.Errorf("seeding %s: %w", path, err)
 	}
 	if seeded {
-		log.Info("new database seeded with Hòa Bình (2019 census, approximate commune shapes, people placed by the WorldPop 2020 grid)",
-			slog.String("db", path), slog.Bool("demonstration_filings", demo))
+		log.Info("new database seeded with Hòa Bình (unit sets 2019, 2020 and 2025 with real boundaries, people placed by the WorldPop 2020 grid)",
+			slog.String("db", data.Redact(path)), slog.Bool("demonstration_filings", demo))
 	}
 	return store, nil
 }
