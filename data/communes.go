@@ -134,25 +134,23 @@ func replaceSet(ctx context.Context, tx *sql.Tx, cs []geo.Commune, name, level, 
 // insertCommunes stores cs as the units of set id, in the caller's
 // transaction.
 func insertCommunes(ctx context.Context, tx *sql.Tx, id int64, cs []geo.Commune, progress func(done, total int)) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO communes (geom, set_id, code, name, type, district_code, district,
-		population, population_urban, population_rural, lon, lat, area_km2, boundary)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+	rows := newBatch(ctx, tx, `INSERT INTO communes (geom, set_id, code, name, type, district_code, district,
+		population, population_urban, population_rural, lon, lat, area_km2, boundary) VALUES`, 14, "")
 	for i, c := range cs {
 		blob, err := gpkg.Encode(c.Geometry)
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", c.Code, err)
 		}
-		if _, err := stmt.ExecContext(ctx, blob, id, c.Code, c.Name, c.Type, c.DistrictCode, c.District,
+		if err := rows.add(blob, id, c.Code, c.Name, c.Type, c.DistrictCode, c.District,
 			c.Population, c.PopulationUrban, c.PopulationRural, c.Point[0], c.Point[1], c.AreaKm2, c.Boundary); err != nil {
-			return fmt.Errorf("commune %s: %w", c.Code, err)
+			return fmt.Errorf("communes up to %s: %w", c.Code, err)
 		}
 		if progress != nil {
 			progress(i+1, len(cs))
 		}
+	}
+	if err := rows.flush(); err != nil {
+		return fmt.Errorf("communes: %w", err)
 	}
 	return nil
 }

@@ -27,22 +27,18 @@ func (s *Store) SaveCoverage(ctx context.Context, res *geo.Result, computedAt st
 		if err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO commune_coverage (run_id, layer, breakdown, commune_code,
-			population, population_covered, share_covered, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
+		rows := newBatch(ctx, tx, `INSERT INTO commune_coverage (run_id, layer, breakdown, commune_code,
+			population, population_covered, share_covered, status) VALUES`, 8, "")
 		for _, lr := range res.Layers {
 			for _, b := range lr.Breakdowns {
 				for _, f := range b.Communes {
-					if _, err := stmt.ExecContext(ctx, run, string(lr.Layer), b.Key, f.Code, f.Population,
+					if err := rows.add(run, string(lr.Layer), b.Key, f.Code, f.Population,
 						f.Covered, f.Share, string(f.Status)); err != nil {
 						return err
 					}
 				}
 			}
 		}
-		return nil
+		return rows.flush()
 	})
 }

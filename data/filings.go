@@ -101,32 +101,30 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f Filing) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	fp, err := tx.PrepareContext(ctx, `INSERT INTO footprints (geom, filing_id, provider, layer, technology,
-		programme, service, min_down_mbps, min_up_mbps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, err
-	}
-	defer fp.Close()
+	fps := newBatch(ctx, tx, `INSERT INTO footprints (geom, filing_id, provider, layer, technology,
+		programme, service, min_down_mbps, min_up_mbps) VALUES`, 9, "")
 	for j, p := range f.Footprints {
 		blob, err := gpkg.Encode(p.Geometry)
 		if err != nil {
 			return 0, fmt.Errorf("footprint %d: %w", j, err)
 		}
-		if _, err := fp.ExecContext(ctx, blob, id, f.Provider, string(f.Layer), p.Technology, p.Programme,
+		if err := fps.add(blob, id, f.Provider, string(f.Layer), p.Technology, p.Programme,
 			p.Service, p.MinDownMbps, p.MinUpMbps); err != nil {
-			return 0, fmt.Errorf("footprint %d: %w", j, err)
+			return 0, fmt.Errorf("footprints to %d: %w", j, err)
 		}
 	}
-	dc, err := tx.PrepareContext(ctx, `INSERT INTO declarations (filing_id, commune_code, technology,
-		programme, service, share) VALUES (?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return 0, err
+	if err := fps.flush(); err != nil {
+		return 0, fmt.Errorf("footprints: %w", err)
 	}
-	defer dc.Close()
+	decls := newBatch(ctx, tx, `INSERT INTO declarations (filing_id, commune_code, technology,
+		programme, service, share) VALUES`, 6, "")
 	for j, d := range f.Declarations {
-		if _, err := dc.ExecContext(ctx, id, d.CommuneCode, d.Technology, d.Programme, d.Service, d.Share); err != nil {
-			return 0, fmt.Errorf("declaration %d: %w", j, err)
+		if err := decls.add(id, d.CommuneCode, d.Technology, d.Programme, d.Service, d.Share); err != nil {
+			return 0, fmt.Errorf("declarations to %d: %w", j, err)
 		}
+	}
+	if err := decls.flush(); err != nil {
+		return 0, fmt.Errorf("declarations: %w", err)
 	}
 	return id, nil
 }

@@ -209,12 +209,8 @@ func (s *Store) SaveSnapshots(ctx context.Context, keep []string, fresh []DatedF
 				}
 			}
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO commune_snapshots (as_of, layer, commune_code, population,
-			population_covered, share_covered, status) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
+		rows := newBatch(ctx, tx, `INSERT INTO commune_snapshots (as_of, layer, commune_code, population,
+			population_covered, share_covered, status) VALUES`, 7, "")
 		at := now()
 		for _, d := range fresh {
 			if _, err := tx.ExecContext(ctx, "INSERT INTO snapshot_dates (as_of, inputs_key, computed_at) VALUES (?, ?, ?)",
@@ -223,10 +219,13 @@ func (s *Store) SaveSnapshots(ctx context.Context, keep []string, fresh []DatedF
 			}
 			for _, l := range geo.Layers {
 				for _, f := range d.Layers[l] {
-					if _, err := stmt.ExecContext(ctx, d.AsOf, string(l), f.Code, f.Population, f.Covered, f.Share, string(f.Status)); err != nil {
+					if err := rows.add(d.AsOf, string(l), f.Code, f.Population, f.Covered, f.Share, string(f.Status)); err != nil {
 						return err
 					}
 				}
+			}
+			if err := rows.flush(); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -264,30 +263,25 @@ func (s *Store) SaveTargetSnapshots(ctx context.Context, rows []TargetSnapshot) 
 		if _, err := tx.ExecContext(ctx, "DELETE FROM target_snapshots"); err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO target_snapshots (target_id, as_of, value, numerator,
-			denominator, met, gap_people, gap_communes, computed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		first, err := tx.PrepareContext(ctx, `INSERT INTO target_published (target_id, as_of, value, met, published_at)
-			VALUES (?, ?, ?, ?, ?) ON CONFLICT (target_id, as_of) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer first.Close()
+		values := newBatch(ctx, tx, `INSERT INTO target_snapshots (target_id, as_of, value, numerator,
+			denominator, met, gap_people, gap_communes, computed_at) VALUES`, 9, "")
+		first := newBatch(ctx, tx, `INSERT INTO target_published (target_id, as_of, value, met, published_at) VALUES`, 5,
+			"ON CONFLICT (target_id, as_of) DO NOTHING")
 		at := now()
 		for _, r := range rows {
 			v := r.Value
-			if _, err := stmt.ExecContext(ctx, r.TargetID, r.AsOf, v.Value, v.Numerator, v.Denominator, v.Met,
+			if err := values.add(r.TargetID, r.AsOf, v.Value, v.Numerator, v.Denominator, v.Met,
 				v.GapPeople, v.GapCommunes, at); err != nil {
 				return err
 			}
-			if _, err := first.ExecContext(ctx, r.TargetID, r.AsOf, v.Value, v.Met, at); err != nil {
+			if err := first.add(r.TargetID, r.AsOf, v.Value, v.Met, at); err != nil {
 				return err
 			}
 		}
-		return nil
+		if err := values.flush(); err != nil {
+			return err
+		}
+		return first.flush()
 	})
 }
 

@@ -38,7 +38,12 @@ func crashRounds() int {
 // and whole, no filing is present in part, and the figures served equal a
 // fresh recompute.
 func TestCrash_NothingAcknowledgedIsLost(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "crash.gpkg")
+	for _, b := range stores() {
+		t.Run(b.name, func(t *testing.T) { crashTest(t, b.db(t, "crash.gpkg")) })
+	}
+}
+
+func crashTest(t *testing.T, db string) {
 	newDatabase(t, db, "--no-demo")
 	token := addProvider(t, db, "mobile", "crasher")
 	s := startServer(t, db, "--write-rate", "0")

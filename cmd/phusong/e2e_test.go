@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/phusong/phusong/data"
+	"github.com/phusong/phusong/data/pgtest"
 )
 
 // These tests build the real binary once and drive it as a user would: a
@@ -75,7 +76,12 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 	t.Helper()
 	addr := freeAddr(t)
 	cmd := exec.Command(binPath, append([]string{"serve", "--addr", addr, "--db", db}, extra...)...)
-	logf, err := os.Create(db + ".log")
+	logPath := db + ".log"
+	if data.IsPostgres(db) {
+		// Several instances of one database: a log each.
+		logPath = filepath.Join(t.TempDir(), "serve-"+strings.ReplaceAll(addr, ":", "-")+".log")
+	}
+	logf, err := os.Create(logPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +101,7 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	log, _ := os.ReadFile(db + ".log")
+	log, _ := os.ReadFile(logPath)
 	t.Fatalf("server did not become healthy:\n%s", log)
 	return nil
 }
@@ -157,6 +163,22 @@ func (s *server) layer(t *testing.T, layer string, query ...string) layerFC {
 		t.Fatal(err)
 	}
 	return fc
+}
+
+// store is one of the stores the reliability tests (crash, load) run on:
+// db gives a new database's --db, a file named file or a PostgreSQL
+// database (skipped with a message where PostgreSQL is absent, outside
+// CI).
+type store struct {
+	name string
+	db   func(t *testing.T, file string) string
+}
+
+func stores() []store {
+	return []store{
+		{"sqlite", func(t *testing.T, file string) string { return filepath.Join(t.TempDir(), file) }},
+		{"postgres", func(t *testing.T, _ string) string { return pgtest.URL(t) }},
+	}
 }
 
 func runCLI(t *testing.T, args ...string) (string, error) {

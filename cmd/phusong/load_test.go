@@ -5,7 +5,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -27,8 +26,13 @@ func loadDuration() time.Duration {
 // summaries, pages) and 4 concurrent writers (filings) against the real
 // binary: no 5xx, no "database is locked", and it reports the p99 of reads.
 func TestLoad_ReadersAndWriters(t *testing.T) {
+	for _, b := range stores() {
+		t.Run(b.name, func(t *testing.T) { loadTest(t, b.db(t, "load.gpkg")) })
+	}
+}
+
+func loadTest(t *testing.T, db string) {
 	const readers, writers = 200, 4
-	db := filepath.Join(t.TempDir(), "load.gpkg")
 	newDatabase(t, db)
 	var tokens []string
 	for i := range writers {
