@@ -18,6 +18,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -57,6 +59,39 @@ type Service struct {
 	cov   coverage
 	// changed wakes Watch: another process wrote to the store (Changed).
 	changed chan struct{}
+	health  health
+}
+
+// health is what Watch last learnt of the store: when the snapshot was
+// last found current, and the error of the checks since, if they failed.
+type health struct {
+	mu        sync.Mutex
+	checkedAt time.Time
+	err       error
+	since     time.Time // first failure of the current outage
+}
+
+func (s *Service) checked(err error) {
+	s.health.mu.Lock()
+	defer s.health.mu.Unlock()
+	switch {
+	case err == nil:
+		s.health.checkedAt, s.health.err, s.health.since = time.Now(), nil, time.Time{}
+	case s.health.err == nil:
+		s.health.err, s.health.since = err, time.Now()
+	default:
+		s.health.err = err
+	}
+}
+
+// Freshness says when the published figures were last found current
+// against the store, and, while the store cannot be read, since when and
+// why: the figures are then served as they were (an instance that lost
+// its PostgreSQL database keeps serving), and the answers say how old.
+func (s *Service) Freshness() (checkedAt, failingSince time.Time, err error) {
+	s.health.mu.Lock()
+	defer s.health.mu.Unlock()
+	return s.health.checkedAt, s.health.since, s.health.err
 }
 
 // New returns a Service over store. Call Recompute before asking for

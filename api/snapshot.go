@@ -133,6 +133,9 @@ func (s *Service) Recompute(ctx context.Context) error {
 	for attempt := 1; ; attempt++ {
 		err := s.recompute(ctx)
 		if !errors.Is(err, errInputsMoved) || attempt == maxRecomputeAttempts {
+			if err == nil {
+				s.checked(nil)
+			}
 			return err
 		}
 	}
@@ -299,19 +302,23 @@ func (s *Service) Watch(ctx context.Context, interval time.Duration) {
 		if err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("checking for changed inputs", slog.Any("err", err))
+				s.checked(err)
 			}
 			continue
 		}
 		if !stale {
+			s.checked(nil)
 			continue
 		}
 		start := time.Now()
 		if err := s.Recompute(ctx); err != nil {
 			if ctx.Err() == nil {
 				s.log.Error("recompute after a change", slog.Any("err", err))
+				s.checked(err)
 			}
 			continue
 		}
+		s.checked(nil)
 		s.log.Info("inputs changed: coverage recomputed", slog.Duration("took", time.Since(start)))
 	}
 }

@@ -181,31 +181,44 @@ func readMigrations(fsys fs.FS, dir string) ([]migration, error) {
 
 // pgConnector makes pgx's database/sql connections speak the store's SQL:
 // ? and ?N parameters become $N, and booleans, which the store keeps as
-// 0 and 1 as SQLite does, are sent as integers.
+// 0 and 1 as SQLite does, are sent as integers. Errors that say the server
+// could not be reached wrap ErrUnavailable (unavailable), whatever the
+// statement, so that every caller can tell an outage from a refusal.
 type pgConnector struct{ driver.Connector }
 
 func (c pgConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	conn, err := c.Connector.Connect(ctx)
 	if err != nil {
-		return nil, err
+		return nil, unavailable(err)
 	}
 	return &pgConn{conn.(*stdlib.Conn)}, nil
 }
 
 type pgConn struct{ *stdlib.Conn }
 
-func (c *pgConn) Prepare(query string) (driver.Stmt, error) { return c.Conn.Prepare(rebind(query)) }
+func (c *pgConn) Prepare(query string) (driver.Stmt, error) {
+	st, err := c.Conn.Prepare(rebind(query))
+	return st, unavailable(err)
+}
 
 func (c *pgConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	return c.Conn.PrepareContext(ctx, rebind(query))
+	st, err := c.Conn.PrepareContext(ctx, rebind(query))
+	return st, unavailable(err)
+}
+
+func (c *pgConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	tx, err := c.Conn.BeginTx(ctx, opts)
+	return tx, unavailable(err)
 }
 
 func (c *pgConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, rebind(query), args)
+	r, err := c.Conn.ExecContext(ctx, rebind(query), args)
+	return r, unavailable(err)
 }
 
 func (c *pgConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.QueryContext(ctx, rebind(query), args)
+	r, err := c.Conn.QueryContext(ctx, rebind(query), args)
+	return r, unavailable(err)
 }
 
 func (c *pgConn) CheckNamedValue(nv *driver.NamedValue) error {

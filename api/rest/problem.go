@@ -134,6 +134,13 @@ func (s *Server) fail(c *gin.Context, err error) {
 		// an answer that tells the client it may try again later.
 		s.log.ErrorContext(c.Request.Context(), "disk full", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
 		writeProblem(c, http.StatusInsufficientStorage, "the server's disk is full: nothing of this request was kept; try again once the operator has made room")
+	case errors.Is(err, data.ErrUnavailable):
+		// The database is down or unreachable (PostgreSQL): nothing was
+		// kept; the figures are still served from the last snapshot.
+		s.log.ErrorContext(c.Request.Context(), "database unavailable", slog.String("path", c.Request.URL.Path), slog.Any("err", err))
+		c.Header("Retry-After", "5")
+		writeProblem(c, http.StatusServiceUnavailable, "the database does not answer: nothing of this request was kept; try again in a moment. "+
+			"The coverage figures are still served, as last computed"+s.snapshotAge())
 	case errors.As(err, &ie):
 		detail := fmt.Sprintf("the input has %d problem(s), listed in problems; nothing was stored", len(ie.Problems))
 		if ie.Truncated {

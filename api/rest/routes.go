@@ -13,7 +13,7 @@ func (s *Server) routes(r *gin.Engine) {
 	// Before every route, the web application's included: each query
 	// parameter at most once (params.go), and no body in an encoding the
 	// route does not decode (filing_body.go).
-	r.Use(s.queryOnce, s.bodyEncoding)
+	r.Use(s.queryOnce, s.bodyEncoding, s.markStale)
 	r.GET("/healthz", s.handleHealth)
 	v1 := r.Group("/api/v1")
 	v1.GET("/layers", s.handleLayers)

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -258,5 +260,155 @@ func TestE2E_PostgresInstances(t *testing.T) {
 				gens, sums[0] == sums[1], sums[1] == sums[2])
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// cuttable is a TCP proxy to the PostgreSQL server that a test cuts, as a
+// network partition would: every connection through it is closed, and new
+// ones are refused, until it is restored.
+type cuttable struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	cut    bool
+	conns  []net.Conn
+}
+
+func newCuttable(t *testing.T, target string) *cuttable {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cuttable{ln: ln, target: target}
+	t.Cleanup(func() { ln.Close(); p.setCut(true) })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			if p.cut {
+				p.mu.Unlock()
+				c.Close()
+				continue
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				p.mu.Unlock()
+				c.Close()
+				continue
+			}
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { io.Copy(up, c); up.Close() }()
+			go func() { io.Copy(c, up); c.Close() }()
+		}
+	}()
+	return p
+}
+
+func (p *cuttable) setCut(cut bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut = cut
+	if cut {
+		for _, c := range p.conns {
+			c.Close()
+		}
+		p.conns = nil
+	}
+}
+
+// TestE2E_PostgresLost: an instance that loses its database keeps serving
+// its last figures, saying how old they are, and refuses writes with 503
+// and Retry-After, storing nothing; when the database is back, it writes
+// again and the notice goes.
+func TestE2E_PostgresLost(t *testing.T) {
+	db := pgtest.URL(t)
+	newDatabase(t, db, "--no-demo")
+	token := addProvider(t, db, "mobile", "viettel")
+	u, err := url.Parse(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newCuttable(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	s := startServer(t, u.String(), "--write-rate", "0")
+	client := &http.Client{Timeout: 20 * time.Second}
+	get := func(path string) (*http.Response, []byte) {
+		t.Helper()
+		res, err := client.Get(s.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, b
+	}
+	_, before := get("/api/v1/summary")
+
+	proxy.setCut(true)
+	status, body, err := postFiling(client, s, token, instanceFiling(1))
+	if err != nil || status != http.StatusServiceUnavailable || !strings.Contains(string(body), "database does not answer") {
+		t.Fatalf("filing with the database cut: %d %v %s; want 503 saying the database does not answer", status, err, body)
+	}
+	// Within the watcher's 2 s, every answer says the figures are old;
+	// they are served as they were.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res, b := get("/api/v1/summary")
+		if res.StatusCode != http.StatusOK || string(b) != string(before) {
+			t.Fatalf("summary with the database cut: %d, equal to before: %t", res.StatusCode, string(b) == string(before))
+		}
+		if stale := res.Header.Get("X-Phusong-Stale"); stale != "" {
+			if !strings.Contains(stale, "database unreachable since") || !strings.Contains(stale, "s ago") {
+				t.Fatalf("X-Phusong-Stale: %q", stale)
+			}
+			t.Logf("with the database cut: X-Phusong-Stale: %s", stale)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no X-Phusong-Stale 10 s after the database was cut")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if res, _ := get("/api/v1/layers/mobile/communes"); res.StatusCode != http.StatusOK {
+		t.Fatalf("layer with the database cut: %d", res.StatusCode)
+	}
+
+	proxy.setCut(false)
+	deadline = time.Now().Add(15 * time.Second)
+	for {
+		status, body, err = postFiling(client, s, token, instanceFiling(2))
+		if err == nil && status == http.StatusCreated {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("filing 15 s after the database came back: %d %v %s", status, err, body)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	for {
+		res, _ := get("/api/v1/summary")
+		if res.Header.Get("X-Phusong-Stale") == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("X-Phusong-Stale still said 10 s after the database came back")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	ctx := context.Background()
+	store, err := data.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	fs, err := store.Filings(ctx, "")
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("filings stored: %d, %v; want 1 (the refused one is not kept)", len(fs), err)
 	}
 }
