@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -207,6 +210,28 @@ func TestPostgres_CoverageViewsForQGIS(t *testing.T) {
 	}
 	if n != len(communes) {
 		t.Fatalf("coverage_mobile: %d rows, want %d", n, len(communes))
+	}
+	// GDAL, as QGIS uses it, opens the view as a layer of polygons with
+	// the figures as fields.
+	if _, err := exec.LookPath("ogrinfo"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI needs ogrinfo (gdal-bin)")
+		}
+		t.Log("skipped the GDAL check: ogrinfo (Debian package gdal-bin) is not installed")
+	} else {
+		u, err := url.Parse(s.dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pw, _ := u.User.Password()
+		conn := fmt.Sprintf("PG:host=%s port=%s user=%s password=%s dbname=%s", u.Hostname(), u.Port(), u.User.Username(), pw, strings.TrimPrefix(u.Path, "/"))
+		out, err := exec.Command("ogrinfo", "-ro", "-so", conn, "coverage_mobile").CombinedOutput()
+		for _, want := range []string{"Geometry: Multi Polygon", fmt.Sprintf("Feature Count: %d", len(communes)),
+			"share_covered: Real", "status: String", `"WGS 84"`} {
+			if err != nil || !strings.Contains(string(out), want) {
+				t.Fatalf("ogrinfo on coverage_mobile: no %q (%v):\n%s", want, err, out)
+			}
+		}
 	}
 	// A GeoPackage blob the function does not know is no geometry, not
 	// an error that would hide the whole view.
