@@ -18,6 +18,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
@@ -55,12 +57,41 @@ type Service struct {
 	store *data.Store
 	log   *slog.Logger
 	cov   coverage
+
+	observersMu sync.Mutex
+	observers   []func(snap *Snapshot, took time.Duration)
 }
 
 // New returns a Service over store. Call Recompute before asking for
 // figures; until it has run, Current returns ErrNotReady.
 func New(cfg Config, store *data.Store, log *slog.Logger) *Service {
 	return &Service{cfg: cfg, store: store, log: log}
+}
+
+// OnPublish registers f to be called after every Recompute that publishes
+// figures, with the snapshot it published and how long the Recompute took,
+// restarts under writes included (not the wait for another Recompute to
+// end). f runs on the recomputing goroutine before Recompute returns, so it
+// must be quick; Recomputes never overlap, so neither do the calls of f. A
+// hosting adapter uses it for its metrics.
+func (s *Service) OnPublish(f func(snap *Snapshot, took time.Duration)) {
+	s.observersMu.Lock()
+	defer s.observersMu.Unlock()
+	s.observers = append(s.observers, f)
+}
+
+// published tells the OnPublish observers of the snapshot now current.
+func (s *Service) published(took time.Duration) {
+	snap, err := s.Current()
+	if err != nil {
+		return
+	}
+	s.observersMu.Lock()
+	observers := s.observers
+	s.observersMu.Unlock()
+	for _, f := range observers {
+		f(snap, took)
+	}
 }
 
 // Config returns the settings the Service was made with.
