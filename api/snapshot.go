@@ -127,11 +127,17 @@ func (s *Service) Current() (*Snapshot, error) {
 // inputs version, and when a write came between them the recompute starts
 // again (a few times, then it fails and the watcher tries later), so that
 // no endpoint, and no figure stored for a date, can disagree with another.
+// Once it has published, it tells the OnPublish observers.
 func (s *Service) Recompute(ctx context.Context) error {
 	s.cov.recomputing.Lock()
 	defer s.cov.recomputing.Unlock()
+	start := time.Now()
 	for attempt := 1; ; attempt++ {
 		err := s.recompute(ctx)
+		if err == nil {
+			s.published(time.Since(start))
+			return nil
+		}
 		if !errors.Is(err, errInputsMoved) || attempt == maxRecomputeAttempts {
 			if err == nil {
 				s.checked(nil)

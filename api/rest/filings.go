@@ -240,6 +240,7 @@ func (s *Server) handleFilingSubmit(c *gin.Context) {
 		c.JSON(http.StatusCreated, ans)
 		return
 	}
+	s.metrics.filingsStored.Inc()
 	ans.ID, ans.Links = stored.FilingID, filingLinks(stored.FilingID)
 	s.recomputeAfterWrite(c, &ans)
 	body, err := json.Marshal(ans)

@@ -15,6 +15,8 @@ func (s *Server) routes(r *gin.Engine) {
 	// route does not decode (filing_body.go).
 	r.Use(s.queryOnce, s.bodyEncoding, s.markStale)
 	r.GET("/healthz", s.handleHealth)
+	r.GET("/readyz", s.handleReady)
+	r.GET("/metrics", s.handleMetrics)
 	v1 := r.Group("/api/v1")
 	v1.GET("/layers", s.handleLayers)
 	v1.GET("/layers/:layer/communes", s.handleLayerCommunes)

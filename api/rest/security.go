@@ -142,6 +142,7 @@ type RateLimit struct {
 
 // rateLimiter keeps one bucket per key (a principal or a client address).
 type rateLimiter struct {
+	name  string // which limit it is, in phusong_rate_limit_refusals_total
 	limit RateLimit
 	mu    sync.Mutex
 	keys  map[string]*bucket
@@ -156,8 +157,8 @@ type bucket struct {
 // (full again) are dropped.
 const maxBuckets = 100000
 
-func newRateLimiter(l RateLimit) *rateLimiter {
-	return &rateLimiter{limit: l, keys: map[string]*bucket{}}
+func newRateLimiter(name string, l RateLimit) *rateLimiter {
+	return &rateLimiter{name: name, limit: l, keys: map[string]*bucket{}}
 }
 
 // allow takes one request from key's bucket, or tells how long to wait.
@@ -217,12 +218,14 @@ func isWrite(r *http.Request) bool {
 }
 
 // overLimit takes one request from key's bucket in rl or, when it is
-// empty, answers 429 with Retry-After and reports that it did.
-func overLimit(c *gin.Context, rl *rateLimiter, key string) bool {
+// empty, answers 429 with Retry-After, counts the refusal and reports that
+// it did. It is the one place that answers 429.
+func (s *Server) overLimit(c *gin.Context, rl *rateLimiter, key string) bool {
 	ok, wait := rl.allow(key, time.Now())
 	if ok {
 		return false
 	}
+	s.metrics.refusals.WithLabelValues(rl.name).Inc()
 	secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
 	c.Header("Retry-After", secs)
 	writeProblem(c, http.StatusTooManyRequests, "too many requests; try again after "+secs+" s")
@@ -232,14 +235,14 @@ func overLimit(c *gin.Context, rl *rateLimiter, key string) bool {
 // limitPrincipal spends one write of p, whose token authenticate has
 // verified, and reports whether it answered 429 instead. Reads are free.
 func (s *Server) limitPrincipal(c *gin.Context, p data.Principal) bool {
-	return isWrite(c.Request) && overLimit(c, s.perPrincipal, p.String())
+	return isWrite(c.Request) && s.overLimit(c, s.perPrincipal, p.String())
 }
 
 // refuseAuthentication answers a request whose token is missing or bad:
 // 401 with wwwAuthenticate and detail, or, once the client's address has
 // had too many writes refused, 429.
 func (s *Server) refuseAuthentication(c *gin.Context, wwwAuthenticate, detail string) {
-	if isWrite(c.Request) && overLimit(c, s.authFailures, clientAddress(c.Request)) {
+	if isWrite(c.Request) && s.overLimit(c, s.authFailures, clientAddress(c.Request)) {
 		return
 	}
 	c.Header("WWW-Authenticate", wwwAuthenticate)
@@ -249,7 +252,7 @@ func (s *Server) refuseAuthentication(c *gin.Context, wwwAuthenticate, detail st
 // limitCompute is middleware for the public routes that compute (the
 // what-if): a budget per client address.
 func (s *Server) limitCompute(c *gin.Context) {
-	if overLimit(c, s.computePerAddress, clientAddress(c.Request)) {
+	if s.overLimit(c, s.computePerAddress, clientAddress(c.Request)) {
 		return
 	}
 	c.Next()

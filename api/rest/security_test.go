@@ -116,9 +116,9 @@ func TestCORS_PreflightAllowsEveryMethod(t *testing.T) {
 // principal, the public computing requests of one address, and the
 // refused authentications of one address.
 func setLimits(s *Server, principal, compute, failures RateLimit) {
-	s.perPrincipal = newRateLimiter(principal)
-	s.computePerAddress = newRateLimiter(compute)
-	s.authFailures = newRateLimiter(failures)
+	s.perPrincipal = newRateLimiter(limitWrites, principal)
+	s.computePerAddress = newRateLimiter(limitCompute, compute)
+	s.authFailures = newRateLimiter(limitAuthFailures, failures)
 }
 
 // writeFrom sends a dry-run filing with the Authorization header auth

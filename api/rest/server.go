@@ -6,9 +6,11 @@ package rest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"time"
@@ -68,6 +70,14 @@ type Config struct {
 	// a style over it (basemap.go); nil for none. At most one of Basemap
 	// and BasemapURL is set.
 	Basemap *basemap.Archive
+	// Instance names this process among the instances of the service (a
+	// host and port, say): every answer carries it in X-Phusong-Instance,
+	// so that one seen through a load balancer can be traced to its
+	// process, and phusong_build_info labels it. Empty sends no header.
+	Instance string
+	// Version and Commit say what the binary was built from, for
+	// phusong_build_info; empty when unknown.
+	Version, Commit string
 }
 
 // DefaultConfig returns the settings used when none are given.
@@ -93,6 +103,9 @@ func (c Config) Validate() error {
 		return fmt.Errorf("heavy filings over %d bytes, %d at once, waiting %s: want none negative", c.HeavyFilingBytes, c.HeavyFilings, c.HeavyFilingWait)
 	}
 	if err := validateBasemapURL(c.BasemapURL); err != nil {
+		return err
+	}
+	if err := validateInstance(c.Instance); err != nil {
 		return err
 	}
 	if c.Basemap != nil && c.BasemapURL != "" {
@@ -137,6 +150,7 @@ type Server struct {
 	// The rate limits: writes per principal, what-ifs per address, refused
 	// tokens per address (Config).
 	perPrincipal, computePerAddress, authFailures *rateLimiter
+	metrics                                       *metrics // served at /metrics (metrics.go)
 }
 
 // New builds the router over core, whose figures it serves, and store, where
@@ -145,10 +159,12 @@ type Server struct {
 func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	gin.SetMode(gin.ReleaseMode)
 	s := &Server{cfg: cfg, core: core, store: store, log: log, csp: contentSecurityPolicy,
-		perPrincipal: newRateLimiter(cfg.WritesPerPrincipal), computePerAddress: newRateLimiter(cfg.ComputePerAddress),
-		authFailures: newRateLimiter(cfg.AuthFailuresPerAddress),
-		heavy:        make(chan struct{}, cfg.HeavyFilings),
-		static:       newStaticFiles(frontend.FS(), frontend.Unbuilt)}
+		perPrincipal:      newRateLimiter(limitWrites, cfg.WritesPerPrincipal),
+		computePerAddress: newRateLimiter(limitCompute, cfg.ComputePerAddress),
+		authFailures:      newRateLimiter(limitAuthFailures, cfg.AuthFailuresPerAddress),
+		metrics:           newMetrics(cfg, core),
+		heavy:             make(chan struct{}, cfg.HeavyFilings),
+		static:            newStaticFiles(frontend.FS(), frontend.Unbuilt)}
 	if cfg.BasemapURL != "" {
 		s.csp = withBasemap(contentSecurityPolicy, cfg.BasemapURL)
 	}
@@ -161,7 +177,7 @@ func New(cfg Config, core Core, store *data.Store, log *slog.Logger) *Server {
 	r := gin.New()
 	// The rate limits are not here but where the request is known: writes
 	// once the token is verified (authenticate), what-ifs on their route.
-	r.Use(s.accessLog, s.recoverPanic, s.securityHeaders, s.limits)
+	r.Use(s.accessLog, s.countRequest, s.recoverPanic, s.instanceHeader, s.securityHeaders, s.limits)
 	r.HandleMethodNotAllowed = true
 
 	s.routes(r)
@@ -199,6 +215,28 @@ func (s *Server) accessLog(c *gin.Context) {
 		slog.Duration("duration", time.Since(start)))
 }
 
+// instanceHeader names the instance that answers, when it has a name.
+func (s *Server) instanceHeader(c *gin.Context) {
+	if s.cfg.Instance != "" {
+		c.Header("X-Phusong-Instance", s.cfg.Instance)
+	}
+	c.Next()
+}
+
+// validateInstance checks an instance name: it goes out in a header, so
+// visible ASCII and spaces only, and at most 200 bytes.
+func validateInstance(id string) error {
+	if len(id) > 200 {
+		return fmt.Errorf("instance %.40q…: over 200 bytes", id)
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < ' ' || id[i] > '~' {
+			return fmt.Errorf("instance %q: want visible ASCII characters and spaces only (it is sent in a header)", id)
+		}
+	}
+	return nil
+}
+
 // recoverPanic turns a panic in a handler into a logged 500 problem, so a
 // bug in one request never takes the service down.
 func (s *Server) recoverPanic(c *gin.Context) {
@@ -222,4 +260,31 @@ func (s *Server) handleHealth(c *gin.Context) {
 	c.JSON(http.StatusOK, struct {
 		Status string `json:"status"`
 	}{"ok"})
+}
+
+// readiness is the answer of /readyz.
+type readiness struct {
+	Status string `json:"status"`
+	// Generation is the published snapshot's (api.Snapshot.Generation).
+	Generation string `json:"generation"`
+	// SnapshotAgeSeconds is the time since it was published, to the
+	// millisecond.
+	SnapshotAgeSeconds float64 `json:"snapshot_age_seconds"`
+}
+
+// handleReady says whether the service has figures to serve: 200 once the
+// first are published, 503 while they are computed (serve listens before
+// its first recompute ends). /healthz, by contrast, asks the database.
+func (s *Server) handleReady(c *gin.Context) {
+	snap, err := s.core.Current()
+	if errors.Is(err, api.ErrNotReady) {
+		writeProblem(c, http.StatusServiceUnavailable, "no coverage snapshot is published yet: the first computation is running")
+		return
+	}
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	age := time.Since(s.metrics.publishedAt(snap)).Seconds()
+	c.JSON(http.StatusOK, readiness{Status: "ready", Generation: snap.Generation(), SnapshotAgeSeconds: math.Round(age*1000) / 1000})
 }

@@ -91,9 +91,11 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 	}
 	s := &server{url: "http://" + addr, cmd: cmd}
 	t.Cleanup(func() { s.stop(t) })
+	// The service listens before its first computation ends, answering
+	// 503 on /readyz until it has published figures.
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
-		if res, err := http.Get(s.url + "/healthz"); err == nil {
+		if res, err := http.Get(s.url + "/readyz"); err == nil {
 			res.Body.Close()
 			if res.StatusCode == 200 {
 				return s
@@ -102,7 +104,7 @@ func startServer(t *testing.T, db string, extra ...string) *server {
 		time.Sleep(100 * time.Millisecond)
 	}
 	log, _ := os.ReadFile(logPath)
-	t.Fatalf("server did not become healthy:\n%s", log)
+	t.Fatalf("server did not become ready:\n%s", log)
 	return nil
 }
 

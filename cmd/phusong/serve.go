@@ -21,7 +21,10 @@ type serveConfig struct {
 	Addr string
 	DB   string
 	Demo bool
-	API  rest.Config
+	// Instance names this process among the service's instances
+	// (rest.Config.Instance); every log line carries it.
+	Instance string
+	API      rest.Config
 	// ReadHeaderTimeout bounds how long a client may take to send its
 	// headers (slow-header attacks); the other timeouts follow from it.
 	ReadHeaderTimeout time.Duration
@@ -56,12 +59,20 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 		"how long a client may take to send a request body other than a filing's (filings have 5 minutes)")
 	fs.StringVar(&cfg.API.BasemapURL, "basemap-url", envOr("PHUSONG_BASEMAP_URL", ""),
 		"MapLibre style URL drawn under the communes on the web page; none by default, so no request leaves the machine (env PHUSONG_BASEMAP_URL)")
+	fs.StringVar(&cfg.Instance, "instance", envOr("PHUSONG_INSTANCE", ""),
+		"this instance's name, in every log line, the X-Phusong-Instance header of every answer and /metrics (env PHUSONG_INSTANCE; default: the host name and the port of --addr)")
 	basemapFile := fs.String("basemap", envOr("PHUSONG_BASEMAP", ""),
 		"a PMTiles archive of vector tiles (e.g. a Protomaps basemap extract of the province) that the service serves itself and the web page draws under the communes, with no request leaving the machine (env PHUSONG_BASEMAP)")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
 	}
 	cfg.Demo = !*noDemo
+	if cfg.Instance == "" {
+		cfg.Instance = defaultInstance(cfg.Addr)
+	}
+	cfg.API.Instance = cfg.Instance
+	cfg.API.Version, cfg.API.Commit = buildVersion(linkedCommit)
+	log = log.With(slog.String("instance", cfg.Instance))
 	if *basemapFile != "" {
 		if cfg.API.BasemapURL != "" {
 			return fmt.Errorf("--basemap %s and --basemap-url %s (or PHUSONG_BASEMAP_URL): the map has one basemap; give one or the other", *basemapFile, cfg.API.BasemapURL)
@@ -87,12 +98,6 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	defer store.Close()
 
 	core := api.New(cfg.API.Core, store, log)
-	start := time.Now()
-	if err := core.Recompute(ctx); err != nil {
-		return fmt.Errorf("computing coverage: %w", err)
-	}
-	log.Info("coverage computed", slog.Duration("took", time.Since(start)))
-
 	srv := rest.New(cfg.API, core, store, log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -108,23 +113,63 @@ func cmdServe(ctx context.Context, args []string, log *slog.Logger) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	go core.Watch(ctx, 2*time.Second)
-	// Another instance's write, at once (PostgreSQL); Watch's tick is the
-	// fallback, and the only way on SQLite.
-	go store.Listen(ctx, core.Changed, func(err error) {
-		log.Warn("listening for other instances' writes; retrying (changes still arrive every 2 s)", slog.Any("err", err))
-	})
 	log.Info("listening", slog.String("url", "http://"+ln.Addr().String()+"/"), slog.String("db", data.Redact(cfg.DB)))
 
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
+	// The first computation runs while the service listens (minutes on a
+	// national unit set): meanwhile /readyz and every figure answer 503,
+	// and /healthz, /metrics and the web page answer. It is cancelled
+	// with the service, and waited for, so that it never outlives the
+	// store.
+	computeCtx, cancelCompute := context.WithCancel(ctx)
+	computed := make(chan error, 1)
+	go func() {
+		start := time.Now()
+		err := core.Recompute(computeCtx)
+		if err == nil {
+			log.Info("coverage computed", slog.Duration("took", time.Since(start)))
+		}
+		computed <- err
+	}()
+	defer func() {
+		cancelCompute()
+		if computed != nil {
+			<-computed
+		}
+	}()
+
+	for running := true; running; {
+		select {
+		case err := <-errc:
+			return err
+		case err := <-computed:
+			computed = nil
+			switch {
+			case err == nil:
+				go core.Watch(ctx, 2*time.Second)
+				// Another instance's write, at once (PostgreSQL); Watch's
+				// tick is the fallback, and the only way on SQLite.
+				go store.Listen(ctx, core.Changed, func(err error) {
+					log.Warn("listening for other instances' writes; retrying (changes still arrive every 2 s)", slog.Any("err", err))
+				})
+			case ctx.Err() == nil:
+				shutdown(hs)
+				return fmt.Errorf("computing coverage: %w", err)
+			}
+			// Cancelled by the signal: ctx.Done is next.
+		case <-ctx.Done():
+			running = false
+		}
 	}
 	log.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	return shutdown(hs)
+}
+
+// shutdown stops the server, letting the requests under way end within
+// 15 seconds.
+func shutdown(hs *http.Server) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdownCtx); err != nil {
+	if err := hs.Shutdown(ctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
