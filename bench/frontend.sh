@@ -17,9 +17,9 @@ url="http://127.0.0.1:$port"
 ./bin/phusong serve --addr "127.0.0.1:$port" --db "$work/phusong.gpkg" >"$work/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
-  curl -sf "$url/healthz" >/dev/null 2>&1 && break
+  curl -sf "$url/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-curl -sf "$url/healthz" >/dev/null || { echo "the service did not start:"; cat "$work/serve.log"; exit 1; }
+curl -sf "$url/readyz" >/dev/null || { echo "the service did not start:"; cat "$work/serve.log"; exit 1; }
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 cd frontend && PHUSONG_URL="$url" node bench/first-frame.mjs

@@ -32,7 +32,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 url="http://127.0.0.1:$port"
 "$bin" serve --addr "127.0.0.1:$port" --db "$work/vn.gpkg" --write-rate 0 >"$work/serve.log" 2>&1 &
 pid=$!
-for _ in $(seq 1 600); do curl -sf "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+for _ in $(seq 1 600); do curl -sf "$url/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 idle=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status")
 
 echo "$n concurrent dry runs of a $(awk -v b="$(wc -c <"$work/filing.geojson")" 'BEGIN { printf "%.0f", b / 1e6 }') MB filing ($bin)"

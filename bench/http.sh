@@ -35,7 +35,7 @@ start() {
   "$bin" serve --addr "127.0.0.1:$port" --db "$db" --write-rate 0 "$@" >"$db.log" 2>&1 &
   pid=$!; pids+=("$pid")
   for _ in $(seq 1 600); do
-    if curl -sf "$url/healthz" >/dev/null 2>&1; then
+    if curl -sf "$url/readyz" >/dev/null 2>&1; then
       startup=$(since "$t0"); return 0
     fi
     sleep 0.05

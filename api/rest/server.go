@@ -270,6 +270,9 @@ type readiness struct {
 	// SnapshotAgeSeconds is the time since it was published, to the
 	// millisecond.
 	SnapshotAgeSeconds float64 `json:"snapshot_age_seconds"`
+	// DatabaseUnreachableSince is set while the store cannot be read:
+	// the instance is still ready, and serves the snapshot it has.
+	DatabaseUnreachableSince string `json:"database_unreachable_since,omitempty"`
 }
 
 // handleReady says whether the service has figures to serve: 200 once the
@@ -286,5 +289,11 @@ func (s *Server) handleReady(c *gin.Context) {
 		return
 	}
 	age := time.Since(s.metrics.publishedAt(snap)).Seconds()
-	c.JSON(http.StatusOK, readiness{Status: "ready", Generation: snap.Generation(), SnapshotAgeSeconds: math.Round(age*1000) / 1000})
+	r := readiness{Status: "ready", Generation: snap.Generation(), SnapshotAgeSeconds: math.Round(age*1000) / 1000}
+	if f, ok := s.core.(freshness); ok {
+		if _, since, err := f.Freshness(); err != nil && !since.IsZero() {
+			r.DatabaseUnreachableSince = since.UTC().Format(time.RFC3339)
+		}
+	}
+	c.JSON(http.StatusOK, r)
 }

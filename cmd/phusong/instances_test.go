@@ -106,9 +106,10 @@ func TestE2E_PostgresInstances(t *testing.T) {
 	}
 
 	// 50 filings, one after another, each to the next instance.
-	var lags []time.Duration
+	var lags, fromSend []time.Duration
 	for i := range 50 {
 		to := inst[i%3]
+		sent := time.Now()
 		status, body, err := postFiling(client, to, tokens[i%providers], instanceFiling(i))
 		if err != nil || status != http.StatusCreated {
 			t.Fatalf("filing %d to instance %d: %d %v %s", i, i%3, status, err, body)
@@ -131,11 +132,16 @@ func TestE2E_PostgresInstances(t *testing.T) {
 			}
 		}
 		lags = append(lags, time.Since(acked))
+		fromSend = append(fromSend, time.Since(sent))
 	}
 	slices.Sort(lags)
+	slices.Sort(fromSend)
 	p50, p95, worst := lags[len(lags)/2], lags[len(lags)*95/100-1], lags[len(lags)-1]
-	t.Logf("instances: 50 filings over 3 instances; seen by the other two after p50 %s, p95 %s, max %s",
-		p50.Round(time.Millisecond), p95.Round(time.Millisecond), worst.Round(time.Millisecond))
+	t.Logf("instances: 50 filings over 3 instances; seen by the other two after the 201: p50 %s, p95 %s, max %s; "+
+		"from the request's start to seen by all three: p50 %s, p95 %s, max %s",
+		p50.Round(time.Millisecond), p95.Round(time.Millisecond), worst.Round(time.Millisecond),
+		fromSend[len(fromSend)/2].Round(time.Millisecond), fromSend[len(fromSend)*95/100-1].Round(time.Millisecond),
+		fromSend[len(fromSend)-1].Round(time.Millisecond))
 	if p95 > time.Second {
 		t.Errorf("p95 %s: a filing should be seen by every instance within 1 s", p95)
 	}
@@ -200,7 +206,9 @@ func TestE2E_PostgresInstances(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(time.Duration(400+rand.IntN(400)) * time.Millisecond)
+	// Long enough for a few filings (each is recomputed by all three
+	// instances on two cores), at a moment no one chooses.
+	time.Sleep(time.Duration(2000+rand.IntN(1000)) * time.Millisecond)
 	inst[0].cmd.Process.Signal(syscall.SIGKILL)
 	inst[0].cmd.Wait()
 	close(stopWrites)
@@ -367,6 +375,16 @@ func TestE2E_PostgresLost(t *testing.T) {
 				t.Fatalf("X-Phusong-Stale: %q", stale)
 			}
 			t.Logf("with the database cut: X-Phusong-Stale: %s", stale)
+			res, b := get("/readyz")
+			var r struct {
+				Status      string  `json:"status"`
+				Age         float64 `json:"snapshot_age_seconds"`
+				Unreachable string  `json:"database_unreachable_since"`
+			}
+			json.Unmarshal(b, &r)
+			if res.StatusCode != http.StatusOK || r.Status != "ready" || r.Unreachable == "" {
+				t.Fatalf("/readyz with the database cut: %d %s; want ready, with database_unreachable_since", res.StatusCode, b)
+			}
 			break
 		}
 		if time.Now().After(deadline) {
