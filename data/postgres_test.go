@@ -240,3 +240,28 @@ func TestPostgres_CoverageViewsForQGIS(t *testing.T) {
 		t.Fatalf("phusong_gpkg_geometry(garbage) IS NULL = %t, %v", isNull, err)
 	}
 }
+
+// Both stores reach the same schema version: from 14, where the
+// PostgreSQL store starts, every migration comes in both folders.
+func TestMigrations_SameVersionsOnBothStores(t *testing.T) {
+	lite, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := readMigrations(migrationPGFS, "migrations_pg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b []int
+	for _, m := range lite {
+		if m.version >= pg[0].version {
+			a = append(a, m.version)
+		}
+	}
+	for _, m := range pg {
+		b = append(b, m.version)
+	}
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Fatalf("migrations from %d: SQLite %v, PostgreSQL %v; add the missing one to data/migrations or data/migrations_pg", pg[0].version, a, b)
+	}
+}
