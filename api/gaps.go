@@ -17,6 +17,9 @@ type GapsQuery struct {
 	AsOf     string
 	Filter   geo.Filter
 	District string
+	// Province limits the communes to one province (GSO code); "" takes
+	// the target's territory, if it has one.
+	Province string
 	TargetID int64
 	Limit    int
 	// Figures, when not nil, are the per-commune figures to rank (e.g. as
@@ -106,9 +109,13 @@ func (snap *Snapshot) Gaps(q GapsQuery) (*Gaps, error) {
 	if err != nil {
 		return nil, err
 	}
-	remote := snap.plan.remote
+	province := q.Province
+	if province == "" && target != nil {
+		province = target.Territory
+	}
+	inScope := snap.Keeps(q.Filter, province)
 	keep := func(i int) bool {
-		return q.Filter.Keeps(remote[i]) && (q.District == "" || snap.Communes[i].DistrictCode == q.District)
+		return (inScope == nil || inScope(i)) && (q.District == "" || snap.Communes[i].DistrictCode == q.District)
 	}
 	figs, dataAsOf := snap.FiguresAt(q.AsOf)
 	if q.Figures != nil {
@@ -118,9 +125,9 @@ func (snap *Snapshot) Gaps(q GapsQuery) (*Gaps, error) {
 	out := &Gaps{Target: target, Communes: []GapRow{}, DataAsOf: dataAsOf}
 	inPlan := map[string]bool{}
 	if target != nil {
-		p := target.Plan(figs[q.Layer], remote, keep)
+		p := target.Plan(figs[q.Layer], snap.plan.scope, keep)
 		out.Plan = &Plan{TargetID: target.ID, Communes: []string{}, PeopleAdded: math.Round(p.PeopleAdded),
-			ValueBefore: round4(target.Evaluate(figs[q.Layer], remote).Value), ValueAfter: round4(p.ValueAfter), Meets: p.Meets}
+			ValueBefore: round4(target.Evaluate(figs[q.Layer], snap.plan.scope).Value), ValueAfter: round4(p.ValueAfter), Meets: p.Meets}
 		for _, g := range p.Communes {
 			out.Plan.Communes = append(out.Plan.Communes, g.Code)
 			inPlan[g.Code] = true
@@ -139,7 +146,7 @@ func (snap *Snapshot) Gaps(q GapsQuery) (*Gaps, error) {
 		cm := snap.Communes[g.Index]
 		out.Communes = append(out.Communes, GapRow{Rank: k + 1, Code: g.Code, Name: cm.Name, DistrictCode: cm.DistrictCode, District: cm.District,
 			Population: g.Population, PeopleCovered: math.Round(g.Covered), PeopleNotCovered: math.Round(g.Uncovered),
-			ShareCovered: round4(g.Share), Status: string(g.Status), Remote: remote[g.Index], InPlan: inPlan[g.Code]})
+			ShareCovered: round4(g.Share), Status: string(g.Status), Remote: snap.RemoteAt(g.Index), InPlan: inPlan[g.Code]})
 	}
 	out.Total = GapsTotal{Communes: len(ranked), PeopleNotCovered: math.Round(total)}
 	return out, nil

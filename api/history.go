@@ -25,7 +25,7 @@ type planning struct {
 	version   string                                   // the store's PlanningVersion it was built from
 	units     []string                                 // by history date, the unit set its commune counts are on
 	history   []dayFigures                             // every date a filing took effect, up to the snapshot's day, in order
-	remote    []bool                                   // by commune, in the snapshot's order
+	scope     geo.Scope                                // by commune, in the snapshot's order: remote, and its province
 	remoteSet data.RemoteSet                           // the codes and the source of the set
 	targets   []targetTrack                            // every target, retired ones included, by id
 	published map[int64]map[string]data.PublishedValue // target values as first published, by id and date
@@ -42,7 +42,7 @@ func (p *planning) today(snap *Snapshot, i int) geo.TargetValue {
 	p.todayOnce.Do(func() {
 		p.todayValues = make([]geo.TargetValue, len(p.targets))
 		for k, tr := range p.targets {
-			p.todayValues[k] = tr.target.Evaluate(snap.Result.Layer(tr.target.Layer).Breakdown(geo.KindAll).Communes, p.remote)
+			p.todayValues[k] = tr.target.Evaluate(snap.Result.Layer(tr.target.Layer).Breakdown(geo.KindAll).Communes, p.scope)
 		}
 	})
 	return p.todayValues[i]
@@ -106,10 +106,7 @@ func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot, versi
 	if p.remoteSet, err = s.store.Remote(ctx); err != nil {
 		return nil, err
 	}
-	p.remote = make([]bool, len(next.Communes))
-	for i, c := range next.Communes {
-		p.remote[i] = sortedContains(p.remoteSet.Codes, c.Code)
-	}
+	p.scope = scopeOf(next.Communes, p.remoteSet.Codes)
 	if prev != nil && prev.plan != nil && prev.Result == next.Result {
 		p.history, p.results = prev.plan.history, prev.plan.results
 	} else {
@@ -128,9 +125,9 @@ func (s *Service) buildPlanning(ctx context.Context, next, prev *Snapshot, versi
 		for i, d := range p.history {
 			if f := inForce[i]; f != nil && t.Measure == geo.MeasureCommunes {
 				// Communes are counted on the units of the day.
-				tr.values[i] = t.Evaluate(f.layers[t.Layer], f.remote)
+				tr.values[i] = t.Evaluate(f.layers[t.Layer], f.scope)
 			} else {
-				tr.values[i] = t.Evaluate(d.layers[t.Layer], p.remote)
+				tr.values[i] = t.Evaluate(d.layers[t.Layer], p.scope)
 			}
 			rows = append(rows, data.TargetSnapshot{TargetID: t.ID, AsOf: d.asOf, Value: tr.values[i]})
 		}
@@ -379,12 +376,46 @@ func (s *Service) ResultAt(ctx context.Context, snap *Snapshot, asOf string) (*g
 	})
 }
 
-// Keeps returns a commune filter by index for f, or nil for every commune.
-func (snap *Snapshot) Keeps(f geo.Filter) func(i int) bool {
-	if f == geo.FilterAll {
+// Keeps returns a commune filter by index for f within province (a GSO
+// code; "" every province), or nil for every commune.
+func (snap *Snapshot) Keeps(f geo.Filter, province string) func(i int) bool {
+	if f == geo.FilterAll && province == "" {
 		return nil
 	}
-	return func(i int) bool { return f.Keeps(snap.plan.remote[i]) }
+	sc := snap.plan.scope
+	return func(i int) bool { return f.Keeps(sc.Remote[i]) && (province == "" || sc.Province[i] == province) }
+}
+
+// Provinces returns the provinces of the snapshot's units, by GSO code,
+// in order of code: one for a provincial store, every one for a national.
+func (snap *Snapshot) Provinces() []Province {
+	byCode := map[string]*Province{}
+	for _, c := range snap.Communes {
+		if c.ProvinceCode == "" {
+			continue
+		}
+		p := byCode[c.ProvinceCode]
+		if p == nil {
+			p = &Province{Code: c.ProvinceCode, Name: c.Province}
+			byCode[c.ProvinceCode] = p
+		}
+		p.Communes++
+		p.People += c.Population
+	}
+	out := make([]Province, 0, len(byCode))
+	for _, p := range byCode {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
+
+// Province is a territory of the store: a province with its units.
+type Province struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Communes int    `json:"communes"`
+	People   int    `json:"people"`
 }
 
 // RemoteSet describes the set of remote communes: how many, where the set
@@ -407,7 +438,11 @@ func (snap *Snapshot) RemoteSet() RemoteSet {
 
 // Remote returns whether each commune is remote, in the snapshot's order.
 // The slice is shared: it must not be changed.
-func (snap *Snapshot) Remote() []bool { return snap.plan.remote }
+func (snap *Snapshot) Remote() []bool { return snap.plan.scope.Remote }
+
+// Scope returns what targets read of each commune of the snapshot:
+// whether it is remote, and its province.
+func (snap *Snapshot) Scope() geo.Scope { return snap.plan.scope }
 
 // CheckAsOf checks a date YYYY-MM-DD for figures "as of": a date after the
 // snapshot's day is refused, since what is filed for the future is not in
@@ -439,7 +474,18 @@ func (snap *Snapshot) CheckDay(param, day string) error {
 // set's remote communes.
 type setFigures struct {
 	layers map[geo.Layer][]geo.CommuneFigure
-	remote []bool
+	scope  geo.Scope
+}
+
+// scopeOf is what targets read of communes: whether each is remote (its
+// code among remote, sorted) and its province.
+func scopeOf(communes []geo.Commune, remote []string) geo.Scope {
+	sc := geo.Scope{Remote: make([]bool, len(communes)), Province: make([]string, len(communes))}
+	for i, c := range communes {
+		sc.Remote[i] = sortedContains(remote, c.Code)
+		sc.Province[i] = c.ProvinceCode
+	}
+	return sc
 }
 
 // inForceFigures computes, for each history date on which another unit
@@ -482,12 +528,9 @@ func (s *Service) inForceFigures(ctx context.Context, next *Snapshot, p *plannin
 		if err != nil {
 			return nil, err
 		}
-		remote := make([]bool, len(units.Communes))
-		for c, cm := range units.Communes {
-			remote[c] = sortedContains(p.remoteSet.Codes, cm.Code)
-		}
+		sc := scopeOf(units.Communes, p.remoteSet.Codes)
 		for j, i := range bySet[k] {
-			out[i] = &setFigures{layers: figs[j], remote: remote}
+			out[i] = &setFigures{layers: figs[j], scope: sc}
 		}
 	}
 	return out, nil

@@ -337,5 +337,5 @@ func (snap *Snapshot) Province(l geo.Layer) geo.Rollup {
 
 // RemoteAt says whether commune i of the snapshot is remote.
 func (snap *Snapshot) RemoteAt(i int) bool {
-	return snap.plan != nil && i < len(snap.plan.remote) && snap.plan.remote[i]
+	return snap.plan != nil && i < len(snap.plan.scope.Remote) && snap.plan.scope.Remote[i]
 }

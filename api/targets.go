@@ -52,12 +52,12 @@ func (snap *Snapshot) answerTarget(tr targetTrack, asOf string) TargetAnswer {
 	if i >= 0 {
 		a.Current = tr.values[i]
 	} else {
-		a.Current = t.Evaluate(figs[t.Layer], snap.plan.remote)
+		a.Current = t.Evaluate(figs[t.Layer], snap.plan.scope)
 	}
 	if t.Filter == geo.FilterAll {
 		rt := t
 		rt.Filter = geo.FilterRemote
-		v := rt.Evaluate(figs[t.Layer], snap.plan.remote)
+		v := rt.Evaluate(figs[t.Layer], snap.plan.scope)
 		a.RemoteCommunes = &v
 	}
 	var points []geo.TrendPoint
@@ -111,11 +111,11 @@ func (snap *Snapshot) AnswerTargetKnown(id int64, asOf string, known map[geo.Lay
 		a := snap.answerTarget(tr, asOf)
 		if known != nil {
 			t := tr.target
-			a.Current = t.Evaluate(known[t.Layer], snap.plan.remote)
+			a.Current = t.Evaluate(known[t.Layer], snap.plan.scope)
 			if a.RemoteCommunes != nil {
 				rt := t
 				rt.Filter = geo.FilterRemote
-				v := rt.Evaluate(known[t.Layer], snap.plan.remote)
+				v := rt.Evaluate(known[t.Layer], snap.plan.scope)
 				a.RemoteCommunes = &v
 			}
 			if a.Current.Met {

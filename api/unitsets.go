@@ -293,10 +293,7 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 	}
 	p := &planning{version: snap.plan.version, remoteSet: snap.plan.remoteSet, published: snap.plan.published,
 		results: &resultCache{entries: map[string]*cachedResult{}}}
-	p.remote = make([]bool, len(v.Communes))
-	for k, c := range v.Communes {
-		p.remote[k] = sortedContains(p.remoteSet.Codes, c.Code)
-	}
+	p.scope = scopeOf(v.Communes, p.remoteSet.Codes)
 	// Every history date's figures on the view's units; the last date's
 	// are today's.
 	n := len(snap.plan.history)
@@ -319,7 +316,7 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 	for _, tr := range snap.plan.targets {
 		t := targetTrack{target: tr.target, values: make([]geo.TargetValue, len(p.history))}
 		for k, d := range p.history {
-			t.values[k] = tr.target.Evaluate(d.layers[tr.target.Layer], p.remote)
+			t.values[k] = tr.target.Evaluate(d.layers[tr.target.Layer], p.scope)
 		}
 		p.targets = append(p.targets, t)
 	}

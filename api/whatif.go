@@ -282,7 +282,7 @@ func (snap *Snapshot) whatIfAnswer(req *WhatIfRequest, after *geo.Result) *WhatI
 		before := snap.plan.today(snap, i)
 		a := before
 		if _, changed := layers[t.Layer]; changed {
-			a = t.Evaluate(after.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.remote)
+			a = t.Evaluate(after.Layer(t.Layer).Breakdown(geo.KindAll).Communes, snap.plan.scope)
 		}
 		targets = append(targets, TargetChange{t.ID, t.Layer, t.TitleVI, t.TitleEN, t.Value, before, a, a.Value - before.Value})
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // batchRows is how many rows one INSERT of a batch carries: with the
-// widest of the store's batched tables (communes, 14 columns) well under SQLite's
+// widest of the store's batched tables (communes, 16 columns) well under SQLite's
 // 32,766 and PostgreSQL's 65,535 parameters.
 const batchRows = 250
 

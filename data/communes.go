@@ -30,7 +30,7 @@ func (s *Store) Communes(ctx context.Context) ([]geo.Commune, error) {
 
 // queryCommunes reads communes, where selecting them, in code order.
 func (s *Store) queryCommunes(ctx context.Context, where string, args ...any) ([]geo.Commune, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT code, name, type, district_code, district, population,
+	rows, err := s.r.QueryContext(ctx, `SELECT code, name, type, district_code, district, province_code, province, population,
 		COALESCE(population_urban, 0), COALESCE(population_rural, 0), COALESCE(lon, 0), COALESCE(lat, 0),
 		COALESCE(area_km2, 0), boundary, geom FROM communes `+where+` ORDER BY code`, args...)
 	if err != nil {
@@ -41,7 +41,7 @@ func (s *Store) queryCommunes(ctx context.Context, where string, args ...any) ([
 	for rows.Next() {
 		var c geo.Commune
 		var blob []byte
-		if err := rows.Scan(&c.Code, &c.Name, &c.Type, &c.DistrictCode, &c.District, &c.Population,
+		if err := rows.Scan(&c.Code, &c.Name, &c.Type, &c.DistrictCode, &c.District, &c.ProvinceCode, &c.Province, &c.Population,
 			&c.PopulationUrban, &c.PopulationRural, &c.Point[0], &c.Point[1], &c.AreaKm2, &c.Boundary, &blob); err != nil {
 			return nil, err
 		}
@@ -135,13 +135,13 @@ func replaceSet(ctx context.Context, tx *sql.Tx, cs []geo.Commune, name, level, 
 // transaction.
 func insertCommunes(ctx context.Context, tx *sql.Tx, id int64, cs []geo.Commune, progress func(done, total int)) error {
 	rows := newBatch(ctx, tx, `INSERT INTO communes (geom, set_id, code, name, type, district_code, district,
-		population, population_urban, population_rural, lon, lat, area_km2, boundary) VALUES`, 14, "")
+		province_code, province, population, population_urban, population_rural, lon, lat, area_km2, boundary) VALUES`, 16, "")
 	for i, c := range cs {
 		blob, err := gpkg.Encode(c.Geometry)
 		if err != nil {
 			return fmt.Errorf("commune %s: %w", c.Code, err)
 		}
-		if err := rows.add(blob, id, c.Code, c.Name, c.Type, c.DistrictCode, c.District,
+		if err := rows.add(blob, id, c.Code, c.Name, c.Type, c.DistrictCode, c.District, c.ProvinceCode, c.Province,
 			c.Population, c.PopulationUrban, c.PopulationRural, c.Point[0], c.Point[1], c.AreaKm2, c.Boundary); err != nil {
 			return fmt.Errorf("communes up to %s: %w", c.Code, err)
 		}

@@ -43,10 +43,16 @@ type Provider struct {
 type Principal struct {
 	Role     string
 	Provider *Provider // nil for the admin
+	// Province limits an admin to one province's targets and remote
+	// communes (a GSO code); "" is the admin of the whole store.
+	Province string
 }
 
 // String names the principal in the audit log and idempotency records.
 func (p Principal) String() string {
+	if p.Role == RoleAdmin && p.Province != "" {
+		return "admin:province " + p.Province
+	}
 	if p.Role == RoleAdmin {
 		return "admin"
 	}
@@ -150,13 +156,34 @@ func (s *Store) RevokeProvider(ctx context.Context, name, actor string) (int, er
 // targets. Earlier admin tokens keep working: RevokeAdminToken and
 // RotateAdminTokens end them.
 func (s *Store) NewAdminToken(ctx context.Context, actor string) (string, error) {
+	return s.NewProvinceAdminToken(ctx, "", actor)
+}
+
+// NewProvinceAdminToken issues an admin token limited to one province (a
+// GSO code that some unit of the store is in): it may change only that
+// province's targets and remote communes. province "" is NewAdminToken.
+func (s *Store) NewProvinceAdminToken(ctx context.Context, province, actor string) (string, error) {
 	var token string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		detail := "new admin token"
+		if province != "" {
+			var n int
+			if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM communes WHERE province_code = ?", province).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return fmt.Errorf("%w: province %q: no unit of the store is in it (a province's GSO code, e.g. 25 for Phú Thọ)", ErrInvalid, province)
+			}
+			detail = "new admin token for province " + province
+		}
 		var err error
 		if token, err = insertToken(ctx, tx, RoleAdmin, nil); err != nil {
 			return err
 		}
-		return audit(ctx, tx, actor, "admin.token", tokenTarget(token), "new admin token")
+		if _, err := tx.ExecContext(ctx, "UPDATE tokens SET province = ? WHERE id = ?", province, tokenID(token)); err != nil {
+			return err
+		}
+		return audit(ctx, tx, actor, "admin.token", tokenTarget(token), detail)
 	})
 	return token, err
 }
@@ -237,8 +264,14 @@ func (s *Store) RotateAdminTokens(ctx context.Context, actor string) (string, in
 
 // tokenTarget names a token in the audit log by its id, never its secret.
 func tokenTarget(token string) string {
+	return "token " + strconv.FormatInt(tokenID(token), 10)
+}
+
+// tokenID is the number a token carries after "ps_".
+func tokenID(token string) int64 {
 	idText, _, _ := strings.Cut(strings.TrimPrefix(token, tokenPrefix), "_")
-	return "token " + idText
+	id, _ := strconv.ParseInt(idText, 10, 64)
+	return id
 }
 
 // revokeTokens revokes every active token of the named provider, returning
@@ -292,11 +325,11 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Principal, erro
 		return Principal{}, ErrUnauthorized
 	}
 	var hash []byte
-	var role string
+	var role, province string
 	var pname, players sql.NullString
-	err = s.r.QueryRowContext(ctx, `SELECT t.secret_hash, t.role, p.name, p.layers FROM tokens t
+	err = s.r.QueryRowContext(ctx, `SELECT t.secret_hash, t.role, t.province, p.name, p.layers FROM tokens t
 		LEFT JOIN providers p ON p.id = t.provider_id WHERE t.id = ? AND t.revoked_at IS NULL`, id).
-		Scan(&hash, &role, &pname, &players)
+		Scan(&hash, &role, &province, &pname, &players)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Principal{}, ErrUnauthorized
 	}
@@ -307,7 +340,7 @@ func (s *Store) Authenticate(ctx context.Context, token string) (Principal, erro
 	if subtle.ConstantTimeCompare(got[:], hash) != 1 {
 		return Principal{}, ErrUnauthorized
 	}
-	p := Principal{Role: role}
+	p := Principal{Role: role, Province: province}
 	if role == RoleProvider {
 		p.Provider = &Provider{Name: pname.String, Layers: splitLayers(players.String)}
 	}

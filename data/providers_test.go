@@ -12,12 +12,11 @@ import (
 	"github.com/phusong/phusong/geo"
 )
 
-// tokenID is the id a token carries: the number after "ps_".
-func tokenID(t *testing.T, token string) int64 {
+// idOf is the id a token carries: the number after "ps_".
+func idOf(t *testing.T, token string) int64 {
 	t.Helper()
-	idText, _, _ := strings.Cut(strings.TrimPrefix(token, tokenPrefix), "_")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if err != nil {
+	id := tokenID(token)
+	if id == 0 {
 		t.Fatalf("token %q has no id", token)
 	}
 	return id
@@ -54,11 +53,11 @@ func TestAdminTokens_RevokeAndRotate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list) != 2 || list[0].ID != tokenID(t, first) || list[1].ID != tokenID(t, second) || list[0].RevokedAt != "" {
+	if len(list) != 2 || list[0].ID != idOf(t, first) || list[1].ID != idOf(t, second) || list[0].RevokedAt != "" {
 		t.Fatalf("AdminTokens = %+v, want the two admin tokens, active", list)
 	}
 
-	if err := s.RevokeAdminToken(ctx, tokenID(t, first), "cli:root"); err != nil {
+	if err := s.RevokeAdminToken(ctx, idOf(t, first), "cli:root"); err != nil {
 		t.Fatal(err)
 	}
 	if works(first) || !works(second) {
@@ -68,8 +67,8 @@ func TestAdminTokens_RevokeAndRotate(t *testing.T) {
 		id   int64
 		want error
 	}{
-		"already revoked":  {tokenID(t, first), ErrConflict},
-		"a provider token": {tokenID(t, provider), ErrNotFound},
+		"already revoked":  {idOf(t, first), ErrConflict},
+		"a provider token": {idOf(t, provider), ErrNotFound},
 		"unknown":          {999, ErrNotFound},
 	} {
 		if err := s.RevokeAdminToken(ctx, c.id, "cli:root"); !errors.Is(err, c.want) {
@@ -92,7 +91,7 @@ func TestAdminTokens_RevokeAndRotate(t *testing.T) {
 	for _, tk := range list {
 		if tk.RevokedAt == "" {
 			active++
-			if tk.ID != tokenID(t, third) {
+			if tk.ID != idOf(t, third) {
 				t.Errorf("token %d still active after the rotation", tk.ID)
 			}
 		}
@@ -112,10 +111,10 @@ func TestAdminTokens_RevokeAndRotate(t *testing.T) {
 		}
 	}
 	want := []string{
-		"admin.token.rotate token " + strconv.FormatInt(tokenID(t, third), 10) + " (new admin token; 1 earlier admin token(s) revoked) by cli:root",
-		"admin.token.revoke token " + strconv.FormatInt(tokenID(t, first), 10) + " (admin token revoked) by cli:root",
-		"admin.token token " + strconv.FormatInt(tokenID(t, second), 10) + " (new admin token) by cli:root",
-		"admin.token token " + strconv.FormatInt(tokenID(t, first), 10) + " (new admin token) by cli:root",
+		"admin.token.rotate token " + strconv.FormatInt(idOf(t, third), 10) + " (new admin token; 1 earlier admin token(s) revoked) by cli:root",
+		"admin.token.revoke token " + strconv.FormatInt(idOf(t, first), 10) + " (admin token revoked) by cli:root",
+		"admin.token token " + strconv.FormatInt(idOf(t, second), 10) + " (new admin token) by cli:root",
+		"admin.token token " + strconv.FormatInt(idOf(t, first), 10) + " (new admin token) by cli:root",
 	}
 	if strings.Join(actions, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("audit log:\n%s\nwant:\n%s", strings.Join(actions, "\n"), strings.Join(want, "\n"))

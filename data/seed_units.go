@@ -124,6 +124,10 @@ func encodeSeedUnits(note string, sets []NewUnitSet) ([]byte, error) {
 
 // decodeSeedUnits reads the seed's form back into sets of communes whose
 // Boundary is their set's source.
+// seedProvince is the GSO code of the seed's province before 2025, Hòa
+// Bình.
+const seedProvince = "17"
+
 func decodeSeedUnits(raw []byte) ([]NewUnitSet, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(raw))
 	if err != nil {
@@ -145,6 +149,13 @@ func decodeSeedUnits(raw []byte) ([]NewUnitSet, error) {
 				ParentLevel: s.ParentLevel, Population: u.Population, PopulationUrban: u.Urban, PopulationRural: u.Rural,
 				AreaKm2: u.AreaKm2, Point: orb.Point{float64(u.Point[0]) / microdegrees, float64(u.Point[1]) / microdegrees},
 				Boundary: s.Source}
+			// The seed territory is the 2019 province of Hòa Bình; its
+			// 2025 units are Phú Thọ's, their parent.
+			c.ProvinceCode = seedProvince
+			if s.ParentLevel == geo.ParentProvince {
+				c.ProvinceCode = u.ParentCode
+			}
+			c.Province = geo.ProvinceName(c.ProvinceCode)
 			for _, p := range u.Polygons {
 				var poly orb.Polygon
 				for _, v := range p {

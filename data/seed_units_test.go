@@ -137,11 +137,14 @@ func referenceUnitSets(t *testing.T) []NewUnitSet {
 			t.Fatalf("2019 commune %s is not in the census table", c.Code)
 		}
 		f.Geometry, f.Boundary = c.Geometry, source2019
+		// The province by the file's code, named as the national list
+		// names it.
+		f.ProvinceCode, f.Province = c.ProvinceCode, geo.ProvinceName(c.ProvinceCode)
 		set2019[i] = f
 	}
 
 	set2020 := readUnits(t, "hoabinh/communes_2020_2025.geojson", geo.CommuneProperties{Code: "gso_code", Name: "name", Type: "type",
-		DistrictCode: "district_code", District: "district", Population: "pop_2019_sum"})
+		DistrictCode: "district_code", District: "district", Population: "pop_2019_sum", ProvinceCode: "province_code"})
 	merged := readProperty[[]string](t, "hoabinh/communes_2020_2025.geojson", "gso_code", "merged_from_2019")
 	for i := range set2020 {
 		c := &set2020[i]
@@ -153,7 +156,7 @@ func referenceUnitSets(t *testing.T) []NewUnitSet {
 	}
 
 	all2025 := readUnits(t, "phutho/wards_2025.geojson", geo.CommuneProperties{Code: "code", Name: "name", Type: "type",
-		DistrictCode: "province_code", District: "province", Population: "population"})
+		DistrictCode: "province_code", District: "province", Population: "population", ProvinceCode: "province_code", Province: "province"})
 	area := readProperty[float64](t, "phutho/wards_2025.geojson", "code", "area_km2")
 	var set2025 []geo.Commune
 	for _, c := range all2025 {

@@ -9,7 +9,7 @@ import (
 	"github.com/phusong/phusong/geo"
 )
 
-const targetColumns = `id, layer, measure, value, threshold, deadline, filter, title_vi, title_en, source,
+const targetColumns = `id, layer, measure, value, threshold, deadline, filter, territory, title_vi, title_en, source,
 	created_at, updated_at, COALESCE(retired_at, '')`
 
 type rowScanner interface{ Scan(dest ...any) error }
@@ -17,7 +17,7 @@ type rowScanner interface{ Scan(dest ...any) error }
 func scanTarget(r rowScanner) (geo.Target, error) {
 	var t geo.Target
 	var layer, measure, filter string
-	err := r.Scan(&t.ID, &layer, &measure, &t.Value, &t.Threshold, &t.Deadline, &filter, &t.TitleVI, &t.TitleEN,
+	err := r.Scan(&t.ID, &layer, &measure, &t.Value, &t.Threshold, &t.Deadline, &filter, &t.Territory, &t.TitleVI, &t.TitleEN,
 		&t.Source, &t.CreatedAt, &t.UpdatedAt, &t.RetiredAt)
 	t.Layer, t.Measure, t.Filter = geo.Layer(layer), geo.Measure(measure), geo.Filter(filter)
 	return t, err
@@ -55,6 +55,9 @@ func describeTarget(t geo.Target) string {
 	if t.Measure == geo.MeasureCommunes {
 		s += fmt.Sprintf(" (reached at share ≥ %g)", t.Threshold)
 	}
+	if t.Territory != "" {
+		s += ", province " + t.Territory
+	}
 	if t.Filter != geo.FilterAll {
 		s += ", " + string(t.Filter) + " communes"
 	}
@@ -69,9 +72,9 @@ func (s *Store) AddTarget(ctx context.Context, t geo.Target, actor string) (geo.
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		at := now()
 		var err error
-		t.ID, err = insertID(ctx, tx, `INSERT INTO targets (layer, measure, value, threshold, deadline, filter,
-			title_vi, title_en, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			string(t.Layer), string(t.Measure), t.Value, t.Threshold, t.Deadline, string(t.Filter),
+		t.ID, err = insertID(ctx, tx, `INSERT INTO targets (layer, measure, value, threshold, deadline, filter, territory,
+			title_vi, title_en, source, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			string(t.Layer), string(t.Measure), t.Value, t.Threshold, t.Deadline, string(t.Filter), t.Territory,
 			t.TitleVI, t.TitleEN, t.Source, at, at)
 		if err != nil {
 			return err
@@ -105,8 +108,8 @@ func (s *Store) UpdateTarget(ctx context.Context, id int64, change func(*geo.Tar
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE targets SET layer = ?, measure = ?, value = ?, threshold = ?,
-			deadline = ?, filter = ?, title_vi = ?, title_en = ?, source = ?, updated_at = ? WHERE id = ?`,
-			string(t.Layer), string(t.Measure), t.Value, t.Threshold, t.Deadline, string(t.Filter),
+			deadline = ?, filter = ?, territory = ?, title_vi = ?, title_en = ?, source = ?, updated_at = ? WHERE id = ?`,
+			string(t.Layer), string(t.Measure), t.Value, t.Threshold, t.Deadline, string(t.Filter), t.Territory,
 			t.TitleVI, t.TitleEN, t.Source, t.UpdatedAt, id); err != nil {
 			return err
 		}
@@ -115,7 +118,7 @@ func (s *Store) UpdateTarget(ctx context.Context, id int64, change func(*geo.Tar
 		}
 		// What the target measures changed: its values as first published
 		// measured something else, so the history starts again from now.
-		if t.Layer != old.Layer || t.Measure != old.Measure || t.Threshold != old.Threshold || t.Filter != old.Filter {
+		if t.Layer != old.Layer || t.Measure != old.Measure || t.Threshold != old.Threshold || t.Filter != old.Filter || t.Territory != old.Territory {
 			if _, err := tx.ExecContext(ctx, "DELETE FROM target_published WHERE target_id = ?", id); err != nil {
 				return err
 			}

@@ -26,13 +26,31 @@ type CommuneProperties struct {
 	DistrictCode string
 	District     string
 	Population   string
+	// ProvinceCode and Province name the unit's province; a file with a
+	// name only has the code looked up (ProvinceCode).
+	ProvinceCode string
+	Province     string
 }
 
 // DefaultCommuneProperties are the property names of the official Hòa Bình
 // boundary file (gso_code, name, district, pop_2019…).
 func DefaultCommuneProperties() CommuneProperties {
 	return CommuneProperties{Code: "gso_code", Name: "name", Type: "type", DistrictCode: "district_code",
-		District: "district", Population: "pop_2019"}
+		District: "district", Population: "pop_2019", ProvinceCode: "province_code", Province: "province"}
+}
+
+// provinceOf completes a unit's province from what a file gives: the name
+// from the code, or the code from the name.
+func provinceOf(code, name string) (string, string) {
+	switch {
+	case code != "" && name == "":
+		return code, ProvinceName(code)
+	case code == "" && name != "":
+		if code = ProvinceCode(name); code != "" {
+			return code, ProvinceName(code) // "Ha Noi" → "Hà Nội"
+		}
+	}
+	return code, name
 }
 
 // ReadCommunes reads a GeoJSON FeatureCollection of communes. Each feature
@@ -105,6 +123,9 @@ func ReadCommunes(r io.Reader, props CommuneProperties, needFacts bool, source s
 		c.Type, _ = propString(f.Properties, props.Type)
 		c.District, _ = propString(f.Properties, props.District)
 		c.DistrictCode, _ = propString(f.Properties, props.DistrictCode)
+		c.ProvinceCode, _ = propString(f.Properties, props.ProvinceCode)
+		c.Province, _ = propString(f.Properties, props.Province)
+		c.ProvinceCode, c.Province = provinceOf(c.ProvinceCode, c.Province)
 		if needFacts {
 			if c.Name == "" {
 				c.Name = "(" + code + ")"

@@ -74,11 +74,11 @@ type Plan struct {
 // Ties go to the smaller code. candidate, when not nil, limits the choice
 // (e.g. to one district); communes outside it still count in the target's
 // value. A met target gives an empty plan that Meets.
-func (t Target) Plan(figs []CommuneFigure, remote []bool, candidate func(i int) bool) Plan {
-	num, den := t.tally(figs, remote)
+func (t Target) Plan(figs []CommuneFigure, sc Scope, candidate func(i int) bool) Plan {
+	num, den := t.tally(figs, sc)
 	var cands []Gap
 	for i, f := range figs {
-		if !t.inScope(remote, i) || (candidate != nil && !candidate(i)) {
+		if !t.inScope(sc, i) || (candidate != nil && !candidate(i)) {
 			continue
 		}
 		g := gapOf(i, f)

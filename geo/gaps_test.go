@@ -2,6 +2,7 @@ package geo
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -110,7 +111,7 @@ func TestTargetPlan_HandComputed(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			p := c.target.Plan(figs, remote, c.candidate)
+			p := c.target.Plan(figs, Scope{Remote: remote}, c.candidate)
 			if !reflect.DeepEqual(codes(p.Communes), c.want) || !near(p.PeopleAdded, c.added) || !near(p.ValueAfter, c.after) || p.Meets != c.meets {
 				t.Fatalf("plan %v adds %v → %v meets %v; want %v adds %v → %v meets %v",
 					codes(p.Communes), p.PeopleAdded, p.ValueAfter, p.Meets, c.want, c.added, c.after, c.meets)
@@ -118,7 +119,7 @@ func TestTargetPlan_HandComputed(t *testing.T) {
 			if c.candidate != nil {
 				return
 			}
-			if v := c.target.Evaluate(figs, remote); !near(v.Value, c.value.Value) || v.Numerator != c.value.Numerator ||
+			if v := c.target.Evaluate(figs, Scope{Remote: remote}); !near(v.Value, c.value.Value) || v.Numerator != c.value.Numerator ||
 				v.Denominator != c.value.Denominator || v.Met != c.value.Met || v.GapPeople != c.value.GapPeople || v.GapCommunes != c.value.GapCommunes {
 				t.Fatalf("value %+v, want %+v", v, c.value)
 			}
@@ -128,8 +129,37 @@ func TestTargetPlan_HandComputed(t *testing.T) {
 
 func TestTargetEvaluate_EmptyScopeIsNeverMet(t *testing.T) {
 	figs, _ := gapFigures()
-	v := Target{Layer: Mobile, Measure: MeasureCommunes, Value: 1, Threshold: 0.5, Filter: FilterRemote}.Evaluate(figs, nil)
+	v := Target{Layer: Mobile, Measure: MeasureCommunes, Value: 1, Threshold: 0.5, Filter: FilterRemote}.Evaluate(figs, Scope{})
 	if v.Met || v.Denominator != 0 || v.Value != 0 {
 		t.Fatalf("%+v", v)
+	}
+}
+
+// A target of a territory counts only that province's communes; its plan
+// picks only among them.
+func TestTarget_Territory(t *testing.T) {
+	figs := []CommuneFigure{
+		{Code: "a", Population: 100, Covered: 100, Share: 1},
+		{Code: "b", Population: 100, Covered: 0, Share: 0},
+		{Code: "c", Population: 300, Covered: 0, Share: 0},
+	}
+	sc := Scope{Province: []string{"25", "25", "17"}}
+	national := Target{Layer: Mobile, Measure: MeasurePopulation, Value: 0.5}
+	phutho := national
+	phutho.Territory = "25"
+	if v := national.Evaluate(figs, sc); v.Numerator != 100 || v.Denominator != 500 {
+		t.Fatalf("national: %+v, want 100 of 500", v)
+	}
+	v := phutho.Evaluate(figs, sc)
+	if v.Numerator != 100 || v.Denominator != 200 || !v.Met {
+		t.Fatalf("Phú Thọ: %+v, want 100 of 200, met", v)
+	}
+	phutho.Value = 0.9
+	p := phutho.Plan(figs, sc, nil)
+	if len(p.Communes) != 1 || p.Communes[0].Code != "b" {
+		t.Fatalf("Phú Thọ's plan: %+v, want commune b alone", p.Communes)
+	}
+	if err := (Target{Layer: Mobile, Measure: MeasurePopulation, Value: 0.5, Deadline: "2030-12-31", TitleVI: "x", TitleEN: "x", Territory: "99"}).Validate(); err == nil || !strings.Contains(err.Error(), "territory") {
+		t.Fatalf("territory 99: %v, want refused", err)
 	}
 }

@@ -59,12 +59,16 @@ type Target struct {
 	Threshold float64 `json:"threshold,omitempty"`
 	Deadline  string  `json:"deadline"` // YYYY-MM-DD
 	Filter    Filter  `json:"filter"`
-	TitleVI   string  `json:"title_vi"`
-	TitleEN   string  `json:"title_en"`
-	Source    string  `json:"source,omitempty"` // the resolution or plan it comes from
-	CreatedAt string  `json:"created_at,omitempty"`
-	UpdatedAt string  `json:"updated_at,omitempty"`
-	RetiredAt string  `json:"retired_at,omitempty"` // set once retired; a retired target is kept, not evaluated for planning
+	// Territory is the province (GSO code) whose communes the target
+	// counts, or "" for every commune of the store: the nation, or the
+	// one province a provincial store holds.
+	Territory string `json:"territory"`
+	TitleVI   string `json:"title_vi"`
+	TitleEN   string `json:"title_en"`
+	Source    string `json:"source,omitempty"` // the resolution or plan it comes from
+	CreatedAt string `json:"created_at,omitempty"`
+	UpdatedAt string `json:"updated_at,omitempty"`
+	RetiredAt string `json:"retired_at,omitempty"` // set once retired; a retired target is kept, not evaluated for planning
 }
 
 // Limits of a target's texts, in characters.
@@ -91,6 +95,8 @@ func (t Target) Validate() error {
 		return bad("threshold %v: a population target has no threshold", t.Threshold)
 	case t.Filter != FilterAll && t.Filter != FilterRemote && t.Filter != FilterNotRemote:
 		return bad("filter %q: want \"\", remote or not_remote", t.Filter)
+	case t.Territory != "" && ProvinceName(t.Territory) == "":
+		return bad("territory %q: want \"\" (every commune) or a province's GSO code, e.g. 25", t.Territory)
 	}
 	if _, err := time.Parse(time.DateOnly, t.Deadline); err != nil {
 		return bad("deadline %q is not a date YYYY-MM-DD", t.Deadline)
@@ -138,8 +144,16 @@ type TargetValue struct {
 
 // inScope reports whether commune i counts for the target; remote may be
 // nil (no commune is remote) or as long as the figures.
-func (t Target) inScope(remote []bool, i int) bool {
-	return t.Filter.Keeps(i < len(remote) && remote[i])
+func (t Target) inScope(sc Scope, i int) bool {
+	return t.Filter.Keeps(i < len(sc.Remote) && sc.Remote[i]) &&
+		(t.Territory == "" || i < len(sc.Province) && sc.Province[i] == t.Territory)
+}
+
+// Scope is what a target's filter and territory read of each commune, in
+// the figures' order.
+type Scope struct {
+	Remote   []bool   // whether each commune is remote; nil: none is
+	Province []string // each commune's province code; nil: none known
 }
 
 // reached reports whether a commune counts as reached by a communes
@@ -147,9 +161,9 @@ func (t Target) inScope(remote []bool, i int) bool {
 func (t Target) reached(f CommuneFigure) bool { return f.Share >= t.Threshold }
 
 // tally returns the numerator and denominator of the target's measure.
-func (t Target) tally(figs []CommuneFigure, remote []bool) (num, den float64) {
+func (t Target) tally(figs []CommuneFigure, sc Scope) (num, den float64) {
 	for i, f := range figs {
-		if !t.inScope(remote, i) {
+		if !t.inScope(sc, i) {
 			continue
 		}
 		if t.Measure == MeasureCommunes {
@@ -182,10 +196,9 @@ func (t Target) metBy(num, den float64) bool {
 }
 
 // Evaluate returns where the target stands on figs, one per commune in
-// the surface's order; remote[i] says whether commune i is remote (nil:
-// none is).
-func (t Target) Evaluate(figs []CommuneFigure, remote []bool) TargetValue {
-	num, den := t.tally(figs, remote)
+// the surface's order; sc says which are remote and their provinces.
+func (t Target) Evaluate(figs []CommuneFigure, sc Scope) TargetValue {
+	num, den := t.tally(figs, sc)
 	v := TargetValue{Numerator: num, Denominator: den, Met: t.metBy(num, den)}
 	if den > 0 {
 		v.Value = num / den
@@ -193,7 +206,7 @@ func (t Target) Evaluate(figs []CommuneFigure, remote []bool) TargetValue {
 	if v.Met {
 		return v
 	}
-	p := t.Plan(figs, remote, nil)
+	p := t.Plan(figs, sc, nil)
 	v.GapCommunes = len(p.Communes)
 	if t.Measure == MeasureCommunes {
 		v.GapPeople = math.Round(p.PeopleAdded)

@@ -44,6 +44,11 @@ type Commune struct {
 	Type         string // xã, phường or thị trấn
 	DistrictCode string // the parent unit's code: a district's, or since 2025 the province's
 	District     string // the parent unit's name
+	// ProvinceCode is the GSO code of the unit's province ("" unknown),
+	// Province its name: the territory a target or an admin token may be
+	// limited to (a national unit set holds every province).
+	ProvinceCode string
+	Province     string
 	// ParentLevel is the level of the parent DistrictCode names:
 	// ParentDistrict (huyện), ParentProvince (tỉnh), or "" for none known.
 	ParentLevel string

@@ -43,6 +43,9 @@ func (s *Server) authenticate(roles ...string) gin.HandlerFunc {
 		}
 		for _, r := range roles {
 			if p.Role == r {
+				if !provinceAdminMay(c, p) {
+					return
+				}
 				c.Set(principalKey, p)
 				c.Next()
 				return

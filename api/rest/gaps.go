@@ -74,6 +74,9 @@ func (s *Server) gapsQuery(c *gin.Context) (api.GapsQuery, *api.Snapshot, error)
 			return q, nil, err
 		}
 	}
+	if q.Province, err = provinceParam(c, snap); err != nil {
+		return q, nil, err
+	}
 	if v := c.Query("target"); v != "" {
 		if q.TargetID, err = strconv.ParseInt(v, 10, 64); err != nil || q.TargetID <= 0 {
 			return q, nil, invalid("target %s: no target of layer %s with that id", quote(v), q.Layer)

@@ -67,6 +67,18 @@ func (s *Server) handleRemoteSet(c *gin.Context) {
 		return
 	}
 	code := c.Param("code")
+	if p := principal(c); p.Province != "" {
+		snap, err := s.core.Current()
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		for _, cm := range snap.Communes {
+			if cm.Code == code && !territoryOK(c, p, cm.ProvinceCode, "commune "+code+" is in") {
+				return
+			}
+		}
+	}
 	if err := s.store.SetRemote(c.Request.Context(), code, *req.Remote, principal(c).String()); err != nil {
 		s.fail(c, err)
 		return

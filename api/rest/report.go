@@ -221,7 +221,7 @@ func (s *Server) handleReport(c *gin.Context) {
 		a, _ := snap.AnswerTargetKnown(t.ID, asOf, known)
 		rd.answers = append(rd.answers, a)
 		f := figs[t.Layer]
-		rd.gaps = append(rd.gaps, reportGapData{t, geo.RankGaps(f, snap.Keeps(t.Filter)), t.Plan(f, snap.Remote(), nil)})
+		rd.gaps = append(rd.gaps, reportGapData{t, geo.RankGaps(f, snap.Keeps(t.Filter, t.Territory)), t.Plan(f, snap.Scope(), nil)})
 	}
 	ind, err := api.ReadIndicators(c.Request.Context(), s.store)
 	if err != nil {

@@ -3,6 +3,7 @@ package rest
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -59,7 +60,8 @@ type summaryItem struct {
 // (or the province figures of every layer when no layer is named), with the
 // method, and with ?breakdown=provider|technology the same per provider or
 // technology; ?as_of=YYYY-MM-DD as things stood then, ?remote=true|false
-// summed over the remote communes or the others only.
+// summed over the remote communes or the others only, ?province=25 over
+// one province's (a national store).
 func (s *Server) handleSummary(c *gin.Context) {
 	kinds, ok := summaryBreakdowns[c.Query("breakdown")]
 	if !ok {
@@ -93,11 +95,16 @@ func (s *Server) handleSummary(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	province, err := provinceParam(c, snap)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	rollups := func(l geo.Layer, b *geo.Breakdown) ([]geo.Rollup, geo.Rollup) {
-		if filter == geo.FilterAll {
+		if filter == geo.FilterAll && province == "" {
 			return b.Districts, b.Province
 		}
-		return snap.Surface.Rollups(l, b.Communes, snap.Keeps(filter), snap.Options())
+		return snap.Surface.Rollups(l, b.Communes, snap.Keeps(filter, province), snap.Options())
 	}
 	d := newDated(asOf, dataAsOf, filter, snap)
 	d.KnownAt = knownAt
@@ -111,7 +118,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 		for _, l := range geo.Layers {
 			_, out.Layers[l] = rollups(l, res.Layer(l).Breakdown(geo.KindAll))
 		}
-		s.answerSummary(c, snap, asOf, "summary::"+string(filter), out)
+		s.answerSummary(c, snap, asOf, "summary::"+string(filter)+":"+province, out)
 		return
 	}
 	lr := res.Layer(layer)
@@ -125,7 +132,7 @@ func (s *Server) handleSummary(c *gin.Context) {
 			}
 		}
 	}
-	s.answerSummary(c, snap, asOf, "summary:"+string(layer)+":"+c.Query("breakdown")+":"+string(filter), out)
+	s.answerSummary(c, snap, asOf, "summary:"+string(layer)+":"+c.Query("breakdown")+":"+string(filter)+":"+province, out)
 }
 
 // answerSummary answers a summary; today's are rendered once per recompute
@@ -160,4 +167,21 @@ func (s *Server) demoInForce(c *gin.Context, day, knownAt string) (bool, error) 
 		}
 	}
 	return false, nil
+}
+
+// provinceParam reads ?province=, a province of the snapshot's units by
+// its GSO code; "" when absent.
+func provinceParam(c *gin.Context, snap *api.Snapshot) (string, error) {
+	code := c.Query("province")
+	if code == "" {
+		return "", nil
+	}
+	var known []string
+	for _, p := range snap.Provinces() {
+		if p.Code == code {
+			return code, nil
+		}
+		known = append(known, p.Code+" ("+p.Name+")")
+	}
+	return "", invalid("province %s: no unit of the figures is in it; the provinces are %s", quote(code), strings.Join(known, ", "))
 }

@@ -132,14 +132,19 @@ type targetRequest struct {
 	Threshold float64     `json:"threshold"`
 	Deadline  string      `json:"deadline"`
 	Filter    geo.Filter  `json:"filter"`
+	Territory *string     `json:"territory"`
 	TitleVI   string      `json:"title_vi"`
 	TitleEN   string      `json:"title_en"`
 	Source    string      `json:"source"`
 }
 
 func (r targetRequest) target() geo.Target {
-	return geo.Target{Layer: r.Layer, Measure: r.Measure, Value: r.Value, Threshold: r.Threshold, Deadline: r.Deadline,
+	t := geo.Target{Layer: r.Layer, Measure: r.Measure, Value: r.Value, Threshold: r.Threshold, Deadline: r.Deadline,
 		Filter: r.Filter, TitleVI: r.TitleVI, TitleEN: r.TitleEN, Source: r.Source}
+	if r.Territory != nil {
+		t.Territory = *r.Territory
+	}
+	return t
 }
 
 // Validate checks the target the request describes.
@@ -153,6 +158,7 @@ type targetPatch struct {
 	Threshold *float64     `json:"threshold"`
 	Deadline  *string      `json:"deadline"`
 	Filter    *geo.Filter  `json:"filter"`
+	Territory *string      `json:"territory"`
 	TitleVI   *string      `json:"title_vi"`
 	TitleEN   *string      `json:"title_en"`
 	Source    *string      `json:"source"`
@@ -191,6 +197,9 @@ func (p targetPatch) apply(t *geo.Target) {
 	if p.Filter != nil {
 		t.Filter = *p.Filter
 	}
+	if p.Territory != nil {
+		t.Territory = *p.Territory
+	}
 	set(&t.Deadline, p.Deadline)
 	set(&t.TitleVI, p.TitleVI)
 	set(&t.TitleEN, p.TitleEN)
@@ -202,11 +211,18 @@ func (s *Server) handleTargetAdd(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
+	p := principal(c)
+	if req.Territory == nil && p.Province != "" {
+		req.Territory = &p.Province // a province's admin sets its own province's targets
+	}
 	if err := req.Validate(); err != nil {
 		s.fail(c, err)
 		return
 	}
-	t, err := s.store.AddTarget(c.Request.Context(), req.target(), principal(c).String())
+	if !territoryOK(c, p, req.target().Territory, "a target of") {
+		return
+	}
+	t, err := s.store.AddTarget(c.Request.Context(), req.target(), p.String())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -243,6 +259,10 @@ func (s *Server) handleTargetChange(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if !s.targetInTerritory(c, principal(c), id) ||
+		patch.Territory != nil && !territoryOK(c, principal(c), *patch.Territory, "a target of") {
+		return
+	}
 	t, err := s.store.UpdateTarget(c.Request.Context(), id, patch.apply, principal(c).String())
 	if err != nil {
 		s.fail(c, err)
@@ -255,6 +275,9 @@ func (s *Server) handleTargetRetire(c *gin.Context) {
 	id, err := targetID(c)
 	if err != nil {
 		s.fail(c, err)
+		return
+	}
+	if !s.targetInTerritory(c, principal(c), id) {
 		return
 	}
 	t, err := s.store.RetireTarget(c.Request.Context(), id, principal(c).String())

@@ -32,6 +32,8 @@ func cmdImportCommunes(ctx context.Context, args []string, stdout io.Writer) err
 	fs.StringVar(&props.DistrictCode, "district-code", props.DistrictCode, "property holding the district code")
 	fs.StringVar(&props.Type, "type", props.Type, "property holding the commune type (xã, phường, thị trấn)")
 	fs.StringVar(&props.Population, "population", props.Population, "property holding the census population")
+	fs.StringVar(&props.ProvinceCode, "province-code", props.ProvinceCode, "property holding the province's GSO code (e.g. 25)")
+	fs.StringVar(&props.Province, "province", props.Province, "property holding the province's name; without a code, the code is looked up by it (\"Ha Noi\" → 01)")
 	pos, err := parseArgs(fs, args, 1, 1)
 	if err != nil {
 		return err

@@ -120,8 +120,12 @@ func cmdAdminToken(ctx context.Context, args []string, stdout io.Writer) error {
 	list := fs.Bool("list", false, "list the admin tokens (id, issued, revoked), never their secrets")
 	revoke := fs.Int64("revoke", 0, "revoke the admin token `ID` (the number after ps_ in the token)")
 	rotate := fs.Bool("rotate", false, "issue a new admin token and revoke every earlier one")
+	province := fs.String("province", "", "issue an admin token for one province (its GSO `CODE`, e.g. 25): it changes only that province's targets and remote communes")
 	if _, err := parseArgs(fs, args, 0, 0); err != nil {
 		return err
+	}
+	if *province != "" && (*list || *revoke != 0 || *rotate) {
+		return usagef("admin token", "--province issues a new token: not with --list, --revoke or --rotate")
 	}
 	chosen := 0
 	for _, on := range []bool{*list, *revoke != 0, *rotate} {
@@ -152,6 +156,12 @@ func cmdAdminToken(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "%d earlier admin token(s) revoked; the new admin token (shown only once, keep it safe):\n%s\n", n, token)
+	case *province != "":
+		token, err := store.NewProvinceAdminToken(ctx, *province, cliActor())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "admin token for province %s (shown only once, keep it safe; it may change only that province's targets and remote communes):\n%s\n", *province, token)
 	default:
 		token, err := store.NewAdminToken(ctx, cliActor())
 		if err != nil {
