@@ -394,13 +394,15 @@ func (snap *Snapshot) Provinces() []Province {
 		if c.ProvinceCode == "" {
 			continue
 		}
+		b := c.Geometry.Bound()
 		p := byCode[c.ProvinceCode]
 		if p == nil {
-			p = &Province{Code: c.ProvinceCode, Name: c.Province}
+			p = &Province{Code: c.ProvinceCode, Name: c.Province, BBox: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}
 			byCode[c.ProvinceCode] = p
 		}
 		p.Communes++
 		p.People += c.Population
+		p.BBox = [4]float64{min(p.BBox[0], b.Min[0]), min(p.BBox[1], b.Min[1]), max(p.BBox[2], b.Max[0]), max(p.BBox[3], b.Max[1])}
 	}
 	out := make([]Province, 0, len(byCode))
 	for _, p := range byCode {
@@ -416,6 +418,8 @@ type Province struct {
 	Name     string `json:"name"`
 	Communes int    `json:"communes"`
 	People   int    `json:"people"`
+	// BBox is the units' extent: west, south, east, north (degrees).
+	BBox [4]float64 `json:"bbox"`
 }
 
 // RemoteSet describes the set of remote communes: how many, where the set

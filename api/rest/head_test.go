@@ -25,6 +25,7 @@ var headTargets = map[string]struct{ target, role string }{
 	"/api/v1/summary":                                 {"/api/v1/summary?layer=mobile", ""},
 	"/api/v1/communes/:code":                          {"/api/v1/communes/04807", ""},
 	"/api/v1/unit-sets":                               {"/api/v1/unit-sets", ""},
+	"/api/v1/provinces":                               {"/api/v1/provinces", ""},
 	"/api/v1/communes/:code/history":                  {"/api/v1/communes/04807/history", ""},
 	"/api/v1/targets":                                 {"/api/v1/targets", ""},
 	"/api/v1/targets/:id":                             {"/api/v1/targets/1", ""},

@@ -372,6 +372,8 @@ var openAPICases = []openAPICase{
 	{"ready", "/api/v1/summary", nil, 200},
 	{"ready", "/api/v1/unit-sets", nil, 200},
 	{"computing", "/api/v1/unit-sets", nil, 503},
+	{"ready", "/api/v1/provinces", nil, 200},
+	{"computing", "/api/v1/provinces", nil, 503},
 	{"ready", "/api/v1/summary?units=nowhere", nil, 400},
 	{"ready", "/api/v1/layers/mobile/communes?units=1", nil, 200},
 	{"ready", "/tiles/mobile.json?units=nowhere", nil, 400},

@@ -31,6 +31,7 @@ func (s *Server) routes(r *gin.Engine) {
 	s.routesBasemap(r)
 	v1.GET("/communes/:code", s.handleCommune)
 	v1.GET("/unit-sets", s.handleUnitSets)
+	v1.GET("/provinces", s.handleProvinces)
 	v1.GET("/config", s.handleConfig)
 	v1.GET("/changes", s.handleChanges)
 

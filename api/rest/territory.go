@@ -6,6 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/phusong/phusong/api"
 	"github.com/phusong/phusong/data"
 	"github.com/phusong/phusong/geo"
 )
@@ -76,4 +77,18 @@ func (s *Server) targetInTerritory(c *gin.Context, p data.Principal, id int64) b
 	}
 	t, ok := s.storedTarget(c, id)
 	return ok && territoryOK(c, p, t.Territory, "target "+strconv.FormatInt(id, 10)+" belongs to")
+}
+
+// handleProvinces lists the provinces of the published units (one for a
+// provincial store, every one for a national), with their units, people
+// and extent: the web page's province selector.
+func (s *Server) handleProvinces(c *gin.Context) {
+	snap, err := s.core.Current()
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, struct {
+		Provinces []api.Province `json:"provinces"`
+	}{snap.Provinces()})
 }

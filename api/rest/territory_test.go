@@ -129,6 +129,20 @@ func TestProvinceAdmin_OnlyItsTerritory(t *testing.T) {
 	if all.Province.Population != 6000 {
 		t.Fatalf("summary of the nation: %+v; want 6,000 people", all.Province)
 	}
+	type provinces struct {
+		Provinces []struct {
+			Code     string     `json:"code"`
+			Name     string     `json:"name"`
+			Communes int        `json:"communes"`
+			People   int        `json:"people"`
+			BBox     [4]float64 `json:"bbox"`
+		} `json:"provinces"`
+	}
+	ps := decodeAs[provinces](t, do(t, s, "GET", "/api/v1/provinces", "", ""), 200).Provinces
+	if len(ps) != 2 || ps[0].Code != "17" || ps[0].Name != "Hòa Bình" || ps[0].Communes != 1 || ps[0].People != 3000 ||
+		ps[1].Code != "25" || ps[1].Communes != 2 || ps[1].People != 3000 || ps[1].BBox != [4]float64{105, 20, 105.03, 20.01} {
+		t.Fatalf("provinces: %+v", ps)
+	}
 	if rec := do(t, s, "GET", "/api/v1/summary?province=99", "", ""); rec.Code != 400 || !strings.Contains(rec.Body.String(), "17 (Hòa Bình), 25 (Phú Thọ)") {
 		t.Fatalf("summary of province 99: %d %s", rec.Code, rec.Body)
 	}
