@@ -19,8 +19,9 @@ if [ ! -x "$PGBIN/initdb" ] || [ ! -f "/usr/share/postgresql/$PG_MAJOR/extension
 	exec "$@"
 fi
 
+# From /, which the postgres user may enter, unlike the caller's folder.
 as_postgres() {
-	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+	if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 WORK=$(mktemp -d -t phusong-pgtest.XXXXXX)
