@@ -80,12 +80,12 @@ bench-postgis:
 
 ## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
 crashtest:
-	PHUSONG_CRASH_ROUNDS=$${PHUSONG_CRASH_ROUNDS:-25} $(GO) test -count=1 -run 'TestCrash' -v ./cmd/phusong/ | grep -E 'crash_test|^(---|ok|FAIL)'
+	PHUSONG_CRASH_ROUNDS=$${PHUSONG_CRASH_ROUNDS:-25} bash .ci/with-postgres.sh $(GO) test -count=1 -run 'TestCrash' -v ./cmd/phusong/ | grep -E 'crash_test|^(\s*---|ok|FAIL)'
 
 ## loadtest: 200 readers and 4 writers for 60 s against the real binary, then 4
 ## providers filing and withdrawing for 60 s with a consistency check every 2 s
 loadtest:
-	PHUSONG_LOAD_SECONDS=$${PHUSONG_LOAD_SECONDS:-60} $(GO) test -count=1 -run 'TestLoad|TestConsistency' -v ./cmd/phusong/ | grep -E 'loadtest:|consistency_test|^(---|ok|FAIL)'
+	PHUSONG_LOAD_SECONDS=$${PHUSONG_LOAD_SECONDS:-60} bash .ci/with-postgres.sh $(GO) test -count=1 -run 'TestLoad|TestConsistency' -v ./cmd/phusong/ | grep -E 'loadtest:|consistency_test|^(\s*---|ok|FAIL)'
 
 ## fuzz: each fuzz target for FUZZTIME (default 60s)
 FUZZTIME ?= 60s
