@@ -43,14 +43,14 @@ test: frontend
 test-all:
 	@unformatted=$$(gofmt -l cmd geo api data frontend); if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
-	$(GO) test -count=1 -skip '^TestE2E_Browser$$' ./...
+	$(GO) test -count=1 -timeout 30m -skip '^TestE2E_Browser$$' ./...
 	@# The store's tests and the API's, unchanged, on the PostgreSQL store.
 	PHUSONG_TEST_STORE=postgres $(GO) test -count=1 ./data/... ./api/...
 	@# The independent GDAL cross-check again, verbose, so its agreement figures show in the log.
 	@out=$$($(GO) test -count=1 -run CrossCheck -v ./geo/ 2>&1); status=$$?; \
 	  echo "$$out" | grep -E '^crosscheck:|^(ok|FAIL)|--- (SKIP|FAIL)|skipped'; exit $$status
 	@# The browser tests (frontend/e2e), with their results and measurements in the log.
-	@out=$$($(GO) test -count=1 -run '^TestE2E_Browser$$' -v ./cmd/phusong/ 2>&1); status=$$?; \
+	@out=$$($(GO) test -count=1 -timeout 30m -run '^TestE2E_Browser$$' -v ./cmd/phusong/ 2>&1); status=$$?; \
 	  echo "$$out" | sed -n 's/^ *browser_test.go:[0-9]*: //p; /^\(ok\|FAIL\|--- \)/p' | grep -vE '^\s*$$'; exit $$status
 
 ## bench: the Go benchmarks (calculator, what-if), the service end to end
