@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,7 +72,7 @@ func TestE2E_Browser(t *testing.T) {
 
 	// A second service on the 11,163 communes of Vietnam, where the map
 	// draws vector tiles instead of one GeoJSON document.
-	tilesURL := ""
+	tilesURL, provincesURL := "", ""
 	vietnam := filepath.Join("..", "..", "..", "shared", "data", "vietnam", "communes_2013_pop2019.geojson")
 	if _, err := os.Stat(vietnam); err != nil {
 		if os.Getenv("CI") != "" {
@@ -86,6 +87,11 @@ func TestE2E_Browser(t *testing.T) {
 			t.Fatalf("import the Vietnam communes: %v\n%s", err, out)
 		}
 		tilesURL = startServer(t, vdb).url
+
+		// A service on the communes of three provinces (Sơn La, Hòa Bình,
+		// Phú Thọ), cut from the same file at test time, for the province
+		// selector (provinces.test.mjs; skipped with the tile-mode test).
+		provincesURL = startServer(t, provincesDatabase(t)).url
 	}
 
 	// A service drawing a local basemap (serve --basemap) from a small
@@ -111,6 +117,7 @@ func TestE2E_Browser(t *testing.T) {
 		"PHUSONG_NODEMO_URL="+noDemoURL,
 		"PHUSONG_SETS_URL="+setsURL,
 		"PHUSONG_LOCAL_BASEMAP_URL="+basemapURL,
+		"PHUSONG_PROVINCES_URL="+provincesURL,
 		"PHUSONG_TOKEN="+token,
 		"PHUSONG_ADMIN_TOKEN="+adminToken,
 		"PHUSONG_CHROMIUM="+chromiumPath,
@@ -148,4 +155,57 @@ func issueAdminToken(t *testing.T, db string) string {
 		t.Fatalf("no admin token in:\n%s", out)
 	}
 	return token
+}
+
+// provincesDatabase makes a database whose one unit set is the communes of
+// Sơn La (14), Hòa Bình (17) and Phú Thọ (25) of the national file, kept in a
+// temporary GeoJSON (the file is not committed: ../shared/data has it), and
+// returns its path. The province is the file's Vietnamese name, looked up to
+// its GSO code; the code is commune_id, as gso_code_2019 is missing on a few.
+func provincesDatabase(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(sharedData(t, "vietnam/communes_2013_pop2019.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all struct {
+		Features []json.RawMessage `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &all); err != nil {
+		t.Fatal(err)
+	}
+	keep := map[string]bool{"Sơn La": true, "Hòa Bình": true, "Phú Thọ": true}
+	var kept []json.RawMessage
+	for _, f := range all.Features {
+		var p struct {
+			Properties struct {
+				Province string `json:"province_vn"`
+			} `json:"properties"`
+		}
+		if err := json.Unmarshal(f, &p); err != nil {
+			t.Fatal(err)
+		}
+		if keep[p.Properties.Province] {
+			kept = append(kept, f)
+		}
+	}
+	if len(kept) < 600 {
+		t.Fatalf("%d communes of the three provinces in the national file, want about 690", len(kept))
+	}
+	out, err := json.Marshal(map[string]any{"type": "FeatureCollection", "features": kept})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "three-provinces.geojson")
+	if err := os.WriteFile(file, out, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "provinces.gpkg")
+	if msg, err := runCLI(t, "import", "communes", file, "--db", db, "--new-set", "--no-demo",
+		"--code", "commune_id", "--name", "commune_vn", "--district", "district_vn", "--district-code", "district_id", "--type", "",
+		"--province", "province_vn"); err != nil {
+		t.Fatalf("import the three provinces' communes: %v\n%s", err, msg)
+	}
+	return db
 }

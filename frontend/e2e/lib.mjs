@@ -14,6 +14,8 @@
 //                      map draws vector tiles (the tile-mode test is skipped when unset)
 //   PHUSONG_SETS_URL   a service with several unit sets (2019, 2020, 2025: units.test.mjs,
 //                      skipped when unset)
+//   PHUSONG_PROVINCES_URL a service on the communes of three provinces (the
+//                      province selector: provinces.test.mjs, skipped when unset)
 //
 // What is drawn is checked on the canvas (its pixels, or MapLibre's rendered
 // features), not only in the DOM. Any request to a host other than the
@@ -41,6 +43,7 @@ export const token = process.env.PHUSONG_TOKEN;
 export const tilesBase = process.env.PHUSONG_TILES_URL || "";
 export const noDemoBase = process.env.PHUSONG_NODEMO_URL || "";
 export const setsBase = (process.env.PHUSONG_SETS_URL || "").replace(/\/$/, "");
+export const provincesBase = (process.env.PHUSONG_PROVINCES_URL || "").replace(/\/$/, "");
 if (!base || !token) throw new Error("PHUSONG_URL and PHUSONG_TOKEN must be set: run these tests through `make test` (cmd/phusong TestE2E_Browser)");
 export const artifacts = process.env.PHUSONG_ARTIFACTS || fileURLToPath(new URL("../test-results/", import.meta.url));
 mkdirSync(artifacts, { recursive: true });
@@ -211,7 +214,7 @@ before(async () => {
   });
   context.on("request", (r) => {
     const u = new URL(r.url());
-    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase && u.origin !== noDemoBase && u.origin !== setsBase && u.origin !== localBasemapBase) external.push(r.url());
+    if ((u.protocol === "http:" || u.protocol === "https:" || u.protocol === "ws:" || u.protocol === "wss:") && u.origin !== base && u.origin !== tilesBase && u.origin !== noDemoBase && u.origin !== setsBase && u.origin !== provincesBase && u.origin !== localBasemapBase) external.push(r.url());
   });
 });
 

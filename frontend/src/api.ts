@@ -359,6 +359,8 @@ export interface Target {
   threshold?: number;
   deadline: string;
   filter: string;
+  /** The territory the target is of: "" for the whole store, else a province's GSO code ("25"); absent from an older service. */
+  territory?: string;
   title_vi: string;
   title_en: string;
   source?: string;
@@ -366,6 +368,22 @@ export interface Target {
   remote_communes?: TargetValue;
   forecast?: Forecast;
   history?: TargetPoint[];
+}
+
+/** A province of the published units (GET /api/v1/provinces). */
+export interface Province {
+  /** The GSO code, e.g. "25". */
+  code: string;
+  name: string;
+  communes: number;
+  people: number;
+  /** The extent of its units: west, south, east, north (EPSG:4326). */
+  bbox: [number, number, number, number];
+}
+
+/** GET /api/v1/provinces: sorted by code. */
+export interface Provinces {
+  provinces: Province[];
 }
 
 export interface TargetsAnswer {

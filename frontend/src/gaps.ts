@@ -112,6 +112,8 @@ export class GapsView {
     if (s.asOf) q.set("as_of", s.asOf);
     // And its unit set, when one is chosen instead of the date's.
     if (s.units) q.set("units", s.units);
+    // And its province, in a national store.
+    if (s.province) q.set("province", s.province);
     return `/api/v1/gaps?${q}`;
   }
 

@@ -17,6 +17,8 @@ import {
   type LayerInfo,
   type LayerSummary,
   type PageConfig,
+  type Province,
+  type Provinces,
   type SummaryAll,
   type UnitSets,
 } from "./api";
@@ -41,7 +43,8 @@ import { IndicatorsView } from "./indicators";
 import { TargetsView } from "./targets";
 import { UploadPage } from "./upload";
 import { WhatIfView } from "./whatif";
-import { UnitsPicker, findSet, parentLevel } from "./units";
+import { UnitsPicker, findSet, parentLevel, parentText } from "./units";
+import { ProvincePicker, findProvince } from "./provinces";
 
 performance.mark("phusong:start");
 // What a link asked for that the page cannot show is said (LinkNotice), not dropped silently.
@@ -82,6 +85,29 @@ if (state.units !== null) {
   }
 }
 
+// The provinces of a national store, for the selector and to check a link's
+// &province= before any figure is asked on it (an unknown one is said and
+// the page shows the whole country). An older service has none.
+const provincesP: Promise<Province[]> = fetchJSON<Provinces>("/api/v1/provinces").then(
+  (r) => r.provinces,
+  () => [],
+);
+if (state.province !== null && findProvince(await provincesP, state.province) === null) {
+  linkIgnored.push({ key: "province", value: state.province, reason: "province" });
+  state.province = null;
+}
+
+/**
+ * A URL of GET /api/v1/summary (query: its other parameters) with the
+ * application's date, unit set and province (?province=), each when chosen.
+ */
+function summaryURL(query = ""): string {
+  const q = new URLSearchParams(query);
+  if (state.province) q.set("province", state.province);
+  const qs = q.toString().replace(/%3A/g, ":");
+  return figuresURL(qs ? `/api/v1/summary?${qs}` : "/api/v1/summary");
+}
+
 // Data, fetched once and kept until an accepted filing changes it.
 let info: LayerInfo[] = [];
 let summary: SummaryAll | null = null;
@@ -102,12 +128,12 @@ function loadCommunes(layer: LayerId, by: string): Promise<CommuneCollection> {
 }
 
 function loadBreakdowns(layer: LayerId): Promise<{ provider: LayerSummary; technology: LayerSummary }> {
-  const key = `${layer}|${state.asOf ?? ""}|${state.units ?? ""}`;
+  const key = `${layer}|${state.asOf ?? ""}|${state.units ?? ""}|${state.province ?? ""}`;
   let p = breakdownCache.get(key);
   if (!p) {
     p = Promise.all([
-      fetchJSON<LayerSummary>(figuresURL(`/api/v1/summary?layer=${layer}&breakdown=provider`)),
-      fetchJSON<LayerSummary>(figuresURL(`/api/v1/summary?layer=${layer}&breakdown=technology`)),
+      fetchJSON<LayerSummary>(summaryURL(`layer=${layer}&breakdown=provider`)),
+      fetchJSON<LayerSummary>(summaryURL(`layer=${layer}&breakdown=technology`)),
     ]).then(([provider, technology]) => ({ provider, technology }));
     p.catch(() => breakdownCache.delete(key));
     breakdownCache.set(key, p);
@@ -128,11 +154,17 @@ const TILE_MODE_COMMUNES = 2000;
 // critical path to the first frame. The summary says how many communes
 // there are, hence whether the layer's GeoJSON is wanted at all (in tile
 // mode it is never requested: tens of megabytes). A link's provider or
-// technology is checked (showLayer) before its figures are asked for.
-const summaryP = fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
+// technology is checked (showLayer) before its figures are asked for. The
+// map draws every province whichever is chosen: with one chosen, the
+// store's size is the provinces' communes together.
+const summaryP = fetchJSON<SummaryAll>(summaryURL());
 let tileMode = false;
-const tileModeP = summaryP.then(
-  (s) => (tileMode = Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES)),
+const tileModeP = (
+  state.province === null
+    ? summaryP.then((s) => Object.values(s.layers).some((r) => r.communes > TILE_MODE_COMMUNES))
+    : provincesP.then((ps) => ps.reduce((n, p) => n + p.communes, 0) > TILE_MODE_COMMUNES)
+).then(
+  (tiles) => (tileMode = tiles),
   () => false,
 );
 const firstCommunes = tileModeP.then((tiles) => (tiles || state.by !== "all" ? null : loadCommunes(state.layer, state.by)));
@@ -184,6 +216,8 @@ const mapView = new MapView({
   describeSquare: (p) => people.describeSquare(p),
   locale: mapLocale(),
 });
+// A link's province: the map opens on it (unless the link has its own view).
+if (state.province) mapView.setFocus(findProvince(await provincesP, state.province)?.bbox ?? null, false);
 
 const people = new PeopleOverlay(byId("people-options"), byId("people-legend"), {
   map: mapView,
@@ -244,6 +278,7 @@ function activateTab(tab: Tab): void {
 
 const targets = new TargetsView(byId("panel-targets"), {
   info: () => info,
+  territory: () => (provincePicker.shown ? { provinces: provincePicker.list, province: state.province } : null),
   showGaps: (layer) => {
     tabs.select("gaps", false);
     state.tab = "gaps";
@@ -528,16 +563,58 @@ async function applyUnits(u: string | null): Promise<void> {
   await refigure();
 }
 
+// The province the summary, gaps and targets are of, in the header (every
+// tab follows it), beside the language.
+const provincePicker = new ProvincePicker({ onChange: (p) => void applyProvince(p) });
+document.querySelector(".topbar .lang")?.before(provincePicker.el);
+provincePicker.set(state.province);
+const scopeEl = h("p", { class: "summary-scope", id: "summary-scope", hidden: true });
+byId("summary").before(scopeEl);
+void provincesP.then((ps) => {
+  provincePicker.setProvinces(ps);
+  renderScope();
+  if (state.tab === "targets") targets.render();
+});
+
+/** Says whose figures the summary shows, where there is a choice of province. */
+function renderScope(): void {
+  const p = state.province ? provincePicker.find(state.province) : null;
+  scopeEl.hidden = !provincePicker.shown;
+  scopeEl.textContent = t("summary.scope", { name: p ? parentText("province", p.name) : t("province.all") });
+  if (p) scopeEl.dataset.province = p.code;
+  else delete scopeEl.dataset.province;
+}
+
 /**
- * After the date or the unit set changed: the summary, the layer and the
+ * Shows a province (its code), or the whole country (null): the map fits
+ * its extent (fit: false keeps a link's view), and the summary, the gaps and
+ * the targets are of it.
+ */
+async function applyProvince(code: string | null): Promise<void> {
+  showProvince(code, true);
+  await refigure();
+}
+
+/** What follows a province at once: the URL, the selector, the map's extent, the summary's line and the targets. */
+function showProvince(code: string | null, fit: boolean): void {
+  state.province = code;
+  writeState(state);
+  provincePicker.set(code);
+  mapView.setFocus(code ? (provincePicker.find(code)?.bbox ?? null) : null, fit);
+  renderScope();
+  if (state.tab === "targets") targets.render();
+}
+
+/**
+ * After the date, the unit set or the province changed: the summary, the layer and the
  * views that follow them, unless another change came in the meantime.
  */
 async function refigure(): Promise<void> {
-  const asked = `${state.asOf}|${state.units}`;
-  const current = () => `${state.asOf}|${state.units}` === asked;
+  const asked = `${state.asOf}|${state.units}|${state.province}`;
+  const current = () => `${state.asOf}|${state.units}|${state.province}` === asked;
   renderExports();
   try {
-    const s = await fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
+    const s = await fetchJSON<SummaryAll>(summaryURL());
     if (!current()) return;
     summary = s;
     renderSummary(byId("summary"), s, info, state.layer);
@@ -871,7 +948,7 @@ async function refreshAll(): Promise<void> {
   communeCache.clear();
   historyCache.clear();
   breakdownCache.clear();
-  summary = await fetchJSON<SummaryAll>(figuresURL("/api/v1/summary"));
+  summary = await fetchJSON<SummaryAll>(summaryURL());
   renderDemo(summary);
   mapView.reloadTiles();
   void people.refresh();
@@ -908,6 +985,8 @@ function applyLang(l: Lang): void {
   people.renderControl();
   people.renderLegend();
   unitsPicker.render();
+  provincePicker.render();
+  renderScope();
   if (summary) renderSummary(byId("summary"), summary, info, state.layer);
   renderDemo(summary);
   if (changes) renderChanges(byId("changes"), changes, state.layer);
@@ -1025,8 +1104,17 @@ async function applyLink(hash: string): Promise<void> {
     unitsChanged = false;
   }
   unitsPicker.set(state.units);
-  // A new date or set redraws the summary and the layer (the link's layer, if it changed too).
+  // A link's unknown province is said, and the page shows the whole country.
+  if (next.province !== null && provincePicker.find(next.province) === null) {
+    linkNotice.add([{ key: "province", value: next.province, reason: "province" }]);
+    state.province = null;
+  }
+  const provinceChanged = state.province !== before.province;
+  // Without a view of its own the link opens on the province.
+  if (provinceChanged) showProvince(state.province, !next.view);
+  // A new date, set or province redraws the summary and the layer (the link's layer, if it changed too).
   if (dateChanged || unitsChanged) await applyDate(state.asOf);
+  else if (provinceChanged) await refigure();
   else if (next.layer !== before.layer || next.by !== before.by) await showLayer(next.layer, next.by, true);
   else if (state.tab === "gaps" && (next.district !== before.district || next.remote !== before.remote || next.sort !== before.sort)) void gaps.activate(true);
   if (next.commune !== before.commune) await selectCommune(next.commune, next.commune !== null, true);

@@ -104,6 +104,8 @@ export class MapView {
   private selected: string | null = null;
   private fitted = false;
   private bounds: [number, number, number, number] | null = null;
+  /** The province chosen's extent (setFocus), fitted instead of bounds. */
+  private focus: [number, number, number, number] | null = null;
   /** In tile mode, the unit set (?units=) of the tiles, or null for the set in force today. */
   private tileUnits: string | null = null;
   /** In tile mode, the coverage layer whose tiles the communes source shows (also its source layer); null with GeoJSON. */
@@ -501,10 +503,22 @@ export class MapView {
     this.map.on("render", check);
   }
 
-  /** Fits the map to the communes. */
+  /**
+   * The extent the map shows as "the whole": a province chosen in a
+   * national store (its bbox), or null for every commune drawn. With fit the
+   * map goes there now; the first drawing and the map's fit button go there
+   * in any case.
+   */
+  setFocus(box: [number, number, number, number] | null, fit: boolean): void {
+    this.focus = box;
+    if (fit) this.fitProvince();
+  }
+
+  /** Fits the map to the focus (setFocus), else to the communes. */
   fitProvince(animate = true): void {
-    if (!this.bounds) return;
-    const [x0, y0, x1, y1] = this.bounds;
+    const box = this.focus ?? this.bounds;
+    if (!box) return;
+    const [x0, y0, x1, y1] = box;
     this.map.fitBounds(
       [
         [x0, y0],

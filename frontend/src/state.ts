@@ -4,7 +4,8 @@
 // an overlay of the people's squares adds &overlay=people or &overlay=uncovered, the date
 // (&as_of=2015-12-31), the unit set the figures are on when one is chosen
 // instead of the set in force on that date (&units=2019, a name or id of
-// GET /api/v1/unit-sets) and an indicator whose per-commune values colour the
+// GET /api/v1/unit-sets), the province the figures are summed on in a
+// national store (&province=25, a GSO code of GET /api/v1/provinces) and an indicator whose per-commune values colour the
 // map (&indicator=internet-users). The what-if tool's hypothetical sites go in
 // &sites=105.35123,20.75000,3000,4G;104.9,20.9,5000,FTTH: per site its longitude, latitude
 // (decimal degrees, EPSG:4326), radius in metres (10–50000) and technology, sites separated by
@@ -56,6 +57,11 @@ export interface State {
    * for the set in force on asOf (the service's default).
    */
   units: string | null;
+  /**
+   * The province every figure is summed on (?province=: its GSO code), or
+   * null for the whole store; whether it exists is checked against GET /api/v1/provinces.
+   */
+  province: string | null;
   /** The indicator whose per-unit values colour the map instead of the coverage layer, or null. */
   indicator: string | null;
   /** The what-if tool's hypothetical sites (parseSites). */
@@ -122,6 +128,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INDICATOR = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** A unit set's name or id as ?units= takes it (1–100 characters); whether the set exists is checked against GET /api/v1/unit-sets. */
 const UNITS = /^[^&#\s][^&#]{0,99}$/;
+/** A province's GSO code as ?province= takes it (two digits, "01" to "96"); whether it exists is checked against GET /api/v1/provinces. */
+const PROVINCE = /^\d{1,3}$/;
 
 /**
  * A part of a link that was not used: the key, its value as written, and
@@ -131,7 +139,7 @@ const UNITS = /^[^&#\s][^&#]{0,99}$/;
 export interface Ignored {
   key: string;
   value: string;
-  reason: "tab" | "layer" | "by" | "commune" | "map" | "units" | "value";
+  reason: "tab" | "layer" | "by" | "commune" | "map" | "units" | "province" | "value";
 }
 
 /**
@@ -159,6 +167,7 @@ export function parseState(hash: string, ignored: Ignored[] = []): State {
   const asOf = read("as_of", (v) => DATE.test(v) && !Number.isNaN(Date.parse(v)));
   const indicator = read("indicator", (v) => INDICATOR.test(v));
   const units = read("units", (v) => UNITS.test(v), "units");
+  const province = read("province", (v) => PROVINCE.test(v), "province");
   const view = read("map", (v) => parseView(v) !== null, "map");
   return {
     tab: tab ?? "map",
@@ -172,6 +181,7 @@ export function parseState(hash: string, ignored: Ignored[] = []): State {
     overlay,
     asOf,
     units,
+    province,
     indicator,
     sites: parseSites(p.get("sites")).sites,
   };
@@ -198,6 +208,7 @@ export function formatState(s: State): string {
   if (s.overlay) p.set("overlay", s.overlay);
   if (s.asOf) p.set("as_of", s.asOf);
   if (s.units) p.set("units", s.units);
+  if (s.province) p.set("province", s.province);
   if (s.indicator) p.set("indicator", s.indicator);
   if (s.sites.length) p.set("sites", formatSites(s.sites));
   if (s.view) p.set("map", `${s.view.zoom.toFixed(2)}/${s.view.lat.toFixed(4)}/${s.view.lon.toFixed(4)}`);

@@ -2,14 +2,22 @@
 // with the goal marked), met or not, the trend over time, the forecast at
 // the current pace, the gap in people and communes, and a link to the gaps
 // of its layer. The figures are the service's (GET /api/v1/targets).
-import type { LayerId, LayerInfo, Target, TargetPoint, TargetsAnswer } from "./api";
+import type { LayerId, LayerInfo, Province, Target, TargetPoint, TargetsAnswer } from "./api";
 import { layerTitle } from "./card";
 import { lineChart } from "./chart";
 import { h, replace } from "./dom";
 import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, t } from "./i18n";
+import { territoryText } from "./provinces";
 
 export interface TargetsOptions {
   info: () => LayerInfo[];
+  /**
+   * In a national store (more than one province): the provinces and the one
+   * chosen (null: the whole country). Each target then names its territory,
+   * and with a province chosen only its targets and the national ones are
+   * shown. Null in a store of one province: every target, unlabelled.
+   */
+  territory: () => { provinces: readonly Province[]; province: string | null } | null;
   /** Opens the gaps of a layer. */
   showGaps: (layer: LayerId) => void;
 }
@@ -77,10 +85,12 @@ function renderTarget(tg: Target, o: TargetsOptions): HTMLElement {
     o.showGaps(tg.layer);
   });
   const titleId = `target-${tg.id}-title`;
+  const territory = o.territory();
   return h(
     "article",
     { class: `target${cur.met ? " is-met" : ""}`, "data-target-id": tg.id, "data-layer": tg.layer, "aria-labelledby": titleId },
     h("p", { class: "target-layer" }, layerTitle(o.info(), tg.layer)),
+    territory ? h("p", { class: "target-territory", "data-field": "territory", "data-territory": tg.territory ?? "" }, territoryText(territory.provinces, tg.territory ?? "")) : null,
     h("h3", { id: titleId, class: "target-title" }, targetTitle(tg)),
     h(
       "div",
@@ -159,13 +169,15 @@ export class TargetsView {
   render(): void {
     const d = this.data;
     if (!d) return;
+    const province = this.o.territory()?.province ?? null;
+    const shown = province === null ? d.targets : d.targets.filter((tg) => !tg.territory || tg.territory === province);
     replace(
       this.el,
       h("h2", { class: "panel-title" }, t("targets.title")),
       h("p", { class: "help" }, t("targets.intro"), " ", t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }), " · ", t("method.computedAt", { at: fmtDateTime(d.computed_at) })),
       h("p", {}, h("a", { href: `/api/v1/report?lang=${lang()}`, hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "targets-report" }, t("targets.report"))),
-      d.targets.length
-        ? h("div", { class: "targets", id: "targets" }, ...d.targets.map((tg) => renderTarget(tg, this.o)))
+      shown.length
+        ? h("div", { class: "targets", id: "targets" }, ...shown.map((tg) => renderTarget(tg, this.o)))
         : h("p", { class: "muted" }, t("targets.none")),
     );
   }
