@@ -299,8 +299,8 @@ $(row "\`phusong serve\` start-up, launch to \`/readyz\` 200" "${R[sqlite,startu
 $(row "ingest of viettel's national filing, POST to the 201 (validate, store, recompute; median of 3; range)" "${R[sqlite,ing]} s (${R[sqlite,ingrange]})" "${R[postgres,ing]} s (${R[postgres,ingrange]})")
 $(row "… the CPU of \`phusong serve\` during one ingest (median)" "${R[sqlite,ingcpu]} s" "${R[postgres,ingcpu]} s")
 $(row "… the PostgreSQL server's CPU during one ingest (median)" "–" "${R[postgres,ingpg]} s")
-$(row "first request of \`/api/v1/layers/mobile/communes?units=communes\` on an instance (renders the 11,163 units)" "${R[sqlite,cold]} s" "${R[postgres,cold]} s")
 $(row "… the server's peak RSS after the three ingests" "${R[sqlite,ingrss]} MB" "${R[postgres,ingrss]} MB")
+$(row "first request of \`/api/v1/layers/mobile/communes?units=communes\` on an instance (renders the 11,163 units)" "${R[sqlite,cold]} s" "${R[postgres,cold]} s")
 
 \`hey -z 10s -c 32 -H 'Accept-Encoding: gzip'\`, after the three filings, each instance warmed by one request
 of each URL (gzipped answers: ${R[ptgz]} KB today, ${R[natgz]} MB for the 11,163 units):
