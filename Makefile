@@ -4,7 +4,7 @@ BIN := bin/phusong
 ADDR ?= 127.0.0.1:8080
 DB ?= phusong.gpkg
 
-.PHONY: run build frontend test test-all vet bench bench-smoke bench-postgis bench-frontend clean crashtest loadtest fuzz
+.PHONY: run build frontend test test-all vet bench bench-smoke bench-postgis bench-stores bench-frontend clean crashtest loadtest fuzz
 
 ## run: build (the web application too, when its sources changed) and serve
 ## on $(ADDR) from $(DB), seeding Hòa Bình on first start
@@ -54,12 +54,14 @@ test-all:
 	  echo "$$out" | sed -n 's/^ *browser_test.go:[0-9]*: //p; /^\(ok\|FAIL\|--- \)/p' | grep -vE '^\s*$$'; exit $$status
 
 ## bench: the Go benchmarks (calculator, what-if), the service end to end
-## (HTTP with hey, ingest, start-up) and the web application's first frame
-## and bytes (bench-frontend); figures go to BENCHMARKS.md
+## (HTTP with hey, ingest, start-up), the web application's first frame
+## and bytes (bench-frontend) and the two stores side by side (bench-stores,
+## about 5 minutes); figures go to BENCHMARKS.md
 bench: build
 	bash bench/go.sh
 	bash bench/http.sh
 	bash bench/frontend.sh
+	bash .ci/with-postgres.sh bash bench/stores.sh
 
 ## bench-frontend: the web application's first frame with commune polygons
 ## (median of 5 fresh Chromium contexts, desktop) and the JavaScript and CSS
@@ -77,6 +79,14 @@ bench-smoke:
 ## the table goes into BENCHMARKS.md. Takes several minutes: not part of test.
 bench-postgis:
 	GO=$(GO) bash bench/postgis.sh
+
+## bench-stores: the two stores side by side (issue 20): the national
+## recompute, the ingest of a national filing and the layer's GeoJSON with hey,
+## on SQLite and on PostgreSQL + PostGIS (one instance, and three behind nginx),
+## in a throw-away cluster (.ci/with-postgres.sh); the table goes into
+## BENCHMARKS.md. Needs postgresql-15 and postgresql-15-postgis-3.
+bench-stores:
+	bash .ci/with-postgres.sh bash bench/stores.sh
 
 ## crashtest: SIGKILL the server 25 times while a client files; nothing acknowledged may be lost
 crashtest:
