@@ -206,9 +206,19 @@ func TestE2E_PostgresInstances(t *testing.T) {
 			}
 		}()
 	}
-	// Long enough for a few filings (each is recomputed by all three
-	// instances on two cores), at a moment no one chooses.
-	time.Sleep(time.Duration(2000+rand.IntN(1000)) * time.Millisecond)
+	// Once instance 0 has acknowledged a few filings (each is recomputed
+	// by all three instances on two cores, slowly when other tests run),
+	// at a moment no one chooses: the writer is always in a write.
+	for waited := time.Duration(0); ; waited += 50 * time.Millisecond {
+		mu.Lock()
+		n := len(acked)
+		mu.Unlock()
+		if n >= 3 || waited > 60*time.Second {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(time.Duration(rand.IntN(400)) * time.Millisecond)
 	inst[0].cmd.Process.Signal(syscall.SIGKILL)
 	inst[0].cmd.Wait()
 	close(stopWrites)
