@@ -2,6 +2,7 @@ package rest
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
@@ -72,6 +73,7 @@ type reportPage struct {
 	OtherLang, OtherHref              string      // the same report in the other language
 	AsOf, DataAsOf, GeneratedAt       string
 	KnownAt, Digest, CheckQuery       string
+	Scope, ScopeNote                  string // the territory the report covers, and which targets it holds
 	Notes                             []string
 	BarWidth                          float64
 	Board                             reportBoard
@@ -170,6 +172,24 @@ type reportData struct {
 	board          api.Board // the resolutions' indicators on asOf
 	gaps           []reportGapData
 	demo           bool
+	province       string // the province asked for (?province=), "" for the whole store
+	provinceName   string
+	// multi is whether the store holds several provinces: the targets'
+	// titles then say whose they are.
+	multi bool
+}
+
+// targetTitle is a target's title in l, with its territory where the
+// store holds several provinces.
+func (rd reportData) targetTitle(l reportLocale, t geo.Target) string {
+	title := l.targetTitle(t)
+	if !rd.multi {
+		return title
+	}
+	if t.Territory == "" {
+		return title + " (" + l.W.Nationwide + ")"
+	}
+	return title + " (" + geo.ProvinceName(t.Territory) + ")"
 }
 
 type reportGapData struct {
@@ -181,7 +201,10 @@ type reportGapData struct {
 // handleReport answers the progress report as of ?as_of= (default today):
 // a printable HTML page, or with ?format=csv the same figures as CSV
 // (UTF-8 with a byte-order mark, so that spreadsheets show the
-// diacritics), in Vietnamese or with ?lang=en in English.
+// diacritics), in Vietnamese or with ?lang=en in English. With
+// ?province=25 it covers one province of a national store: that province's
+// targets and the national ones (over that province's communes, as the
+// summary's ?province=), and that province's indicators.
 func (s *Server) handleReport(c *gin.Context) {
 	format := c.DefaultQuery("format", "html")
 	if format != "html" && format != "csv" {
@@ -203,7 +226,17 @@ func (s *Server) handleReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rd := reportData{asOf: asOf, knownAt: knownAt, dataAsOf: dataAsOf}
+	province, err := provinceParam(c, snap)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	rd := reportData{asOf: asOf, knownAt: knownAt, dataAsOf: dataAsOf, province: province, multi: len(snap.Provinces()) > 1}
+	for _, p := range snap.Provinces() {
+		if p.Code == province {
+			rd.provinceName = p.Name
+		}
+	}
 	if rd.asOf == "" {
 		rd.asOf = snap.Day
 	}
@@ -215,18 +248,21 @@ func (s *Server) handleReport(c *gin.Context) {
 		figs, _ = snap.FiguresAt(asOf)
 	}
 	for _, t := range snap.Targets() {
-		if t.Retired() {
+		if t.Retired() || province != "" && t.Territory != "" && t.Territory != province {
 			continue
 		}
 		a, _ := snap.AnswerTargetKnown(t.ID, asOf, known)
 		rd.answers = append(rd.answers, a)
 		f := figs[t.Layer]
-		rd.gaps = append(rd.gaps, reportGapData{t, geo.RankGaps(f, snap.Keeps(t.Filter, t.Territory)), t.Plan(f, snap.Scope(), nil)})
+		rd.gaps = append(rd.gaps, reportGapData{t, geo.RankGaps(f, snap.Keeps(t.Filter, cmp.Or(t.Territory, province))), t.Plan(f, snap.Scope(), nil)})
 	}
 	ind, err := api.ReadIndicators(c.Request.Context(), s.store)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if province != "" {
+		ind = indicatorsOf(ind, province)
 	}
 	rd.board = snap.Board(ind, rd.asOf, false)
 	// The computed indicators say what their targets say in this report:
@@ -280,10 +316,25 @@ func (s *Server) handleReport(c *gin.Context) {
 // and the two languages link to each other with it.
 func reportCheckQuery(rd reportData, lang string) string {
 	q := "/api/v1/report?as_of=" + rd.asOf + "&known_at=" + rd.knownAt
+	if rd.province != "" {
+		q += "&province=" + rd.province
+	}
 	if lang != reportLangs[0] {
 		q += "&lang=" + lang
 	}
 	return q
+}
+
+// indicatorsOf is d with only the indicators of province's territory.
+func indicatorsOf(d *api.IndicatorData, province string) *api.IndicatorData {
+	out := *d
+	out.Indicators = nil
+	for _, ind := range d.Indicators {
+		if ind.Territory == province {
+			out.Indicators = append(out.Indicators, ind)
+		}
+	}
+	return &out
 }
 
 func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, error) {
@@ -296,6 +347,7 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 		AsOf: l.date(rd.asOf), DataAsOf: l.date(rd.dataAsOf),
 		KnownAt: l.date(rd.knownAt), Digest: rd.digest, CheckQuery: reportCheckQuery(rd, l.lang),
 		GeneratedAt: l.generated(time.Now()), BarWidth: reportBarWidth,
+		Scope: rd.scope(l),
 		Board: reportBoardOf(rd.board, rd.answers, l),
 		ReachedRule: l.pick("Xã được tính là đạt khi tỷ lệ dân số được phủ của xã không thấp hơn ngưỡng của mục tiêu. "+
 			"Số người còn thiếu của mục tiêu theo số xã là số dân chưa được phủ ở các xã cần phủ thêm.",
@@ -311,6 +363,9 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 			"Method: the 2019 census population is spread over a grid of "+l.number(snap.Result.Method.CellSizeM, 0)+
 				" m cells "+l.population(snap.Result.Method.Population)+"; a cell is covered when its centre lies in a registered coverage footprint ("+snap.Result.Method.Name+"). "+
 				"Forecast: the least-squares straight line through the figures of the last 3 years (at least 3 points), drawn from the latest value."),
+	}
+	if rd.province != "" {
+		page.ScopeNote = l.W.ScopeRule
 	}
 	if rd.demo {
 		page.Notes = append(page.Notes, l.pick("Số liệu minh họa do Phủ Sóng tạo ra, không phải số liệu do doanh nghiệp báo cáo.",
@@ -337,7 +392,7 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 	}
 	for _, a := range rd.answers {
 		t := a.Target
-		page.Targets = append(page.Targets, reportTarget{Layer: t.Layer, Title: l.targetTitle(t), Measure: l.measure(t), Value: l.percent(a.Current.Value),
+		page.Targets = append(page.Targets, reportTarget{Layer: t.Layer, Title: rd.targetTitle(l, t), Measure: l.measure(t), Value: l.percent(a.Current.Value),
 			Goal: l.percent(t.Value), Colour: layerColours[t.Layer], Met: a.Current.Met,
 			BarFill: svgNum(reportBarWidth * a.Current.Value), BarGoal: svgNum(math.Min(reportBarWidth-1, reportBarWidth*t.Value)),
 			GapPeople:   l.count(math.Round(a.Current.GapPeople), "người", "person", "people"),
@@ -346,7 +401,7 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 	}
 	page.Chart = trendChart(rd.answers, l)
 	for _, g := range rd.gaps {
-		rg := reportGaps{Title: l.layerTitle(g.target.Layer) + ": " + l.targetTitle(g.target)}
+		rg := reportGaps{Title: l.layerTitle(g.target.Layer) + ": " + rd.targetTitle(l, g.target)}
 		inPlan := map[string]bool{}
 		for _, pc := range g.plan.Communes {
 			inPlan[pc.Code] = true
@@ -387,6 +442,19 @@ func reportPageHTML(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, 
 	return b.Bytes(), nil
 }
 
+// scope says what territory the report covers: one province when asked
+// for, else the whole store when it holds several; "" for a one-province
+// store, whose report is its province's.
+func (rd reportData) scope(l reportLocale) string {
+	switch {
+	case rd.province != "":
+		return rd.provinceName + " (" + rd.province + ")"
+	case rd.multi:
+		return l.W.Nationwide
+	}
+	return ""
+}
+
 func svgNum(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f', -1, 64) }
 
 // reportCSVBooleans are the report CSV's columns of yes-or-no values,
@@ -409,11 +477,15 @@ func reportCSV(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, error
 	num := func(v float64) string { return strconv.FormatFloat(math.Round(v), 'f', 0, 64) }
 	text := export.CSVText
 	hd := l.W.CSVHeaders
-	w.Write([]string{hd[0][0], rd.asOf, hd[0][1], rd.dataAsOf, hd[0][2], rd.knownAt, hd[0][3], rd.digest})
+	first := []string{hd[0][0], rd.asOf, hd[0][1], rd.dataAsOf, hd[0][2], rd.knownAt, hd[0][3], rd.digest}
+	if rd.province != "" {
+		first = append(first, l.W.ScopeLabel, text(rd.province+" "+rd.provinceName))
+	}
+	w.Write(first)
 	w.Write(nil)
 	w.Write(hd[1])
 	for _, a := range rd.answers {
-		w.Write([]string{strconv.FormatInt(a.ID, 10), text(l.targetTitle(a.Target)), text(l.layerTitle(a.Layer)), text(l.measure(a.Target)),
+		w.Write([]string{strconv.FormatInt(a.ID, 10), text(rd.targetTitle(l, a.Target)), text(l.layerTitle(a.Layer)), text(l.measure(a.Target)),
 			pct(a.Current.Value), pct(a.Value), strconv.FormatBool(a.Current.Met),
 			num(a.Current.GapPeople), strconv.Itoa(a.Current.GapCommunes), a.Deadline, text(l.forecast(a)), a.Forecast.Date})
 	}
@@ -450,6 +522,9 @@ func reportCSV(rd reportData, snap *api.Snapshot, l reportLocale) ([]byte, error
 func reportDigest(rd reportData) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "as_of=%s known_at=%s\n", rd.asOf, rd.knownAt)
+	if rd.province != "" {
+		fmt.Fprintf(h, "province=%s\n", rd.province)
+	}
 	for _, a := range rd.answers {
 		fmt.Fprintf(h, "target %d %.6f %.6f %.6f %t\n", a.ID, a.Current.Value, a.Current.Numerator, a.Current.Denominator, a.Current.Met)
 	}

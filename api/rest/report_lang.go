@@ -33,6 +33,12 @@ type reportWords struct {
 	ChartLabel, LegendGoal, RemoteTag, NoGaps       string
 	// UnitsLabel names a unit set where the chart marks its start.
 	UnitsLabel string
+	// ScopeLabel introduces the territory of a report asked for one
+	// province; ScopeRule says which targets it holds; Nationwide names
+	// the whole country.
+	ScopeLabel, ScopeRule, Nationwide string
+	// NoIndicators stands for the indicators' table when the territory has none.
+	NoIndicators string
 	// CSVHeaders are the CSV's first row's labels, then its three tables' headers.
 	CSVHeaders [4][]string
 }
@@ -62,6 +68,10 @@ var reportWordsVI = reportWords{
 	NoData:        "chưa có số liệu",
 	ChartLabel:    "Giá trị các mục tiêu theo thời gian",
 	UnitsLabel:    "Đơn vị hành chính",
+	ScopeLabel:    "Phạm vi",
+	ScopeRule:     "Các mục tiêu của tỉnh và các mục tiêu toàn quốc (giá trị toàn quốc); danh sách xã còn thiếu chỉ gồm các xã của tỉnh.",
+	Nationwide:    "toàn quốc",
+	NoIndicators:  "Chưa có chỉ tiêu nào của nghị quyết được ghi nhận cho phạm vi này.",
 	LegendGoal:    "mục tiêu",
 	RemoteTag:     "vùng sâu, vùng xa",
 	NoGaps:        "Không còn xã nào thiếu.",
@@ -100,6 +110,10 @@ var reportWordsEN = reportWords{
 	NoData:        "no data",
 	ChartLabel:    "The targets' values over time",
 	UnitsLabel:    "Units of",
+	ScopeLabel:    "Scope",
+	ScopeRule:     "The province's targets and the national ones (national values); the lists of communes still short hold the province's communes only.",
+	Nationwide:    "whole country",
+	NoIndicators:  "No indicator of a resolution is recorded for this territory.",
 	LegendGoal:    "target",
 	RemoteTag:     "remote",
 	NoGaps:        "No commune is short.",

@@ -147,3 +147,74 @@ func TestProvinceAdmin_OnlyItsTerritory(t *testing.T) {
 		t.Fatalf("summary of province 99: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// The report of one province holds that province's targets and the
+// national ones, its gap tables that province's communes only, and says
+// so; its check code differs from the whole store's, and its check address
+// names the province. An unknown province is refused.
+func TestReport_PerProvince(t *testing.T) {
+	s, store := twoProvinces(t)
+	ctx := context.Background()
+	nation, _ := store.NewAdminToken(ctx, "test")
+	for _, p := range []string{"25", "17"} {
+		body := `{"territory":"` + p + `","layer":"phone","measure":"communes","threshold":0.5,"value":1,"deadline":"2030-12-31","title_vi":"Mục tiêu ` + p + `","title_en":"Target ` + p + `"}`
+		if rec := do(t, s, "POST", "/api/v1/targets", nation, body); rec.Code != http.StatusCreated {
+			t.Fatalf("target of %s: %d %s", p, rec.Code, rec.Body)
+		}
+	}
+	target := 70.0
+	if _, err := store.AddIndicator(ctx, data.Indicator{ID: "internet-users", TitleVI: "Tỷ lệ người dùng Internet", TitleEN: "Internet users",
+		Unit: "percent", Direction: "higher", Target: &target, Deadline: "2030-12-31", Territory: "17", Kind: data.KindEntered,
+		Resolution: data.Resolution{Number: "01-NQ/TEST", Date: "2021-01-02", Title: "Thử"}}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.core.Recompute(ctx); err != nil {
+		t.Fatal(err)
+	}
+	get := func(target string) string {
+		t.Helper()
+		rec := do(t, s, "GET", target, "", "")
+		if rec.Code != 200 {
+			t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+		}
+		return rec.Body.String()
+	}
+
+	csv := get("/api/v1/report?format=csv&lang=en&province=25")
+	first, _, _ := strings.Cut(csv, "\n")
+	if !strings.HasSuffix(strings.TrimSpace(first), "Scope,25 Phú Thọ") {
+		t.Fatalf("CSV's first row %q: want it to end with the scope, 25 Phú Thọ", first)
+	}
+	if !strings.Contains(csv, "Target 25 (Phú Thọ)") || strings.Contains(csv, "Target 17") || !strings.Contains(csv, "(whole country)") {
+		t.Fatalf("CSV of Phú Thọ: want its target and the national ones, not Hòa Bình's:\n%s", csv)
+	}
+	_, gaps, _ := strings.Cut(csv, "In the set to cover")
+	if strings.Contains(gaps, ",H1,") || !strings.Contains(gaps, ",P2,") {
+		t.Fatalf("gap rows of Phú Thọ's report: want P2 and never Hòa Bình's H1:\n%s", gaps)
+	}
+	if whole := get("/api/v1/report?format=csv&lang=en"); !strings.Contains(whole, ",H1,") || !strings.Contains(whole, "Target 17 (Hòa Bình)") {
+		t.Fatalf("the whole store's report: want Hòa Bình's target and commune:\n%s", whole)
+	}
+
+	page := get("/api/v1/report?province=25")
+	if strings.Contains(page, `class="indicators"`) || !strings.Contains(page, `id="no-indicators"`) {
+		t.Fatalf("Phú Thọ's page: the one indicator is Hòa Bình's; want none shown, and said:\n%s", page)
+	}
+	if !strings.Contains(page, `id="scope">Phạm vi: <strong>Phú Thọ (25)</strong>`) || !strings.Contains(page, "&amp;province=25") {
+		t.Fatalf("Phú Thọ's page: want its scope and a check address naming the province:\n%s", page)
+	}
+	digest := func(page string) string {
+		_, after, _ := strings.Cut(page, "Mã kiểm tra số liệu: <strong>")
+		code, _, _ := strings.Cut(after, "<")
+		return code
+	}
+	if !strings.Contains(get("/api/v1/report?province=17"), `class="indicators"`) {
+		t.Fatal("Hòa Bình's page: want its indicator")
+	}
+	if d25, dAll := digest(page), digest(get("/api/v1/report")); d25 == "" || d25 == dAll {
+		t.Fatalf("check codes: Phú Thọ's %q, the whole store's %q; want two different codes", d25, dAll)
+	}
+	if rec := do(t, s, "GET", "/api/v1/report?province=99", "", ""); rec.Code != 400 || !strings.Contains(rec.Body.String(), "17 (Hòa Bình), 25 (Phú Thọ)") {
+		t.Fatalf("report of province 99: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -136,6 +136,15 @@ describe("provinces", { skip }, () => {
     assert.match(await page.locator("#summary-scope").textContent(), /^Figures of: Phú Thọ province$/);
     await expectPeople(page, "en", ptSummary.layers.mobile.population);
 
+    // The targets' progress report is Phú Thọ's, and says so.
+    await page.click("#tab-targets");
+    await page.waitForFunction(() => document.getElementById("targets-report")?.getAttribute("href") === "/api/v1/report?lang=en&province=25");
+    const report = await fetch(`${url}/api/v1/report?lang=en&province=25`);
+    assert.equal(report.status, 200);
+    assert.match(await report.text(), /id="scope">Scope: <strong>Phú Thọ \(25\)<\/strong>/);
+    await page.locator("#province-select").selectOption("");
+    await page.waitForFunction(() => document.getElementById("targets-report")?.getAttribute("href") === "/api/v1/report?lang=en");
+
     // An unknown province: the notice names it, the page shows the whole country.
     const bad = await newPage();
     await bad.goto(`${url}/#province=99`);

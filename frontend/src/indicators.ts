@@ -9,6 +9,7 @@ import { fetchJSON, type Indicator, type IndicatorBoard, type IndicatorUnit } fr
 import { lineChart } from "./chart";
 import { h, replace } from "./dom";
 import { fmtDate, fmtDateTime, fmtDec, fmtInt, fmtPct, lang, t } from "./i18n";
+import { reportHref } from "./provinces";
 
 export interface IndicatorsOptions {
   /** The board's date (YYYY-MM-DD), or null for today; kept in the URL. */
@@ -20,6 +21,8 @@ export interface IndicatorsOptions {
   showOnMap: (ind: Indicator) => void;
   /** Called after every load, so that the entry form lists the indicators. */
   loaded: (board: IndicatorBoard) => void;
+  /** The province chosen in a national store, which the report's link is of; null for the whole store. */
+  province?: () => string | null;
 }
 
 /** A value in its unit, as the board shows it: 72,5% · 6,32 · 1.234 · mức 3. */
@@ -278,7 +281,7 @@ export class IndicatorsView {
           ),
         ),
         d.rule ? h("details", { class: "ind-rule" }, h("summary", {}, t("ind.rule")), h("p", { class: "help" }, d.rule)) : null,
-        h("p", {}, h("a", { href: `/api/v1/report?lang=${lang()}`, hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "indicators-report" }, t("targets.report"))),
+        h("p", {}, h("a", { href: reportHref(lang(), this.o.province?.() ?? null), hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "indicators-report" }, t("targets.report"))),
       ),
       d.indicators.length
         ? h("div", { class: "targets indicators", id: "indicators" }, ...d.indicators.map((ind) => renderIndicator(ind, this.o)))

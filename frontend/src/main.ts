@@ -311,6 +311,7 @@ const entry = new IndicatorEntry({
 
 const indicators = new IndicatorsView(byId("panel-indicators"), {
   asOf: () => state.asOf,
+  province: () => state.province,
   // The board's date is the application's: the map and its summary follow it.
   setAsOf: (d) => {
     const problem = d ? dateProblem(d) : null;
@@ -574,6 +575,7 @@ void provincesP.then((ps) => {
   provincePicker.setProvinces(ps);
   renderScope();
   if (state.tab === "targets") targets.render();
+  if (state.tab === "indicators") indicators.render();
 });
 
 /** Says whose figures the summary shows, where there is a choice of province. */
@@ -603,6 +605,7 @@ function showProvince(code: string | null, fit: boolean): void {
   mapView.setFocus(code ? (provincePicker.find(code)?.bbox ?? null) : null, fit);
   renderScope();
   if (state.tab === "targets") targets.render();
+  if (state.tab === "indicators") indicators.render();
 }
 
 /**

@@ -19,6 +19,11 @@ export function territoryText(provinces: readonly Province[], territory: string)
   return parentText("province", findProvince(provinces, territory)?.name ?? territory);
 }
 
+/** The progress report's address in the page's language: of one province (with its targets and the national ones) when one is chosen. */
+export function reportHref(lang: string, province: string | null): string {
+  return `/api/v1/report?lang=${lang}${province ? `&province=${encodeURIComponent(province)}` : ""}`;
+}
+
 export interface ProvincePickerOptions {
   /** Called with the province chosen (its code), or null for the whole country. */
   onChange: (province: string | null) => void;

@@ -7,7 +7,7 @@ import { layerTitle } from "./card";
 import { lineChart } from "./chart";
 import { h, replace } from "./dom";
 import { fmtDate, fmtDateTime, fmtInt, fmtPct, lang, t } from "./i18n";
-import { territoryText } from "./provinces";
+import { reportHref, territoryText } from "./provinces";
 
 export interface TargetsOptions {
   info: () => LayerInfo[];
@@ -175,7 +175,7 @@ export class TargetsView {
       this.el,
       h("h2", { class: "panel-title" }, t("targets.title")),
       h("p", { class: "help" }, t("targets.intro"), " ", t("targets.dataAsOf", { date: fmtDate(d.data_as_of) }), " · ", t("method.computedAt", { at: fmtDateTime(d.computed_at) })),
-      h("p", {}, h("a", { href: `/api/v1/report?lang=${lang()}`, hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "targets-report" }, t("targets.report"))),
+      h("p", {}, h("a", { href: reportHref(lang(), province), hreflang: lang(), target: "_blank", rel: "noopener", class: "btn btn-link", id: "targets-report" }, t("targets.report"))),
       shown.length
         ? h("div", { class: "targets", id: "targets" }, ...shown.map((tg) => renderTarget(tg, this.o)))
         : h("p", { class: "muted" }, t("targets.none")),
