@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -112,12 +113,27 @@ func setRemote(ctx context.Context, tx *sql.Tx, id int64, codes []string, source
 }
 
 // SetRemote marks one commune of today's unit set remote or not, and
-// audits it. The set keeps its source. An unknown code is ErrNotFound.
-func (s *Store) SetRemote(ctx context.Context, code string, remote bool, actor string) error {
+// audits it. The set keeps its source. An unknown code is ErrNotFound. A
+// writer limited to province ("" for none) may mark only that province's
+// communes, as the set in force has them (*TerritoryError).
+func (s *Store) SetRemote(ctx context.Context, code, province string, remote bool, actor string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		id, err := currentSetID(ctx, tx)
 		if err != nil {
 			return err
+		}
+		if province != "" {
+			var in string
+			err := tx.QueryRowContext(ctx, "SELECT province_code FROM communes WHERE code = ? AND set_id = ?", code, id).Scan(&in)
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("%w: commune %q", ErrNotFound, code)
+			}
+			if err != nil {
+				return err
+			}
+			if err := CheckTerritory(province, in, "commune "+code+" is in"); err != nil {
+				return err
+			}
 		}
 		res, err := tx.ExecContext(ctx, "UPDATE communes SET remote = ? WHERE code = ? AND set_id = ?", remote, code, id)
 		if err != nil {

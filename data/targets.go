@@ -90,12 +90,19 @@ func (s *Store) AddTarget(ctx context.Context, t geo.Target, actor string) (geo.
 
 // UpdateTarget applies change to the stored target, checks the result and
 // stores it, in one transaction. A retired target cannot change
-// (ErrConflict); its id and dates are not the caller's to change.
-func (s *Store) UpdateTarget(ctx context.Context, id int64, change func(*geo.Target), actor string) (geo.Target, error) {
+// (ErrConflict); its id and dates are not the caller's to change. A
+// writer limited to province ("" for none) may change only that
+// province's targets, and not move one out: the territory is checked on
+// the target as read in the transaction, before and after the change
+// (*TerritoryError).
+func (s *Store) UpdateTarget(ctx context.Context, id int64, province string, change func(*geo.Target), actor string) (geo.Target, error) {
 	var t geo.Target
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		old, err := target(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if err := CheckTerritory(province, old.Territory, fmt.Sprintf("target %d belongs to", id)); err != nil {
 			return err
 		}
 		if old.Retired() {
@@ -104,6 +111,9 @@ func (s *Store) UpdateTarget(ctx context.Context, id int64, change func(*geo.Tar
 		t = old
 		change(&t)
 		t.ID, t.CreatedAt, t.RetiredAt, t.UpdatedAt = old.ID, old.CreatedAt, "", now()
+		if err := CheckTerritory(province, t.Territory, "a target of"); err != nil {
+			return err
+		}
 		if err := t.Validate(); err != nil {
 			return err
 		}
@@ -130,12 +140,16 @@ func (s *Store) UpdateTarget(ctx context.Context, id int64, change func(*geo.Tar
 
 // RetireTarget marks a target retired: it is kept, with its history, but
 // no longer listed as one of the province's goals. Retiring twice is
-// ErrConflict.
-func (s *Store) RetireTarget(ctx context.Context, id int64, actor string) (geo.Target, error) {
+// ErrConflict. A writer limited to province ("" for none) may retire only
+// that province's targets (*TerritoryError).
+func (s *Store) RetireTarget(ctx context.Context, id int64, province, actor string) (geo.Target, error) {
 	var t geo.Target
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if t, err = target(ctx, tx, id); err != nil {
+			return err
+		}
+		if err := CheckTerritory(province, t.Territory, fmt.Sprintf("target %d belongs to", id)); err != nil {
 			return err
 		}
 		if t.Retired() {

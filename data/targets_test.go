@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -53,7 +54,7 @@ func TestTargets_AddChangeRetireAudited(t *testing.T) {
 	if err != nil || added.ID == 0 || added.CreatedAt == "" {
 		t.Fatalf("add: %+v, %v", added, err)
 	}
-	changed, err := s.UpdateTarget(ctx, added.ID, func(t *geo.Target) { t.Value, t.ID = 0.9, 999 }, "admin")
+	changed, err := s.UpdateTarget(ctx, added.ID, "", func(t *geo.Target) { t.Value, t.ID = 0.9, 999 }, "admin")
 	if err != nil || changed.Value != 0.9 || changed.ID != added.ID || changed.CreatedAt != added.CreatedAt {
 		t.Fatalf("change: %+v, %v", changed, err)
 	}
@@ -67,14 +68,14 @@ func TestTargets_AddChangeRetireAudited(t *testing.T) {
 			return err
 		}(), geo.ErrInvalidInput},
 		{"change into invalid", func() error {
-			_, err := s.UpdateTarget(ctx, added.ID, func(t *geo.Target) { t.Value = 2 }, "admin")
+			_, err := s.UpdateTarget(ctx, added.ID, "", func(t *geo.Target) { t.Value = 2 }, "admin")
 			return err
 		}(), geo.ErrInvalidInput},
 		{"change unknown", func() error {
-			_, err := s.UpdateTarget(ctx, 12345, func(*geo.Target) {}, "admin")
+			_, err := s.UpdateTarget(ctx, 12345, "", func(*geo.Target) {}, "admin")
 			return err
 		}(), ErrNotFound},
-		{"retire unknown", func() error { _, err := s.RetireTarget(ctx, 12345, "admin"); return err }(), ErrNotFound},
+		{"retire unknown", func() error { _, err := s.RetireTarget(ctx, 12345, "", "admin"); return err }(), ErrNotFound},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -83,14 +84,14 @@ func TestTargets_AddChangeRetireAudited(t *testing.T) {
 			}
 		})
 	}
-	retired, err := s.RetireTarget(ctx, added.ID, "admin")
+	retired, err := s.RetireTarget(ctx, added.ID, "", "admin")
 	if err != nil || !retired.Retired() {
 		t.Fatalf("retire: %+v, %v", retired, err)
 	}
-	if _, err := s.RetireTarget(ctx, added.ID, "admin"); !errors.Is(err, ErrConflict) {
+	if _, err := s.RetireTarget(ctx, added.ID, "", "admin"); !errors.Is(err, ErrConflict) {
 		t.Fatalf("retire twice: %v", err)
 	}
-	if _, err := s.UpdateTarget(ctx, added.ID, func(*geo.Target) {}, "admin"); !errors.Is(err, ErrConflict) {
+	if _, err := s.UpdateTarget(ctx, added.ID, "", func(*geo.Target) {}, "admin"); !errors.Is(err, ErrConflict) {
 		t.Fatalf("change retired: %v", err)
 	}
 	ts, _ := s.Targets(ctx)
@@ -134,10 +135,10 @@ func TestRemote_SeedImportAndSet(t *testing.T) {
 	if set, _ = s.Remote(ctx); len(set.Codes) != 2 || set.Source != "list.csv" {
 		t.Fatalf("a rejected import changed the set: %+v", set)
 	}
-	if err := s.SetRemote(ctx, "04807", false, "admin"); err != nil {
+	if err := s.SetRemote(ctx, "04807", "", false, "admin"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetRemote(ctx, "nope", true, "admin"); !errors.Is(err, ErrNotFound) {
+	if err := s.SetRemote(ctx, "nope", "", true, "admin"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("unknown commune: %v", err)
 	}
 	if set, _ = s.Remote(ctx); strings.Join(set.Codes, ",") != "05011" {
@@ -145,5 +146,68 @@ func TestRemote_SeedImportAndSet(t *testing.T) {
 	}
 	if v, _ := s.PlanningVersion(ctx); v == v0 {
 		t.Fatal("the planning version did not change")
+	}
+}
+
+// A writer limited to one province changes, moves, retires and marks only
+// what is that province's as the write's own transaction reads it: the
+// rest is a *TerritoryError (ErrForbidden) that changes nothing, not even
+// the audit log.
+func TestTerritory_CheckedInTheWrite(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if _, err := s.SeedDefault2019(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	hb, err := s.AddTarget(ctx, geo.Target{Layer: geo.Mobile, Measure: geo.MeasurePopulation, Value: 0.8, Deadline: "2028-12-31",
+		Territory: "17", TitleVI: "Hòa Bình", TitleEN: "Hòa Bình"}, "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := s.Audit(ctx, 1000)
+	forbidden := []struct {
+		name, says string
+		err        error
+	}{
+		{"another province's target", "target " + fmt.Sprint(hb.ID) + " belongs to province 17 (Hòa Bình); this admin token is for province 25 only",
+			func() error {
+				_, err := s.UpdateTarget(ctx, hb.ID, "25", func(t *geo.Target) { t.Value = 0.9 }, "admin:province 25")
+				return err
+			}()},
+		{"moving its own target out", "a target of province 25 (Phú Thọ); this admin token is for province 17 only",
+			func() error {
+				_, err := s.UpdateTarget(ctx, hb.ID, "17", func(t *geo.Target) { t.Territory = "25" }, "admin:province 17")
+				return err
+			}()},
+		{"the nation's target", "target 1 belongs to the whole store (every province)",
+			func() error { _, err := s.RetireTarget(ctx, 1, "17", "admin:province 17"); return err }()},
+		{"retiring another province's", "belongs to province 17",
+			func() error { _, err := s.RetireTarget(ctx, hb.ID, "25", "admin:province 25"); return err }()},
+		{"another province's commune", "commune 04807 is in province 17 (Hòa Bình)", s.SetRemote(ctx, "04807", "25", true, "admin:province 25")},
+	}
+	for _, c := range forbidden {
+		var te *TerritoryError
+		if !errors.Is(c.err, ErrForbidden) || !errors.As(c.err, &te) || !strings.Contains(c.err.Error(), c.says) {
+			t.Errorf("%s: %v; want a TerritoryError saying %q", c.name, c.err, c.says)
+		}
+	}
+	if err := s.SetRemote(ctx, "nope", "25", true, "admin:province 25"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an unknown commune, by a province's admin: %v; want ErrNotFound", err)
+	}
+	ts, _ := s.Targets(ctx)
+	for _, tg := range ts {
+		if tg.ID == hb.ID && (tg.Value != 0.8 || tg.Territory != "17" || tg.Retired()) || tg.ID == 1 && tg.Retired() {
+			t.Errorf("a refused write changed target %d: %+v", tg.ID, tg)
+		}
+	}
+	if after, _ := s.Audit(ctx, 1000); len(after) != len(before) {
+		t.Errorf("refused writes were audited: %d entries, %d before", len(after), len(before))
+	}
+	// Its own: allowed.
+	if _, err := s.UpdateTarget(ctx, hb.ID, "17", func(t *geo.Target) { t.Value = 0.9 }, "admin:province 17"); err != nil {
+		t.Errorf("its own target: %v", err)
+	}
+	if err := s.SetRemote(ctx, "04807", "17", true, "admin:province 17"); err != nil {
+		t.Errorf("its own commune: %v", err)
 	}
 }

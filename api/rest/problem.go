@@ -151,6 +151,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		writeValueProblems(c, vp)
 	case errors.Is(err, data.ErrUnauthorized):
 		writeProblem(c, http.StatusUnauthorized, "the token is unknown or revoked")
+	case errors.Is(err, data.ErrForbidden):
+		writeProblem(c, http.StatusForbidden, err.Error())
 	case errors.Is(err, data.ErrConflict):
 		writeProblem(c, http.StatusConflict, err.Error())
 	case errors.Is(err, data.ErrNotFound):

@@ -66,20 +66,8 @@ func (s *Server) handleRemoteSet(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	code := c.Param("code")
-	if p := principal(c); p.Province != "" {
-		snap, err := s.core.Current()
-		if err != nil {
-			s.fail(c, err)
-			return
-		}
-		for _, cm := range snap.Communes {
-			if cm.Code == code && !territoryOK(c, p, cm.ProvinceCode, "commune "+code+" is in") {
-				return
-			}
-		}
-	}
-	if err := s.store.SetRemote(c.Request.Context(), code, *req.Remote, principal(c).String()); err != nil {
+	code, p := c.Param("code"), principal(c)
+	if err := s.store.SetRemote(c.Request.Context(), code, p.Province, *req.Remote, p.String()); err != nil {
 		s.fail(c, err)
 		return
 	}

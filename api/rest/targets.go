@@ -219,7 +219,8 @@ func (s *Server) handleTargetAdd(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !territoryOK(c, p, req.target().Territory, "a target of") {
+	if err := data.CheckTerritory(p.Province, req.target().Territory, "a target of"); err != nil {
+		s.fail(c, err)
 		return
 	}
 	t, err := s.store.AddTarget(c.Request.Context(), req.target(), p.String())
@@ -259,11 +260,8 @@ func (s *Server) handleTargetChange(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !s.targetInTerritory(c, principal(c), id) ||
-		patch.Territory != nil && !territoryOK(c, principal(c), *patch.Territory, "a target of") {
-		return
-	}
-	t, err := s.store.UpdateTarget(c.Request.Context(), id, patch.apply, principal(c).String())
+	p := principal(c)
+	t, err := s.store.UpdateTarget(c.Request.Context(), id, p.Province, patch.apply, p.String())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -277,10 +275,8 @@ func (s *Server) handleTargetRetire(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !s.targetInTerritory(c, principal(c), id) {
-		return
-	}
-	t, err := s.store.RetireTarget(c.Request.Context(), id, principal(c).String())
+	p := principal(c)
+	t, err := s.store.RetireTarget(c.Request.Context(), id, p.Province, p.String())
 	if err != nil {
 		s.fail(c, err)
 		return
