@@ -30,7 +30,8 @@ type indicatorValuesRequest struct {
 }
 
 // handleIndicators answers the board on ?as_of (today by default), with
-// ?retired=true the retired indicators too.
+// ?retired=true the retired indicators too, and with ?province=25 only that
+// province's (a national store: each province has its own resolution).
 func (s *Server) handleIndicators(c *gin.Context) {
 	snap, asOf, err := s.currentAsOf(c)
 	if err != nil {
@@ -42,10 +43,18 @@ func (s *Server) handleIndicators(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	province, err := provinceParam(c, snap)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	d, err := api.ReadIndicators(c.Request.Context(), s.store)
 	if err != nil {
 		s.fail(c, err)
 		return
+	}
+	if province != "" {
+		d = indicatorsOf(d, province)
 	}
 	c.JSON(http.StatusOK, snap.Board(d, asOf, retired))
 }

@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -213,6 +214,22 @@ func TestReport_PerProvince(t *testing.T) {
 	}
 	if d25, dAll := digest(page), digest(get("/api/v1/report")); d25 == "" || d25 == dAll {
 		t.Fatalf("check codes: Phú Thọ's %q, the whole store's %q; want two different codes", d25, dAll)
+	}
+	// The indicators' board of one province: that province's only.
+	for province, want := range map[string]int{"25": 0, "17": 1, "": 1} {
+		var board struct {
+			Total      int `json:"total"`
+			Indicators []struct {
+				ID string `json:"id"`
+			} `json:"indicators"`
+		}
+		rec := do(t, s, "GET", "/api/v1/indicators?province="+province, "", "")
+		if err := json.Unmarshal(rec.Body.Bytes(), &board); rec.Code != 200 || err != nil || board.Total != want || len(board.Indicators) != want {
+			t.Fatalf("indicators of province %q: %d %s; want %d indicator(s)", province, rec.Code, rec.Body, want)
+		}
+	}
+	if rec := do(t, s, "GET", "/api/v1/indicators?province=99", "", ""); rec.Code != 400 || !strings.Contains(rec.Body.String(), "17 (Hòa Bình), 25 (Phú Thọ)") {
+		t.Fatalf("indicators of province 99: %d %s", rec.Code, rec.Body)
 	}
 	if rec := do(t, s, "GET", "/api/v1/report?province=99", "", ""); rec.Code != 400 || !strings.Contains(rec.Body.String(), "17 (Hòa Bình), 25 (Phú Thọ)") {
 		t.Fatalf("report of province 99: %d %s", rec.Code, rec.Body)

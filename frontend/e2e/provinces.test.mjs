@@ -142,6 +142,16 @@ describe("provinces", { skip }, () => {
     const report = await fetch(`${url}/api/v1/report?lang=en&province=25`);
     assert.equal(report.status, 200);
     assert.match(await report.text(), /id="scope">Scope: <strong>Phú Thọ \(25\)<\/strong>/);
+    // The indicators' board is the province's: the seeded resolution is Hòa Bình's, so Phú Thọ has none.
+    const hbBoard = await get("/api/v1/indicators?province=17");
+    assert.ok(hbBoard.indicators.length > 0 && (await get("/api/v1/indicators?province=25")).indicators.length === 0);
+    await page.click("#tab-indicators");
+    await page.waitForFunction(() => document.getElementById("indicators-report")?.getAttribute("href") === "/api/v1/report?lang=en&province=25");
+    assert.equal(await page.locator("#indicators [data-indicator-id]").count(), 0);
+    await page.locator("#province-select").selectOption("17");
+    await page.waitForFunction((n) => document.querySelectorAll("#indicators [data-indicator-id]").length === n, hbBoard.indicators.length);
+    await page.waitForFunction(() => document.getElementById("indicators-report")?.getAttribute("href") === "/api/v1/report?lang=en&province=17");
+    await page.click("#tab-targets");
     await page.locator("#province-select").selectOption("");
     await page.waitForFunction(() => document.getElementById("targets-report")?.getAttribute("href") === "/api/v1/report?lang=en");
 

@@ -195,19 +195,26 @@ export class IndicatorsView {
     return this.data;
   }
 
-  /** Loads the board on the state's date (again when force) and draws it. */
+  /** Loads the board on the state's date, of the chosen province (again when force), and draws it. */
   activate(force = false): Promise<void> {
     const asOf = this.o.asOf();
-    if (this.data && !force && (asOf ?? "") === this.wanted) {
+    const province = this.o.province?.() ?? null;
+    const key = () => `${this.o.asOf() ?? ""}|${this.o.province?.() ?? ""}`;
+    if (this.data && !force && key() === this.wanted) {
       this.render();
       return Promise.resolve();
     }
-    this.wanted = asOf ?? "";
+    this.wanted = key();
     if (!this.data) replace(this.el, h("h2", { class: "panel-title" }, t("ind.title")), h("p", { class: "muted" }, t("app.loading")));
-    const url = `/api/v1/indicators${asOf ? `?as_of=${encodeURIComponent(asOf)}` : ""}`;
+    const q = new URLSearchParams();
+    if (asOf) q.set("as_of", asOf);
+    if (province) q.set("province", province);
+    const qs = q.toString();
+    const url = `/api/v1/indicators${qs ? `?${qs}` : ""}`;
+    const asked = key();
     const p = fetchJSON<IndicatorBoard>(url)
       .then((d) => {
-        if ((this.o.asOf() ?? "") !== (asOf ?? "")) return; // a later date was asked meanwhile
+        if (key() !== asked) return; // a later date or province was asked meanwhile
         this.data = d;
         this.render();
         this.o.loaded(d);

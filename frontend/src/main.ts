@@ -605,7 +605,7 @@ function showProvince(code: string | null, fit: boolean): void {
   mapView.setFocus(code ? (provincePicker.find(code)?.bbox ?? null) : null, fit);
   renderScope();
   if (state.tab === "targets") targets.render();
-  if (state.tab === "indicators") indicators.render();
+  if (state.tab === "indicators") void indicators.activate();
 }
 
 /**
