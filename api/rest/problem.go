@@ -107,7 +107,12 @@ const statusClientClosed = 499
 // request's context canceled (net/http cancels it when the connection
 // closes), or a write that found the connection broken or reset.
 // context.Canceled while the client is still there is an internal error.
+// A broken or reset connection to the database (data.ErrUnavailable) is not
+// the client's: the same syscall errors then say the store is unreachable.
 func clientGone(r *http.Request, err error) bool {
+	if errors.Is(err, data.ErrUnavailable) {
+		return false
+	}
 	if errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) {
 		return true
 	}

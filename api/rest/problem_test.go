@@ -74,6 +74,9 @@ func TestFail_ClientGoneIsNotAnInternalError(t *testing.T) {
 		{"broken pipe", context.Background(), fmt.Errorf("write tcp: %w", &net.OpError{Op: "write", Err: syscall.EPIPE}), statusClientClosed},
 		{"connection reset", context.Background(), fmt.Errorf("write tcp: %w", &net.OpError{Op: "write", Err: syscall.ECONNRESET}), statusClientClosed},
 		{"canceled while the client waits", context.Background(), fmt.Errorf("recompute: %w", context.Canceled), http.StatusInternalServerError},
+		// The database's connection reset, not the client's: the store is
+		// unreachable, and the client, still there, is told so.
+		{"database connection reset", context.Background(), fmt.Errorf("storing the filing: %w: %w", data.ErrUnavailable, &net.OpError{Op: "read", Err: syscall.ECONNRESET}), http.StatusServiceUnavailable},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -81,7 +84,7 @@ func TestFail_ClientGoneIsNotAnInternalError(t *testing.T) {
 			if rec.Code != c.status {
 				t.Fatalf("%d, want %d", rec.Code, c.status)
 			}
-			if wantError := c.status == http.StatusInternalServerError; strings.Contains(logs, "level=ERROR") != wantError {
+			if wantError := c.status >= 500; strings.Contains(logs, "level=ERROR") != wantError {
 				t.Fatalf("logged at ERROR: %v, want %v:\n%s", !wantError, wantError, logs)
 			}
 		})
