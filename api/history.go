@@ -388,9 +388,26 @@ func (snap *Snapshot) Keeps(f geo.Filter, province string) func(i int) bool {
 
 // Provinces returns the provinces of the snapshot's units, by GSO code,
 // in order of code: one for a provincial store, every one for a national.
+// They are made once per snapshot (every ?province= request asks for them,
+// and their extents read every commune's boundary); callers do not modify
+// the slice.
 func (snap *Snapshot) Provinces() []Province {
+	if snap.provinces == nil {
+		return provincesOf(snap.Communes)
+	}
+	snap.provinces.once.Do(func() { snap.provinces.list = provincesOf(snap.Communes) })
+	return snap.provinces.list
+}
+
+// provinceList holds a snapshot's provinces, made on first use.
+type provinceList struct {
+	once sync.Once
+	list []Province
+}
+
+func provincesOf(communes []geo.Commune) []Province {
 	byCode := map[string]*Province{}
-	for _, c := range snap.Communes {
+	for _, c := range communes {
 		if c.ProvinceCode == "" {
 			continue
 		}

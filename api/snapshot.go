@@ -47,6 +47,7 @@ type Snapshot struct {
 	auditUpto int64       // the newest audit entry the snapshot accounts for (the change log)
 	plan      *planning   // targets, remote communes and the dated history; see history.go
 	people    *peopleMaps // where people and uncovered people live, made on first use
+	provinces *provinceList
 
 	// Set is the unit set of Communes: the set in force on Day, or for a
 	// view (Service.View) the set asked for.
@@ -189,7 +190,7 @@ func (s *Service) recompute(ctx context.Context) error {
 		return nil
 	}
 	next := &Snapshot{inputsVersion: inputs, communesVersion: version, Day: day, calc: calc, auditUpto: audited,
-		people: &peopleMaps{}, views: newViewCache()}
+		people: &peopleMaps{}, provinces: &provinceList{}, views: newViewCache()}
 	us := (*unitSets)(nil)
 	if prev != nil && prev.communesVersion == version {
 		us = prev.sets

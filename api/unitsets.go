@@ -278,7 +278,7 @@ func (s *Service) buildView(ctx context.Context, snap *Snapshot, i int) (*Snapsh
 		return nil, err
 	}
 	v := &Snapshot{inputsVersion: snap.inputsVersion, ComputedAt: snap.ComputedAt, Day: snap.Day, calc: snap.calc,
-		auditUpto: snap.auditUpto, people: &peopleMaps{}, views: snap.views}
+		auditUpto: snap.auditUpto, people: &peopleMaps{}, provinces: &provinceList{}, views: snap.views}
 	v.setUnits(snap.sets, i, units)
 	v.communesVersion = fmt.Sprintf("%s;units=%d", snap.communesVersion, v.Set.ID)
 	fps, decls, err := s.store.InForce(ctx, snap.Day)

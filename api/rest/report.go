@@ -231,11 +231,10 @@ func (s *Server) handleReport(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rd := reportData{asOf: asOf, knownAt: knownAt, dataAsOf: dataAsOf, province: province, multi: len(snap.Provinces()) > 1}
-	for _, p := range snap.Provinces() {
-		if p.Code == province {
-			rd.provinceName = p.Name
-		}
+	provinces := snap.Provinces()
+	rd := reportData{asOf: asOf, knownAt: knownAt, dataAsOf: dataAsOf, province: province, multi: len(provinces) > 1}
+	if i := slices.IndexFunc(provinces, func(p api.Province) bool { return p.Code == province }); i >= 0 {
+		rd.provinceName = provinces[i].Name
 	}
 	if rd.asOf == "" {
 		rd.asOf = snap.Day
